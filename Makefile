@@ -1,0 +1,49 @@
+# The two commands: `make run` and `make test`. Everything else is set-up they share.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 0.0.0.0
+export PORT HOST
+
+.PHONY: run test setup assets translations migrate lint bench clean
+
+run: setup
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi demo ensure
+	$(BIN)/python wsgi.py
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.stamp-deps static/vendor/.stamp translations
+
+$(VENV)/.stamp-deps: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Third-party browser code comes from npm and is copied, never committed.
+static/vendor/.stamp: node_modules/.stamp
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+	cp node_modules/axe-core/axe.min.js static/vendor/
+	touch $@
+
+translations: $(VENV)/.stamp-deps
+	$(BIN)/pybabel compile --use-fuzzy -d participation/translations -f --statistics 2>&1 | tail -n 2
+
+extract-messages: $(VENV)/.stamp-deps
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o participation/translations/messages.pot .
+	$(BIN)/pybabel update -i participation/translations/messages.pot -d participation/translations --no-fuzzy-matching
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

@@ -1,0 +1,89 @@
+"""participation: live citizen proposals and votes for climate-neutral cities."""
+
+from pathlib import Path
+
+from flask import Flask, jsonify, request, session
+from flask_babel import get_locale
+from sqlalchemy import text
+
+from . import config
+from .extensions import babel, csrf, db, login_manager, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def select_locale():
+    choice = session.get("lang")
+    return choice if choice in ("sv", "en") else "sv"
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config.load(Path(app.instance_path)))
+    app.config.update(overrides or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        cors_allowed_origins=app.config["CORS_ALLOWED_ORIGINS"],
+        message_queue=app.config["REDIS_URL"],
+        manage_session=False,
+        ping_interval=20,
+        ping_timeout=25,
+        max_http_buffer_size=64 * 1024,
+    )
+
+    from .core import sqlite
+
+    with app.app_context():
+        sqlite.configure(db.engine)
+
+    from .accounts import cli as accounts_cli
+    from .accounts.views import bp as accounts_bp
+    from .api import bp as api_bp
+    from .core import demo, pages
+    from .events import labels
+    from .events.views import bp as events_bp
+    from .proposals.views import bp as proposals_bp
+    from .realtime import handlers, relay  # noqa: F401  (registers socket handlers)
+    from .review.views import bp as review_bp
+
+    for blueprint in (pages.bp, accounts_bp, events_bp, proposals_bp, review_bp, api_bp):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(accounts_cli.users)
+    app.cli.add_command(demo.demo_cli)
+    relay.init_app(app)
+    labels.register(app)
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception:  # the point of a health check is to report, not raise
+            return jsonify(status="unavailable"), 503
+        return jsonify(status="ok")
+
+    @app.before_request
+    def _keep_session():
+        session.permanent = True
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "events.projector":
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return app

@@ -1,0 +1,1 @@
+"""Staff accounts (facilitators, reviewers, admins) and their API tokens."""

@@ -1,0 +1,55 @@
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..core.errors import OperationError
+from ..core.tx import write_transaction
+from ..extensions import db
+from .models import ROLES, ApiToken, User
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def create_or_update_user(email: str, role: str, password: str) -> User:
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise OperationError("invalid_email", _l("Enter a valid e-mail address."), field="email")
+    if role not in ROLES:
+        raise OperationError("invalid_role", _l("Unknown role."), field="role")
+    if len(password) < 10:
+        raise OperationError(
+            "weak_password", _l("The password must be at least 10 characters."), field="password"
+        )
+    with write_transaction() as session:
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, role=role)
+            session.add(user)
+        user.role = role
+        user.set_password(password)
+    return user
+
+
+def issue_token(email: str) -> str:
+    token = ApiToken.generate()
+    with write_transaction() as session:
+        user = session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            raise OperationError("unknown_user", _l("No staff account with that e-mail."), 404)
+        session.add(ApiToken(user_id=user.id, digest=ApiToken.hash(token)))
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.digest == ApiToken.hash(token)))
+    return db.session.get(User, row.user_id) if row else None
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is not None and user.check_password(password):
+        return user
+    return None

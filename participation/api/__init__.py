@@ -1,0 +1,7 @@
+"""REST API under /api/v1: JSON in and out, described by /api/v1/openapi.json."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,50 @@
+"""Who is calling: a staff bearer token, or a browser cookie that must carry X-CSRFToken."""
+
+from flask import g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import ValidationError, validate_csrf
+
+from ..accounts.operations import user_for_token
+from ..core.errors import OperationError
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def authenticate_request():
+    g.api_user = None
+    token = bearer_token()
+    if token is not None:
+        g.api_user = user_for_token(token)
+        if g.api_user is None:
+            raise OperationError("invalid_token", _("The API token is not valid."), 401)
+        return
+    if request.method in UNSAFE:
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken"))
+        except ValidationError:
+            raise OperationError(
+                "csrf_failed",
+                _("Send the page's CSRF token in the X-CSRFToken header."), 400,
+            ) from None
+    if current_user.is_authenticated:
+        g.api_user = current_user._get_current_object()
+
+
+def staff_user():
+    if g.api_user is None:
+        raise OperationError("unauthorized", _("Log in or send a bearer token."), 401)
+    return g.api_user
+
+
+def json_body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise OperationError("invalid_json", _("Send a JSON object."), 400)
+    return data

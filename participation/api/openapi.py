@@ -1,0 +1,221 @@
+"""OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json."""
+
+from functools import cache
+
+
+def _ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema, description="OK"):
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes):
+    return {str(code): {"$ref": "#/components/responses/Error"} for code in codes}
+
+
+def _body(schema, required=True):
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+ID = {"type": "integer", "minimum": 1}
+CLIENT_ID = {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{8,64}$",
+             "description": "Client-generated idempotency key; a retry with it changes nothing."}
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {
+            "error": {"type": "string", "description": "Machine-readable code, e.g. wrong_phase."},
+            "message": {"type": "string", "description": "Translated, for people."},
+            "field": {"type": "string"},
+        },
+    },
+    "Voting": {
+        "oneOf": [
+            {"type": "object", "required": ["method"],
+             "properties": {"method": {"const": "approval"}}},
+            {"type": "object", "required": ["method", "dots"],
+             "properties": {"method": {"const": "dots"},
+                            "dots": {"type": "integer", "minimum": 1, "maximum": 100},
+                            "max_per_proposal": {"type": "integer", "minimum": 1,
+                                                 "maximum": 100}}},
+        ]
+    },
+    "NewEvent": {
+        "type": "object",
+        "required": ["title", "prompt", "kind", "voting"],
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": 200},
+            "prompt": {"type": "string", "minLength": 1, "maxLength": 500},
+            "kind": {"enum": ["radslag", "referensgrupp", "medborgarverkstad"]},
+            "voting": _ref("Voting"),
+            "focus_areas": {"type": "array", "maxItems": 12,
+                            "items": {"type": "string", "maxLength": 80}},
+        },
+    },
+    "Event": {
+        "type": "object",
+        "required": ["id", "code", "join_url", "phase", "version"],
+        "properties": {
+            "id": ID, "code": {"type": "string"}, "title": {"type": "string"},
+            "prompt": {"type": "string"}, "kind": {"type": "string"},
+            "phase": {"enum": ["lobby", "collect", "vote", "results", "closed"]},
+            "voting": _ref("Voting"), "join_url": {"type": "string", "format": "uri"},
+            "focus_areas": {"type": "array", "items": {
+                "type": "object", "properties": {"id": ID, "name": {"type": "string"}}}},
+            "version": {"type": "integer"},
+        },
+    },
+    "Proposal": {
+        "type": "object",
+        "required": ["id", "status"],
+        "properties": {
+            "id": ID, "status": {"enum": ["visible", "hidden"]},
+            "title": {"type": "string"}, "body": {"type": "string"},
+            "focus_area_id": {"type": ["integer", "null"]},
+            "focus_area": {"type": ["string", "null"]},
+            "author_name": {"type": ["string", "null"]},
+            "created_at": {"type": "string"},
+            "hidden_reason": {"type": "string"},
+        },
+    },
+    "RankedProposal": {
+        "allOf": [_ref("Proposal"), {
+            "type": "object", "required": ["votes", "rank"],
+            "properties": {"votes": {"type": "integer", "description": "People supporting it."},
+                           "dots": {"type": "integer", "description": "Dots received."},
+                           "rank": {"type": "integer", "minimum": 1}}}],
+    },
+    "Ballot": {
+        "type": "object",
+        "properties": {
+            "votes": {"type": "object", "additionalProperties": {"type": "integer"},
+                      "description": "Proposal id to this person's dots (1 for approval)."},
+            "spent": {"type": "integer"},
+            "remaining": {"type": ["integer", "null"]},
+        },
+    },
+    "VoteResult": {
+        "type": "object",
+        "required": ["proposal_id", "version", "ballot"],
+        "properties": {"proposal_id": ID, "version": {"type": "integer"},
+                       "ballot": _ref("Ballot"), "replayed": {"type": "boolean"}},
+    },
+    "State": {
+        "type": "object",
+        "required": ["version", "event", "proposals"],
+        "properties": {
+            "version": {"type": "integer"}, "event": _ref("Event"),
+            "proposals": {"type": "array", "items": _ref("Proposal")},
+            "results": {"type": "array", "items": _ref("RankedProposal")},
+            "tallies": {"type": "object"},
+            "me": {"type": "object"},
+        },
+    },
+}
+
+
+@cache
+def spec() -> dict:
+    event_id = {"name": "event_id", "in": "path", "required": True, "schema": ID}
+    proposal_id = {"name": "proposal_id", "in": "path", "required": True, "schema": ID}
+    staff = [{"bearer": []}]
+    participant = [{"participantCookie": [], "csrfHeader": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "participation API",
+            "version": "1",
+            "description": "Live citizen proposals and votes. Staff use a bearer token "
+                           "(`flask --app wsgi users token EMAIL`); residents use the cookie "
+                           "set by /j/<code> and send the page's CSRF token as X-CSRFToken.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "schemas": SCHEMAS,
+            "responses": {"Error": _json(_ref("Error"), "Refused, with a machine-readable code")},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "participantCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+                "csrfHeader": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
+            },
+        },
+        "paths": {
+            "/events": {"post": {
+                "summary": "Create an event", "security": staff,
+                "requestBody": _body(_ref("NewEvent")),
+                "responses": {"201": _json(_ref("Event"), "Created"),
+                              **_errors(400, 401, 403)},
+            }},
+            "/events/{event_id}": {"get": {
+                "summary": "An event's settings and phase", "security": staff,
+                "parameters": [event_id],
+                "responses": {"200": _json(_ref("Event")), **_errors(401, 403, 404)},
+            }},
+            "/events/{event_id}/phase": {"post": {
+                "summary": "Move the event to another phase", "security": staff,
+                "parameters": [event_id],
+                "requestBody": _body({"type": "object", "required": ["phase"], "properties": {
+                    "phase": {"enum": ["lobby", "collect", "vote", "results", "closed"]}}}),
+                "responses": {"200": _json(_ref("Event")), **_errors(400, 401, 403, 404, 409)},
+            }},
+            "/events/{event_id}/results": {"get": {
+                "summary": "Visible proposals in rank order", "security": staff,
+                "parameters": [event_id],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "results": {"type": "array", "items": _ref("RankedProposal")}}}),
+                    **_errors(401, 403, 404)},
+            }},
+            "/events/{event_id}/state": {"get": {
+                "summary": "The full snapshot, with version", "security": participant + staff,
+                "parameters": [event_id],
+                "responses": {"200": _json(_ref("State")), **_errors(403, 404)},
+            }},
+            "/events/{event_id}/proposals": {"post": {
+                "summary": "Submit a proposal (collect phase)", "security": participant,
+                "parameters": [event_id],
+                "requestBody": _body({"type": "object", "required": ["title", "client_id"],
+                                      "properties": {
+                    "title": {"type": "string", "minLength": 1, "maxLength": 120},
+                    "body": {"type": "string", "maxLength": 1000},
+                    "focus_area_id": {"type": ["integer", "null"]},
+                    "client_id": CLIENT_ID}}),
+                "responses": {
+                    "201": _json({"type": "object", "properties": {
+                        "proposal": _ref("Proposal"), "version": {"type": "integer"}}},
+                        "Created"),
+                    "200": _json({"type": "object"}, "A retry with the same client_id"),
+                    **_errors(400, 403, 404, 409)},
+            }},
+            "/proposals/{proposal_id}/votes": {
+                "post": {
+                    "summary": "Vote, or add dots (vote phase)", "security": participant,
+                    "parameters": [proposal_id],
+                    "requestBody": _body({"type": "object", "required": ["client_id"],
+                                          "properties": {
+                        "client_id": CLIENT_ID,
+                        "dots": {"type": "integer", "minimum": 1, "maximum": 100}}}),
+                    "responses": {"201": _json(_ref("VoteResult"), "Counted"),
+                                  "200": _json(_ref("VoteResult"), "A retry"),
+                                  **_errors(400, 403, 404, 409)},
+                },
+                "delete": {
+                    "summary": "Withdraw this person's vote or dots", "security": participant,
+                    "parameters": [proposal_id],
+                    "responses": {"200": _json(_ref("VoteResult")),
+                                  **_errors(400, 403, 404, 409)},
+                },
+            },
+            "/proposals/{proposal_id}/hide": {"post": {
+                "summary": "Hide a proposal, with a public reason", "security": staff,
+                "parameters": [proposal_id],
+                "requestBody": _body({"type": "object", "required": ["reason"], "properties": {
+                    "reason": {"type": "string", "minLength": 1, "maxLength": 300}}}),
+                "responses": {"200": _json({"type": "object"}),
+                              **_errors(400, 401, 403, 404, 409)},
+            }},
+        },
+    }

@@ -1,0 +1,124 @@
+from flask import abort, g, jsonify, request
+from flask_babel import gettext as _
+
+from ..core.errors import OperationError, forbidden, not_found
+from ..events import operations as event_ops
+from ..events.models import Event
+from ..events.snapshot import event_info, snapshot
+from ..extensions import csrf, db
+from ..participants import identity
+from ..proposals import operations as proposal_ops
+from ..proposals.ranking import ranked
+from . import bp
+from .auth import authenticate_request, json_body, staff_user
+from .openapi import spec
+
+csrf.exempt(bp)  # API writes check CSRF themselves, and only for cookie-authenticated calls
+bp.before_request(authenticate_request)
+
+
+@bp.errorhandler(OperationError)
+def _operation_error(error):
+    return jsonify(error.to_dict()), error.status
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(spec())
+
+
+def _event(event_id: int):
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise not_found("event_not_found")
+    return event
+
+
+def _managed(event_id: int):
+    user, event = staff_user(), _event(event_id)
+    if not user.can_manage(event):
+        raise forbidden()
+    return user, event
+
+
+@bp.post("/events")
+def create_event():
+    data = json_body()
+    focus = data.get("focus_areas", [])
+    event = event_ops.create_event(
+        staff_user(), data.get("title"), data.get("prompt"), data.get("kind"),
+        data.get("voting"), focus if focus is not None else [],
+    )
+    return jsonify(event_info(event) | {"version": event.version}), 201
+
+
+@bp.get("/events/<int:event_id>")
+def get_event(event_id):
+    user, event = staff_user(), _event(event_id)
+    if not user.can_review(event):
+        raise forbidden()
+    return jsonify(event_info(event) | {"version": event.version})
+
+
+@bp.post("/events/<int:event_id>/phase")
+def set_phase(event_id):
+    data = json_body()
+    event = event_ops.change_phase(staff_user(), event_id, data.get("phase"))
+    return jsonify(event_info(event) | {"version": event.version})
+
+
+@bp.get("/events/<int:event_id>/results")
+def results(event_id):
+    user, event = staff_user(), _event(event_id)
+    if not user.can_review(event):
+        raise forbidden()
+    return jsonify({"event_id": event.id, "phase": event.phase, "version": event.version,
+                    "voting": event.voting_dict(), "results": ranked(event)})
+
+
+@bp.get("/events/<int:event_id>/state")
+def state(event_id):
+    event = _event(event_id)
+    token = identity.token_for(event.id)
+    staff = g.api_user is not None and g.api_user.can_manage(event)
+    if token is None and not staff:
+        raise OperationError("not_joined", _("Join the event first."), 403)
+    return jsonify(snapshot(event, token, staff=staff))
+
+
+@bp.post("/events/<int:event_id>/proposals")
+def submit_proposal(event_id):
+    data = json_body()
+    event = _event(event_id)
+    result = proposal_ops.submit_proposal(
+        event.id, identity.token_for(event.id), data.get("title"), data.get("body"),
+        data.get("client_id"), focus_area_id=data.get("focus_area_id"),
+    )
+    return jsonify(result), 200 if result.get("replayed") else 201
+
+
+def _token_for(event_id):
+    return identity.token_for(event_id)
+
+
+@bp.post("/proposals/<int:proposal_id>/votes")
+def vote(proposal_id):
+    data = json_body()
+    result = proposal_ops.cast_vote(proposal_id, _token_for, data.get("client_id"),
+                                    data.get("dots"))
+    return jsonify(result), 200 if result.get("replayed") else 201
+
+
+@bp.delete("/proposals/<int:proposal_id>/votes")
+def withdraw(proposal_id):
+    data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict):
+        abort(400)
+    return jsonify(proposal_ops.withdraw_vote(proposal_id, _token_for, data.get("client_id")))
+
+
+@bp.post("/proposals/<int:proposal_id>/hide")
+def hide(proposal_id):
+    data = json_body()
+    return jsonify(proposal_ops.hide_proposal(staff_user(), proposal_id, data.get("reason")))
+

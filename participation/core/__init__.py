@@ -1,0 +1,1 @@
+"""Cross-domain plumbing: transactions, domain events, errors, pages."""

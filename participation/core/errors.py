@@ -1,0 +1,28 @@
+"""The one error type operations raise; every entry point turns it into its own answer."""
+
+from flask_babel import lazy_gettext as _l
+
+
+class OperationError(Exception):
+    """A refused write. `code` is machine-readable; `message` is shown to people, translated."""
+
+    def __init__(self, code: str, message, status: int = 400, field: str | None = None):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.field = field
+
+    def to_dict(self) -> dict:
+        data = {"error": self.code, "message": str(self.message)}
+        if self.field:
+            data["field"] = self.field
+        return data
+
+
+def not_found(what: str = "not_found"):
+    return OperationError(what, _l("We could not find that."), 404)
+
+
+def forbidden():
+    return OperationError("forbidden", _l("You are not allowed to do that."), 403)

@@ -1,0 +1,85 @@
+"""Pages that belong to no domain: home, language switch, error pages."""
+
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from .errors import OperationError
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html")
+
+
+@bp.get("/join")
+def join_by_code():
+    code = (request.args.get("code") or "").strip().upper()
+    if not code:
+        message = _("Enter the code shown on the screen.")
+        return render_template("home.html", code_error=message), 400
+    return redirect(url_for("events.join", code=code))
+
+
+@bp.post("/lang/<lang>")
+def set_language(lang):
+    if lang in ("sv", "en"):
+        session["lang"] = lang
+    target = request.form.get("next") or url_for("pages.home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("pages.home")
+    return redirect(target)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _error(status: int, code: str, message: str):
+    if _wants_json():
+        return jsonify(error=code, message=message), status
+    return render_template("error.html", status=status, message=message), status
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(_e):
+    return _error(400, "csrf_failed", _("The form had expired. Reload the page and try again."))
+
+
+@bp.app_errorhandler(OperationError)
+def operation_error(error):
+    return _error(error.status, error.code, str(error.message))
+
+
+@bp.app_errorhandler(404)
+def not_found(_e):
+    return _error(404, "not_found", _("We could not find that page."))
+
+
+@bp.app_errorhandler(405)
+def method_not_allowed(_e):
+    return _error(405, "method_not_allowed", _("That is not allowed here."))
+
+
+@bp.app_errorhandler(400)
+def bad_request(_e):
+    return _error(400, "bad_request", _("The request was not understood."))
+
+
+@bp.app_errorhandler(413)
+def too_large(_e):
+    return _error(413, "too_large", _("That was too much data."))
+
+
+@bp.app_errorhandler(500)
+def server_error(_e):
+    return _error(500, "server_error", _("Something went wrong on our side. Try again."))
+
+
+@bp.app_errorhandler(403)
+def forbidden(_e):
+    return _error(403, "forbidden", _("You are not allowed to do that."))

@@ -1,0 +1,50 @@
+"""Idempotency: a write's result is stored under the client's key and replayed on a retry."""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .time import utcnow
+
+CLIENT_ID_MAX = 64
+
+
+class WriteReceipt(db.Model):
+    __tablename__ = "write_receipts"
+    __table_args__ = (UniqueConstraint("participant_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[str] = mapped_column(String(CLIENT_ID_MAX))
+    kind: Mapped[str] = mapped_column(String(20))
+    result: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def find(session, participant_id: int, client_id: str, kind: str) -> dict | None:
+    receipt = session.scalar(
+        select(WriteReceipt).where(
+            WriteReceipt.participant_id == participant_id, WriteReceipt.client_id == client_id
+        )
+    )
+    if receipt is None:
+        return None
+    data = json.loads(receipt.result)
+    data["replayed"] = True
+    if receipt.kind != kind:
+        # The same key for a different kind of write is a client bug, not a retry.
+        data = {"error": "client_id_reused"}
+    return data
+
+
+def store(session, participant_id: int, client_id: str, kind: str, result: dict) -> None:
+    session.add(
+        WriteReceipt(
+            participant_id=participant_id, client_id=client_id, kind=kind, result=json.dumps(result)
+        )
+    )

@@ -1,0 +1,1 @@
+"""Events (rådslag, referensgrupp, medborgarverkstad): settings, phases, projector and console."""

@@ -1,0 +1,55 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+DEFAULT_FOCUS_AREAS = "\n".join(
+    ["Modig mobilitet", "Bestående byggnation", "Smart samskapande", "Klokt klimatledarskap"]
+)
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    prompt = TextAreaField(
+        _l("The question residents answer"), validators=[DataRequired(), Length(max=500)]
+    )
+    kind = SelectField(
+        _l("Kind of session"),
+        choices=[
+            ("medborgarverkstad", _l("Citizen workshop (medborgarverkstad)")),
+            ("radslag", _l("Open dialogue (rådslag)")),
+            ("referensgrupp", _l("Reference group (referensgrupp)")),
+        ],
+    )
+    focus_areas = TextAreaField(
+        _l("Focus areas, one per line"), default=DEFAULT_FOCUS_AREAS,
+        validators=[Optional(), Length(max=1200)],
+    )
+    voting_method = RadioField(
+        _l("Voting"),
+        choices=[
+            ("approval", _l("Approval: one vote per proposal per person")),
+            ("dots", _l("Dots: a number of dots per person to spread")),
+        ],
+        default="approval",
+    )
+    dots = IntegerField(
+        _l("Dots per person"), default=5, validators=[Optional(), NumberRange(1, 100)]
+    )
+    max_per_proposal = IntegerField(
+        _l("At most this many dots on one proposal"), default=3,
+        validators=[Optional(), NumberRange(1, 100)],
+    )
+
+    def voting(self) -> dict:
+        if self.voting_method.data == "dots":
+            return {"method": "dots", "dots": self.dots.data,
+                    "max_per_proposal": self.max_per_proposal.data}
+        return {"method": "approval"}
+
+    def focus_area_names(self) -> list[str]:
+        return [line.strip() for line in (self.focus_areas.data or "").splitlines() if line.strip()]
+
+
+class PhaseForm(FlaskForm):
+    phase = HiddenField(validators=[DataRequired()])

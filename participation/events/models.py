@@ -1,0 +1,75 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.time import utcnow
+from ..extensions import db
+
+KINDS = ("radslag", "referensgrupp", "medborgarverkstad")
+PHASES = ("lobby", "collect", "vote", "results", "closed")
+METHODS = ("approval", "dots")
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("kind IN ('radslag', 'referensgrupp', 'medborgarverkstad')", name="kind"),
+        CheckConstraint("phase IN ('lobby', 'collect', 'vote', 'results', 'closed')", name="phase"),
+        CheckConstraint("voting_method IN ('approval', 'dots')", name="voting_method"),
+        CheckConstraint("dots_per_person BETWEEN 1 AND 100", name="dots_per_person"),
+        CheckConstraint(
+            "max_dots_per_proposal BETWEEN 1 AND dots_per_person", name="max_dots_per_proposal"
+        ),
+        CheckConstraint("version >= 0", name="version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    prompt: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(20))
+    phase: Mapped[str] = mapped_column(String(10), default="lobby")
+    voting_method: Mapped[str] = mapped_column(String(10), default="approval")
+    dots_per_person: Mapped[int] = mapped_column(Integer, default=1)
+    max_dots_per_proposal: Mapped[int] = mapped_column(Integer, default=1)
+    # Bumped in every write transaction on the event; clients order pushes by it.
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    focus_areas: Mapped[list["FocusArea"]] = relationship(
+        order_by="FocusArea.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_dots(self) -> bool:
+        return self.voting_method == "dots"
+
+    @property
+    def vote_budget(self) -> int | None:
+        """Dots a person has in all; approval voting has no overall budget."""
+        return self.dots_per_person if self.is_dots else None
+
+    def voting_dict(self) -> dict:
+        if self.is_dots:
+            return {
+                "method": "dots",
+                "dots": self.dots_per_person,
+                "max_per_proposal": self.max_dots_per_proposal,
+            }
+        return {"method": "approval"}
+
+
+class FocusArea(db.Model):
+    """A *fokusområde* residents tag their proposal with, e.g. "Modig mobilitet"."""
+
+    __tablename__ = "focus_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str | None] = mapped_column(Text, default=None)

@@ -1,0 +1,164 @@
+"""Event writes: create, change phase. Each validates, commits, then publishes."""
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from ..core.bus import publish
+from ..core.errors import OperationError, forbidden, not_found
+from ..core.tx import write_transaction
+from ..extensions import db
+from .models import KINDS, PHASES, Event, FocusArea
+
+# No 0/O, 1/I/L: the code is read off a projector across a room.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+TITLE_MAX = 200
+PROMPT_MAX = 500
+FOCUS_MAX = 12
+# Facilitators step forward, or one step back to fix a mistake; a closed event can be reopened.
+TRANSITIONS = {
+    "lobby": {"collect"},
+    "collect": {"lobby", "vote"},
+    "vote": {"collect", "results"},
+    "results": {"vote", "closed"},
+    "closed": {"results"},
+}
+
+
+def bump_version(session, event_id: int) -> int:
+    """Take the event's row lock (on PostgreSQL) and return its next version.
+
+    Every write on an event starts here, so writes on one event are serialised and their
+    versions are gap-free and ordered as they commit.
+    """
+    version = session.execute(
+        update(Event)
+        .where(Event.id == event_id)
+        .values(version=Event.version + 1)
+        .returning(Event.version)
+    ).scalar_one_or_none()
+    if version is None:
+        raise not_found("event_not_found")
+    return version
+
+
+def locked_event(session, event_id: int) -> tuple[Event, int]:
+    version = bump_version(session, event_id)
+    event = session.get(Event, event_id, populate_existing=True)
+    return event, version
+
+
+def _text(value, field: str, maximum: int, required: bool = True) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise OperationError("invalid_type", _l("This field must be text."), field=field)
+    value = value.strip()
+    if required and not value:
+        raise OperationError("required", _l("This field is required."), field=field)
+    if len(value) > maximum:
+        raise OperationError(
+            "too_long", _l("At most %(n)d characters.", n=maximum), field=field
+        )
+    return value
+
+
+def parse_voting(voting) -> tuple[str, int, int]:
+    if not isinstance(voting, dict):
+        raise OperationError("invalid_voting", _l("Choose a voting method."), field="voting")
+    method = voting.get("method")
+    if method == "approval":
+        return "approval", 1, 1
+    if method != "dots":
+        raise OperationError("invalid_voting", _l("Choose a voting method."), field="voting")
+    dots, cap = voting.get("dots"), voting.get("max_per_proposal", voting.get("dots"))
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (dots, cap)):
+        raise OperationError("invalid_voting", _l("Dots must be whole numbers."), field="voting")
+    if not 1 <= dots <= 100:
+        raise OperationError(
+            "invalid_voting", _l("Each person can have 1 to 100 dots."), field="voting"
+        )
+    if not 1 <= cap <= dots:
+        raise OperationError(
+            "invalid_voting",
+            _l("Dots on one proposal must be between 1 and the dots per person."),
+            field="voting",
+        )
+    return "dots", dots, cap
+
+
+def _new_code(session) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if session.scalar(select(Event.id).where(Event.code == code)) is None:
+            return code
+
+
+def create_event(user, title, prompt, kind, voting, focus_areas=()) -> Event:
+    if user is None or user.role not in ("facilitator", "admin"):
+        raise forbidden()
+    title = _text(title, "title", TITLE_MAX)
+    prompt = _text(prompt, "prompt", PROMPT_MAX)
+    if kind not in KINDS:
+        raise OperationError("invalid_kind", _l("Choose a kind of event."), field="kind")
+    method, dots, cap = parse_voting(voting)
+    if not isinstance(focus_areas, list | tuple) or len(focus_areas) > FOCUS_MAX:
+        raise OperationError(
+            "invalid_focus_areas", _l("At most %(n)d focus areas.", n=FOCUS_MAX),
+            field="focus_areas",
+        )
+    names = []
+    for name in focus_areas:
+        name = _text(name, "focus_areas", 80, required=False)
+        if name and name not in names:
+            names.append(name)
+
+    with write_transaction() as session:
+        event = Event(
+            code=_new_code(session), title=title, prompt=prompt, kind=kind, phase="lobby",
+            voting_method=method, dots_per_person=dots, max_dots_per_proposal=cap,
+            version=1, created_by_id=user.id,
+            focus_areas=[FocusArea(name=n, position=i) for i, n in enumerate(names)],
+        )
+        session.add(event)
+    publish("event.created", event.id, event.version)
+    return event
+
+
+def change_phase(user, event_id: int, phase) -> Event:
+    if phase not in PHASES:
+        raise OperationError("invalid_phase", _l("Unknown phase."), field="phase")
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        if user is None or not user.can_manage(event):
+            raise forbidden()
+        if phase == event.phase:
+            raise OperationError(
+                "same_phase", _l("The event is already in that phase."), 409, field="phase"
+            )
+        if phase not in TRANSITIONS[event.phase]:
+            raise OperationError(
+                "invalid_transition",
+                _l("The event cannot go from this phase to that one."),
+                409,
+                field="phase",
+            )
+        previous = event.phase
+        event.phase = phase
+    publish("event.phase_changed", event.id, version, phase=phase, previous=previous)
+    return event
+
+
+def get_event(event_id) -> Event:
+    event = db.session.get(Event, event_id) if isinstance(event_id, int) else None
+    if event is None:
+        raise not_found("event_not_found")
+    return event
+
+
+def event_by_code(code: str) -> Event | None:
+    if not isinstance(code, str) or len(code) > 32:
+        return None
+    return db.session.scalar(select(Event).where(Event.code == code.strip().upper()))

@@ -1,0 +1,56 @@
+"""The full state a client needs on every (re)connect, tagged with the event's version."""
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..participants import identity
+from ..proposals import ranking
+from ..proposals.models import Proposal
+from ..proposals.operations import my_ballot
+from ..proposals.serialize import public_proposal
+from .links import join_url
+
+REVEALED = ("results", "closed")
+
+
+def event_info(event) -> dict:
+    return {
+        "id": event.id,
+        "code": event.code,
+        "title": event.title,
+        "prompt": event.prompt,
+        "kind": event.kind,
+        "phase": event.phase,
+        "voting": event.voting_dict(),
+        "focus_areas": [{"id": f.id, "name": f.name} for f in event.focus_areas],
+        "join_url": join_url(event),
+    }
+
+
+def snapshot(event, token: str | None = None, *, staff: bool = False) -> dict:
+    # Read the version before the content: the content is then at least that new, and any push
+    # with a higher version still applies on top of it.
+    version = event.version
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id)
+    ).all()
+    state = {
+        "version": version,
+        "event": event_info(event),
+        "proposals": [public_proposal(p, event) for p in proposals],
+    }
+    if staff:
+        state["tallies"] = {str(k): v for k, v in ranking.tallies(event.id).items()}
+        state["voters"] = ranking.voter_count(event.id)
+    if event.phase in REVEALED:
+        state["results"] = ranking.ranked(event)
+    if not staff:
+        participant = identity.find(event.id, token)
+        mine = [p.id for p in proposals if participant and p.participant_id == participant.id]
+        state["me"] = {
+            "joined": token is not None,
+            "display_name": participant.display_name if participant else None,
+            "proposal_ids": mine,
+            "ballot": my_ballot(event, participant),
+        }
+    return state

@@ -1,0 +1,153 @@
+import uuid
+
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..core.auth import staff_required
+from ..core.errors import OperationError
+from ..extensions import db
+from ..participants import identity
+from ..proposals.forms import HideForm, NameForm, ProposalForm
+from ..proposals.models import Proposal
+from ..proposals.operations import my_ballot
+from ..proposals.ranking import ranked
+from . import operations
+from .forms import EventForm, PhaseForm
+from .links import join_url
+from .models import Event
+from .operations import TRANSITIONS
+from .qr import qr_svg
+
+bp = Blueprint("events", __name__)
+
+
+def managed_event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    if not current_user.can_manage(event):
+        abort(403)
+    return event
+
+
+@bp.get("/events")
+@staff_required()
+def dashboard():
+    query = select(Event).order_by(Event.created_at.desc())
+    if current_user.role == "facilitator":
+        query = query.where(Event.created_by_id == current_user.id)
+    return render_template("events/dashboard.html", events=db.session.scalars(query).all())
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@staff_required("facilitator", "admin")
+def create():
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            event = operations.create_event(
+                current_user, form.title.data, form.prompt.data, form.kind.data,
+                form.voting(), form.focus_area_names(),
+            )
+        except OperationError as error:
+            target = getattr(form, error.field, None) if error.field else None
+            (target.errors if target is not None else form.form_errors).append(str(error.message))
+        else:
+            return redirect(url_for("events.console", event_id=event.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("events/create.html", form=form), status
+
+
+def _staff_context(event: Event) -> dict:
+    return {
+        "event": event,
+        "join_url": join_url(event),
+        "results": ranked(event),
+        "proposals": db.session.scalars(
+            select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id)
+        ).all(),
+    }
+
+
+@bp.get("/events/<int:event_id>/console")
+@staff_required("facilitator", "admin")
+def console(event_id):
+    event = managed_event(event_id)
+    return render_template(
+        "events/console.html", **_staff_context(event), phase_form=PhaseForm(),
+        hide_form=HideForm(), next_phases=sorted(TRANSITIONS[event.phase],
+                                                 key=["lobby", "collect", "vote", "results",
+                                                      "closed"].index),
+    )
+
+
+@bp.post("/events/<int:event_id>/phase")
+@staff_required("facilitator", "admin")
+def set_phase(event_id):
+    form = PhaseForm()
+    if form.validate_on_submit():
+        operations.change_phase(current_user, event_id, form.phase.data)
+    return redirect(url_for("events.console", event_id=event_id))
+
+
+@bp.get("/events/<int:event_id>/projector")
+@staff_required("facilitator", "admin")
+def projector(event_id):
+    event = managed_event(event_id)
+    return render_template("events/projector.html", **_staff_context(event))
+
+
+@bp.get("/j/<code>/qr.svg")
+def qr(code):
+    event = operations.event_by_code(code)
+    if event is None:
+        abort(404)
+    response = Response(qr_svg(join_url(event)), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def render_phone(event: Event, status: int = 200, **forms):
+    """The resident's page: everything the current phase allows, as plain forms."""
+    token = identity.token_for(event.id)
+    participant = identity.find(event.id, token)
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id.desc())
+    ).all()
+    proposal_form = forms.get("proposal_form") or ProposalForm()
+    proposal_form.focus_area_id.choices = [("", _("No focus area"))] + [
+        (str(f.id), f.name) for f in event.focus_areas
+    ]
+    if not proposal_form.client_id.data:
+        proposal_form.client_id.data = uuid.uuid4().hex
+    ballot = my_ballot(event, participant)
+    return render_template(
+        "phone/event.html",
+        event=event,
+        proposals=proposals,
+        mine={p.id for p in proposals if participant and p.participant_id == participant.id},
+        ballot=ballot,
+        my_votes={int(k): v for k, v in ballot["votes"].items()},
+        results=ranked(event) if event.phase in ("results", "closed") else [],
+        participant=participant,
+        proposal_form=proposal_form,
+        name_form=forms.get("name_form") or NameForm(
+            display_name=participant.display_name if participant else ""
+        ),
+        vote_client_id=uuid.uuid4().hex,
+        error=forms.get("error"),
+    ), status
+
+
+@bp.get("/j/<code>")
+def join(code):
+    event = operations.event_by_code(code)
+    if event is None:
+        return render_template(
+            "home.html", code_error=_("No event has the code %(code)s. Check the code on the "
+                                      "screen.", code=code[:12])
+        ), 404
+    identity.join(event)
+    return render_phone(event)

@@ -1,0 +1,1 @@
+"""Residents: pseudonymous participants bound to a signed cookie, no account."""

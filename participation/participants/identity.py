@@ -1,0 +1,53 @@
+"""Which participant this browser is, per event, kept in the signed session cookie."""
+
+import secrets
+
+from flask import session
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import Participant
+
+KEY = "participants"
+
+
+def join(event) -> str:
+    """Bind this browser to the event; returns the pseudonymous token (no database write)."""
+    tokens = dict(session.get(KEY, {}))
+    token = tokens.get(str(event.id))
+    if token is None:
+        token = secrets.token_urlsafe(32)
+        tokens[str(event.id)] = token
+        # Keep the cookie small: a phone remembers at most a handful of recent events.
+        if len(tokens) > 8:
+            tokens.pop(next(iter(tokens)))
+        session[KEY] = tokens
+    session["current_event"] = event.id
+    return token
+
+
+def token_for(event_id: int, source=None) -> str | None:
+    source = session if source is None else source
+    return source.get(KEY, {}).get(str(event_id))
+
+
+def find(event_id: int, token: str | None) -> Participant | None:
+    if token is None:
+        return None
+    return db.session.scalar(
+        select(Participant).where(Participant.event_id == event_id, Participant.token == token)
+    )
+
+
+def ensure(session_, event_id: int, token: str, display_name: str | None = None) -> Participant:
+    """Inside a write transaction: the participant row for this token, created on first use."""
+    participant = session_.scalar(
+        select(Participant).where(Participant.event_id == event_id, Participant.token == token)
+    )
+    if participant is None:
+        participant = Participant(event_id=event_id, token=token, display_name=display_name)
+        session_.add(participant)
+        session_.flush()
+    elif display_name is not None:
+        participant.display_name = display_name
+    return participant

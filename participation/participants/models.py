@@ -1,0 +1,21 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.time import utcnow
+from ..extensions import db
+
+
+class Participant(db.Model):
+    """Created on a resident's first write, so scanning a QR code costs the database nothing."""
+
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("event_id", "token"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # Random, held only in the resident's signed session cookie: no IP, no user agent.
+    token: Mapped[str] = mapped_column(String(43))
+    display_name: Mapped[str | None] = mapped_column(String(60), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""Proposals residents write and the votes or dots they give them."""

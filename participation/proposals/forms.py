@@ -1,0 +1,30 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from .models import BODY_MAX, TITLE_MAX
+
+
+class ProposalForm(FlaskForm):
+    title = StringField(
+        _l("Your proposal, in short"), validators=[DataRequired(), Length(max=TITLE_MAX)]
+    )
+    body = TextAreaField(
+        _l("Tell us more (optional)"), validators=[Optional(), Length(max=BODY_MAX)]
+    )
+    focus_area_id = SelectField(_l("Focus area"), choices=[], validate_choice=False)
+    client_id = HiddenField()
+
+
+class VoteForm(FlaskForm):
+    client_id = HiddenField()
+
+
+class NameForm(FlaskForm):
+    display_name = StringField(_l("Your name (optional)"), validators=[Length(max=60)])
+
+
+class HideForm(FlaskForm):
+    reason = StringField(_l("Reason, shown to everyone"), validators=[DataRequired(),
+                                                                       Length(max=300)])

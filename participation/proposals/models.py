@@ -1,0 +1,67 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.time import utcnow
+from ..extensions import db
+
+TITLE_MAX = 120
+BODY_MAX = 1000
+
+
+class Proposal(db.Model):
+    __tablename__ = "proposals"
+    __table_args__ = (
+        CheckConstraint("status IN ('visible', 'hidden')", name="status"),
+        CheckConstraint(f"length(title) BETWEEN 1 AND {TITLE_MAX}", name="title_length"),
+        CheckConstraint(f"length(body) <= {BODY_MAX}", name="body_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
+    focus_area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("focus_areas.id", ondelete="SET NULL"), default=None
+    )
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    body: Mapped[str] = mapped_column(Text, default="")
+    # The optional name the resident gave, copied when they wrote it.
+    author_name: Mapped[str | None] = mapped_column(String(60), default=None)
+    status: Mapped[str] = mapped_column(String(10), default="visible")
+    hidden_reason: Mapped[str | None] = mapped_column(String(300), default=None)
+    hidden_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    hidden_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == "visible"
+
+
+class Vote(db.Model):
+    """One row per person and proposal; `dots` is 1 for approval voting.
+
+    The unique constraint is what makes "one vote per person per proposal" hold under races.
+    """
+
+    __tablename__ = "votes"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "participant_id"),
+        CheckConstraint("dots >= 1", name="dots_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    dots: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

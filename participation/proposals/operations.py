@@ -1,0 +1,276 @@
+"""Proposal and vote writes: the one path for forms, REST and Socket.IO."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..core import receipts
+from ..core.bus import publish
+from ..core.errors import OperationError, forbidden, not_found
+from ..core.time import utcnow
+from ..core.tx import write_transaction
+from ..events.operations import locked_event
+from ..extensions import db
+from ..participants import identity
+from .models import BODY_MAX, TITLE_MAX, Proposal, Vote
+from .serialize import public_proposal
+
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+REASON_MAX = 300
+
+
+class _Replay(Exception):
+    def __init__(self, result):
+        self.result = result
+
+
+def _client_id(value) -> str:
+    if not isinstance(value, str) or not CLIENT_ID.match(value):
+        raise OperationError(
+            "invalid_client_id",
+            _l("The request is missing a valid client_id (8 to 64 letters, digits or -_.:)."),
+            field="client_id",
+        )
+    return value
+
+
+def _text(value, field, maximum, required) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise OperationError("invalid_type", _l("This field must be text."), field=field)
+    value = value.strip()
+    if required and not value:
+        raise OperationError("required", _l("Write something here."), field=field)
+    if len(value) > maximum:
+        raise OperationError("too_long", _l("At most %(n)d characters.", n=maximum), field=field)
+    return value
+
+
+def _require_joined(token):
+    if token is None:
+        raise OperationError(
+            "not_joined", _l("Join the event first: scan the QR code or enter the code."), 403
+        )
+
+
+def _require_phase(event, phase: str):
+    if event.phase == phase:
+        return
+    if event.phase == "closed":
+        raise OperationError("event_closed", _l("The event is closed."), 409)
+    messages = {
+        "collect": _l("Proposals can only be written while the event is collecting them."),
+        "vote": _l("Voting is not open right now."),
+    }
+    raise OperationError("wrong_phase", messages[phase], 409)
+
+
+def _replayable(func_):
+    """Run a write; a retry with the same client_id returns the stored result unchanged."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return func_(*args, **kwargs)
+        except _Replay as replay:
+            if replay.result.get("error") == "client_id_reused":
+                raise OperationError(
+                    "client_id_reused", _l("That client_id was already used for another write."),
+                    409, field="client_id",
+                ) from None
+            return replay.result
+
+    return wrapper
+
+
+def _check_receipt(session, participant, client_id, kind):
+    if client_id is None:
+        return
+    previous = receipts.find(session, participant.id, client_id, kind)
+    if previous is not None:
+        raise _Replay(previous)
+
+
+@_replayable
+def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=None,
+                    author_name=None) -> dict:
+    _require_joined(token)
+    client_id = _client_id(client_id)
+    title = _text(title, "title", TITLE_MAX, required=True)
+    body = _text(body, "body", BODY_MAX, required=False)
+    if focus_area_id in ("", None):
+        focus_area_id = None
+    elif isinstance(focus_area_id, str) and focus_area_id.isdigit():
+        focus_area_id = int(focus_area_id)
+    elif not isinstance(focus_area_id, int) or isinstance(focus_area_id, bool):
+        raise OperationError("invalid_type", _l("Choose a focus area."), field="focus_area_id")
+
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        participant = identity.ensure(session, event.id, token)
+        _check_receipt(session, participant, client_id, "proposal")
+        _require_phase(event, "collect")
+        known_areas = {f.id for f in event.focus_areas}
+        if focus_area_id is not None and focus_area_id not in known_areas:
+            raise OperationError("invalid_focus_area", _l("Choose a focus area."),
+                                 field="focus_area_id")
+        proposal = Proposal(
+            event_id=event.id, participant_id=participant.id, title=title, body=body,
+            focus_area_id=focus_area_id,
+            author_name=participant.display_name or None,
+        )
+        session.add(proposal)
+        session.flush()
+        data = public_proposal(proposal, event)
+        result = {"proposal": data, "version": version}
+        receipts.store(session, participant.id, client_id, "proposal", result)
+    publish("proposal.submitted", event_id, version, proposal=data)
+    return result
+
+
+def _my_votes(session, event_id: int, participant_id: int) -> dict[int, int]:
+    rows = session.execute(
+        select(Vote.proposal_id, Vote.dots).where(
+            Vote.event_id == event_id, Vote.participant_id == participant_id
+        )
+    )
+    return {proposal_id: dots for proposal_id, dots in rows}
+
+
+def _ballot(event, votes: dict[int, int]) -> dict:
+    spent = sum(votes.values())
+    return {
+        "votes": {str(k): v for k, v in votes.items()},
+        "spent": spent,
+        "remaining": event.dots_per_person - spent if event.is_dots else None,
+    }
+
+
+def _proposal_event_id(proposal_id) -> int:
+    if not isinstance(proposal_id, int) or isinstance(proposal_id, bool):
+        raise not_found("proposal_not_found")
+    event_id = db.session.scalar(select(Proposal.event_id).where(Proposal.id == proposal_id))
+    if event_id is None:
+        raise not_found("proposal_not_found")
+    return event_id
+
+
+@_replayable
+def cast_vote(proposal_id: int, token_for_event, client_id, dots=1) -> dict:
+    """`token_for_event(event_id)` gives this browser's participant token for the event."""
+    client_id = _client_id(client_id)
+    if dots is None:
+        dots = 1
+    if not isinstance(dots, int) or isinstance(dots, bool) or not 1 <= dots <= 100:
+        raise OperationError("invalid_dots", _l("Give a whole number of dots."), field="dots")
+    event_id = _proposal_event_id(proposal_id)
+    token = token_for_event(event_id)
+    _require_joined(token)
+
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        participant = identity.ensure(session, event.id, token)
+        _check_receipt(session, participant, client_id, "vote")
+        _require_phase(event, "vote")
+        proposal = session.get(Proposal, proposal_id)
+        if not proposal.is_visible:
+            raise OperationError("proposal_hidden", _l("That proposal has been hidden."), 409)
+        votes = _my_votes(session, event.id, participant.id)
+        current = votes.get(proposal_id, 0)
+        if not event.is_dots:
+            if dots != 1:
+                raise OperationError(
+                    "invalid_dots", _l("This event uses one vote per proposal."), field="dots"
+                )
+            if current:
+                raise OperationError(
+                    "already_voted", _l("You have already voted for this proposal."), 409
+                )
+        else:
+            if current + dots > event.max_dots_per_proposal:
+                raise OperationError(
+                    "proposal_dot_limit",
+                    _l("At most %(n)d dots on one proposal.", n=event.max_dots_per_proposal),
+                    409,
+                )
+            if sum(votes.values()) + dots > event.dots_per_person:
+                raise OperationError("no_dots_left", _l("You have no dots left for that."), 409)
+        try:
+            if current:
+                session.execute(
+                    Vote.__table__.update()
+                    .where(Vote.proposal_id == proposal_id, Vote.participant_id == participant.id)
+                    .values(dots=Vote.dots + dots)
+                )
+            else:
+                session.add(Vote(event_id=event.id, proposal_id=proposal_id,
+                                 participant_id=participant.id, dots=dots))
+            session.flush()
+        except IntegrityError:
+            # Only reachable if two writers slipped past the event lock; the database refuses.
+            raise OperationError(
+                "already_voted", _l("You have already voted for this proposal."), 409
+            ) from None
+        votes[proposal_id] = current + dots
+        result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
+        receipts.store(session, participant.id, client_id, "vote", result)
+    publish("vote.changed", event_id, version, proposal_id=proposal_id)
+    return result
+
+
+@_replayable
+def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> dict:
+    if client_id is not None:
+        client_id = _client_id(client_id)
+    event_id = _proposal_event_id(proposal_id)
+    token = token_for_event(event_id)
+    _require_joined(token)
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        participant = identity.ensure(session, event.id, token)
+        _check_receipt(session, participant, client_id, "withdraw")
+        _require_phase(event, "vote")
+        removed = session.execute(
+            delete(Vote).where(Vote.proposal_id == proposal_id,
+                               Vote.participant_id == participant.id)
+        ).rowcount
+        if not removed:
+            raise OperationError("no_vote", _l("You have no vote on that proposal."), 404)
+        votes = _my_votes(session, event.id, participant.id)
+        result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
+        if client_id is not None:
+            receipts.store(session, participant.id, client_id, "withdraw", result)
+    publish("vote.changed", event_id, version, proposal_id=proposal_id)
+    return result
+
+
+def hide_proposal(user, proposal_id, reason) -> dict:
+    reason = _text(reason, "reason", REASON_MAX, required=True)
+    event_id = _proposal_event_id(proposal_id)
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        if user is None or not user.can_manage(event):
+            raise forbidden()
+        proposal = session.get(Proposal, proposal_id)
+        if not proposal.is_visible:
+            raise OperationError("already_hidden", _l("That proposal is already hidden."), 409)
+        proposal.status = "hidden"
+        proposal.hidden_reason = reason
+        proposal.hidden_by_id = user.id
+        proposal.hidden_at = utcnow()
+        # A hidden proposal's votes are returned to the voters, so budgets stay spendable.
+        refunded = session.execute(delete(Vote).where(Vote.proposal_id == proposal_id)).rowcount
+        data = public_proposal(proposal, event)
+    publish("proposal.hidden", event_id, version, proposal=data, refunded=refunded)
+    return {"proposal": data, "version": version}
+
+
+def my_ballot(event, participant) -> dict:
+    votes = _my_votes(db.session, event.id, participant.id) if participant else {}
+    return _ballot(event, votes)
+
+
+def count_votes(event_id: int) -> int:
+    return db.session.scalar(select(func.count(Vote.id)).where(Vote.event_id == event_id)) or 0

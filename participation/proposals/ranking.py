@@ -1,0 +1,54 @@
+"""Tallies are always computed from the stored votes; rank is standard competition ranking."""
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from .models import Proposal, Vote
+from .serialize import public_proposal
+
+
+def tallies(event_id: int, session=None) -> dict[int, dict]:
+    session = session or db.session
+    rows = session.execute(
+        select(Vote.proposal_id, func.count(Vote.id), func.sum(Vote.dots))
+        .join(Proposal, Proposal.id == Vote.proposal_id)
+        .where(Vote.event_id == event_id, Proposal.status == "visible")
+        .group_by(Vote.proposal_id)
+    )
+    return {pid: {"votes": votes, "dots": int(dots or 0)} for pid, votes, dots in rows}
+
+
+def voter_count(event_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(func.distinct(Vote.participant_id))).where(Vote.event_id == event_id)
+    ) or 0
+
+
+def ranked(event) -> list[dict]:
+    """Visible proposals, best first. Dots: by dots, then people; approval: by people.
+
+    Equal scores share a rank (1, 2, 2, 4); the earlier proposal is listed first among equals.
+    """
+    counts = tallies(event.id)
+    proposals = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.event_id == event.id, Proposal.status == "visible")
+        .order_by(Proposal.id)
+    ).all()
+
+    def score(p):
+        t = counts.get(p.id, {"votes": 0, "dots": 0})
+        return (t["dots"], t["votes"]) if event.is_dots else (t["votes"],)
+
+    ordered = sorted(proposals, key=score, reverse=True)
+    results, previous, rank = [], None, 0
+    for position, proposal in enumerate(ordered, start=1):
+        current = score(proposal)
+        if current != previous:
+            rank, previous = position, current
+        t = counts.get(proposal.id, {"votes": 0, "dots": 0})
+        row = public_proposal(proposal, event) | {"votes": t["votes"], "rank": rank}
+        if event.is_dots:
+            row["dots"] = t["dots"]
+        results.append(row)
+    return results

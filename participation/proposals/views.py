@@ -1,0 +1,106 @@
+"""The no-JavaScript path: plain form posts that call the same operations as REST and sockets."""
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.auth import staff_required
+from ..core.errors import OperationError
+from ..events import operations as event_ops
+from ..events.views import render_phone
+from ..participants import identity
+from ..participants.operations import set_display_name
+from . import operations
+from .forms import HideForm, NameForm, ProposalForm, VoteForm
+
+bp = Blueprint("proposals", __name__)
+
+
+def _event_or_404(code):
+    event = event_ops.event_by_code(code)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _back(event, anchor=""):
+    return redirect(url_for("events.join", code=event.code) + anchor, code=303)
+
+
+@bp.post("/j/<code>/proposals")
+def submit(code):
+    event = _event_or_404(code)
+    form = ProposalForm()
+    form.focus_area_id.choices = [("", "")] + [(str(f.id), f.name) for f in event.focus_areas]
+    if not form.validate_on_submit():
+        return render_phone(event, 422, proposal_form=form)
+    try:
+        operations.submit_proposal(
+            event.id, identity.token_for(event.id), form.title.data, form.body.data,
+            form.client_id.data, focus_area_id=form.focus_area_id.data or None,
+        )
+    except OperationError as error:
+        field = getattr(form, error.field, None) if error.field else None
+        if field is not None and error.field != "client_id":
+            field.errors = [*field.errors, str(error.message)]
+            return render_phone(event, error.status if error.status != 400 else 422,
+                                proposal_form=form)
+        return render_phone(event, error.status, proposal_form=form, error=str(error.message))
+    flash(_("Thank you! Your proposal is on the wall."), "success")
+    return _back(event, "#proposals")
+
+
+def _vote_action(code, proposal_id, action):
+    event = _event_or_404(code)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action(proposal_id, lambda eid: identity.token_for(eid) if eid == event.id else None,
+               form.client_id.data)
+    except OperationError as error:
+        return render_phone(event, error.status, error=str(error.message))
+    return _back(event, f"#proposal-{proposal_id}")
+
+
+@bp.post("/j/<code>/proposals/<int:proposal_id>/vote")
+def vote(code, proposal_id):
+    dots = request.form.get("dots", "1")
+    dots = int(dots) if dots.isdigit() else -1
+
+    def cast(pid, token_for, client_id):
+        operations.cast_vote(pid, token_for, client_id, dots)
+
+    return _vote_action(code, proposal_id, cast)
+
+
+@bp.post("/j/<code>/proposals/<int:proposal_id>/withdraw")
+def withdraw(code, proposal_id):
+    return _vote_action(code, proposal_id, operations.withdraw_vote)
+
+
+@bp.post("/j/<code>/name")
+def name(code):
+    event = _event_or_404(code)
+    form = NameForm()
+    if not form.validate_on_submit():
+        return render_phone(event, 422, name_form=form)
+    try:
+        set_display_name(event.id, identity.token_for(event.id), form.display_name.data or "")
+    except OperationError as error:
+        return render_phone(event, error.status, name_form=form, error=str(error.message))
+    return _back(event)
+
+
+@bp.post("/events/<int:event_id>/proposals/<int:proposal_id>/hide")
+@staff_required("facilitator", "admin")
+def hide(event_id, proposal_id):
+    form = HideForm()
+    if form.validate_on_submit():
+        try:
+            operations.hide_proposal(current_user, proposal_id, form.reason.data)
+        except OperationError as error:
+            flash(str(error.message), "error")
+    else:
+        flash(_("Give a reason for hiding the proposal."), "error")
+    return redirect(url_for("events.console", event_id=event_id))

@@ -1,0 +1,173 @@
+"""Socket.IO handlers: authenticate on connect, then call the same operations as forms and REST."""
+
+import functools
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import current_app, request, session
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room
+from flask_wtf.csrf import ValidationError, validate_csrf
+
+from ..core.errors import OperationError
+from ..events import operations as event_ops
+from ..events.links import base_url
+from ..events.models import Event
+from ..events.snapshot import snapshot
+from ..extensions import db, socketio
+from ..participants import identity
+from ..proposals import operations as proposal_ops
+from . import event_room, staff_room
+from .relay import relay
+
+
+@dataclass
+class Connection:
+    event_id: int
+    token: str | None
+    staff: bool
+
+
+connections: dict[str, Connection] = {}
+
+
+def _origin_allowed() -> bool:
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True  # not a browser: no ambient cookie to abuse; the CSRF token still applies
+    allowed = current_app.config["CORS_ALLOWED_ORIGINS"] or []
+    own = {request.host_url.rstrip("/"), base_url()}
+    if origin in own or origin in allowed:
+        return True
+    return urlsplit(origin).netloc == request.host
+
+
+def _requested_event_id(auth: dict):
+    value = auth.get("event", session.get("current_event"))
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@socketio.on("connect")
+def on_connect(auth):
+    try:
+        auth = auth if isinstance(auth, dict) else {}
+        if not _origin_allowed():
+            raise ConnectionRefusedError({"error": "bad_origin", "message": _("Wrong origin.")})
+        try:
+            validate_csrf(auth.get("csrf_token"))
+        except ValidationError:
+            raise ConnectionRefusedError(
+                {"error": "csrf_failed", "message": _("Reload the page and try again.")}
+            ) from None
+        event_id = _requested_event_id(auth)
+        event = db.session.get(Event, event_id) if event_id else None
+        if event is None:
+            raise ConnectionRefusedError(
+                {"error": "event_not_found", "message": _("We could not find that.")}
+            )
+        staff = current_user.is_authenticated and current_user.can_manage(event)
+        token = identity.token_for(event.id)
+        if not staff and token is None:
+            raise ConnectionRefusedError(
+                {"error": "not_joined", "message": _("Join the event first.")}
+            )
+        connections[request.sid] = Connection(event.id, token, staff)
+        join_room(event_room(event.id))
+        if staff:
+            join_room(staff_room(event.id))
+        else:
+            relay.presence(event.id, +1)
+        state = snapshot(event, token, staff=staff)
+        if staff:
+            state["connected"] = relay.connected.get(event.id, 0)
+        socketio.emit("snapshot", state, to=request.sid)
+    finally:
+        db.session.remove()
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args):
+    connection = connections.pop(request.sid, None)
+    if connection and not connection.staff:
+        relay.presence(connection.event_id, -1)
+
+
+def handler(event_name: str, staff_only: bool = False):
+    """Register a handler that answers through the ack: {"ok": true, ...} or an error."""
+
+    def decorate(func):
+        @socketio.on(event_name)
+        @functools.wraps(func)
+        def wrapper(data=None):
+            connection = connections.get(request.sid)
+            try:
+                if connection is None:
+                    raise OperationError("not_connected", _("Reconnect and try again."), 401)
+                if staff_only and not connection.staff:
+                    raise OperationError("forbidden", _("You are not allowed to do that."), 403)
+                if data is None:
+                    data = {}
+                if not isinstance(data, dict):
+                    raise OperationError("invalid_payload", _("The message must be an object."))
+                return {"ok": True, **(func(connection, data) or {})}
+            except OperationError as error:
+                return {"ok": False, **error.to_dict()}
+            except Exception:
+                current_app.logger.exception("socket handler %s failed", event_name)
+                return {"ok": False, "error": "server_error",
+                        "message": _("Something went wrong. Try again.")}
+            finally:
+                db.session.remove()
+
+        return wrapper
+
+    return decorate
+
+
+def _token_for(connection):
+    return lambda event_id: connection.token if event_id == connection.event_id else None
+
+
+@handler("snapshot")
+def on_snapshot(connection, _data):
+    event = event_ops.get_event(connection.event_id)
+    state = snapshot(event, connection.token, staff=connection.staff)
+    if connection.staff:
+        state["connected"] = relay.connected.get(event.id, 0)
+    return {"state": state}
+
+
+@handler("submit_proposal")
+def on_submit(connection, data):
+    return proposal_ops.submit_proposal(
+        connection.event_id, connection.token, data.get("title"), data.get("body"),
+        data.get("client_id"), focus_area_id=data.get("focus_area_id"),
+    )
+
+
+@handler("vote")
+def on_vote(connection, data):
+    return proposal_ops.cast_vote(
+        data.get("proposal_id"), _token_for(connection), data.get("client_id"), data.get("dots")
+    )
+
+
+@handler("withdraw_vote")
+def on_withdraw(connection, data):
+    return proposal_ops.withdraw_vote(
+        data.get("proposal_id"), _token_for(connection), data.get("client_id")
+    )
+
+
+@handler("set_phase", staff_only=True)
+def on_set_phase(connection, data):
+    event = event_ops.change_phase(current_user, connection.event_id, data.get("phase"))
+    return {"phase": event.phase, "version": event.version}
+
+
+@handler("hide_proposal", staff_only=True)
+def on_hide(connection, data):
+    return proposal_ops.hide_proposal(current_user, data.get("proposal_id"), data.get("reason"))

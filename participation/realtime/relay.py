@@ -1,0 +1,117 @@
+"""Relays published domain events to Socket.IO rooms.
+
+Proposal and phase changes are pushed as they commit. Tallies are coalesced: a vote only marks
+its event dirty, and at most once per REALTIME_COALESCE_SECONDS the current tallies (read from
+the stored votes) go to the event's staff room (projector and console).
+"""
+
+import threading
+from collections import Counter
+
+from ..core.bus import published
+from ..events.models import Event
+from ..events.snapshot import REVEALED
+from ..extensions import db, socketio
+from ..proposals import ranking
+from . import event_room, staff_room
+
+
+class Relay:
+    def __init__(self):
+        self.app = None
+        self.interval = 0.1
+        self._dirty: set[int] = set()
+        self._presence_dirty: set[int] = set()
+        self.connected: Counter[int] = Counter()
+        self._lock = threading.Lock()
+        self._task = None
+        self._subscribed = False
+
+    def init_app(self, app):
+        self.app = app
+        self.interval = app.config["REALTIME_COALESCE_SECONDS"]
+        # Tests build many apps in one process: the newest is relayed for, subscribed once.
+        if not self._subscribed:
+            published.connect(self._on_published, weak=False)
+            self._subscribed = True
+
+    def _on_published(self, domain_event):
+        if self.app is None:
+            return
+        name, event_id, version = domain_event.name, domain_event.event_id, domain_event.version
+        data = domain_event.data
+        if name in ("proposal.submitted", "proposal.hidden"):
+            socketio.emit(
+                "proposal", {"version": version, "proposal": data["proposal"]},
+                to=event_room(event_id),
+            )
+            self.mark_tallies(event_id)
+        elif name == "event.phase_changed":
+            payload = {"version": version, "phase": data["phase"]}
+            if data["phase"] in REVEALED:
+                payload["results"] = ranking.ranked(db.session.get(Event, event_id))
+            socketio.emit("phase", payload, to=event_room(event_id))
+            self.mark_tallies(event_id)
+        elif name == "vote.changed":
+            self.mark_tallies(event_id)
+
+    def mark_tallies(self, event_id: int):
+        self._mark(self._dirty, event_id)
+
+    def presence(self, event_id: int, delta: int):
+        with self._lock:
+            self.connected[event_id] += delta
+            if self.connected[event_id] <= 0:
+                del self.connected[event_id]
+        self._mark(self._presence_dirty, event_id)
+
+    def _mark(self, bucket: set, event_id: int):
+        if self.interval <= 0:
+            self._flush({event_id} if bucket is self._dirty else set(),
+                        {event_id} if bucket is self._presence_dirty else set())
+            return
+        with self._lock:
+            bucket.add(event_id)
+            if self._task is None:
+                self._task = socketio.start_background_task(self._loop)
+
+    def _loop(self):
+        while True:
+            socketio.sleep(self.interval)
+            with self._lock:
+                dirty, self._dirty = self._dirty, set()
+                presence, self._presence_dirty = self._presence_dirty, set()
+            if dirty or presence:
+                try:
+                    self._flush(dirty, presence)
+                except Exception:  # keep relaying; one bad flush must not stop all pushes
+                    self.app.logger.exception("tally flush failed")
+
+    def _flush(self, dirty: set[int], presence: set[int]):
+        with self.app.app_context():
+            try:
+                for event_id in dirty:
+                    version = db.session.scalar(
+                        db.select(Event.version).where(Event.id == event_id)
+                    )
+                    counts = ranking.tallies(event_id)
+                    socketio.emit(
+                        "tallies",
+                        {
+                            "version": version,
+                            "tallies": {str(k): v for k, v in counts.items()},
+                            "voters": ranking.voter_count(event_id),
+                        },
+                        to=staff_room(event_id),
+                    )
+                for event_id in presence:
+                    socketio.emit(
+                        "presence", {"connected": self.connected.get(event_id, 0)},
+                        to=staff_room(event_id),
+                    )
+            finally:
+                db.session.remove()
+
+
+relay = Relay()
+init_app = relay.init_app

@@ -1,0 +1,67 @@
+// Shared by the phone, projector and console pages: the socket, versions and acknowledged writes.
+
+export function strings() {
+  const node = document.getElementById('client-strings');
+  return node ? JSON.parse(node.textContent) : {};
+}
+
+export function format(template, values) {
+  return String(template).replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? '');
+}
+
+export function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]').content;
+}
+
+// crypto.randomUUID needs a secure context; phones on a LAN address over http are not one.
+export function newClientId() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// Every push carries the event version. Each piece of state (the phase, each proposal, the
+// tallies) remembers the version it was last set at and ignores anything older, so pushes
+// that arrive out of order can never roll the page back.
+export class Versions {
+  constructor() { this.reset(0); }
+  reset(version) { this.base = version; this.seen = new Map(); }
+  accept(key, version) {
+    const current = this.seen.get(key) ?? this.base;
+    if (typeof version !== 'number' || version <= current) return false;
+    this.seen.set(key, version);
+    return true;
+  }
+}
+
+export function connect(eventId, onStatus) {
+  // eslint-disable-next-line no-undef
+  const socket = io({ auth: { csrf_token: csrfToken(), event: eventId } });
+  socket.on('connect', () => onStatus('connected'));
+  socket.on('disconnect', () => onStatus('reconnecting'));
+  socket.on('connect_error', () => onStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
+  return socket;
+}
+
+// Send a write and wait for its acknowledgement. A timed-out write is sent again with the
+// same client_id, which the server answers with the stored result instead of counting twice.
+export function send(socket, name, payload, { attempts = 5, timeout = 8000 } = {}) {
+  return new Promise((resolve) => {
+    const attempt = (left) => {
+      socket.timeout(timeout).emit(name, payload, (err, ack) => {
+        if (!err) { resolve(ack); return; }
+        if (left <= 1) { resolve({ ok: false, error: 'timeout' }); return; }
+        const retry = () => attempt(left - 1);
+        if (socket.connected) retry(); else socket.once('connect', retry);
+      });
+    };
+    attempt(attempts);
+  });
+}
+
+export function setStatus(node, text, state) {
+  if (!node) return;
+  node.textContent = text;
+  node.dataset.state = state;
+  node.hidden = state === 'connected' && !node.dataset.always;
+}

@@ -1,0 +1,215 @@
+// The resident's phone: enhances the plain forms with live updates and acknowledged writes.
+import { Versions, connect, format, newClientId, send, setStatus, strings } from './live.js';
+
+const root = document.getElementById('phone');
+const t = strings();
+const versions = new Versions();
+const state = {
+  phase: root.dataset.phase,
+  dots: root.dataset.method === 'dots',
+  budget: Number(root.dataset.dots),
+  cap: Number(root.dataset.cap),
+  ballot: { votes: {}, spent: 0, remaining: null },
+  mine: new Set(),
+};
+const list = document.getElementById('proposal-list');
+const template = document.getElementById('proposal-template');
+const live = document.getElementById('live-status');
+
+function announce(text) { live.textContent = text; }
+
+function setPhase(phase) {
+  state.phase = phase;
+  root.dataset.phase = phase;
+  document.getElementById('phase-name').textContent = t.phases[phase] ?? phase;
+  for (const section of root.querySelectorAll('[data-phase-section]')) {
+    section.hidden = !section.dataset.phaseSection.split(' ').includes(phase);
+  }
+  for (const node of root.querySelectorAll('[data-phase-only]')) {
+    node.hidden = node.dataset.phaseOnly !== phase || node.closest('.moderated') !== null;
+  }
+}
+
+function fillItem(item, p) {
+  item.id = `proposal-${p.id}`;
+  item.dataset.proposalId = p.id;
+  const hidden = p.status === 'hidden';
+  item.classList.toggle('moderated', hidden);
+  item.classList.toggle('mine', state.mine.has(p.id));
+  item.querySelector('.p-content').hidden = hidden;
+  item.querySelector('.p-moderated').hidden = !hidden;
+  item.querySelector('.p-reason').textContent = p.hidden_reason ?? '';
+  if (!hidden) {
+    item.querySelector('.p-title').textContent = p.title;
+    item.querySelector('.p-title-copy').textContent = p.title;
+    item.querySelector('.p-body').textContent = p.body ?? '';
+    item.querySelector('.p-focus').textContent = p.focus_area ?? '';
+    item.querySelector('.p-author').textContent = p.author_name ? `— ${p.author_name}` : '';
+  }
+  item.querySelector('.p-mine').hidden = !state.mine.has(p.id);
+  for (const form of item.querySelectorAll('form')) {
+    form.action = form.action.replace(/\/proposals\/\d+\//, `/proposals/${p.id}/`);
+  }
+  item.querySelector('.vote-controls').hidden = state.phase !== 'vote' || hidden;
+}
+
+function upsert(p) {
+  let item = document.getElementById(`proposal-${p.id}`);
+  const isNew = !item;
+  if (isNew) item = template.content.firstElementChild.cloneNode(true);
+  fillItem(item, p);
+  if (isNew) list.prepend(item);
+  updateCounts();
+  return isNew;
+}
+
+function updateCounts() {
+  const visible = list.querySelectorAll('.proposal:not(.moderated)').length;
+  document.getElementById('proposal-count').textContent = visible;
+  document.getElementById('no-proposals').hidden = list.children.length > 0;
+}
+
+function applyBallot(ballot) {
+  state.ballot = ballot;
+  const remaining = ballot.remaining;
+  for (const item of list.querySelectorAll('.proposal')) {
+    const mine = ballot.votes[item.dataset.proposalId] ?? 0;
+    const full = state.dots ? (mine >= state.cap || remaining === 0) : mine > 0;
+    item.querySelector('.vote-button').hidden = full;
+    item.querySelector('.voted-note').hidden = mine === 0;
+    item.querySelector('.withdraw-form').hidden = mine === 0;
+    const count = item.querySelector('.my-dots');
+    if (count) count.textContent = mine;
+  }
+  const remainingNode = document.getElementById('remaining');
+  if (remainingNode) remainingNode.textContent = remaining;
+  const spentNode = document.getElementById('spent');
+  if (spentNode) spentNode.textContent = ballot.spent;
+}
+
+function renderResults(results) {
+  const ol = document.getElementById('results');
+  ol.replaceChildren(...results.map((r) => {
+    const li = document.createElement('li');
+    const rank = document.createElement('span');
+    rank.className = 'rank';
+    rank.textContent = `${r.rank}.`;
+    const title = document.createElement('span');
+    title.className = 'r-title';
+    title.textContent = ` ${r.title} `;
+    const count = document.createElement('span');
+    count.className = 'r-count';
+    count.textContent = state.dots ? `${r.dots} ${t.dots}, ${r.votes} ${t.people}` : `${r.votes} ${t.people}`;
+    li.append(rank, title, count);
+    return li;
+  }));
+}
+
+const socket = connect(Number(root.dataset.eventId), (status) => {
+  setStatus(document.getElementById('connection'), t[status], status);
+});
+
+socket.on('snapshot', (s) => {
+  versions.reset(s.version);
+  state.mine = new Set(s.me?.proposal_ids ?? []);
+  const known = new Set(s.proposals.map((p) => String(p.id)));
+  for (const item of [...list.children]) if (!known.has(item.dataset.proposalId)) item.remove();
+  for (const p of [...s.proposals].sort((a, b) => a.id - b.id)) upsert(p);
+  setPhase(s.event.phase);
+  if (s.results) renderResults(s.results);
+  if (s.me) applyBallot(s.me.ballot);
+});
+
+socket.on('proposal', ({ version, proposal }) => {
+  if (!versions.accept(`proposal:${proposal.id}`, version)) return;
+  const isNew = upsert(proposal);
+  applyBallotAfterRefund(proposal);
+  if (isNew && proposal.status === 'visible') announce(format(t.new_proposal, { title: proposal.title }));
+});
+
+// A hidden proposal's votes go back to the voters; mirror that locally.
+function applyBallotAfterRefund(proposal) {
+  if (proposal.status !== 'hidden') { applyBallot(state.ballot); return; }
+  const votes = { ...state.ballot.votes };
+  const returned = votes[proposal.id] ?? 0;
+  delete votes[proposal.id];
+  const spent = state.ballot.spent - returned;
+  applyBallot({ votes, spent, remaining: state.dots ? state.budget - spent : null });
+}
+
+socket.on('phase', ({ version, phase, results }) => {
+  if (!versions.accept('phase', version)) return;
+  setPhase(phase);
+  if (results) renderResults(results);
+  announce(format(t.phase_now, { phase: t.phases[phase] ?? phase }));
+});
+
+function showFieldError(form, field, message) {
+  const input = field ? form.querySelector(`[name="${field}"]`) : null;
+  const status = form.querySelector('.form-status');
+  if (!input) { if (status) status.textContent = message; return; }
+  const wrapper = input.closest('.field');
+  wrapper.classList.add('has-error');
+  input.setAttribute('aria-invalid', 'true');
+  let error = wrapper.querySelector('.error');
+  if (!error) {
+    error = document.createElement('p');
+    error.className = 'error';
+    error.id = `${input.id}-error`;
+    wrapper.append(error);
+    input.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby') ?? ''} ${error.id}`.trim());
+  }
+  error.textContent = message;
+  input.focus();
+}
+
+function clearErrors(form) {
+  for (const wrapper of form.querySelectorAll('.has-error')) {
+    wrapper.classList.remove('has-error');
+    wrapper.querySelector('[aria-invalid]')?.removeAttribute('aria-invalid');
+    wrapper.querySelector('.error')?.remove();
+  }
+}
+
+const proposalForm = document.getElementById('proposal-form');
+proposalForm.addEventListener('submit', async (event) => {
+  if (!socket.connected) return; // no socket: the plain form post still works
+  event.preventDefault();
+  clearErrors(proposalForm);
+  const data = new FormData(proposalForm);
+  const button = proposalForm.querySelector('button[type="submit"]');
+  button.disabled = true;
+  const ack = await send(socket, 'submit_proposal', {
+    title: data.get('title'),
+    body: data.get('body'),
+    focus_area_id: data.get('focus_area_id') ? Number(data.get('focus_area_id')) : null,
+    client_id: data.get('client_id'),
+  });
+  button.disabled = false;
+  if (!ack.ok) { showFieldError(proposalForm, ack.field, ack.message ?? t.error); return; }
+  state.mine.add(ack.proposal.id);
+  versions.accept(`proposal:${ack.proposal.id}`, ack.version);
+  upsert(ack.proposal);
+  proposalForm.reset();
+  proposalForm.querySelector('[name="client_id"]').value = newClientId();
+  proposalForm.querySelector('.form-status').textContent = t.sent;
+});
+
+list.addEventListener('submit', async (event) => {
+  const form = event.target;
+  if (!socket.connected || !form.matches('.vote-form, .withdraw-form')) return;
+  event.preventDefault();
+  const proposalId = Number(form.closest('.proposal').dataset.proposalId);
+  const name = form.matches('.vote-form') ? 'vote' : 'withdraw_vote';
+  const button = form.querySelector('button');
+  button.disabled = true;
+  const ack = await send(socket, name, { proposal_id: proposalId, client_id: newClientId(), dots: 1 });
+  button.disabled = false;
+  if (ack.ok) {
+    applyBallot(ack.ballot);
+    const item = form.closest('.proposal');
+    (item.querySelector('.withdraw-form:not([hidden]) button') ?? item.querySelector('.vote-button:not([hidden])'))?.focus();
+  } else {
+    announce(ack.message ?? t.error);
+  }
+});

@@ -1,0 +1,123 @@
+// The projector: QR and code, then a live wall, live vote bars, and the ranked result.
+import { Versions, connect, setStatus, strings } from './live.js';
+
+const root = document.getElementById('projector');
+const t = strings();
+const versions = new Versions();
+const dots = root.dataset.method === 'dots';
+const state = { phase: root.dataset.phase, proposals: new Map(), tallies: {}, results: null, voters: 0 };
+const wall = document.getElementById('wall');
+const bars = document.getElementById('bars');
+const ranking = document.getElementById('ranking');
+let scheduled = false;
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function visible() {
+  return [...state.proposals.values()].filter((p) => p.status === 'visible');
+}
+
+function score(id) {
+  const tally = state.tallies[id] ?? { votes: 0, dots: 0 };
+  return dots ? tally.dots : tally.votes;
+}
+
+function renderWall() {
+  const items = visible().sort((a, b) => b.id - a.id).slice(0, 24);
+  wall.replaceChildren(...items.map((p) => {
+    const li = el('li', 'wall-card');
+    li.append(el('h3', null, p.title));
+    if (p.focus_area) li.append(el('p', 'focus', p.focus_area));
+    return li;
+  }));
+}
+
+function renderBars() {
+  const items = visible().sort((a, b) => score(b.id) - score(a.id) || a.id - b.id).slice(0, 12);
+  const max = Math.max(1, ...items.map((p) => score(p.id)));
+  bars.replaceChildren(...items.map((p) => {
+    const li = el('li', 'bar-row');
+    li.dataset.proposalId = p.id;
+    const value = score(p.id);
+    li.append(el('span', 'bar-label', p.title));
+    const track = el('span', 'bar-track');
+    const fill = el('span', 'bar-fill');
+    fill.style.inlineSize = `${(100 * value) / max}%`;
+    track.append(fill);
+    li.append(track, el('span', 'bar-value', String(value)));
+    return li;
+  }));
+}
+
+function renderRanking() {
+  const rows = (state.results ?? []).slice(0, 10);
+  ranking.replaceChildren(...rows.map((r) => {
+    const li = el('li', 'rank-row');
+    li.append(el('span', 'rank', `${r.rank}`), el('span', 'rank-title', r.title));
+    li.append(el('span', 'rank-value', dots ? `${r.dots} ${t.dots}` : `${r.votes} ${t.people}`));
+    return li;
+  }));
+}
+
+function render() {
+  scheduled = false;
+  const phase = state.phase;
+  root.dataset.phase = phase;
+  document.getElementById('phase-banner').textContent = t.phases[phase] ?? phase;
+  wall.hidden = phase !== 'collect';
+  bars.hidden = phase !== 'vote';
+  ranking.hidden = !['results', 'closed'].includes(phase);
+  const count = document.getElementById('stage-count');
+  if (phase === 'collect') { renderWall(); count.textContent = `${visible().length}`; }
+  else if (phase === 'vote') { renderBars(); count.textContent = `${state.voters} ${t.people}`; }
+  else if (!ranking.hidden) { renderRanking(); count.textContent = ''; }
+  else count.textContent = '';
+}
+
+function schedule() {
+  if (!scheduled) { scheduled = true; requestAnimationFrame(render); }
+}
+
+const socket = connect(Number(root.dataset.eventId), (status) => {
+  setStatus(document.getElementById('projector-status'), t[status], status);
+});
+
+socket.on('snapshot', (s) => {
+  versions.reset(s.version);
+  state.phase = s.event.phase;
+  state.proposals = new Map(s.proposals.map((p) => [p.id, p]));
+  state.tallies = s.tallies ?? {};
+  state.voters = s.voters ?? 0;
+  state.results = s.results ?? null;
+  document.getElementById('connected').textContent = s.connected ?? 0;
+  schedule();
+});
+
+socket.on('proposal', ({ version, proposal }) => {
+  if (!versions.accept(`proposal:${proposal.id}`, version)) return;
+  state.proposals.set(proposal.id, proposal);
+  schedule();
+});
+
+socket.on('tallies', ({ version, tallies, voters }) => {
+  if (!versions.accept('tallies', version)) return;
+  state.tallies = tallies;
+  state.voters = voters;
+  schedule();
+});
+
+socket.on('phase', ({ version, phase, results }) => {
+  if (!versions.accept('phase', version)) return;
+  state.phase = phase;
+  if (results) state.results = results;
+  schedule();
+});
+
+socket.on('presence', ({ connected }) => {
+  document.getElementById('connected').textContent = connected;
+});

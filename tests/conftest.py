@@ -1,0 +1,129 @@
+"""Shared fixtures: an in-process app per test, and the real server process for live tests."""
+
+import os
+import re
+
+import pytest
+
+os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")
+
+from participation import create_app  # noqa: E402
+from participation.accounts.models import User  # noqa: E402
+from participation.accounts.operations import create_or_update_user, issue_token  # noqa: E402
+from participation.events.operations import create_event  # noqa: E402
+from participation.extensions import db  # noqa: E402
+
+from .support.live import LiveServer  # noqa: E402
+
+PASSWORD = "correct horse battery"
+
+
+def make_app(database_url: str):
+    return create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SOCKETIO_ASYNC_MODE": "threading",
+        "REALTIME_COALESCE_SECONDS": 0,
+        "SECRET_KEY": "test-secret",
+        "PUBLIC_BASE_URL": "http://testserver",
+        "SQLALCHEMY_ENGINE_OPTIONS": (
+            {"connect_args": {"timeout": 15, "check_same_thread": False}}
+            if database_url.startswith("sqlite") else {"pool_pre_ping": True}
+        ),
+    })
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'test.db'}")
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Staff:
+    """The staff accounts every test can use, with API tokens."""
+
+    def __init__(self):
+        self.facilitator = create_or_update_user("fac@example.se", "facilitator", PASSWORD)
+        self.other = create_or_update_user("other@example.se", "facilitator", PASSWORD)
+        self.reviewer = create_or_update_user("rev@example.se", "reviewer", PASSWORD)
+        self.admin = create_or_update_user("admin@example.se", "admin", PASSWORD)
+        self.tokens = {u.email: issue_token(u.email) for u in
+                       (self.facilitator, self.other, self.reviewer, self.admin)}
+
+    def auth(self, user: User) -> dict:
+        return {"Authorization": f"Bearer {self.tokens[user.email]}"}
+
+
+@pytest.fixture
+def staff(app):
+    return Staff()
+
+
+@pytest.fixture
+def make_event(staff):
+    def make(voting=None, phase=None, **kwargs):
+        from participation.events.operations import change_phase
+
+        event = create_event(
+            kwargs.pop("user", staff.facilitator),
+            kwargs.pop("title", "Verkstad"),
+            kwargs.pop("prompt", "Hur reser vi hållbart?"),
+            kwargs.pop("kind", "medborgarverkstad"),
+            voting or {"method": "approval"},
+            kwargs.pop("focus_areas", ["Modig mobilitet", "Smart samskapande"]),
+        )
+        order = ["lobby", "collect", "vote", "results", "closed"]
+        if phase:
+            for step in order[1: order.index(phase) + 1]:
+                change_phase(staff.facilitator if event.created_by_id == staff.facilitator.id
+                             else db.session.get(User, event.created_by_id), event.id, step)
+        return db.session.get(type(event), event.id)
+
+    return make
+
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_META.search(html)
+    assert match, "page has no csrf-token meta tag"
+    return match.group(1)
+
+
+def join(client, event) -> str:
+    """Open /j/<code> like a phone and return the page's CSRF token."""
+    response = client.get(f"/j/{event.code}")
+    assert response.status_code == 200
+    return csrf_from(response.get_data(as_text=True))
+
+
+def login(client, user, password=PASSWORD):
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return client.post("/login", data={"email": user.email, "password": password,
+                                       "csrf_token": token})
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("live"))
+    server.start()
+    yield server
+    server.stop()
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url and os.environ.get("CI") == "true":
+        pytest.fail("CI=true but TEST_POSTGRES_URL is not set: the PostgreSQL path must run in CI")
+    return url
