@@ -1,10 +1,10 @@
 """Entry point: `python wsgi.py` serves with gevent; `flask --app wsgi ...` runs the CLI."""
 
 import os
-import sys
 
-# gevent must patch the standard library before anything else imports it.
-if os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") == "gevent" and "flask" not in sys.argv[0]:
+# gevent must patch the standard library before anything else imports it; only the server
+# process needs it (the CLI and a gevent-worker WSGI server manage this themselves).
+if __name__ == "__main__" and os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") == "gevent":
     from gevent import monkey
 
     monkey.patch_all()

@@ -15,6 +15,11 @@ from participation.extensions import db  # noqa: E402
 
 from .support.live import LiveServer  # noqa: E402
 
+# Staff passwords are hashed in every test's fixture; the production work factor would dominate.
+_models = __import__("participation.accounts.models", fromlist=["generate_password_hash"])
+_real_hash = _models.generate_password_hash
+_models.generate_password_hash = lambda password: _real_hash(password, "pbkdf2:sha256:1000")
+
 PASSWORD = "correct horse battery"
 
 
@@ -64,7 +69,14 @@ class Staff:
 
 
 @pytest.fixture
-def staff(app):
+def current_app_fixture(request):
+    """Whichever app the test asked for: `app` (SQLite) or `any_db_app` (SQLite and PostgreSQL)."""
+    name = "any_db_app" if "any_db_app" in request.fixturenames else "app"
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture
+def staff(current_app_fixture):
     return Staff()
 
 
@@ -127,3 +139,36 @@ def postgres_url() -> str | None:
     if not url and os.environ.get("CI") == "true":
         pytest.fail("CI=true but TEST_POSTGRES_URL is not set: the PostgreSQL path must run in CI")
     return url
+
+
+def _ensure_postgres_database(url: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    admin = parsed.set(database="postgres", drivername="postgresql")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                              (parsed.database,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{parsed.database}"')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_db_app(request, tmp_path):
+    """The same test on the embedded SQLite and on PostgreSQL (TEST_POSTGRES_URL)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        url = postgres_url()
+        if url is None:
+            pytest.skip("TEST_POSTGRES_URL not set")
+        _ensure_postgres_database(url)
+    app = make_app(url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
