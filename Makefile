@@ -39,8 +39,11 @@ translations: $(VENV)/.stamp-deps
 	$(BIN)/pybabel compile --use-fuzzy -d participation/translations -f --statistics 2>&1 | tail -n 2
 
 extract-messages: $(VENV)/.stamp-deps
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o participation/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k plural_noop:1,2 -o participation/translations/messages.pot .
 	$(BIN)/pybabel update -i participation/translations/messages.pot -d participation/translations --no-fuzzy-matching
+
+bench: setup
+	$(BIN)/python -m bench.phones $(BENCH_SIZES)
 
 lint: setup
 	$(BIN)/ruff check .

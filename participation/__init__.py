@@ -5,9 +5,11 @@ from pathlib import Path
 from flask import Flask, jsonify, request, session
 from flask_babel import get_locale
 from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
+from .realtime.origins import origin_checker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +28,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(config.load(Path(app.instance_path)))
     app.config.update(overrides or {})
+    app.json.sort_keys = False
+    if app.config["PROXY_HOPS"]:
+        # Behind nginx: trust X-Forwarded-For/Proto/Host from that many proxies, no more.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -33,10 +40,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    # Handlers must be declared before init_app: Flask-SocketIO keeps them only while no server
+    # exists yet, then registers them on every server it creates (one per app).
+    from .realtime import handlers  # noqa: F401
+
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        cors_allowed_origins=app.config["CORS_ALLOWED_ORIGINS"],
+        cors_allowed_origins=origin_checker(app),
         message_queue=app.config["REDIS_URL"],
         manage_session=False,
         ping_interval=20,
@@ -56,7 +67,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .events import labels
     from .events.views import bp as events_bp
     from .proposals.views import bp as proposals_bp
-    from .realtime import handlers, relay  # noqa: F401  (registers socket handlers)
+    from .realtime import relay
     from .review.views import bp as review_bp
 
     for blueprint in (pages.bp, accounts_bp, events_bp, proposals_bp, review_bp, api_bp):

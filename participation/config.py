@@ -56,5 +56,5 @@ def load(instance_path: Path) -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
         "WTF_CSRF_TIME_LIMIT": None,  # a rådslag phone may sit open for days
         "MAX_CONTENT_LENGTH": 64 * 1024,
-        "JSON_SORT_KEYS": False,
+        "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),
     }

@@ -1,9 +1,11 @@
 """Shared fixtures: an in-process app per test, and the real server process for live tests."""
 
+import contextvars
 import os
 import re
 
 import pytest
+from flask.testing import FlaskClient
 
 os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")
 
@@ -23,8 +25,19 @@ _models.generate_password_hash = lambda password: _real_hash(password, "pbkdf2:s
 PASSWORD = "correct horse battery"
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's own app context, as a real server would.
+
+    Flask reuses an active app context for a request, so `g` (Flask-Login's cached user,
+    Flask-Babel's locale) and the database session would leak between requests otherwise.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 def make_app(database_url: str):
-    return create_app({
+    app = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SOCKETIO_ASYNC_MODE": "threading",
@@ -36,6 +49,8 @@ def make_app(database_url: str):
             if database_url.startswith("sqlite") else {"pool_pre_ping": True}
         ),
     })
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture

@@ -177,3 +177,25 @@ def test_ranking_shares_ranks_on_ties(any_db_app, make_event):
     rows = ranked(db.session.get(Event, event.id))
     assert [(r["title"], r["votes"], r["rank"]) for r in rows] == [
         ("A", 2, 1), ("B", 2, 1), ("C", 2, 1), ("D", 0, 4)]
+
+
+def test_sqlite_writes_begin_immediate_and_use_wal(app, make_event):
+    from sqlalchemy import event as sa_event
+    from sqlalchemy import text
+
+    event = make_event(phase="collect")
+    statements = []
+
+    def capture(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        submit(event)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", capture)
+    assert "BEGIN IMMEDIATE" in statements
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 15000

@@ -22,7 +22,7 @@ TRANSLATIONS = ROOT / "participation" / "translations"
 SV_PO = TRANSLATIONS / "sv" / "LC_MESSAGES" / "messages.po"
 SV_MO = SV_PO.with_suffix(".mo")
 
-# The keywords `make extract-messages` uses (pybabel's defaults plus -k _l -k lazy_gettext),
+# The keywords `make extract-messages` uses (pybabel's defaults, _l, lazy_gettext, plural_noop),
 # and the lazy plural for good measure.
 KEYWORDS = {
     **DEFAULT_KEYWORDS,
@@ -30,11 +30,12 @@ KEYWORDS = {
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
     "ngettext": (1, 2),
+    "plural_noop": (1, 2),
 }
 # Directories that never hold our own source; skipping them keeps the walk fast.
 SKIP_DIRS = {"node_modules", "static", "instance", "migrations", "build", "test-artifacts"}
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?([diouxXeEfFgGcrsa])")
 
 
 def _directory_filter(dirpath: str) -> bool:
@@ -64,7 +65,8 @@ def _catalog():
 
 
 def _placeholders(text: str) -> list:
-    return sorted(PLACEHOLDER.findall(text.replace("%%", "")))
+    """The named placeholders, e.g. ['%(n)d', '%(title)s'], sorted."""
+    return sorted(f"%({name}){kind}" for name, kind in PLACEHOLDER.findall(text.replace("%%", "")))
 
 
 def _format(key) -> str:

@@ -165,8 +165,15 @@ def spec() -> dict:
             "/events/{event_id}/results": {"get": {
                 "summary": "Visible proposals in rank order", "security": staff,
                 "parameters": [event_id],
-                "responses": {"200": _json({"type": "object", "properties": {
-                    "results": {"type": "array", "items": _ref("RankedProposal")}}}),
+                "responses": {"200": _json({
+                    "type": "object",
+                    "required": ["event_id", "phase", "version", "voting", "results"],
+                    "properties": {
+                        "event_id": ID,
+                        "phase": {"enum": ["lobby", "collect", "vote", "results", "closed"]},
+                        "version": {"type": "integer"},
+                        "voting": _ref("Voting"),
+                        "results": {"type": "array", "items": _ref("RankedProposal")}}}),
                     **_errors(401, 403, 404)},
             }},
             "/events/{event_id}/state": {"get": {
@@ -205,6 +212,8 @@ def spec() -> dict:
                 "delete": {
                     "summary": "Withdraw this person's vote or dots", "security": participant,
                     "parameters": [proposal_id],
+                    "requestBody": _body({"type": "object", "properties": {
+                        "client_id": CLIENT_ID}}, required=False),
                     "responses": {"200": _json(_ref("VoteResult")),
                                   **_errors(400, 403, 404, 409)},
                 },

@@ -80,7 +80,7 @@ def results(event_id):
 def state(event_id):
     event = _event(event_id)
     token = identity.token_for(event.id)
-    staff = g.api_user is not None and g.api_user.can_manage(event)
+    staff = g.api_user is not None and g.api_user.can_review(event)
     if token is None and not staff:
         raise OperationError("not_joined", _("Join the event first."), 403)
     return jsonify(snapshot(event, token, staff=staff))

@@ -1,5 +1,6 @@
 """People-facing names of phases and kinds, translated."""
 
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 
 PHASE_NAMES = {
@@ -23,10 +24,39 @@ CLIENT_STRINGS = {
     "phase_now": _l("The event is now: %(phase)s"),
     "new_proposal": _l("New proposal: %(title)s"),
     "error": _l("Something went wrong. Try again."),
-    "people": _l("people"),
-    "dots": _l("dots"),
     "hidden_by": _l("Hidden by the facilitator:"),
+    "hide_reason_for": _l("Reason for hiding %(title)s"),
 }
+
+
+def plural_noop(one: str, other: str) -> tuple[str, str]:
+    """Marks a plural pair for extraction; the browser picks the form (sv and en: n == 1)."""
+    return one, other
+
+
+PLURALS = {
+    "count_people": plural_noop("%(num)d person", "%(num)d people"),
+    "count_dots": plural_noop("%(num)d dot", "%(num)d dots"),
+    "count_proposals": plural_noop("%(num)d proposal", "%(num)d proposals"),
+    "count_voted": plural_noop("%(num)d person has voted", "%(num)d people have voted"),
+}
+# What the projector tells the room to do in each phase.
+PROJECTOR_HINTS = {
+    "lobby": _l("Scan the QR code with your phone camera to join."),
+    "collect": _l("Write your proposals on your phone."),
+    "vote": _l("Vote on your phone now."),
+    "results": _l("This is the result. Thank you!"),
+    "closed": _l("The event is closed. Thank you for taking part!"),
+}
+
+
+def plural_forms() -> dict:
+    translations = get_translations()
+    return {
+        key: {"one": translations.ngettext(one, other, 1),
+              "other": translations.ngettext(one, other, 2)}
+        for key, (one, other) in PLURALS.items()
+    }
 
 
 def register(app):
@@ -35,8 +65,11 @@ def register(app):
         return {
             "phase_names": PHASE_NAMES,
             "kind_names": KIND_NAMES,
+            "projector_hints": PROJECTOR_HINTS,
             "client_strings": {
                 "phases": {k: str(v) for k, v in PHASE_NAMES.items()},
+                "hints": {k: str(v) for k, v in PROJECTOR_HINTS.items()},
                 **{k: str(v) for k, v in CLIENT_STRINGS.items()},
+                **plural_forms(),
             },
         }

@@ -9,26 +9,30 @@ from ..extensions import db
 from .models import Participant
 
 KEY = "participants"
+# Keep the cookie small: a phone remembers its most recent events only.
+MAX_EVENTS = 8
+
+
+def _pairs(source) -> list[list]:
+    value = source.get(KEY, [])
+    return value if isinstance(value, list) else []
 
 
 def join(event) -> str:
     """Bind this browser to the event; returns the pseudonymous token (no database write)."""
-    tokens = dict(session.get(KEY, {}))
-    token = tokens.get(str(event.id))
+    pairs = _pairs(session)
+    token = next((t for eid, t in pairs if eid == event.id), None)
     if token is None:
         token = secrets.token_urlsafe(32)
-        tokens[str(event.id)] = token
-        # Keep the cookie small: a phone remembers at most a handful of recent events.
-        if len(tokens) > 8:
-            tokens.pop(next(iter(tokens)))
-        session[KEY] = tokens
+        # A list keeps the order of joining, so the oldest is the one a full cookie drops.
+        session[KEY] = [*pairs, [event.id, token]][-MAX_EVENTS:]
     session["current_event"] = event.id
     return token
 
 
 def token_for(event_id: int, source=None) -> str | None:
-    source = session if source is None else source
-    return source.get(KEY, {}).get(str(event_id))
+    pairs = _pairs(session if source is None else source)
+    return next((t for eid, t in pairs if eid == event_id), None)
 
 
 def find(event_id: int, token: str | None) -> Participant | None:

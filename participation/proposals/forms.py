@@ -8,7 +8,8 @@ from .models import BODY_MAX, TITLE_MAX
 
 class ProposalForm(FlaskForm):
     title = StringField(
-        _l("Your proposal, in short"), validators=[DataRequired(), Length(max=TITLE_MAX)]
+        _l("Your proposal, in short"),
+        validators=[DataRequired(message=_l("Write something here.")), Length(max=TITLE_MAX)],
     )
     body = TextAreaField(
         _l("Tell us more (optional)"), validators=[Optional(), Length(max=BODY_MAX)]

@@ -2,7 +2,6 @@
 
 import functools
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import current_app, request, session
 from flask_babel import gettext as _
@@ -12,13 +11,13 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 
 from ..core.errors import OperationError
 from ..events import operations as event_ops
-from ..events.links import base_url
 from ..events.models import Event
 from ..events.snapshot import snapshot
 from ..extensions import db, socketio
 from ..participants import identity
 from ..proposals import operations as proposal_ops
 from . import event_room, staff_room
+from .origins import origin_checker
 from .relay import relay
 
 
@@ -33,21 +32,19 @@ connections: dict[str, Connection] = {}
 
 
 def _origin_allowed() -> bool:
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True  # not a browser: no ambient cookie to abuse; the CSRF token still applies
-    allowed = current_app.config["CORS_ALLOWED_ORIGINS"] or []
-    own = {request.host_url.rstrip("/"), base_url()}
-    if origin in own or origin in allowed:
-        return True
-    return urlsplit(origin).netloc == request.host
+    return origin_checker(current_app)(request.headers.get("Origin"), request.environ)
 
 
 def _requested_event_id(auth: dict):
-    value = auth.get("event", session.get("current_event"))
+    value = auth.get("event") or session.get("current_event")
     if isinstance(value, str) and value.isdigit():
         value = int(value)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _refused(code: str, message: str) -> ConnectionRefusedError:
+    # Arrives at the client as {"message": message, "data": {"error": code}}.
+    return ConnectionRefusedError(message, {"error": code})
 
 
 @socketio.on("connect")
@@ -55,25 +52,19 @@ def on_connect(auth):
     try:
         auth = auth if isinstance(auth, dict) else {}
         if not _origin_allowed():
-            raise ConnectionRefusedError({"error": "bad_origin", "message": _("Wrong origin.")})
+            raise _refused("bad_origin", _("Wrong origin."))
         try:
             validate_csrf(auth.get("csrf_token"))
         except ValidationError:
-            raise ConnectionRefusedError(
-                {"error": "csrf_failed", "message": _("Reload the page and try again.")}
-            ) from None
+            raise _refused("csrf_failed", _("Reload the page and try again.")) from None
         event_id = _requested_event_id(auth)
         event = db.session.get(Event, event_id) if event_id else None
         if event is None:
-            raise ConnectionRefusedError(
-                {"error": "event_not_found", "message": _("We could not find that.")}
-            )
+            raise _refused("event_not_found", _("We could not find that."))
         staff = current_user.is_authenticated and current_user.can_manage(event)
         token = identity.token_for(event.id)
         if not staff and token is None:
-            raise ConnectionRefusedError(
-                {"error": "not_joined", "message": _("Join the event first.")}
-            )
+            raise _refused("not_joined", _("Join the event first."))
         connections[request.sid] = Connection(event.id, token, staff)
         join_room(event_room(event.id))
         if staff:

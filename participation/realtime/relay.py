@@ -45,15 +45,23 @@ class Relay:
                 "proposal", {"version": version, "proposal": data["proposal"]},
                 to=event_room(event_id),
             )
+            if name == "proposal.hidden":
+                event = db.session.get(Event, event_id)
+                if event.phase in REVEALED:
+                    # The ranking on every screen changes too; resend it with the phase.
+                    self._emit_phase(event_id, version, event.phase)
             self.mark_tallies(event_id)
         elif name == "event.phase_changed":
-            payload = {"version": version, "phase": data["phase"]}
-            if data["phase"] in REVEALED:
-                payload["results"] = ranking.ranked(db.session.get(Event, event_id))
-            socketio.emit("phase", payload, to=event_room(event_id))
+            self._emit_phase(event_id, version, data["phase"])
             self.mark_tallies(event_id)
         elif name == "vote.changed":
             self.mark_tallies(event_id)
+
+    def _emit_phase(self, event_id: int, version: int, phase: str):
+        payload = {"version": version, "phase": phase}
+        if phase in REVEALED:
+            payload["results"] = ranking.ranked(db.session.get(Event, event_id))
+        socketio.emit("phase", payload, to=event_room(event_id))
 
     def mark_tallies(self, event_id: int):
         self._mark(self._dirty, event_id)

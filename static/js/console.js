@@ -1,5 +1,7 @@
 // The facilitator's console: live counts, tallies and new proposals next to the plain forms.
-import { Versions, connect, csrfToken, setStatus, strings } from './live.js';
+import {
+  Versions, connect, csrfToken, format, plural, setStatus, strings,
+} from './live.js';
 
 const root = document.getElementById('console');
 const t = strings();
@@ -25,21 +27,22 @@ function addRow(p) {
   title.append(strong);
   const tally = cell('–');
   tally.className = 'tally';
-  // A fresh row gets its moderation form by copying an existing one, or a reload link.
-  const moderation = document.createElement('td');
-  const existing = tbody.querySelector('.hide-form');
-  if (existing) {
-    const form = existing.cloneNode(true);
-    form.action = form.action.replace(/\/proposals\/\d+\/hide/, `/proposals/${p.id}/hide`);
-    form.querySelector('[name="csrf_token"]').value = csrfToken();
-    const input = form.querySelector('input[name="reason"]');
-    const label = form.querySelector('label');
-    input.id = `reason-${p.id}`;
-    input.value = '';
-    label.htmlFor = input.id;
-    label.textContent = p.title;
-    moderation.append(form);
+  if (p.body) {
+    const body = document.createElement('span');
+    body.className = 'muted';
+    body.textContent = p.body;
+    title.append(document.createElement('br'), body);
   }
+  const moderation = document.createElement('td');
+  const form = document.getElementById('hide-template').content.firstElementChild.cloneNode(true);
+  form.action = form.action.replace(/\/proposals\/0\/hide/, `/proposals/${p.id}/hide`);
+  form.querySelector('[name="csrf_token"]').value = csrfToken();
+  const input = form.querySelector('input[name="reason"]');
+  const label = form.querySelector('label');
+  input.id = `reason-${p.id}`;
+  label.htmlFor = input.id;
+  label.textContent = format(t.hide_reason_for, { title: p.title });
+  moderation.append(form);
   tr.append(cell(String(p.id)), title, tally, moderation);
   tbody.append(tr);
 }
@@ -50,21 +53,37 @@ function applyTallies(tallies) {
   for (const tr of tbody.querySelectorAll('tr[data-proposal-id]')) {
     const tally = tallies[tr.dataset.proposalId];
     const td = tr.querySelector('.tally');
-    td.textContent = tally ? (dots ? `${tally.votes} / ${tally.dots} ${t.dots}` : `${tally.votes}`) : '–';
+    td.textContent = tally
+      ? (dots ? `${tally.votes} / ${plural(t.count_dots, tally.dots)}` : `${tally.votes}`) : '–';
   }
 }
 
+function applyProposal(p) {
+  if (p.status === 'visible') { addRow(p); return; }
+  const row = document.getElementById(`row-${p.id}`);
+  if (!row) return;
+  const cellNode = row.lastElementChild;
+  const badge = document.createElement('span');
+  badge.className = 'badge';
+  badge.textContent = `${t.hidden_by} ${p.hidden_reason}`;
+  cellNode.replaceChildren(badge);
+  row.querySelector('.tally').textContent = '–';
+}
+
 socket.on('snapshot', (s) => {
-  versions.reset(s.version);
-  for (const p of s.proposals) if (p.status === 'visible') addRow(p);
-  applyTallies(s.tallies ?? {});
+  for (const p of s.proposals) {
+    if (versions.accept(`proposal:${p.id}`, s.version)) applyProposal(p);
+  }
+  if (versions.accept('tallies', s.version)) {
+    applyTallies(s.tallies ?? {});
+    document.getElementById('voters').textContent = s.voters ?? 0;
+  }
+  versions.settle(s.version);
   document.getElementById('connected').textContent = s.connected ?? 0;
-  document.getElementById('voters').textContent = s.voters ?? 0;
 });
 
 socket.on('proposal', ({ version, proposal }) => {
-  if (!versions.accept(`proposal:${proposal.id}`, version)) return;
-  if (proposal.status === 'visible') addRow(proposal);
+  if (versions.accept(`proposal:${proposal.id}`, version)) applyProposal(proposal);
 });
 
 socket.on('tallies', ({ version, tallies, voters }) => {

@@ -6,7 +6,12 @@ export function strings() {
 }
 
 export function format(template, values) {
-  return String(template).replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? '');
+  return String(template).replace(/%\((\w+)\)[sd]/g, (_, key) => values[key] ?? '');
+}
+
+// `forms` is {one, other} from the server's catalogue; Swedish and English share n == 1.
+export function plural(forms, n) {
+  return format(n === 1 ? forms.one : forms.other, { num: n });
 }
 
 export function csrfToken() {
@@ -21,17 +26,18 @@ export function newClientId() {
 }
 
 // Every push carries the event version. Each piece of state (the phase, each proposal, the
-// tallies) remembers the version it was last set at and ignores anything older, so pushes
-// that arrive out of order can never roll the page back.
+// tallies, the ballot) remembers the version it was last set at and ignores anything not newer,
+// so pushes that arrive out of order, or just before a snapshot, never roll the page back.
 export class Versions {
-  constructor() { this.reset(0); }
-  reset(version) { this.base = version; this.seen = new Map(); }
+  constructor() { this.base = 0; this.seen = new Map(); }
   accept(key, version) {
     const current = this.seen.get(key) ?? this.base;
     if (typeof version !== 'number' || version <= current) return false;
     this.seen.set(key, version);
     return true;
   }
+  // After a snapshot at `version`: pieces it did not name are at least that new.
+  settle(version) { this.base = Math.max(this.base, version); }
 }
 
 export function connect(eventId, onStatus) {

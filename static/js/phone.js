@@ -1,5 +1,7 @@
 // The resident's phone: enhances the plain forms with live updates and acknowledged writes.
-import { Versions, connect, format, newClientId, send, setStatus, strings } from './live.js';
+import {
+  Versions, connect, format, newClientId, plural, send, setStatus, strings,
+} from './live.js';
 
 const root = document.getElementById('phone');
 const t = strings();
@@ -75,7 +77,7 @@ function applyBallot(ballot) {
   for (const item of list.querySelectorAll('.proposal')) {
     const mine = ballot.votes[item.dataset.proposalId] ?? 0;
     const full = state.dots ? (mine >= state.cap || remaining === 0) : mine > 0;
-    item.querySelector('.vote-button').hidden = full;
+    item.querySelector('.vote-form').hidden = full;
     item.querySelector('.voted-note').hidden = mine === 0;
     item.querySelector('.withdraw-form').hidden = mine === 0;
     const count = item.querySelector('.my-dots');
@@ -99,7 +101,8 @@ function renderResults(results) {
     title.textContent = ` ${r.title} `;
     const count = document.createElement('span');
     count.className = 'r-count';
-    count.textContent = state.dots ? `${r.dots} ${t.dots}, ${r.votes} ${t.people}` : `${r.votes} ${t.people}`;
+    const people = plural(t.count_people, r.votes);
+    count.textContent = state.dots ? `${plural(t.count_dots, r.dots)}, ${people}` : people;
     li.append(rank, title, count);
     return li;
   }));
@@ -110,14 +113,16 @@ const socket = connect(Number(root.dataset.eventId), (status) => {
 });
 
 socket.on('snapshot', (s) => {
-  versions.reset(s.version);
   state.mine = new Set(s.me?.proposal_ids ?? []);
-  const known = new Set(s.proposals.map((p) => String(p.id)));
-  for (const item of [...list.children]) if (!known.has(item.dataset.proposalId)) item.remove();
-  for (const p of [...s.proposals].sort((a, b) => a.id - b.id)) upsert(p);
-  setPhase(s.event.phase);
-  if (s.results) renderResults(s.results);
-  if (s.me) applyBallot(s.me.ballot);
+  for (const p of [...s.proposals].sort((a, b) => a.id - b.id)) {
+    if (versions.accept(`proposal:${p.id}`, s.version)) upsert(p);
+  }
+  if (versions.accept('phase', s.version)) {
+    setPhase(s.event.phase);
+    if (s.results) renderResults(s.results);
+  }
+  if (s.me && versions.accept('ballot', s.version)) applyBallot(s.me.ballot);
+  versions.settle(s.version);
 });
 
 socket.on('proposal', ({ version, proposal }) => {
@@ -206,9 +211,10 @@ list.addEventListener('submit', async (event) => {
   const ack = await send(socket, name, { proposal_id: proposalId, client_id: newClientId(), dots: 1 });
   button.disabled = false;
   if (ack.ok) {
-    applyBallot(ack.ballot);
+    if (versions.accept('ballot', ack.version)) applyBallot(ack.ballot);
     const item = form.closest('.proposal');
-    (item.querySelector('.withdraw-form:not([hidden]) button') ?? item.querySelector('.vote-button:not([hidden])'))?.focus();
+    (item.querySelector('.withdraw-form:not([hidden]) button')
+      ?? item.querySelector('.vote-form:not([hidden]) button'))?.focus();
   } else {
     announce(ack.message ?? t.error);
   }

@@ -1,5 +1,5 @@
 // The projector: QR and code, then a live wall, live vote bars, and the ranked result.
-import { Versions, connect, setStatus, strings } from './live.js';
+import { Versions, connect, plural, setStatus, strings } from './live.js';
 
 const root = document.getElementById('projector');
 const t = strings();
@@ -59,7 +59,8 @@ function renderRanking() {
   ranking.replaceChildren(...rows.map((r) => {
     const li = el('li', 'rank-row');
     li.append(el('span', 'rank', `${r.rank}`), el('span', 'rank-title', r.title));
-    li.append(el('span', 'rank-value', dots ? `${r.dots} ${t.dots}` : `${r.votes} ${t.people}`));
+    li.append(el('span', 'rank-value',
+      dots ? plural(t.count_dots, r.dots) : plural(t.count_people, r.votes)));
     return li;
   }));
 }
@@ -69,12 +70,13 @@ function render() {
   const phase = state.phase;
   root.dataset.phase = phase;
   document.getElementById('phase-banner').textContent = t.phases[phase] ?? phase;
+  document.getElementById('phase-hint').textContent = t.hints[phase] ?? '';
   wall.hidden = phase !== 'collect';
   bars.hidden = phase !== 'vote';
   ranking.hidden = !['results', 'closed'].includes(phase);
   const count = document.getElementById('stage-count');
-  if (phase === 'collect') { renderWall(); count.textContent = `${visible().length}`; }
-  else if (phase === 'vote') { renderBars(); count.textContent = `${state.voters} ${t.people}`; }
+  if (phase === 'collect') { renderWall(); count.textContent = plural(t.count_proposals, visible().length); }
+  else if (phase === 'vote') { renderBars(); count.textContent = plural(t.count_voted, state.voters); }
   else if (!ranking.hidden) { renderRanking(); count.textContent = ''; }
   else count.textContent = '';
 }
@@ -88,12 +90,18 @@ const socket = connect(Number(root.dataset.eventId), (status) => {
 });
 
 socket.on('snapshot', (s) => {
-  versions.reset(s.version);
-  state.phase = s.event.phase;
-  state.proposals = new Map(s.proposals.map((p) => [p.id, p]));
-  state.tallies = s.tallies ?? {};
-  state.voters = s.voters ?? 0;
-  state.results = s.results ?? null;
+  for (const p of s.proposals) {
+    if (versions.accept(`proposal:${p.id}`, s.version)) state.proposals.set(p.id, p);
+  }
+  if (versions.accept('tallies', s.version)) {
+    state.tallies = s.tallies ?? {};
+    state.voters = s.voters ?? 0;
+  }
+  if (versions.accept('phase', s.version)) {
+    state.phase = s.event.phase;
+    state.results = s.results ?? null;
+  }
+  versions.settle(s.version);
   document.getElementById('connected').textContent = s.connected ?? 0;
   schedule();
 });

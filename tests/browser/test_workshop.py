@@ -67,14 +67,37 @@ def phone_in_phase(page: Page, phase: str):
 
 
 def no_horizontal_scroll(page: Page, width: int = 360):
+    """Nothing sticks out to the right: no sideways scrolling on a 360 px phone."""
     sizes = page.evaluate(
-        "({doc: document.documentElement.scrollWidth, body: document.body.scrollWidth,"
-        " wide: [...document.querySelectorAll('body *')]"
-        "   .filter((n) => n.getBoundingClientRect().right > innerWidth + 1)"
-        "   .slice(0, 5).map((n) => n.tagName + '.' + n.className + '#' + n.id)})"
+        """(width) => ({
+            doc: document.documentElement.scrollWidth,
+            body: document.body.scrollWidth,
+            phase: document.getElementById('phone')?.dataset.phase,
+            wide: [...document.querySelectorAll('body *')]
+              .filter((n) => n.getClientRects().length
+                             && n.getBoundingClientRect().right > width + 0.5)
+              .slice(0, 6)
+              .map((n) => `${n.tagName.toLowerCase()}#${n.id}.${n.className}`
+                          + ` right=${Math.round(n.getBoundingClientRect().right)}`),
+        })""",
+        width,
     )
-    assert sizes["doc"] <= width, f"horizontal scroll on {page.url}: {sizes}"
-    assert sizes["body"] <= width, f"horizontal scroll on {page.url}: {sizes}"
+    assert sizes["doc"] <= width and sizes["body"] <= width, (
+        f"horizontal scroll at {width}px on {page.url}: {sizes}")
+
+
+def results_text(page: Page) -> list[str]:
+    return [" ".join(text.split()) for text in page.locator("#results li").all_inner_texts()]
+
+
+def overflowing(page: Page, selector: str) -> list[str]:
+    """Elements whose text sticks out of their own box (e.g. a long Swedish compound word)."""
+    return page.eval_on_selector_all(
+        selector,
+        "(nodes) => nodes.filter((n) => n.scrollWidth > n.clientWidth + 1)"
+        "  .map((n) => `${n.className || n.tagName.toLowerCase()}: `"
+        "             + n.textContent.trim().slice(0, 40))",
+    )
 
 
 # --- 1. live: JavaScript on ----------------------------------------------------------------
@@ -133,6 +156,13 @@ def test_live_workshop_projector_follows_without_reload(live_server, facilitator
     expect(wall.first.locator(".focus")).to_have_text(FOCUS[0])
     expect(projector.locator("#wall")).to_contain_text(OTHERS[0][0])
     expect(console.locator(f"#row-{mine_id}")).to_contain_text(title)
+    # Checked now, reported at the end, so one defect does not hide the rest of the workshop.
+    problems = []
+    if console.locator(f"#row-{mine_id} .hide-form button").count() != 1:
+        problems.append("console: a proposal that arrived live has no Hide control "
+                        "(static/js/console.js addRow only clones an existing .hide-form)")
+    problems += [f"projector wall text overflows its card: {o}"
+                 for o in overflowing(projector, "#wall .wall-card h3")]
     shots(resident_page, "live-02-phone-collect")
     shots(projector, "live-02-projector-collect", full_page=False)
     shots(console, "live-02-console-collect")
@@ -165,6 +195,8 @@ def test_live_workshop_projector_follows_without_reload(live_server, facilitator
     shots(resident_page, "live-04-phone-voted")
     shots(projector, "live-04-projector-vote", full_page=False)
     shots(console, "live-04-console-vote")
+    problems += [f"projector bar label overflows into the bar: {o}"
+                 for o in overflowing(projector, "#bars .bar-label")]
 
     # Results: the ranked list on the phone and the projector, still without reloads.
     click_phase(console, "results")
@@ -182,8 +214,11 @@ def test_live_workshop_projector_follows_without_reload(live_server, facilitator
     shots(projector, "live-05-projector-results", full_page=False)
     shots(console, "live-05-console-results")
 
+    problems += [f"projector ranking title overflows: {o}"
+                 for o in overflowing(projector, "#ranking .rank-title")]
     assert_not_reloaded(projector)
     assert_not_reloaded(resident_page)
+    assert not problems, "\n".join(problems)
 
 
 # --- 2. no JavaScript: plain forms ---------------------------------------------------------
@@ -253,7 +288,9 @@ def test_no_javascript_join_propose_and_spend_dots(live_server, contexts, shots)
     for left, here in (("2", "1"), ("1", "2")):
         with page.expect_response(lambda r: r.request.method == "POST") as posted:
             item.locator(".vote-button").click()
-        assert posted.value.status in (302, 303), posted.value.status
+        assert posted.value.status in (302, 303), (
+            f"vote form answered {posted.value.status}: "
+            f"{page.locator('.error-box').all_inner_texts()}")
         expect(remaining).to_have_text(left)
         expect(item.locator(".my-dots")).to_have_text(here)
     # At most two dots on one proposal: the button is gone, taking them back is offered.
@@ -313,9 +350,12 @@ def test_phone_fits_360px_in_every_phase(live_server, phone, shots):
             expect(item.locator(".withdraw-form")).to_be_visible()
         no_horizontal_scroll(page)
         shots(page, f"fit-{phase}-phone-360")
+        live_results = results_text(page)
         # The same phase rendered by the server (a fresh load, e.g. a phone that woke up).
         page.reload()
         phone_in_phase(page, phase)
         no_horizontal_scroll(page)
+        # The live-rendered ranking reads exactly like the server's (ranks, plurals).
+        assert results_text(page) == live_results
         connected(page, "#connection")
     assert re.search(r"/j/", page.url)
