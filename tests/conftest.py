@@ -25,6 +25,11 @@ _models.generate_password_hash = lambda password: _real_hash(password, "pbkdf2:s
 PASSWORD = "correct horse battery"
 
 
+def isolated(func_, *args, **kwargs):
+    """Run a request or a socket call in a fresh context: its own app context, g and session."""
+    return contextvars.Context().run(func_, *args, **kwargs)
+
+
 class IsolatedClient(FlaskClient):
     """Runs each request outside the test's own app context, as a real server would.
 
@@ -33,7 +38,7 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        return isolated(super().open, *args, **kwargs)
 
 
 def make_app(database_url: str):

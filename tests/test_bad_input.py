@@ -5,7 +5,6 @@ an error ack (socket) -- never a 500 -- and must leave the database and the even
 exactly as they were.
 """
 
-import contextvars
 import html
 import re
 import uuid
@@ -22,17 +21,12 @@ from participation.extensions import db, socketio
 from participation.participants.models import Participant
 from participation.proposals.models import Proposal, Vote
 
-from .conftest import IsolatedClient, csrf_from
+from .conftest import IsolatedClient, csrf_from, isolated
 
 API = "/api/v1"
 DOTS = {"method": "dots", "dots": 5, "max_per_proposal": 3}
 OTHER_EVENTS_AREA = object()  # stands for a focus area id that belongs to another event
 
-
-def isolated(func_, *args, **kwargs):
-    """Run a socket call in a fresh context (its own app context, flask.g, database session),
-    as conftest's IsolatedClient does for HTTP requests."""
-    return contextvars.Context().run(func_, *args, **kwargs)
 
 
 @pytest.fixture

@@ -234,13 +234,19 @@ def test_each_page_load_gets_a_new_client_id(workshop):
 # --- voting --------------------------------------------------------------------------------------
 
 
-def test_approval_vote_and_withdraw(workshop):
+def voting_on_one_proposal(workshop):
+    """An approval event in the vote phase with Anna's one proposal on her page."""
     event = workshop()
     anna = event.resident()
     anna.propose("Cykelbana")
     (proposal_id,) = proposal_ids(event.id)
     event.to("vote")
     anna.open()
+    return event, anna, proposal_id
+
+
+def test_approval_vote_and_withdraw(workshop):
+    event, anna, proposal_id = voting_on_one_proposal(workshop)
     vote_action = f"/j/{event.code}/proposals/{proposal_id}/vote"
     withdraw_action = f"/j/{event.code}/proposals/{proposal_id}/withdraw"
     assert anna.number("spent") == 0
@@ -262,12 +268,7 @@ def test_approval_vote_and_withdraw(workshop):
 
 
 def test_double_submit_of_a_vote_form_counts_once(workshop):
-    event = workshop()
-    anna = event.resident()
-    anna.propose("Cykelbana")
-    (proposal_id,) = proposal_ids(event.id)
-    event.to("vote")
-    anna.open()
+    event, anna, proposal_id = voting_on_one_proposal(workshop)
     action = f"/j/{event.code}/proposals/{proposal_id}/vote"
     fields = anna.form(action).fields
     first, second = anna.http.post(action, data=fields), anna.http.post(action, data=fields)

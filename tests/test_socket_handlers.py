@@ -1,6 +1,5 @@
 """Socket.IO handlers through Flask-SocketIO's test client: connect, acks, pushes, permissions."""
 
-import contextvars
 import uuid
 
 import pytest
@@ -11,17 +10,11 @@ from participation.events.operations import change_phase
 from participation.extensions import db, socketio
 from participation.proposals.models import Proposal, Vote
 
-from .conftest import IsolatedClient, csrf_from, login
+from .conftest import IsolatedClient, csrf_from, isolated, login
 
 API = "/api/v1"
 DOTS = {"method": "dots", "dots": 5, "max_per_proposal": 3}
 
-
-def isolated(func_, *args, **kwargs):
-    """Run a socket call in a fresh context (its own app context, flask.g, database session),
-    as conftest's IsolatedClient does for HTTP requests: otherwise the test's app context would
-    be reused and Flask-Login's cached user would leak from the facilitator to the phones."""
-    return contextvars.Context().run(func_, *args, **kwargs)
 
 
 def new_id() -> str:

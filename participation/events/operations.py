@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from ..core.bus import publish
 from ..core.errors import OperationError, forbidden, not_found
 from ..core.tx import write_transaction
+from ..core.validate import clean_text
 from ..extensions import db
 from .models import KINDS, PHASES, Event, FocusArea
 
@@ -50,21 +51,6 @@ def locked_event(session, event_id: int) -> tuple[Event, int]:
     return event, version
 
 
-def _text(value, field: str, maximum: int, required: bool = True) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise OperationError("invalid_type", _l("This field must be text."), field=field)
-    value = value.strip()
-    if required and not value:
-        raise OperationError("required", _l("This field is required."), field=field)
-    if len(value) > maximum:
-        raise OperationError(
-            "too_long", _l("At most %(n)d characters.", n=maximum), field=field
-        )
-    return value
-
-
 def parse_voting(voting) -> tuple[str, int, int]:
     if not isinstance(voting, dict):
         raise OperationError("invalid_voting", _l("Choose a voting method."), field="voting")
@@ -99,8 +85,8 @@ def _new_code(session) -> str:
 def create_event(user, title, prompt, kind, voting, focus_areas=()) -> Event:
     if user is None or user.role not in ("facilitator", "admin"):
         raise forbidden()
-    title = _text(title, "title", TITLE_MAX)
-    prompt = _text(prompt, "prompt", PROMPT_MAX)
+    title = clean_text(title, "title", TITLE_MAX)
+    prompt = clean_text(prompt, "prompt", PROMPT_MAX)
     if kind not in KINDS:
         raise OperationError("invalid_kind", _l("Choose a kind of event."), field="kind")
     method, dots, cap = parse_voting(voting)
@@ -111,7 +97,7 @@ def create_event(user, title, prompt, kind, voting, focus_areas=()) -> Event:
         )
     names = []
     for name in focus_areas:
-        name = _text(name, "focus_areas", 80, required=False)
+        name = clean_text(name, "focus_areas", 80, required=False)
         if name and name not in names:
             names.append(name)
 

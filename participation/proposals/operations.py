@@ -1,6 +1,7 @@
 """Proposal and vote writes: the one path for forms, REST and Socket.IO."""
 
 import re
+from contextlib import contextmanager
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
@@ -11,6 +12,7 @@ from ..core.bus import publish
 from ..core.errors import OperationError, forbidden, not_found
 from ..core.time import utcnow
 from ..core.tx import write_transaction
+from ..core.validate import clean_text
 from ..events.operations import locked_event
 from ..extensions import db
 from ..participants import identity
@@ -33,19 +35,6 @@ def _client_id(value) -> str:
             _l("The request is missing a valid client_id (8 to 64 letters, digits or -_.:)."),
             field="client_id",
         )
-    return value
-
-
-def _text(value, field, maximum, required) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise OperationError("invalid_type", _l("This field must be text."), field=field)
-    value = value.strip()
-    if required and not value:
-        raise OperationError("required", _l("Write something here."), field=field)
-    if len(value) > maximum:
-        raise OperationError("too_long", _l("At most %(n)d characters.", n=maximum), field=field)
     return value
 
 
@@ -98,8 +87,8 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
                     author_name=None) -> dict:
     _require_joined(token)
     client_id = _client_id(client_id)
-    title = _text(title, "title", TITLE_MAX, required=True)
-    body = _text(body, "body", BODY_MAX, required=False)
+    title = clean_text(title, "title", TITLE_MAX, required=True)
+    body = clean_text(body, "body", BODY_MAX, required=False)
     if focus_area_id in ("", None):
         focus_area_id = None
     elif isinstance(focus_area_id, str) and focus_area_id.isdigit():
@@ -157,6 +146,20 @@ def _proposal_event_id(proposal_id) -> int:
     return event_id
 
 
+@contextmanager
+def _ballot_write(proposal_id, token_for_event, client_id, kind):
+    """The start every vote change shares: the event lock, the person, a replay, the phase."""
+    event_id = _proposal_event_id(proposal_id)
+    token = token_for_event(event_id)
+    _require_joined(token)
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        participant = identity.ensure(session, event.id, token)
+        _check_receipt(session, participant, client_id, kind)
+        _require_phase(event, "vote")
+        yield session, event, participant, version
+
+
 @_replayable
 def cast_vote(proposal_id: int, token_for_event, client_id, dots=1) -> dict:
     """`token_for_event(event_id)` gives this browser's participant token for the event."""
@@ -165,15 +168,9 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1) -> dict:
         dots = 1
     if not isinstance(dots, int) or isinstance(dots, bool) or not 1 <= dots <= 100:
         raise OperationError("invalid_dots", _l("Give a whole number of dots."), field="dots")
-    event_id = _proposal_event_id(proposal_id)
-    token = token_for_event(event_id)
-    _require_joined(token)
-
-    with write_transaction() as session:
-        event, version = locked_event(session, event_id)
-        participant = identity.ensure(session, event.id, token)
-        _check_receipt(session, participant, client_id, "vote")
-        _require_phase(event, "vote")
+    with _ballot_write(proposal_id, token_for_event, client_id, "vote") as (
+        session, event, participant, version
+    ):
         proposal = session.get(Proposal, proposal_id)
         if not proposal.is_visible:
             raise OperationError("proposal_hidden", _l("That proposal has been hidden."), 409)
@@ -216,7 +213,7 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1) -> dict:
         votes[proposal_id] = current + dots
         result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
         receipts.store(session, participant.id, client_id, "vote", result)
-    publish("vote.changed", event_id, version, proposal_id=proposal_id)
+    publish("vote.changed", event.id, version, proposal_id=proposal_id)
     return result
 
 
@@ -224,14 +221,9 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1) -> dict:
 def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> dict:
     if client_id is not None:
         client_id = _client_id(client_id)
-    event_id = _proposal_event_id(proposal_id)
-    token = token_for_event(event_id)
-    _require_joined(token)
-    with write_transaction() as session:
-        event, version = locked_event(session, event_id)
-        participant = identity.ensure(session, event.id, token)
-        _check_receipt(session, participant, client_id, "withdraw")
-        _require_phase(event, "vote")
+    with _ballot_write(proposal_id, token_for_event, client_id, "withdraw") as (
+        session, event, participant, version
+    ):
         removed = session.execute(
             delete(Vote).where(Vote.proposal_id == proposal_id,
                                Vote.participant_id == participant.id)
@@ -242,12 +234,12 @@ def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> dict:
         result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
         if client_id is not None:
             receipts.store(session, participant.id, client_id, "withdraw", result)
-    publish("vote.changed", event_id, version, proposal_id=proposal_id)
+    publish("vote.changed", event.id, version, proposal_id=proposal_id)
     return result
 
 
 def hide_proposal(user, proposal_id, reason) -> dict:
-    reason = _text(reason, "reason", REASON_MAX, required=True)
+    reason = clean_text(reason, "reason", REASON_MAX, required=True)
     event_id = _proposal_event_id(proposal_id)
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
