@@ -41,7 +41,7 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     focus_areas: Mapped[list["FocusArea"]] = relationship(
-        order_by="FocusArea.position", cascade="all, delete-orphan", lazy="selectin"
+        order_by="FocusArea.position", cascade="all, delete-orphan"
     )
 
     @property
