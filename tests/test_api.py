@@ -391,14 +391,18 @@ def test_hidden_proposal_shows_its_reason_and_its_votes_are_refunded(workshop, h
     response = http.post(f"{API}/proposals/{a}/hide", json={"reason": "Personuppgifter"},
                          headers=fac)
     assert response.status_code == 200
-    assert response.get_json()["proposal"] == {
-        "id": a, "status": "hidden", "hidden_reason": "Personuppgifter"}
+    # Staff get the whole proposal back, so the console can still read what was hidden.
+    hidden_for_staff = response.get_json()["proposal"]
+    assert (hidden_for_staff["id"], hidden_for_staff["status"]) == (a, "hidden")
+    assert hidden_for_staff["hidden_reason"] == "Personuppgifter"
+    assert hidden_for_staff["title"] == "Olämpligt förslag"
 
-    state = p1.state(event["id"])
+    state = p1.state(event["id"])  # p1 wrote it: the author sees their own text and why
     hidden = next(p for p in state["proposals"] if p["id"] == a)
-    assert hidden["status"] == "hidden"
-    assert hidden["hidden_reason"] == "Personuppgifter"
-    assert "title" not in hidden
+    assert (hidden["status"], hidden["hidden_reason"]) == ("hidden", "Personuppgifter")
+    assert hidden["title"] == "Olämpligt förslag"
+    others_see = next(p for p in p2.state(event["id"])["proposals"] if p["id"] == a)
+    assert others_see == {"id": a, "status": "hidden", "hidden_reason": "Personuppgifter"}
     assert state["me"]["ballot"]["remaining"] == 2
     assert stored_votes(a) == []
     assert [r["id"] for r in results(http, fac, event["id"])] == [b]

@@ -373,7 +373,7 @@ def test_dots_over_the_per_proposal_cap_are_409(scene, first, then):
 
 
 def test_vote_on_a_hidden_proposal_is_409(scene, staff):
-    from participation.proposals.operations import hide_proposal
+    from participation.proposals.moderation import hide_proposal
 
     setting = scene(phase="vote")
     hide_proposal(staff.facilitator, setting.proposals[0], "Personuppgifter")

@@ -11,6 +11,7 @@ from participation.events.models import Event
 from participation.events.operations import change_phase
 from participation.extensions import db
 from participation.participants.models import Participant
+from participation.proposals import moderation
 from participation.proposals import operations as ops
 from participation.proposals.models import Proposal, Vote
 from participation.proposals.ranking import ranked, tallies
@@ -157,11 +158,14 @@ def test_hide_keeps_reason_visible_and_returns_votes(any_db_app, make_event, sta
     pid = submit(event)["proposal"]["id"]
     change_phase(staff.facilitator, event.id, "vote")
     ops.cast_vote(pid, tokens(event.id, "v1"), "hide-vote-01", 2)
-    result = ops.hide_proposal(staff.facilitator, pid, "Personangrepp")
-    assert result["proposal"] == {"id": pid, "status": "hidden", "hidden_reason": "Personangrepp"}
+    result = moderation.hide_proposal(staff.facilitator, pid, "Personangrepp")
+    assert (result["proposal"]["status"], result["proposal"]["hidden_reason"]) == (
+        "hidden", "Personangrepp")
     assert tallies(event.id) == {}
     assert db.session.scalar(select(func.count(Vote.id))) == 0
-    assert events_seen[-1].name == "proposal.hidden"
+    assert (events_seen[-1].name, events_seen[-1].data["action"]) == ("proposal.moderated", "hide")
+    assert events_seen[-1].data["proposal"] == {
+        "id": pid, "status": "hidden", "hidden_reason": "Personangrepp"}
     with pytest.raises(OperationError) as again:
         ops.cast_vote(pid, tokens(event.id, "v1"), "hide-vote-02", 1)
     assert again.value.code == "proposal_hidden"

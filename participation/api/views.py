@@ -7,6 +7,7 @@ from ..events.models import Event
 from ..events.snapshot import event_info, snapshot
 from ..extensions import csrf, db
 from ..participants import identity
+from ..proposals import moderation
 from ..proposals import operations as proposal_ops
 from ..proposals.ranking import ranked
 from . import bp
@@ -48,6 +49,7 @@ def create_event():
     event = event_ops.create_event(
         staff_user(), data.get("title"), data.get("prompt"), data.get("kind"),
         data.get("voting"), focus if focus is not None else [],
+        data.get("moderation", "post"),
     )
     return jsonify(event_info(event) | {"version": event.version}), 201
 
@@ -120,5 +122,33 @@ def withdraw(proposal_id):
 @bp.post("/proposals/<int:proposal_id>/hide")
 def hide(proposal_id):
     data = json_body()
-    return jsonify(proposal_ops.hide_proposal(staff_user(), proposal_id, data.get("reason")))
+    return jsonify(moderation.hide_proposal(staff_user(), proposal_id, data.get("reason")))
+
+
+@bp.post("/proposals/<int:proposal_id>/approve")
+def approve(proposal_id):
+    return jsonify(moderation.approve_proposal(staff_user(), proposal_id))
+
+
+@bp.post("/proposals/<int:proposal_id>/restore")
+def restore(proposal_id):
+    data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict):
+        raise OperationError("invalid_json", _("Send a JSON object."), 400)
+    return jsonify(moderation.restore_proposal(staff_user(), proposal_id, data.get("reason")))
+
+
+@bp.patch("/proposals/<int:proposal_id>")
+def edit_proposal(proposal_id):
+    data = json_body()
+    return jsonify(moderation.edit_proposal(staff_user(), proposal_id, data.get("title"),
+                                            data.get("body"), data.get("reason")))
+
+
+@bp.get("/events/<int:event_id>/moderation")
+def moderation_log(event_id):
+    user, event = staff_user(), _event(event_id)
+    if not user.can_review(event):
+        raise forbidden()
+    return jsonify({"event_id": event.id, "entries": moderation.moderation_log(event.id)})
 

@@ -33,6 +33,14 @@ class EventForm(FlaskForm):
         ],
         default="approval",
     )
+    moderation = RadioField(
+        _l("Moderation"),
+        choices=[
+            ("post", _l("Proposals show at once; I can hide them")),
+            ("pre", _l("Proposals wait until I approve them")),
+        ],
+        default="post",
+    )
     dots = IntegerField(
         _l("Dots per person"), default=5, validators=[Optional(), NumberRange(1, 100)]
     )

@@ -21,11 +21,11 @@ CLIENT_STRINGS = {
     "reconnecting": _l("Reconnecting…"),
     "offline": _l("Offline: your page will update when the connection is back."),
     "sent": _l("Thank you! Your proposal is on the wall."),
+    "sent_pending": _l("Thank you! Your proposal will show once the facilitator approves it."),
     "phase_now": _l("The event is now: %(phase)s"),
     "new_proposal": _l("New proposal: %(title)s"),
     "error": _l("Something went wrong. Try again."),
     "hidden_by": _l("Hidden by the facilitator:"),
-    "hide_reason_for": _l("Reason for hiding %(title)s"),
 }
 
 

@@ -22,6 +22,7 @@ class Event(db.Model):
             "max_dots_per_proposal BETWEEN 1 AND dots_per_person", name="max_dots_per_proposal"
         ),
         CheckConstraint("version >= 0", name="version"),
+        CheckConstraint("moderation IN ('pre', 'post')", name="moderation"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +34,8 @@ class Event(db.Model):
     voting_method: Mapped[str] = mapped_column(String(10), default="approval")
     dots_per_person: Mapped[int] = mapped_column(Integer, default=1)
     max_dots_per_proposal: Mapped[int] = mapped_column(Integer, default=1)
+    # "post": proposals show at once and can be hidden; "pre": they wait for approval.
+    moderation: Mapped[str] = mapped_column(String(4), default="post", server_default="post")
     # Bumped in every write transaction on the event; clients order pushes by it.
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_by_id: Mapped[int | None] = mapped_column(

@@ -82,7 +82,7 @@ def _new_code(session) -> str:
             return code
 
 
-def create_event(user, title, prompt, kind, voting, focus_areas=()) -> Event:
+def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="post") -> Event:
     if user is None or user.role not in ("facilitator", "admin"):
         raise forbidden()
     title = clean_text(title, "title", TITLE_MAX)
@@ -90,6 +90,10 @@ def create_event(user, title, prompt, kind, voting, focus_areas=()) -> Event:
     if kind not in KINDS:
         raise OperationError("invalid_kind", _l("Choose a kind of event."), field="kind")
     method, dots, cap = parse_voting(voting)
+    if moderation not in ("pre", "post"):
+        raise OperationError(
+            "invalid_moderation", _l("Choose how proposals are moderated."), field="moderation"
+        )
     if not isinstance(focus_areas, list | tuple) or len(focus_areas) > FOCUS_MAX:
         raise OperationError(
             "invalid_focus_areas", _l("At most %(n)d focus areas.", n=FOCUS_MAX),
@@ -105,7 +109,7 @@ def create_event(user, title, prompt, kind, voting, focus_areas=()) -> Event:
         event = Event(
             code=_new_code(session), title=title, prompt=prompt, kind=kind, phase="lobby",
             voting_method=method, dots_per_person=dots, max_dots_per_proposal=cap,
-            version=1, created_by_id=user.id,
+            version=1, created_by_id=user.id, moderation=moderation,
             focus_areas=[FocusArea(name=n, position=i) for i, n in enumerate(names)],
         )
         session.add(event)

@@ -7,7 +7,7 @@ from ..participants import identity
 from ..proposals import ranking
 from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
-from ..proposals.serialize import public_proposal
+from ..proposals.serialize import full_proposal, public_proposal
 from .links import join_url
 
 REVEALED = ("results", "closed")
@@ -22,6 +22,7 @@ def event_info(event) -> dict:
         "kind": event.kind,
         "phase": event.phase,
         "voting": event.voting_dict(),
+        "moderation": event.moderation,
         "focus_areas": [{"id": f.id, "name": f.name} for f in event.focus_areas],
         "join_url": join_url(event),
     }
@@ -34,10 +35,18 @@ def snapshot(event, token: str | None = None, *, staff: bool = False) -> dict:
     proposals = db.session.scalars(
         select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id)
     ).all()
+    participant = None if staff else identity.find(event.id, token)
+
+    def shape(proposal):
+        if staff or (participant and proposal.participant_id == participant.id):
+            return full_proposal(proposal, event)
+        return public_proposal(proposal, event)
+
     state = {
         "version": version,
         "event": event_info(event),
-        "proposals": [public_proposal(p, event) for p in proposals],
+        "proposals": [shape(p) for p in proposals if staff or p.status != "pending"
+                      or (participant and p.participant_id == participant.id)],
     }
     if staff:
         state["tallies"] = {str(k): v for k, v in ranking.tallies(event.id).items()}
@@ -45,7 +54,6 @@ def snapshot(event, token: str | None = None, *, staff: bool = False) -> dict:
     if event.phase in REVEALED:
         state["results"] = ranking.ranked(event)
     if not staff:
-        participant = identity.find(event.id, token)
         mine = [p.id for p in proposals if participant and p.participant_id == participant.id]
         state["me"] = {
             "joined": token is not None,

@@ -9,7 +9,7 @@ from ..core.auth import staff_required
 from ..core.errors import OperationError
 from ..extensions import db
 from ..participants import identity
-from ..proposals.forms import HideForm, NameForm, ProposalForm
+from ..proposals.forms import NameForm, ProposalForm
 from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
 from ..proposals.ranking import ranked
@@ -49,7 +49,7 @@ def create():
         try:
             event = operations.create_event(
                 current_user, form.title.data, form.prompt.data, form.kind.data,
-                form.voting(), form.focus_area_names(),
+                form.voting(), form.focus_area_names(), form.moderation.data,
             )
         except OperationError as error:
             target = getattr(form, error.field, None) if error.field else None
@@ -77,10 +77,18 @@ def console(event_id):
     event = managed_event(event_id)
     return render_template(
         "events/console.html", **_staff_context(event), phase_form=PhaseForm(),
-        hide_form=HideForm(), next_phases=sorted(TRANSITIONS[event.phase],
+        next_phases=sorted(TRANSITIONS[event.phase],
                                                  key=["lobby", "collect", "vote", "results",
                                                       "closed"].index),
     )
+
+
+@bp.get("/events/<int:event_id>/console/proposals")
+@staff_required("facilitator", "admin")
+def console_rows(event_id):
+    """The console's proposal rows alone, for the live console to swap in."""
+    event = managed_event(event_id)
+    return render_template("events/_console_proposals.html", **_staff_context(event))
 
 
 @bp.post("/events/<int:event_id>/phase")
@@ -113,8 +121,11 @@ def render_phone(event: Event, status: int = 200, **forms):
     """The resident's page: everything the current phase allows, as plain forms."""
     token = identity.token_for(event.id)
     participant = identity.find(event.id, token)
+    mine_only = Proposal.participant_id == (participant.id if participant else None)
     proposals = db.session.scalars(
-        select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id.desc())
+        select(Proposal)
+        .where(Proposal.event_id == event.id, (Proposal.status != "pending") | mine_only)
+        .order_by(Proposal.id.desc())
     ).all()
     proposal_form = forms.get("proposal_form") or ProposalForm()
     proposal_form.focus_area_id.choices = [("", _("No focus area"))] + [

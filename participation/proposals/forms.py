@@ -26,6 +26,17 @@ class NameForm(FlaskForm):
     display_name = StringField(_l("Your name (optional)"), validators=[Length(max=60)])
 
 
+class ConfirmForm(FlaskForm):
+    """A button that only needs the CSRF token."""
+
+
+class EditForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=BODY_MAX)])
+    reason = StringField(_l("Reason, shown to everyone"), validators=[DataRequired(),
+                                                                       Length(max=300)])
+
+
 class HideForm(FlaskForm):
     reason = StringField(_l("Reason, shown to everyone"), validators=[DataRequired(),
                                                                        Length(max=300)])

@@ -13,7 +13,7 @@ BODY_MAX = 1000
 class Proposal(db.Model):
     __tablename__ = "proposals"
     __table_args__ = (
-        CheckConstraint("status IN ('visible', 'hidden')", name="status"),
+        CheckConstraint("status IN ('pending', 'visible', 'hidden')", name="status"),
         CheckConstraint(f"length(title) BETWEEN 1 AND {TITLE_MAX}", name="title_length"),
         CheckConstraint(f"length(body) <= {BODY_MAX}", name="body_length"),
     )
@@ -36,11 +36,35 @@ class Proposal(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
     hidden_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Shown with the proposal when a facilitator changed its text, so an edit is never silent.
+    edit_reason: Mapped[str | None] = mapped_column(String(300), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def is_visible(self) -> bool:
         return self.status == "visible"
+
+
+class ModerationEntry(db.Model):
+    """The audit trail: who approved, hid, restored or edited which proposal, when and why."""
+
+    __tablename__ = "moderation_log"
+    __table_args__ = (
+        CheckConstraint("action IN ('approve', 'hide', 'restore', 'edit')", name="action"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(300), default=None)
+    # JSON of the title and body before and after an edit.
+    before: Mapped[str | None] = mapped_column(Text, default=None)
+    after: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Vote(db.Model):

@@ -9,18 +9,16 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core import receipts
 from ..core.bus import publish
-from ..core.errors import OperationError, forbidden, not_found
-from ..core.time import utcnow
+from ..core.errors import OperationError, not_found
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..events.operations import locked_event
 from ..extensions import db
 from ..participants import identity
 from .models import BODY_MAX, TITLE_MAX, Proposal, Vote
-from .serialize import public_proposal
+from .serialize import full_proposal, public_proposal
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
-REASON_MAX = 300
 
 
 class _Replay(Exception):
@@ -109,13 +107,15 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
             event_id=event.id, participant_id=participant.id, title=title, body=body,
             focus_area_id=focus_area_id,
             author_name=participant.display_name or None,
+            status="pending" if event.moderation == "pre" else "visible",
         )
         session.add(proposal)
         session.flush()
-        data = public_proposal(proposal, event)
-        result = {"proposal": data, "version": version}
+        full = full_proposal(proposal, event)
+        result = {"proposal": full, "version": version}
         receipts.store(session, participant.id, client_id, "proposal", result)
-    publish("proposal.submitted", event_id, version, proposal=data)
+    publish("proposal.submitted", event_id, version, proposal=public_proposal(proposal, event),
+            full=full)
     return result
 
 
@@ -137,7 +137,7 @@ def _ballot(event, votes: dict[int, int]) -> dict:
     }
 
 
-def _proposal_event_id(proposal_id) -> int:
+def proposal_event_id(proposal_id) -> int:
     if not isinstance(proposal_id, int) or isinstance(proposal_id, bool):
         raise not_found("proposal_not_found")
     event_id = db.session.scalar(select(Proposal.event_id).where(Proposal.id == proposal_id))
@@ -149,7 +149,7 @@ def _proposal_event_id(proposal_id) -> int:
 @contextmanager
 def _ballot_write(proposal_id, token_for_event, client_id, kind):
     """The start every vote change shares: the event lock, the person, a replay, the phase."""
-    event_id = _proposal_event_id(proposal_id)
+    event_id = proposal_event_id(proposal_id)
     token = token_for_event(event_id)
     _require_joined(token)
     with write_transaction() as session:
@@ -172,6 +172,10 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1) -> dict:
         session, event, participant, version
     ):
         proposal = session.get(Proposal, proposal_id)
+        if proposal.status == "pending":
+            raise OperationError(
+                "proposal_pending", _l("That proposal is waiting for approval."), 409
+            )
         if not proposal.is_visible:
             raise OperationError("proposal_hidden", _l("That proposal has been hidden."), 409)
         votes = _my_votes(session, event.id, participant.id)
@@ -236,27 +240,6 @@ def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> dict:
             receipts.store(session, participant.id, client_id, "withdraw", result)
     publish("vote.changed", event.id, version, proposal_id=proposal_id)
     return result
-
-
-def hide_proposal(user, proposal_id, reason) -> dict:
-    reason = clean_text(reason, "reason", REASON_MAX, required=True)
-    event_id = _proposal_event_id(proposal_id)
-    with write_transaction() as session:
-        event, version = locked_event(session, event_id)
-        if user is None or not user.can_manage(event):
-            raise forbidden()
-        proposal = session.get(Proposal, proposal_id)
-        if not proposal.is_visible:
-            raise OperationError("already_hidden", _l("That proposal is already hidden."), 409)
-        proposal.status = "hidden"
-        proposal.hidden_reason = reason
-        proposal.hidden_by_id = user.id
-        proposal.hidden_at = utcnow()
-        # A hidden proposal's votes are returned to the voters, so budgets stay spendable.
-        refunded = session.execute(delete(Vote).where(Vote.proposal_id == proposal_id)).rowcount
-        data = public_proposal(proposal, event)
-    publish("proposal.hidden", event_id, version, proposal=data, refunded=refunded)
-    return {"proposal": data, "version": version}
 
 
 def my_ballot(event, participant) -> dict:

@@ -1,22 +1,34 @@
-"""The public shape of a proposal: the same dict in snapshots, pushes, acks and the API."""
+"""The shapes of a proposal: the same dicts in snapshots, pushes, acks and the API."""
 
 
 def _iso(value) -> str | None:
     return value.isoformat(timespec="seconds") + "Z" if value else None
 
 
-def public_proposal(proposal, event) -> dict:
-    if not proposal.is_visible:
-        # Moderation is shown as moderation: the reason stays, the content goes.
-        return {"id": proposal.id, "status": "hidden", "hidden_reason": proposal.hidden_reason}
+def full_proposal(proposal, event) -> dict:
+    """Everything about it: for staff, and for its author."""
     focus = next((f for f in event.focus_areas if f.id == proposal.focus_area_id), None)
     return {
         "id": proposal.id,
-        "status": "visible",
+        "status": proposal.status,
         "title": proposal.title,
         "body": proposal.body,
         "focus_area_id": proposal.focus_area_id,
         "focus_area": focus.name if focus else None,
         "author_name": proposal.author_name,
         "created_at": _iso(proposal.created_at),
+        "hidden_reason": proposal.hidden_reason,
+        "edit_reason": proposal.edit_reason,
     }
+
+
+def public_proposal(proposal, event) -> dict:
+    """What everyone may see. Moderation is shown as moderation: a hidden proposal keeps its
+    reason and loses its content; a proposal waiting for approval is never public."""
+    if proposal.status == "hidden":
+        return {"id": proposal.id, "status": "hidden", "hidden_reason": proposal.hidden_reason}
+    if proposal.status == "pending":
+        return {"id": proposal.id, "status": "pending"}
+    data = full_proposal(proposal, event)
+    del data["hidden_reason"]
+    return data

@@ -10,8 +10,8 @@ from ..events import operations as event_ops
 from ..events.views import render_phone
 from ..participants import identity
 from ..participants.operations import set_display_name
-from . import operations
-from .forms import HideForm, NameForm, ProposalForm, VoteForm
+from . import moderation, operations
+from .forms import ConfirmForm, EditForm, HideForm, NameForm, ProposalForm, VoteForm
 
 bp = Blueprint("proposals", __name__)
 
@@ -35,7 +35,7 @@ def submit(code):
     if not form.validate_on_submit():
         return render_phone(event, 422, proposal_form=form)
     try:
-        operations.submit_proposal(
+        result = operations.submit_proposal(
             event.id, identity.token_for(event.id), form.title.data, form.body.data,
             form.client_id.data, focus_area_id=form.focus_area_id.data or None,
         )
@@ -46,7 +46,10 @@ def submit(code):
             return render_phone(event, error.status if error.status != 400 else 422,
                                 proposal_form=form)
         return render_phone(event, error.status, proposal_form=form, error=str(error.message))
-    flash(_("Thank you! Your proposal is on the wall."), "success")
+    if result["proposal"]["status"] == "pending":
+        flash(_("Thank you! Your proposal will show once the facilitator approves it."), "success")
+    else:
+        flash(_("Thank you! Your proposal is on the wall."), "success")
     return _back(event, "#proposals")
 
 
@@ -92,15 +95,27 @@ def name(code):
     return _back(event)
 
 
-@bp.post("/events/<int:event_id>/proposals/<int:proposal_id>/hide")
+@bp.post("/events/<int:event_id>/proposals/<int:proposal_id>/<action>")
 @staff_required("facilitator", "admin")
-def hide(event_id, proposal_id):
-    form = HideForm()
-    if form.validate_on_submit():
-        try:
-            operations.hide_proposal(current_user, proposal_id, form.reason.data)
-        except OperationError as error:
-            flash(str(error.message), "error")
-    else:
-        flash(_("Give a reason for hiding the proposal."), "error")
-    return redirect(url_for("events.console", event_id=event_id))
+def moderate(event_id, proposal_id, action):
+    """The console's moderation forms: approve, hide, restore, edit."""
+    forms = {"approve": ConfirmForm, "hide": HideForm, "restore": ConfirmForm, "edit": EditForm}
+    if action not in forms:
+        abort(404)
+    form = forms[action]()
+    if not form.validate_on_submit():
+        flash(_("Check the form: %(errors)s", errors=" ".join(
+            str(e) for errors in form.errors.values() for e in errors)), "error")
+        return redirect(url_for("events.console", event_id=event_id))
+    calls = {
+        "approve": lambda: moderation.approve_proposal(current_user, proposal_id),
+        "hide": lambda: moderation.hide_proposal(current_user, proposal_id, form.reason.data),
+        "restore": lambda: moderation.restore_proposal(current_user, proposal_id),
+        "edit": lambda: moderation.edit_proposal(
+            current_user, proposal_id, form.title.data, form.body.data, form.reason.data),
+    }
+    try:
+        calls[action]()
+    except OperationError as error:
+        flash(str(error.message), "error")
+    return redirect(url_for("events.console", event_id=event_id) + f"#row-{proposal_id}")

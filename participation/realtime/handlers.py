@@ -15,6 +15,7 @@ from ..events.models import Event
 from ..events.snapshot import snapshot
 from ..extensions import db, socketio
 from ..participants import identity
+from ..proposals import moderation
 from ..proposals import operations as proposal_ops
 from . import event_room, staff_room
 from .origins import origin_checker
@@ -161,4 +162,20 @@ def on_set_phase(connection, data):
 
 @handler("hide_proposal", staff_only=True)
 def on_hide(connection, data):
-    return proposal_ops.hide_proposal(current_user, data.get("proposal_id"), data.get("reason"))
+    return moderation.hide_proposal(current_user, data.get("proposal_id"), data.get("reason"))
+
+
+@handler("approve_proposal", staff_only=True)
+def on_approve(connection, data):
+    return moderation.approve_proposal(current_user, data.get("proposal_id"))
+
+
+@handler("restore_proposal", staff_only=True)
+def on_restore(connection, data):
+    return moderation.restore_proposal(current_user, data.get("proposal_id"), data.get("reason"))
+
+
+@handler("edit_proposal", staff_only=True)
+def on_edit(connection, data):
+    return moderation.edit_proposal(current_user, data.get("proposal_id"), data.get("title"),
+                                    data.get("body"), data.get("reason"))

@@ -1,56 +1,20 @@
-// The facilitator's console: live counts, tallies and new proposals next to the plain forms.
-import {
-  Versions, connect, csrfToken, format, plural, setStatus, strings,
-} from './live.js';
+// The facilitator's console: live counts and tallies, and the proposal rows refreshed from
+// the server whenever a proposal arrives or is moderated (the rows are plain forms).
+import { Versions, connect, plural, setStatus, strings } from './live.js';
 
 const root = document.getElementById('console');
 const t = strings();
 const versions = new Versions();
 const dots = root.dataset.method === 'dots';
-const tbody = document.querySelector('#console-proposals tbody');
+const table = document.getElementById('console-proposals');
 const status = document.getElementById('console-status');
-
-function cell(text) {
-  const td = document.createElement('td');
-  td.textContent = text;
-  return td;
-}
-
-function addRow(p) {
-  if (document.getElementById(`row-${p.id}`)) return;
-  const tr = document.createElement('tr');
-  tr.id = `row-${p.id}`;
-  tr.dataset.proposalId = p.id;
-  const title = cell('');
-  const strong = document.createElement('strong');
-  strong.textContent = p.title;
-  title.append(strong);
-  const tally = cell('–');
-  tally.className = 'tally';
-  if (p.body) {
-    const body = document.createElement('span');
-    body.className = 'muted';
-    body.textContent = p.body;
-    title.append(document.createElement('br'), body);
-  }
-  const moderation = document.createElement('td');
-  const form = document.getElementById('hide-template').content.firstElementChild.cloneNode(true);
-  form.action = form.action.replace(/\/proposals\/0\/hide/, `/proposals/${p.id}/hide`);
-  form.querySelector('[name="csrf_token"]').value = csrfToken();
-  const input = form.querySelector('input[name="reason"]');
-  const label = form.querySelector('label');
-  input.id = `reason-${p.id}`;
-  label.htmlFor = input.id;
-  label.textContent = format(t.hide_reason_for, { title: p.title });
-  moderation.append(form);
-  tr.append(cell(String(p.id)), title, tally, moderation);
-  tbody.append(tr);
-}
-
-const socket = connect(Number(root.dataset.eventId), (state) => setStatus(status, t[state], state));
+let lastTallies = {};
+let refreshWanted = false;
+let refreshing = false;
 
 function applyTallies(tallies) {
-  for (const tr of tbody.querySelectorAll('tr[data-proposal-id]')) {
+  lastTallies = tallies;
+  for (const tr of table.querySelectorAll('tr[data-proposal-id]')) {
     const tally = tallies[tr.dataset.proposalId];
     const td = tr.querySelector('.tally');
     td.textContent = tally
@@ -58,32 +22,52 @@ function applyTallies(tallies) {
   }
 }
 
-function applyProposal(p) {
-  if (p.status === 'visible') { addRow(p); return; }
-  const row = document.getElementById(`row-${p.id}`);
-  if (!row) return;
-  const cellNode = row.lastElementChild;
-  const badge = document.createElement('span');
-  badge.className = 'badge';
-  badge.textContent = `${t.hidden_by} ${p.hidden_reason}`;
-  cellNode.replaceChildren(badge);
-  row.querySelector('.tally').textContent = '–';
+// Never swap the rows under a facilitator who is typing a reason or an edit.
+function busy() {
+  return table.contains(document.activeElement) && document.activeElement.matches('input, textarea')
+    || table.querySelector('details[open]') !== null;
 }
 
-socket.on('snapshot', (s) => {
-  for (const p of s.proposals) {
-    if (versions.accept(`proposal:${p.id}`, s.version)) applyProposal(p);
+async function refreshRows() {
+  if (refreshing) return;
+  if (busy()) { refreshWanted = true; return; }
+  refreshWanted = false;
+  refreshing = true;
+  try {
+    const response = await fetch(table.dataset.rowsUrl, { credentials: 'same-origin' });
+    if (response.ok) {
+      const holder = document.createElement('table');
+      holder.innerHTML = await response.text();
+      table.querySelector('tbody').replaceWith(holder.querySelector('tbody'));
+      applyTallies(lastTallies);
+    }
+  } finally {
+    refreshing = false;
   }
+  if (refreshWanted) refreshRows();
+}
+
+table.addEventListener('focusout', () => { if (refreshWanted) setTimeout(refreshRows, 0); });
+table.addEventListener('toggle', () => { if (refreshWanted) refreshRows(); }, true);
+
+const socket = connect(Number(root.dataset.eventId), (state) => setStatus(status, t[state], state));
+
+socket.on('snapshot', (s) => {
   if (versions.accept('tallies', s.version)) {
     applyTallies(s.tallies ?? {});
     document.getElementById('voters').textContent = s.voters ?? 0;
   }
+  const known = new Set([...table.querySelectorAll('tr[data-proposal-id]')]
+    .map((tr) => `${tr.dataset.proposalId}:${tr.className}`));
+  const changed = s.proposals.some((p) => !known.has(`${p.id}:status-${p.status}`));
+  for (const p of s.proposals) versions.accept(`proposal:${p.id}`, s.version);
   versions.settle(s.version);
   document.getElementById('connected').textContent = s.connected ?? 0;
+  if (changed) refreshRows();
 });
 
-socket.on('proposal', ({ version, proposal }) => {
-  if (versions.accept(`proposal:${proposal.id}`, version)) applyProposal(proposal);
+socket.on('staff_proposal', ({ version, proposal }) => {
+  if (versions.accept(`proposal:${proposal.id}`, version)) refreshRows();
 });
 
 socket.on('tallies', ({ version, tallies, voters }) => {

@@ -28,7 +28,7 @@ function setPhase(phase) {
     section.hidden = !section.dataset.phaseSection.split(' ').includes(phase);
   }
   for (const node of root.querySelectorAll('[data-phase-only]')) {
-    node.hidden = node.dataset.phaseOnly !== phase || node.closest('.moderated') !== null;
+    node.hidden = node.dataset.phaseOnly !== phase || node.closest('.moderated, .pending') !== null;
   }
 }
 
@@ -37,6 +37,7 @@ function fillItem(item, p) {
   item.dataset.proposalId = p.id;
   const hidden = p.status === 'hidden';
   item.classList.toggle('moderated', hidden);
+  item.classList.toggle('pending', p.status === 'pending');
   item.classList.toggle('mine', state.mine.has(p.id));
   item.querySelector('.p-content').hidden = hidden;
   item.querySelector('.p-moderated').hidden = !hidden;
@@ -49,10 +50,13 @@ function fillItem(item, p) {
     item.querySelector('.p-author').textContent = p.author_name ? `— ${p.author_name}` : '';
   }
   item.querySelector('.p-mine').hidden = !state.mine.has(p.id);
+  item.querySelector('.p-pending').hidden = p.status !== 'pending';
+  item.querySelector('.p-edited').hidden = !p.edit_reason;
+  item.querySelector('.p-edit-reason').textContent = p.edit_reason ?? '';
   for (const form of item.querySelectorAll('form')) {
     form.action = form.action.replace(/\/proposals\/\d+\//, `/proposals/${p.id}/`);
   }
-  item.querySelector('.vote-controls').hidden = state.phase !== 'vote' || hidden;
+  item.querySelector('.vote-controls').hidden = state.phase !== 'vote' || p.status !== 'visible';
 }
 
 function upsert(p) {
@@ -66,7 +70,7 @@ function upsert(p) {
 }
 
 function updateCounts() {
-  const visible = list.querySelectorAll('.proposal:not(.moderated)').length;
+  const visible = list.querySelectorAll('.proposal:not(.moderated):not(.pending)').length;
   document.getElementById('proposal-count').textContent = visible;
   document.getElementById('no-proposals').hidden = list.children.length > 0;
 }
@@ -197,7 +201,8 @@ proposalForm.addEventListener('submit', async (event) => {
   upsert(ack.proposal);
   proposalForm.reset();
   proposalForm.querySelector('[name="client_id"]').value = newClientId();
-  proposalForm.querySelector('.form-status').textContent = t.sent;
+  proposalForm.querySelector('.form-status').textContent =
+    ack.proposal.status === 'pending' ? t.sent_pending : t.sent;
 });
 
 list.addEventListener('submit', async (event) => {

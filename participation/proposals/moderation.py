@@ -1,0 +1,120 @@
+"""Moderation: approve, hide, restore, edit. Each keeps who, when and why in the audit trail."""
+
+import json
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from ..core.bus import publish
+from ..core.errors import OperationError, forbidden
+from ..core.time import utcnow
+from ..core.tx import write_transaction
+from ..core.validate import clean_text
+from ..events.operations import locked_event
+from ..extensions import db
+from .models import BODY_MAX, TITLE_MAX, ModerationEntry, Proposal, Vote
+from .operations import proposal_event_id
+from .serialize import full_proposal, public_proposal
+
+REASON_MAX = 300
+
+
+def _moderate(user, proposal_id, action: str, change, reason=None) -> dict:
+    """Lock the event, check the moderator, apply `change(proposal)`, log it, publish it."""
+    event_id = proposal_event_id(proposal_id)
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        if user is None or not user.can_manage(event):
+            raise forbidden()
+        proposal = session.get(Proposal, proposal_id)
+        before = {"title": proposal.title, "body": proposal.body}
+        extra = change(session, proposal) or {}
+        after = {"title": proposal.title, "body": proposal.body}
+        session.add(ModerationEntry(
+            event_id=event.id, proposal_id=proposal.id, actor_id=user.id, action=action,
+            reason=reason,
+            before=json.dumps(before, ensure_ascii=False) if action == "edit" else None,
+            after=json.dumps(after, ensure_ascii=False) if action == "edit" else None,
+        ))
+        public, full = public_proposal(proposal, event), full_proposal(proposal, event)
+    publish("proposal.moderated", event_id, version, action=action, proposal=public, full=full,
+            **extra)
+    return {"proposal": full, "version": version}
+
+
+def _require_status(proposal, *allowed):
+    if proposal.status not in allowed:
+        messages = {
+            "pending": _l("That proposal is waiting for approval."),
+            "visible": _l("That proposal is already visible."),
+            "hidden": _l("That proposal is already hidden."),
+        }
+        raise OperationError(f"already_{proposal.status}", messages[proposal.status], 409)
+
+
+def approve_proposal(user, proposal_id) -> dict:
+    def change(_session, proposal):
+        _require_status(proposal, "pending")
+        proposal.status = "visible"
+
+    return _moderate(user, proposal_id, "approve", change)
+
+
+def hide_proposal(user, proposal_id, reason) -> dict:
+    reason = clean_text(reason, "reason", REASON_MAX, required=True)
+
+    def change(session, proposal):
+        _require_status(proposal, "pending", "visible")
+        proposal.status = "hidden"
+        proposal.hidden_reason = reason
+        proposal.hidden_by_id = user.id
+        proposal.hidden_at = utcnow()
+        # A hidden proposal's votes are returned to the voters, so budgets stay spendable.
+        refunded = session.execute(delete(Vote).where(Vote.proposal_id == proposal.id)).rowcount
+        return {"refunded": refunded}
+
+    return _moderate(user, proposal_id, "hide", change, reason)
+
+
+def restore_proposal(user, proposal_id, reason=None) -> dict:
+    reason = clean_text(reason, "reason", REASON_MAX, required=False) or None
+
+    def change(_session, proposal):
+        _require_status(proposal, "hidden")
+        proposal.status = "visible"
+        proposal.hidden_reason = None
+
+    return _moderate(user, proposal_id, "restore", change, reason)
+
+
+def edit_proposal(user, proposal_id, title, body, reason) -> dict:
+    title = clean_text(title, "title", TITLE_MAX, required=True)
+    body = clean_text(body, "body", BODY_MAX, required=False)
+    reason = clean_text(reason, "reason", REASON_MAX, required=True)
+
+    def change(_session, proposal):
+        if (proposal.title, proposal.body) == (title, body):
+            raise OperationError("unchanged", _l("The text is the same as before."), 409)
+        proposal.title, proposal.body, proposal.edit_reason = title, body, reason
+
+    return _moderate(user, proposal_id, "edit", change, reason)
+
+
+def moderation_log(event_id: int) -> list[dict]:
+    from ..accounts.models import User
+
+    rows = db.session.execute(
+        select(ModerationEntry, User.email)
+        .outerjoin(User, User.id == ModerationEntry.actor_id)
+        .where(ModerationEntry.event_id == event_id)
+        .order_by(ModerationEntry.id)
+    )
+    return [
+        {
+            "proposal_id": entry.proposal_id, "action": entry.action, "reason": entry.reason,
+            "by": email, "at": entry.created_at.isoformat(timespec="seconds") + "Z",
+            "before": json.loads(entry.before) if entry.before else None,
+            "after": json.loads(entry.after) if entry.after else None,
+        }
+        for entry, email in rows
+    ]

@@ -1,0 +1,293 @@
+"""Similar proposals: the hint while a resident types, and the facilitator's duplicate pairs.
+
+Pure functions over plain strings: no Flask, no database, no downloaded corpus. The method and
+the measured figures are in docs/duplicates.md; in short, for one text:
+
+1. words: TextBlob with our tokenizer (`SwedishWordTokenizer`: runs of Unicode letters and
+   digits, lower-cased; `.tokens`, never `.words`, which would need the punkt corpus);
+2. drop Swedish stop words (`stopwords_sv.STOP_WORDS`, which keeps "fler", "inte", "mer" …);
+3. two kinds of features: Snowball Swedish stems of the words (plus two small fixes, see
+   `stem`), and character trigrams of each remaining word padded with a space on each side
+   (so "cykelparkering" still meets "parkering för cyklar", and a typo costs a few trigrams,
+   not the whole word);
+4. each kind weighted TF-IDF (sublinear tf, smoothed idf over the event's proposals, plus the
+   candidate when one is being typed) and compared by cosine.
+
+A proposal is compared twice, on its title alone and on title + body, and the four cosines are
+mixed with fixed weights (`TITLE_WEIGHT`, `STEM_WEIGHT`); since the title is in both, it
+counts more than the body. The score is in 0..1.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from textblob import TextBlob
+from textblob.base import BaseTokenizer
+
+from .stopwords_sv import STOP_WORDS
+
+# Thresholds chosen from the labelled set (tests/data/duplicate_pairs.csv); see the sweep in
+# docs/duplicates.md. The facilitator's suggestion list prefers precision (a wrong suggestion
+# costs the facilitator's attention in front of the room); the hint while typing prefers
+# recall (the resident glances at up to five proposals and decides, a wrong one costs little).
+THRESHOLD = 0.40
+HINT_THRESHOLD = 0.30
+
+# Share of the score given to the title alone (the rest compares title + body).
+TITLE_WEIGHT = 0.6
+# Share of each comparison given to word stems (the rest to character trigrams).
+STEM_WEIGHT = 0.5
+
+# The four comparisons: (title, stems), (title, trigrams), (text, stems), (text, trigrams).
+BLOCK_WEIGHTS = (
+    TITLE_WEIGHT * STEM_WEIGHT,
+    TITLE_WEIGHT * (1 - STEM_WEIGHT),
+    (1 - TITLE_WEIGHT) * STEM_WEIGHT,
+    (1 - TITLE_WEIGHT) * (1 - STEM_WEIGHT),
+)
+
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+class SwedishWordTokenizer(BaseTokenizer):
+    """Words as runs of Unicode letters and digits (å, ä, ö, é, 2030 …), lower-cased.
+
+    Punctuation and underscores separate words. A hyphen inside a word joins its parts
+    ("el-cykel" -> "elcykel", as the compound is usually written); a hyphen followed by a space
+    ("cykel- och gångväg") or standing alone is punctuation. Text is NFKC-normalised first, so
+    an "å" typed as "a" + combining ring is the same letter.
+    """
+
+    def tokenize(self, text: str) -> list[str]:
+        text = unicodedata.normalize("NFKC", text).lower()
+        return [match.group().replace("-", "") for match in _WORD.finditer(text)]
+
+
+TOKENIZER = SwedishWordTokenizer()
+_SNOWBALL = SnowballStemmer("swedish")  # the algorithm ships in the nltk package: no corpus
+_AN = ("plan", "vegan")  # "-an" endings that are not the definite form (see `stem`)
+
+
+def tokens(text: str) -> list[str]:
+    """All word tokens of `text`, lower-cased, through TextBlob with our tokenizer."""
+    return [str(token) for token in TextBlob(text or "", tokenizer=TOKENIZER).tokens]
+
+
+def content_words(text: str) -> list[str]:
+    """The tokens of `text` that are not Swedish stop words."""
+    return [word for word in tokens(text) if word not in STOP_WORDS]
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """Snowball Swedish stem of a lower-cased word, with two fixes measured on proposals.
+
+    - Snowball removes "-lig" ("billigare" -> "bil", the same stem as "bil", car; "farlig" ->
+      "far"). We keep "lig" on the stem: "billig", "billigare", "billigast" -> "billig".
+    - Snowball leaves the definite "-an" of nouns in "-a" untouched ("cykelbanan", "gatan")
+      while it stems "cykelbana" and "cykelbanor" to "cykelban". When Snowball leaves a word of
+      five or more letters ending in "-an" unchanged, we stem it as the "-a" form instead:
+      "cykelbanan" -> "cykelbana" -> "cykelban", "gatan" -> "gat". Words ending in "plan" and
+      "vegan" are left alone ("Vasaplan", "detaljplan"); "stan", "plan" are too short anyway.
+    Snowball only ever removes a suffix, so its stem is a prefix of the word.
+    """
+    stemmed = _SNOWBALL.stem(word)
+    if word[len(stemmed) :].startswith("lig"):
+        return stemmed + "lig"
+    if stemmed == word and len(word) >= 5 and word.endswith("an") and not word.endswith(_AN):
+        return _SNOWBALL.stem(word[:-1])
+    return stemmed
+
+
+def trigrams(words: Iterable[str]) -> Counter[str]:
+    """Character trigrams of each word padded with a space on both sides (word boundaries)."""
+    grams: Counter[str] = Counter()
+    for word in words:
+        padded = f" {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def _features(text: str) -> tuple[Counter[str], Counter[str]]:
+    words = content_words(text)
+    return Counter(stem(word) for word in words), trigrams(words)
+
+
+def _blocks(title: str, body: str | None) -> tuple[Counter[str], ...]:
+    """Raw feature counts of the four comparisons (see BLOCK_WEIGHTS)."""
+    title_stems, title_grams = _features(title)
+    body_stems, body_grams = _features(body or "")
+    return title_stems, title_grams, title_stems + body_stems, title_grams + body_grams
+
+
+def _tf(count: int) -> float:
+    return 1.0 + math.log(count)
+
+
+class DuplicateIndex:
+    """The proposals of one event, ready for `similar` (one text) and `pairs` (all pairs).
+
+    Build it from (id, title, body) tuples; rebuild it when proposals change (500 proposals
+    take about a tenth of a second, see docs/duplicates.md). Ids must be distinct and hashable.
+    """
+
+    def __init__(self, proposals: Iterable[tuple[Hashable, str, str | None]]):
+        self.ids: list[Hashable] = []
+        self._position: dict[Hashable, int] = {}
+        self._vocab: dict[tuple[int, str], int] = {}  # (block, feature) -> feature number
+        self._block_of: list[int] = []  # feature number -> block
+        self._postings: list[list[tuple[int, float]]] = []  # feature -> [(doc, tf)]
+        self._docs: list[list[tuple[int, float]]] = []  # doc -> [(feature, tf)]
+        for pid, title, body in proposals:
+            if pid in self._position:
+                raise ValueError(f"duplicate id {pid!r}")
+            doc = len(self.ids)
+            self._position[pid] = doc
+            self.ids.append(pid)
+            entries = []
+            for block, counts in enumerate(_blocks(title, body)):
+                for feature, count in counts.items():
+                    key = (block, feature)
+                    number = self._vocab.get(key)
+                    if number is None:
+                        number = self._vocab[key] = len(self._block_of)
+                        self._block_of.append(block)
+                        self._postings.append([])
+                    tf = _tf(count)
+                    entries.append((number, tf))
+                    self._postings[number].append((doc, tf))
+            self._docs.append(entries)
+        self._weigh()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _weigh(self) -> None:
+        """Unit TF-IDF vectors per block, scaled by sqrt(block weight) and concatenated.
+
+        The dot product of two such vectors is then sum(BLOCK_WEIGHTS[b] * cosine_b). Also keeps,
+        per document and block, sum(tf²), sum(tf²·g) and sum(tf²·g²) with g = ln(1 + df), from
+        which `similar` gets each document's norm under the idf that includes the candidate.
+        """
+        n = len(self.ids)
+        big_l = 1.0 + math.log(1 + n)
+        log_df = [math.log1p(len(postings)) for postings in self._postings]
+        scale = [math.sqrt(weight) for weight in BLOCK_WEIGHTS]
+        self._vectors: list[dict[int, float]] = []
+        self._norm_terms: list[list[tuple[float, float, float]]] = []
+        for entries in self._docs:
+            sums = [[0.0, 0.0, 0.0] for _ in BLOCK_WEIGHTS]
+            weighted = []
+            for number, tf in entries:
+                g = log_df[number]
+                tf2 = tf * tf
+                acc = sums[self._block_of[number]]
+                acc[0] += tf2
+                acc[1] += tf2 * g
+                acc[2] += tf2 * g * g
+                weighted.append((number, tf * (big_l - g)))
+            norms = [math.sqrt(a * big_l * big_l - 2 * b * big_l + c) for a, b, c in sums]
+            vector = {}
+            for number, weight in weighted:
+                block = self._block_of[number]
+                vector[number] = scale[block] * weight / norms[block]
+            self._vectors.append(vector)
+            self._norm_terms.append([tuple(acc) for acc in sums])
+
+    def score(self, id_a: Hashable, id_b: Hashable) -> float:
+        """Similarity (0..1) of two indexed proposals, idf over the indexed proposals."""
+        a = self._vectors[self._position[id_a]]
+        b = self._vectors[self._position[id_b]]
+        if len(a) > len(b):
+            a, b = b, a
+        return min(1.0, sum(weight * b[number] for number, weight in a.items() if number in b))
+
+    def similar(
+        self,
+        title: str,
+        body: str | None = "",
+        limit: int = 5,
+        exclude_id: Hashable | None = None,
+        threshold: float | None = None,
+    ) -> list[tuple[Hashable, float]]:
+        """The indexed proposals most similar to a text being typed, best first.
+
+        At most `limit`, only those scoring at least `threshold` (default HINT_THRESHOLD),
+        without `exclude_id` (the proposal being edited). The idf counts the candidate as one
+        more document, exactly as if it had been added to the index; only the documents that
+        share a feature with it are visited.
+        """
+        threshold = HINT_THRESHOLD if threshold is None else threshold
+        big_l = 1.0 + math.log(2 + len(self.ids))  # N + 1 documents with the candidate
+        query_norm = [0.0] * len(BLOCK_WEIGHTS)
+        dots: dict[int, list[float]] = {}
+        corrections: dict[int, list[float]] = {}
+        for block, counts in enumerate(_blocks(title, body)):
+            for feature, count in counts.items():
+                number = self._vocab.get((block, feature))
+                postings = self._postings[number] if number is not None else ()
+                g_old = math.log1p(len(postings))
+                g_new = math.log1p(len(postings) + 1)
+                idf = big_l - g_new
+                tf = _tf(count)
+                query_norm[block] += (tf * idf) ** 2
+                if not postings:
+                    continue
+                product = tf * idf * idf
+                delta = (big_l - g_new) ** 2 - (big_l - g_old) ** 2
+                for doc, doc_tf in postings:
+                    dot = dots.get(doc)
+                    if dot is None:
+                        dot = dots[doc] = [0.0] * len(BLOCK_WEIGHTS)
+                        corrections[doc] = [0.0] * len(BLOCK_WEIGHTS)
+                    dot[block] += product * doc_tf
+                    corrections[doc][block] += doc_tf * doc_tf * delta
+        excluded = self._position.get(exclude_id, -1) if exclude_id is not None else -1
+        found = []
+        for doc, dot in dots.items():
+            if doc == excluded:
+                continue
+            total = 0.0
+            for block, value in enumerate(dot):
+                if value:
+                    a, b, c = self._norm_terms[doc][block]
+                    norm2 = a * big_l * big_l - 2 * b * big_l + c + corrections[doc][block]
+                    total += BLOCK_WEIGHTS[block] * value / math.sqrt(norm2 * query_norm[block])
+            if total >= threshold:
+                found.append((min(1.0, total), doc))
+        found.sort(key=lambda item: (-item[0], item[1]))
+        return [(self.ids[doc], value) for value, doc in found[:limit]]
+
+    def pairs(self, threshold: float | None = None) -> list[tuple[Hashable, Hashable, float]]:
+        """All pairs scoring at least `threshold` (default THRESHOLD), best first.
+
+        Each pair once, as (earlier id, later id, score) in the order the index was built.
+        """
+        threshold = THRESHOLD if threshold is None else threshold
+        postings: dict[int, list[tuple[int, float]]] = {}
+        found = []
+        for doc, vector in enumerate(self._vectors):
+            dots: dict[int, float] = {}
+            for number, weight in vector.items():
+                seen = postings.get(number)
+                if seen is None:
+                    postings[number] = [(doc, weight)]
+                    continue
+                for other, other_weight in seen:
+                    dots[other] = dots.get(other, 0.0) + weight * other_weight
+                seen.append((doc, weight))
+            found.extend((min(1.0, s), other, doc) for other, s in dots.items() if s >= threshold)
+        found.sort(key=lambda item: (-item[0], item[1], item[2]))
+        return [(self.ids[a], self.ids[b], value) for value, a, b in found]
+
+
+def similarity(a_title: str, a_body: str | None, b_title: str, b_body: str | None) -> float:
+    """Similarity of two proposals on their own (idf over just these two)."""
+    return DuplicateIndex([(0, a_title, a_body), (1, b_title, b_body)]).score(0, 1)
