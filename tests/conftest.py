@@ -112,6 +112,7 @@ def make_event(staff):
             kwargs.pop("kind", "medborgarverkstad"),
             voting or {"method": "approval"},
             kwargs.pop("focus_areas", ["Modig mobilitet", "Smart samskapande"]),
+            kwargs.pop("moderation", "post"),
         )
         order = ["lobby", "collect", "vote", "results", "closed"]
         if phase:
@@ -192,3 +193,10 @@ def any_db_app(request, tmp_path):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def room(app, make_event, staff):
+    from .support.sockets import room_fixture
+
+    yield from room_fixture(app, make_event, staff)

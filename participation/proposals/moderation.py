@@ -5,15 +5,15 @@ import json
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from ..accounts.models import User
 from ..core.bus import publish
 from ..core.errors import OperationError, forbidden
 from ..core.time import utcnow
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
-from ..events.operations import locked_event
 from ..extensions import db
-from .models import BODY_MAX, TITLE_MAX, ModerationEntry, Proposal, Vote
-from .operations import proposal_event_id
+from .models import BODY_MAX, TITLE_MAX, ModerationEntry, Vote
+from .operations import locked_proposal
 from .serialize import full_proposal, public_proposal
 
 REASON_MAX = 300
@@ -21,12 +21,10 @@ REASON_MAX = 300
 
 def _moderate(user, proposal_id, action: str, change, reason=None) -> dict:
     """Lock the event, check the moderator, apply `change(proposal)`, log it, publish it."""
-    event_id = proposal_event_id(proposal_id)
     with write_transaction() as session:
-        event, version = locked_event(session, event_id)
+        proposal, event, version = locked_proposal(session, proposal_id)
         if user is None or not user.can_manage(event):
             raise forbidden()
-        proposal = session.get(Proposal, proposal_id)
         before = {"title": proposal.title, "body": proposal.body}
         extra = change(session, proposal) or {}
         after = {"title": proposal.title, "body": proposal.body}
@@ -37,7 +35,7 @@ def _moderate(user, proposal_id, action: str, change, reason=None) -> dict:
             after=json.dumps(after, ensure_ascii=False) if action == "edit" else None,
         ))
         public, full = public_proposal(proposal, event), full_proposal(proposal, event)
-    publish("proposal.moderated", event_id, version, action=action, proposal=public, full=full,
+    publish("proposal.moderated", event.id, version, action=action, proposal=public, full=full,
             **extra)
     return {"proposal": full, "version": version}
 
@@ -101,8 +99,6 @@ def edit_proposal(user, proposal_id, title, body, reason) -> dict:
 
 
 def moderation_log(event_id: int) -> list[dict]:
-    from ..accounts.models import User
-
     rows = db.session.execute(
         select(ModerationEntry, User.email)
         .outerjoin(User, User.id == ModerationEntry.actor_id)

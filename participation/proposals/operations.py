@@ -137,27 +137,29 @@ def _ballot(event, votes: dict[int, int]) -> dict:
     }
 
 
-def proposal_event_id(proposal_id) -> int:
+def locked_proposal(session, proposal_id):
+    """Inside a write transaction: the proposal, its event (locked) and the new version."""
     if not isinstance(proposal_id, int) or isinstance(proposal_id, bool):
         raise not_found("proposal_not_found")
-    event_id = db.session.scalar(select(Proposal.event_id).where(Proposal.id == proposal_id))
+    # Read inside the write transaction, so a proposal committed a moment ago is seen.
+    event_id = session.scalar(select(Proposal.event_id).where(Proposal.id == proposal_id))
     if event_id is None:
         raise not_found("proposal_not_found")
-    return event_id
+    event, version = locked_event(session, event_id)
+    return session.get(Proposal, proposal_id), event, version
 
 
 @contextmanager
 def _ballot_write(proposal_id, token_for_event, client_id, kind):
     """The start every vote change shares: the event lock, the person, a replay, the phase."""
-    event_id = proposal_event_id(proposal_id)
-    token = token_for_event(event_id)
-    _require_joined(token)
     with write_transaction() as session:
-        event, version = locked_event(session, event_id)
+        proposal, event, version = locked_proposal(session, proposal_id)
+        token = token_for_event(event.id)
+        _require_joined(token)
         participant = identity.ensure(session, event.id, token)
         _check_receipt(session, participant, client_id, kind)
         _require_phase(event, "vote")
-        yield session, event, participant, version
+        yield session, proposal, event, participant, version
 
 
 @_replayable
@@ -169,9 +171,8 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1) -> dict:
     if not isinstance(dots, int) or isinstance(dots, bool) or not 1 <= dots <= 100:
         raise OperationError("invalid_dots", _l("Give a whole number of dots."), field="dots")
     with _ballot_write(proposal_id, token_for_event, client_id, "vote") as (
-        session, event, participant, version
+        session, proposal, event, participant, version
     ):
-        proposal = session.get(Proposal, proposal_id)
         if proposal.status == "pending":
             raise OperationError(
                 "proposal_pending", _l("That proposal is waiting for approval."), 409
@@ -226,7 +227,7 @@ def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> dict:
     if client_id is not None:
         client_id = _client_id(client_id)
     with _ballot_write(proposal_id, token_for_event, client_id, "withdraw") as (
-        session, event, participant, version
+        session, _proposal, event, participant, version
     ):
         removed = session.execute(
             delete(Vote).where(Vote.proposal_id == proposal_id,
