@@ -8,6 +8,7 @@ from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
+from .core.time import local_time
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
 from .realtime.origins import origin_checker
 
@@ -40,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["local_time"] = local_time
     # Handlers must be declared before init_app: Flask-SocketIO keeps them only while no server
     # exists yet, then registers them on every server it creates (one per app).
     from .realtime import handlers  # noqa: F401

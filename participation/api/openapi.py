@@ -54,6 +54,8 @@ SCHEMAS = {
             "voting": _ref("Voting"),
             "focus_areas": {"type": "array", "maxItems": 12,
                             "items": {"type": "string", "maxLength": 80}},
+            "moderation": {"enum": ["post", "pre"], "default": "post",
+                           "description": "pre: proposals wait for approval."},
         },
     },
     "Event": {
@@ -64,6 +66,9 @@ SCHEMAS = {
             "prompt": {"type": "string"}, "kind": {"type": "string"},
             "phase": {"enum": ["lobby", "collect", "vote", "results", "closed"]},
             "voting": _ref("Voting"), "join_url": {"type": "string", "format": "uri"},
+            "moderation": {"enum": ["post", "pre"]},
+            "timer_ends_at": {"type": ["string", "null"],
+                              "description": "When the current phase's countdown ends (UTC)."},
             "focus_areas": {"type": "array", "items": {
                 "type": "object", "properties": {"id": ID, "name": {"type": "string"}}}},
             "version": {"type": "integer"},
@@ -73,14 +78,20 @@ SCHEMAS = {
         "type": "object",
         "required": ["id", "status"],
         "properties": {
-            "id": ID, "status": {"enum": ["visible", "hidden"]},
+            "id": ID, "status": {"enum": ["pending", "visible", "hidden"]},
             "title": {"type": "string"}, "body": {"type": "string"},
             "focus_area_id": {"type": ["integer", "null"]},
             "focus_area": {"type": ["string", "null"]},
             "author_name": {"type": ["string", "null"]},
             "created_at": {"type": "string"},
-            "hidden_reason": {"type": "string"},
+            "hidden_reason": {"type": ["string", "null"]},
+            "edit_reason": {"type": ["string", "null"],
+                            "description": "Why a facilitator changed the text."},
         },
+    },
+    "ModerationResult": {
+        "type": "object", "required": ["proposal", "version"],
+        "properties": {"proposal": _ref("Proposal"), "version": {"type": "integer"}},
     },
     "RankedProposal": {
         "allOf": [_ref("Proposal"), {
@@ -109,6 +120,7 @@ SCHEMAS = {
         "required": ["version", "event", "proposals"],
         "properties": {
             "version": {"type": "integer"}, "event": _ref("Event"),
+            "server_time": {"type": "string", "description": "The server's clock (UTC)."},
             "proposals": {"type": "array", "items": _ref("Proposal")},
             "results": {"type": "array", "items": _ref("RankedProposal")},
             "tallies": {"type": "object"},
@@ -160,6 +172,13 @@ def spec() -> dict:
                 "parameters": [event_id],
                 "requestBody": _body({"type": "object", "required": ["phase"], "properties": {
                     "phase": {"enum": ["lobby", "collect", "vote", "results", "closed"]}}}),
+                "responses": {"200": _json(_ref("Event")), **_errors(400, 401, 403, 404, 409)},
+            }},
+            "/events/{event_id}/timer": {"post": {
+                "summary": "Start (seconds > 0) or stop (0 or null) the phase countdown",
+                "security": staff, "parameters": [event_id],
+                "requestBody": _body({"type": "object", "required": ["seconds"], "properties": {
+                    "seconds": {"type": ["integer", "null"], "minimum": 0, "maximum": 14400}}}),
                 "responses": {"200": _json(_ref("Event")), **_errors(400, 401, 403, 404, 409)},
             }},
             "/events/{event_id}/results": {"get": {
@@ -223,8 +242,47 @@ def spec() -> dict:
                 "parameters": [proposal_id],
                 "requestBody": _body({"type": "object", "required": ["reason"], "properties": {
                     "reason": {"type": "string", "minLength": 1, "maxLength": 300}}}),
-                "responses": {"200": _json({"type": "object"}),
+                "responses": {"200": _json(_ref("ModerationResult")),
                               **_errors(400, 401, 403, 404, 409)},
+            }},
+            "/proposals/{proposal_id}/approve": {"post": {
+                "summary": "Approve a proposal waiting for moderation", "security": staff,
+                "parameters": [proposal_id],
+                "responses": {"200": _json(_ref("ModerationResult")),
+                              **_errors(401, 403, 404, 409)},
+            }},
+            "/proposals/{proposal_id}/restore": {"post": {
+                "summary": "Show a hidden proposal again", "security": staff,
+                "parameters": [proposal_id],
+                "requestBody": _body({"type": "object", "properties": {
+                    "reason": {"type": "string", "maxLength": 300}}}, required=False),
+                "responses": {"200": _json(_ref("ModerationResult")),
+                              **_errors(400, 401, 403, 404, 409)},
+            }},
+            "/proposals/{proposal_id}": {"patch": {
+                "summary": "Edit a proposal's text, with a public reason", "security": staff,
+                "parameters": [proposal_id],
+                "requestBody": _body({"type": "object", "required": ["title", "reason"],
+                                      "properties": {
+                    "title": {"type": "string", "minLength": 1, "maxLength": 120},
+                    "body": {"type": "string", "maxLength": 1000},
+                    "reason": {"type": "string", "minLength": 1, "maxLength": 300}}}),
+                "responses": {"200": _json(_ref("ModerationResult")),
+                              **_errors(400, 401, 403, 404, 409)},
+            }},
+            "/events/{event_id}/moderation": {"get": {
+                "summary": "The moderation audit trail: who, when, what and why",
+                "security": staff, "parameters": [event_id],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "entries": {"type": "array", "items": {"type": "object", "properties": {
+                        "proposal_id": ID,
+                        "action": {"enum": ["approve", "hide", "restore", "edit"]},
+                        "reason": {"type": ["string", "null"]},
+                        "by": {"type": ["string", "null"]},
+                        "at": {"type": "string"},
+                        "before": {"type": ["object", "null"]},
+                        "after": {"type": ["object", "null"]}}}}}}),
+                    **_errors(401, 403, 404)},
             }},
         },
     }

@@ -69,6 +69,13 @@ def set_phase(event_id):
     return jsonify(event_info(event) | {"version": event.version})
 
 
+@bp.post("/events/<int:event_id>/timer")
+def set_timer(event_id):
+    data = json_body()
+    event = event_ops.set_timer(staff_user(), event_id, data.get("seconds"))
+    return jsonify(event_info(event) | {"version": event.version})
+
+
 @bp.get("/events/<int:event_id>/results")
 def results(event_id):
     user, event = staff_user(), _event(event_id)

@@ -59,5 +59,14 @@ class EventForm(FlaskForm):
         return [line.strip() for line in (self.focus_areas.data or "").splitlines() if line.strip()]
 
 
+class TimerForm(FlaskForm):
+    """Minutes for the phase countdown; the stop button sends 0."""
+
+    minutes = IntegerField(_l("Minutes"), validators=[NumberRange(0, 240)])
+
+    def seconds(self) -> int:
+        return self.minutes.data * 60
+
+
 class PhaseForm(FlaskForm):
     phase = HiddenField(validators=[DataRequired()])

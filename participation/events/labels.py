@@ -26,6 +26,8 @@ CLIENT_STRINGS = {
     "new_proposal": _l("New proposal: %(title)s"),
     "error": _l("Something went wrong. Try again."),
     "hidden_by": _l("Hidden by the facilitator:"),
+    "timer_up": _l("Time is up"),
+    "timer_minute": _l("One minute left"),
 }
 
 

@@ -36,6 +36,8 @@ class Event(db.Model):
     max_dots_per_proposal: Mapped[int] = mapped_column(Integer, default=1)
     # "post": proposals show at once and can be hidden; "pre": they wait for approval.
     moderation: Mapped[str] = mapped_column(String(4), default="post", server_default="post")
+    # A countdown for the current phase; the server's clock is the one that counts.
+    timer_ends_at: Mapped[datetime | None] = mapped_column(default=None)
     # Bumped in every write transaction on the event; clients order pushes by it.
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_by_id: Mapped[int | None] = mapped_column(

@@ -1,12 +1,14 @@
 """Event writes: create, change phase. Each validates, commits, then publishes."""
 
 import secrets
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..core.bus import publish
 from ..core.errors import OperationError, forbidden, not_found
+from ..core.time import iso, utcnow
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..extensions import db
@@ -137,7 +139,34 @@ def change_phase(user, event_id: int, phase) -> Event:
             )
         previous = event.phase
         event.phase = phase
+        # A countdown belongs to the phase it was set in.
+        event.timer_ends_at = None
     publish("event.phase_changed", event.id, version, phase=phase, previous=previous)
+    return event
+
+
+TIMER_MAX_SECONDS = 4 * 60 * 60
+
+
+def set_timer(user, event_id: int, seconds) -> Event:
+    """Start a countdown of `seconds` for the current phase, or stop it with None or 0."""
+    if seconds is not None and (
+        not isinstance(seconds, int) or isinstance(seconds, bool)
+        or not 0 <= seconds <= TIMER_MAX_SECONDS
+    ):
+        raise OperationError(
+            "invalid_timer",
+            _l("Give the timer a whole number of seconds, at most %(n)d.", n=TIMER_MAX_SECONDS),
+            field="seconds",
+        )
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        if user is None or not user.can_manage(event):
+            raise forbidden()
+        if event.phase == "closed":
+            raise OperationError("event_closed", _l("The event is closed."), 409)
+        event.timer_ends_at = utcnow() + timedelta(seconds=seconds) if seconds else None
+    publish("event.timer", event.id, version, ends_at=iso(event.timer_ends_at))
     return event
 
 

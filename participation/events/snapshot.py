@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from ..core.time import iso, utcnow
 from ..extensions import db
 from ..participants import identity
 from ..proposals import ranking
@@ -23,6 +24,7 @@ def event_info(event) -> dict:
         "phase": event.phase,
         "voting": event.voting_dict(),
         "moderation": event.moderation,
+        "timer_ends_at": iso(event.timer_ends_at),
         "focus_areas": [{"id": f.id, "name": f.name} for f in event.focus_areas],
         "join_url": join_url(event),
     }
@@ -44,6 +46,8 @@ def snapshot(event, token: str | None = None, *, staff: bool = False) -> dict:
 
     state = {
         "version": version,
+        # Lets a client with a wrong clock still count down to the server's end time.
+        "server_time": iso(utcnow()),
         "event": event_info(event),
         "proposals": [shape(p) for p in proposals if staff or p.status != "pending"
                       or (participant and p.participant_id == participant.id)],

@@ -1,6 +1,6 @@
 import uuid
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
 from ..proposals.ranking import ranked
 from . import operations
-from .forms import EventForm, PhaseForm
+from .forms import EventForm, PhaseForm, TimerForm
 from .links import join_url
 from .models import Event
 from .operations import TRANSITIONS
@@ -77,6 +77,7 @@ def console(event_id):
     event = managed_event(event_id)
     return render_template(
         "events/console.html", **_staff_context(event), phase_form=PhaseForm(),
+        timer_form=TimerForm(),
         next_phases=sorted(TRANSITIONS[event.phase],
                                                  key=["lobby", "collect", "vote", "results",
                                                       "closed"].index),
@@ -97,6 +98,20 @@ def set_phase(event_id):
     form = PhaseForm()
     if form.validate_on_submit():
         operations.change_phase(current_user, event_id, form.phase.data)
+    return redirect(url_for("events.console", event_id=event_id))
+
+
+@bp.post("/events/<int:event_id>/timer")
+@staff_required("facilitator", "admin")
+def set_timer(event_id):
+    form = TimerForm()
+    if form.validate_on_submit():
+        try:
+            operations.set_timer(current_user, event_id, form.seconds())
+        except OperationError as error:
+            flash(str(error.message), "error")
+    else:
+        flash(_("Give the timer a number of minutes."), "error")
     return redirect(url_for("events.console", event_id=event_id))
 
 

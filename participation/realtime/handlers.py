@@ -10,6 +10,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from flask_wtf.csrf import ValidationError, validate_csrf
 
 from ..core.errors import OperationError
+from ..core.time import iso
 from ..events import operations as event_ops
 from ..events.models import Event
 from ..events.snapshot import snapshot
@@ -158,6 +159,12 @@ def on_withdraw(connection, data):
 def on_set_phase(connection, data):
     event = event_ops.change_phase(current_user, connection.event_id, data.get("phase"))
     return {"phase": event.phase, "version": event.version}
+
+
+@handler("set_timer", staff_only=True)
+def on_set_timer(connection, data):
+    event = event_ops.set_timer(current_user, connection.event_id, data.get("seconds"))
+    return {"timer_ends_at": iso(event.timer_ends_at), "version": event.version}
 
 
 @handler("hide_proposal", staff_only=True)

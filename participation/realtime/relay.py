@@ -9,6 +9,7 @@ import threading
 from collections import Counter
 
 from ..core.bus import published
+from ..core.time import iso, utcnow
 from ..events.models import Event
 from ..events.snapshot import REVEALED
 from ..extensions import db, socketio
@@ -56,6 +57,9 @@ class Relay:
         elif name == "event.phase_changed":
             self._emit_phase(event_id, version, data["phase"])
             self.mark_tallies(event_id)
+        elif name == "event.timer":
+            socketio.emit("timer", {"version": version, "ends_at": data["ends_at"],
+                                    "server_time": iso(utcnow())}, to=event_room(event_id))
         elif name == "vote.changed":
             self.mark_tallies(event_id)
 

@@ -1,6 +1,7 @@
 // The facilitator's console: live counts and tallies, and the proposal rows refreshed from
 // the server whenever a proposal arrives or is moderated (the rows are plain forms).
 import { Versions, connect, plural, setStatus, strings } from './live.js';
+import { countdown } from './timer.js';
 
 const root = document.getElementById('console');
 const t = strings();
@@ -9,6 +10,10 @@ const dots = root.dataset.method === 'dots';
 const table = document.getElementById('console-proposals');
 const status = document.getElementById('console-status');
 let lastTallies = {};
+const timerAnnounce = document.getElementById('timer-announce');
+const timer = countdown(document.getElementById('timer'), (text) => {
+  timerAnnounce.textContent = text;
+}, t);
 let refreshWanted = false;
 let refreshing = false;
 
@@ -61,6 +66,12 @@ socket.on('snapshot', (s) => {
     .map((tr) => `${tr.dataset.proposalId}:${tr.className}`));
   const changed = s.proposals.some((p) => !known.has(`${p.id}:status-${p.status}`));
   for (const p of s.proposals) versions.accept(`proposal:${p.id}`, s.version);
+  if (versions.accept('timer', s.version)) timer.set(s.event.timer_ends_at, s.server_time);
+  // A phase changed while this console was away: the page's controls are stale.
+  if (versions.accept('phase', s.version)) {
+    const current = root.querySelector('.phases [aria-current]');
+    if (current?.dataset.phase !== s.event.phase) { window.location.reload(); return; }
+  }
   versions.settle(s.version);
   document.getElementById('connected').textContent = s.connected ?? 0;
   if (changed) refreshRows();
@@ -78,6 +89,10 @@ socket.on('tallies', ({ version, tallies, voters }) => {
 
 socket.on('presence', ({ connected }) => {
   document.getElementById('connected').textContent = connected;
+});
+
+socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
+  if (versions.accept('timer', version)) timer.set(endsAt, serverTime);
 });
 
 socket.on('phase', ({ version, phase }) => {

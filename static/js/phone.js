@@ -2,6 +2,7 @@
 import {
   Versions, connect, format, newClientId, plural, send, setStatus, strings,
 } from './live.js';
+import { countdown } from './timer.js';
 
 const root = document.getElementById('phone');
 const t = strings();
@@ -19,6 +20,7 @@ const template = document.getElementById('proposal-template');
 const live = document.getElementById('live-status');
 
 function announce(text) { live.textContent = text; }
+const timer = countdown(document.getElementById('timer'), announce, t);
 
 function setPhase(phase) {
   state.phase = phase;
@@ -126,6 +128,7 @@ socket.on('snapshot', (s) => {
     if (s.results) renderResults(s.results);
   }
   if (s.me && versions.accept('ballot', s.version)) applyBallot(s.me.ballot);
+  if (versions.accept('timer', s.version)) timer.set(s.event.timer_ends_at, s.server_time);
   versions.settle(s.version);
 });
 
@@ -146,7 +149,13 @@ function applyBallotAfterRefund(proposal) {
   applyBallot({ votes, spent, remaining: state.dots ? state.budget - spent : null });
 }
 
+socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
+  if (versions.accept('timer', version)) timer.set(endsAt, serverTime);
+});
+
 socket.on('phase', ({ version, phase, results }) => {
+  // A new phase ends the previous phase's countdown.
+  if (versions.accept('timer', version)) timer.set(null);
   if (!versions.accept('phase', version)) return;
   setPhase(phase);
   if (results) renderResults(results);

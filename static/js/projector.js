@@ -1,5 +1,6 @@
 // The projector: QR and code, then a live wall, live vote bars, and the ranked result.
 import { Versions, connect, plural, setStatus, strings } from './live.js';
+import { countdown } from './timer.js';
 
 const root = document.getElementById('projector');
 const t = strings();
@@ -10,6 +11,10 @@ const wall = document.getElementById('wall');
 const bars = document.getElementById('bars');
 const ranking = document.getElementById('ranking');
 let scheduled = false;
+const timerAnnounce = document.getElementById('timer-announce');
+const timer = countdown(document.getElementById('timer'), (text) => {
+  timerAnnounce.textContent = text;
+}, t);
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -101,6 +106,7 @@ socket.on('snapshot', (s) => {
     state.phase = s.event.phase;
     state.results = s.results ?? null;
   }
+  if (versions.accept('timer', s.version)) timer.set(s.event.timer_ends_at, s.server_time);
   versions.settle(s.version);
   document.getElementById('connected').textContent = s.connected ?? 0;
   schedule();
@@ -119,7 +125,12 @@ socket.on('tallies', ({ version, tallies, voters }) => {
   schedule();
 });
 
+socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
+  if (versions.accept('timer', version)) timer.set(endsAt, serverTime);
+});
+
 socket.on('phase', ({ version, phase, results }) => {
+  if (versions.accept('timer', version)) timer.set(null);
   if (!versions.accept('phase', version)) return;
   state.phase = phase;
   if (results) state.results = results;

@@ -1,0 +1,60 @@
+"""Facilitation in the real browser: a countdown on phone and projector, pre-moderation."""
+
+import re
+
+import pytest
+import requests
+
+from .conftest import playwright_api
+
+expect = playwright_api.expect
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+CLOCK = re.compile(r"^\d+:\d{2}$")
+
+
+def test_countdown_appears_live_and_counts_down(live_server, phone, facilitator, shots):
+    event = live_server.create_event(title="Timerverkstad")
+    live_server.set_phase(event["id"], "collect")
+    resident = phone()
+    resident.goto(f"{live_server.url}/j/{event['code']}")
+    projector = facilitator.new_page()
+    projector.goto(f"{live_server.url}/events/{event['id']}/projector")
+    expect(resident.locator("#timer")).to_be_hidden()
+
+    response = requests.post(f"{live_server.url}/api/v1/events/{event['id']}/timer",
+                             json={"seconds": 120}, headers=live_server.auth())
+    assert response.status_code == 200
+    for page in (resident, projector):
+        left = page.locator("#timer .timer-left")
+        expect(left).to_have_text(CLOCK)
+        first = left.inner_text()
+        assert first in ("2:00", "1:59", "1:58")
+        expect(left).not_to_have_text(first)  # it counts, without a reload
+    shots(resident, "timer-phone")
+    shots(projector, "timer-projector", full_page=False)
+
+    live_server.set_phase(event["id"], "vote")
+    expect(resident.locator("#timer")).to_be_hidden()
+
+
+def test_pre_moderated_proposal_waits_then_appears(live_server, phone, facilitator, shots):
+    event = live_server.create_event(title="Förhandsmoderering", moderation="pre")
+    live_server.set_phase(event["id"], "collect")
+    author, neighbour = phone(), phone()
+    for page in (author, neighbour):
+        page.goto(f"{live_server.url}/j/{event['code']}")
+    console = facilitator.new_page()
+    console.goto(f"{live_server.url}/events/{event['id']}/console")
+
+    author.fill("#title", "Sedumtak på busskuren")
+    author.click("#proposal-form button[type=submit]")
+    mine = author.locator(".proposal", has_text="Sedumtak på busskuren")
+    expect(mine.locator(".p-pending")).to_be_visible()
+    expect(console.locator("#console-rows")).to_contain_text("Sedumtak på busskuren")
+    expect(neighbour.locator("#proposal-list")).not_to_contain_text("Sedumtak")
+    shots(console, "moderation-console-pending")
+
+    console.locator("tr", has_text="Sedumtak på busskuren").get_by_role(
+        "button", name=re.compile("Godkänn")).click()
+    expect(neighbour.locator("#proposal-list")).to_contain_text("Sedumtak på busskuren")
+    expect(mine.locator(".p-pending")).to_be_hidden()
