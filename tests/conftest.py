@@ -113,6 +113,7 @@ def make_event(staff):
             voting or {"method": "approval"},
             kwargs.pop("focus_areas", ["Modig mobilitet", "Smart samskapande"]),
             kwargs.pop("moderation", "post"),
+            **kwargs,
         )
         order = ["lobby", "collect", "vote", "results", "closed"]
         if phase:

@@ -56,6 +56,12 @@ SCHEMAS = {
                             "items": {"type": "string", "maxLength": 80}},
             "moderation": {"enum": ["post", "pre"], "default": "post",
                            "description": "pre: proposals wait for approval."},
+            "hide_tallies": {"type": "boolean", "default": False,
+                             "description": "Keep live vote bars off the projector until "
+                                            "revealed."},
+            "shuffle_ballot": {"type": "boolean", "default": False,
+                               "description": "Each person sees the ballot in their own "
+                                              "random order."},
         },
     },
     "Event": {
@@ -173,6 +179,13 @@ def spec() -> dict:
                 "requestBody": _body({"type": "object", "required": ["phase"], "properties": {
                     "phase": {"enum": ["lobby", "collect", "vote", "results", "closed"]}}}),
                 "responses": {"200": _json(_ref("Event")), **_errors(400, 401, 403, 404, 409)},
+            }},
+            "/events/{event_id}/reveal": {"post": {
+                "summary": "Show (true) or hide (false) the live vote bars on the projector",
+                "security": staff, "parameters": [event_id],
+                "requestBody": _body({"type": "object", "properties": {
+                    "revealed": {"type": "boolean", "default": True}}}),
+                "responses": {"200": _json(_ref("Event")), **_errors(400, 401, 403, 404)},
             }},
             "/events/{event_id}/timer": {"post": {
                 "summary": "Start (seconds > 0) or stop (0 or null) the phase countdown",

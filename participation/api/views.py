@@ -49,7 +49,8 @@ def create_event():
     event = event_ops.create_event(
         staff_user(), data.get("title"), data.get("prompt"), data.get("kind"),
         data.get("voting"), focus if focus is not None else [],
-        data.get("moderation", "post"),
+        data.get("moderation", "post"), hide_tallies=data.get("hide_tallies", False),
+        shuffle_ballot=data.get("shuffle_ballot", False),
     )
     return jsonify(event_info(event) | {"version": event.version}), 201
 
@@ -66,6 +67,13 @@ def get_event(event_id):
 def set_phase(event_id):
     data = json_body()
     event = event_ops.change_phase(staff_user(), event_id, data.get("phase"))
+    return jsonify(event_info(event) | {"version": event.version})
+
+
+@bp.post("/events/<int:event_id>/reveal")
+def reveal(event_id):
+    data = json_body()
+    event = event_ops.reveal_tallies(staff_user(), event_id, data.get("revealed", True))
     return jsonify(event_info(event) | {"version": event.version})
 
 

@@ -1,6 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 DEFAULT_FOCUS_AREAS = "\n".join(
@@ -41,6 +49,8 @@ class EventForm(FlaskForm):
         ],
         default="post",
     )
+    hide_tallies = BooleanField(_l("Keep the live vote bars off the projector until I show them"))
+    shuffle_ballot = BooleanField(_l("Show proposals in a random order to each person when voting"))
     dots = IntegerField(
         _l("Dots per person"), default=5, validators=[Optional(), NumberRange(1, 100)]
     )
@@ -66,6 +76,10 @@ class TimerForm(FlaskForm):
 
     def seconds(self) -> int:
         return self.minutes.data * 60
+
+
+class RevealForm(FlaskForm):
+    revealed = HiddenField(validators=[DataRequired()])
 
 
 class PhaseForm(FlaskForm):

@@ -27,6 +27,7 @@ CLIENT_STRINGS = {
     "error": _l("Something went wrong. Try again."),
     "hidden_by": _l("Hidden by the facilitator:"),
     "timer_up": _l("Time is up"),
+    "bars_held": _l("the votes are shown when the facilitator chooses"),
     "timer_minute": _l("One minute left"),
 }
 

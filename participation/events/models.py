@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
@@ -36,6 +36,11 @@ class Event(db.Model):
     max_dots_per_proposal: Mapped[int] = mapped_column(Integer, default=1)
     # "post": proposals show at once and can be hidden; "pre": they wait for approval.
     moderation: Mapped[str] = mapped_column(String(4), default="post", server_default="post")
+    # Bias controls: live bars stay off the projector until revealed; ballots in a per-person
+    # random order, so the first proposal on the list gets no head start.
+    hide_tallies: Mapped[bool] = mapped_column(default=False, server_default=false())
+    tallies_revealed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    shuffle_ballot: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A countdown for the current phase; the server's clock is the one that counts.
     timer_ends_at: Mapped[datetime | None] = mapped_column(default=None)
     # Bumped in every write transaction on the event; clients order pushes by it.

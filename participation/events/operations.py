@@ -84,7 +84,8 @@ def _new_code(session) -> str:
             return code
 
 
-def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="post") -> Event:
+def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="post", *,
+                 hide_tallies=False, shuffle_ballot=False) -> Event:
     if user is None or user.role not in ("facilitator", "admin"):
         raise forbidden()
     title = clean_text(title, "title", TITLE_MAX)
@@ -92,6 +93,10 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
     if kind not in KINDS:
         raise OperationError("invalid_kind", _l("Choose a kind of event."), field="kind")
     method, dots, cap = parse_voting(voting)
+    if not all(isinstance(flag, bool) for flag in (hide_tallies, shuffle_ballot)):
+        raise OperationError("invalid_type", _l("Choose yes or no."),
+                             field="hide_tallies" if not isinstance(hide_tallies, bool)
+                             else "shuffle_ballot")
     if moderation not in ("pre", "post"):
         raise OperationError(
             "invalid_moderation", _l("Choose how proposals are moderated."), field="moderation"
@@ -112,6 +117,7 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
             code=_new_code(session), title=title, prompt=prompt, kind=kind, phase="lobby",
             voting_method=method, dots_per_person=dots, max_dots_per_proposal=cap,
             version=1, created_by_id=user.id, moderation=moderation,
+            hide_tallies=hide_tallies, shuffle_ballot=shuffle_ballot,
             focus_areas=[FocusArea(name=n, position=i) for i, n in enumerate(names)],
         )
         session.add(event)
@@ -142,6 +148,19 @@ def change_phase(user, event_id: int, phase) -> Event:
         # A countdown belongs to the phase it was set in.
         event.timer_ends_at = None
     publish("event.phase_changed", event.id, version, phase=phase, previous=previous)
+    return event
+
+
+def reveal_tallies(user, event_id: int, revealed) -> Event:
+    """Show (or hide again) the live vote bars on the projector of a hide_tallies event."""
+    if not isinstance(revealed, bool):
+        raise OperationError("invalid_type", _l("Choose yes or no."), field="revealed")
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        if user is None or not user.can_manage(event):
+            raise forbidden()
+        event.tallies_revealed = revealed
+    publish("event.tallies_revealed", event.id, version, revealed=revealed)
     return event
 
 

@@ -8,6 +8,7 @@ from ..participants import identity
 from ..proposals import ranking
 from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
+from ..proposals.order import ballot_seed
 from ..proposals.serialize import full_proposal, public_proposal
 from .links import join_url
 
@@ -25,6 +26,9 @@ def event_info(event) -> dict:
         "voting": event.voting_dict(),
         "moderation": event.moderation,
         "timer_ends_at": iso(event.timer_ends_at),
+        "hide_tallies": event.hide_tallies,
+        "tallies_revealed": event.tallies_revealed,
+        "shuffle_ballot": event.shuffle_ballot,
         "focus_areas": [{"id": f.id, "name": f.name} for f in event.focus_areas],
         "join_url": join_url(event),
     }
@@ -64,5 +68,6 @@ def snapshot(event, token: str | None = None, *, staff: bool = False) -> dict:
             "display_name": participant.display_name if participant else None,
             "proposal_ids": mine,
             "ballot": my_ballot(event, participant),
+            "seed": ballot_seed(token) if event.shuffle_ballot and token else None,
         }
     return state

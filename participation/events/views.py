@@ -12,9 +12,10 @@ from ..participants import identity
 from ..proposals.forms import NameForm, ProposalForm
 from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
+from ..proposals.order import ballot_seed, shuffled
 from ..proposals.ranking import ranked
 from . import operations
-from .forms import EventForm, PhaseForm, TimerForm
+from .forms import EventForm, PhaseForm, RevealForm, TimerForm
 from .links import join_url
 from .models import Event
 from .operations import TRANSITIONS
@@ -50,6 +51,7 @@ def create():
             event = operations.create_event(
                 current_user, form.title.data, form.prompt.data, form.kind.data,
                 form.voting(), form.focus_area_names(), form.moderation.data,
+                hide_tallies=form.hide_tallies.data, shuffle_ballot=form.shuffle_ballot.data,
             )
         except OperationError as error:
             target = getattr(form, error.field, None) if error.field else None
@@ -77,7 +79,7 @@ def console(event_id):
     event = managed_event(event_id)
     return render_template(
         "events/console.html", **_staff_context(event), phase_form=PhaseForm(),
-        timer_form=TimerForm(),
+        timer_form=TimerForm(), reveal_form=RevealForm(),
         next_phases=sorted(TRANSITIONS[event.phase],
                                                  key=["lobby", "collect", "vote", "results",
                                                       "closed"].index),
@@ -98,6 +100,15 @@ def set_phase(event_id):
     form = PhaseForm()
     if form.validate_on_submit():
         operations.change_phase(current_user, event_id, form.phase.data)
+    return redirect(url_for("events.console", event_id=event_id))
+
+
+@bp.post("/events/<int:event_id>/reveal")
+@staff_required("facilitator", "admin")
+def reveal(event_id):
+    form = RevealForm()
+    if form.validate_on_submit():
+        operations.reveal_tallies(current_user, event_id, form.revealed.data == "1")
     return redirect(url_for("events.console", event_id=event_id))
 
 
@@ -148,6 +159,8 @@ def render_phone(event: Event, status: int = 200, **forms):
     ]
     if not proposal_form.client_id.data:
         proposal_form.client_id.data = uuid.uuid4().hex
+    if event.shuffle_ballot and event.phase == "vote" and token:
+        proposals = shuffled(proposals, ballot_seed(token))
     ballot = my_ballot(event, participant)
     return render_template(
         "phone/event.html",

@@ -161,6 +161,12 @@ def on_set_phase(connection, data):
     return {"phase": event.phase, "version": event.version}
 
 
+@handler("reveal_tallies", staff_only=True)
+def on_reveal(connection, data):
+    event = event_ops.reveal_tallies(current_user, connection.event_id, data.get("revealed"))
+    return {"tallies_revealed": event.tallies_revealed, "version": event.version}
+
+
 @handler("set_timer", staff_only=True)
 def on_set_timer(connection, data):
     event = event_ops.set_timer(current_user, connection.event_id, data.get("seconds"))

@@ -57,6 +57,9 @@ class Relay:
         elif name == "event.phase_changed":
             self._emit_phase(event_id, version, data["phase"])
             self.mark_tallies(event_id)
+        elif name == "event.tallies_revealed":
+            socketio.emit("reveal", {"version": version, "revealed": data["revealed"]},
+                          to=staff_room(event_id))
         elif name == "event.timer":
             socketio.emit("timer", {"version": version, "ends_at": data["ends_at"],
                                     "server_time": iso(utcnow())}, to=event_room(event_id))

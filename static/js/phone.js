@@ -2,6 +2,7 @@
 import {
   Versions, connect, format, newClientId, plural, send, setStatus, strings,
 } from './live.js';
+import { orderKey } from './order.js';
 import { countdown } from './timer.js';
 
 const root = document.getElementById('phone');
@@ -14,6 +15,7 @@ const state = {
   cap: Number(root.dataset.cap),
   ballot: { votes: {}, spent: 0, remaining: null },
   mine: new Set(),
+  seed: null,
 };
 const list = document.getElementById('proposal-list');
 const template = document.getElementById('proposal-template');
@@ -21,6 +23,17 @@ const live = document.getElementById('live-status');
 
 function announce(text) { live.textContent = text; }
 const timer = countdown(document.getElementById('timer'), announce, t);
+
+// While voting, each person may see the ballot in their own random order; otherwise newest first.
+function orderList() {
+  const items = [...list.children];
+  const id = (item) => Number(item.dataset.proposalId);
+  const shuffle = state.phase === 'vote' && state.seed;
+  items.sort(shuffle
+    ? (a, b) => orderKey(state.seed, id(a)) - orderKey(state.seed, id(b)) || id(a) - id(b)
+    : (a, b) => id(b) - id(a));
+  if (items.some((item, i) => list.children[i] !== item)) list.append(...items);
+}
 
 function setPhase(phase) {
   state.phase = phase;
@@ -32,6 +45,7 @@ function setPhase(phase) {
   for (const node of root.querySelectorAll('[data-phase-only]')) {
     node.hidden = node.dataset.phaseOnly !== phase || node.closest('.moderated, .pending') !== null;
   }
+  orderList();
 }
 
 function fillItem(item, p) {
@@ -66,7 +80,10 @@ function upsert(p) {
   const isNew = !item;
   if (isNew) item = template.content.firstElementChild.cloneNode(true);
   fillItem(item, p);
-  if (isNew) list.prepend(item);
+  if (isNew) {
+    list.prepend(item);
+    if (state.phase === 'vote') orderList();
+  }
   updateCounts();
   return isNew;
 }
@@ -120,6 +137,7 @@ const socket = connect(Number(root.dataset.eventId), (status) => {
 
 socket.on('snapshot', (s) => {
   state.mine = new Set(s.me?.proposal_ids ?? []);
+  state.seed = s.me?.seed ?? null;
   for (const p of [...s.proposals].sort((a, b) => a.id - b.id)) {
     if (versions.accept(`proposal:${p.id}`, s.version)) upsert(p);
   }
@@ -130,6 +148,7 @@ socket.on('snapshot', (s) => {
   if (s.me && versions.accept('ballot', s.version)) applyBallot(s.me.ballot);
   if (versions.accept('timer', s.version)) timer.set(s.event.timer_ends_at, s.server_time);
   versions.settle(s.version);
+  root.dataset.synced = s.version; // the page now shows this snapshot (tests wait for it)
 });
 
 socket.on('proposal', ({ version, proposal }) => {

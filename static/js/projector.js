@@ -6,7 +6,10 @@ const root = document.getElementById('projector');
 const t = strings();
 const versions = new Versions();
 const dots = root.dataset.method === 'dots';
-const state = { phase: root.dataset.phase, proposals: new Map(), tallies: {}, results: null, voters: 0 };
+const state = {
+  phase: root.dataset.phase, proposals: new Map(), tallies: {}, results: null, voters: 0,
+  hideTallies: false, revealed: false,
+};
 const wall = document.getElementById('wall');
 const bars = document.getElementById('bars');
 const ranking = document.getElementById('ranking');
@@ -77,11 +80,15 @@ function render() {
   document.getElementById('phase-banner').textContent = t.phases[phase] ?? phase;
   document.getElementById('phase-hint').textContent = t.hints[phase] ?? '';
   wall.hidden = phase !== 'collect';
-  bars.hidden = phase !== 'vote';
+  const barsHeld = state.hideTallies && !state.revealed;
+  bars.hidden = phase !== 'vote' || barsHeld;
   ranking.hidden = !['results', 'closed'].includes(phase);
   const count = document.getElementById('stage-count');
   if (phase === 'collect') { renderWall(); count.textContent = plural(t.count_proposals, visible().length); }
-  else if (phase === 'vote') { renderBars(); count.textContent = plural(t.count_voted, state.voters); }
+  else if (phase === 'vote') {
+    if (!barsHeld) renderBars();
+    count.textContent = plural(t.count_voted, state.voters) + (barsHeld ? ` · ${t.bars_held}` : '');
+  }
   else if (!ranking.hidden) { renderRanking(); count.textContent = ''; }
   else count.textContent = '';
 }
@@ -101,6 +108,10 @@ socket.on('snapshot', (s) => {
   if (versions.accept('tallies', s.version)) {
     state.tallies = s.tallies ?? {};
     state.voters = s.voters ?? 0;
+  }
+  if (versions.accept('reveal', s.version)) {
+    state.hideTallies = s.event.hide_tallies;
+    state.revealed = s.event.tallies_revealed;
   }
   if (versions.accept('phase', s.version)) {
     state.phase = s.event.phase;
@@ -134,6 +145,12 @@ socket.on('phase', ({ version, phase, results }) => {
   if (!versions.accept('phase', version)) return;
   state.phase = phase;
   if (results) state.results = results;
+  schedule();
+});
+
+socket.on('reveal', ({ version, revealed }) => {
+  if (!versions.accept('reveal', version)) return;
+  state.revealed = revealed;
   schedule();
 });
 

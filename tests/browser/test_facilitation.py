@@ -5,6 +5,8 @@ import re
 import pytest
 import requests
 
+from participation.proposals.order import fnv1a
+
 from .conftest import playwright_api
 
 expect = playwright_api.expect
@@ -58,3 +60,34 @@ def test_pre_moderated_proposal_waits_then_appears(live_server, phone, facilitat
         "button", name=re.compile("Godkänn")).click()
     expect(neighbour.locator("#proposal-list")).to_contain_text("Sedumtak på busskuren")
     expect(mine.locator(".p-pending")).to_be_hidden()
+
+
+def test_vote_bars_wait_for_reveal_and_ballot_order_matches_the_server(
+        live_server, phone, facilitator):
+    event = live_server.create_event(title="Dolda staplar", hide_tallies=True,
+                                     shuffle_ballot=True)
+    live_server.set_phase(event["id"], "collect")
+    writer = live_server.phone(event["code"])
+    for n in range(6):
+        writer.http.post(f"{live_server.url}/api/v1/events/{event['id']}/proposals",
+                         json={"title": f"Idé {n}", "client_id": f"bars-idea-{n:03d}"})
+    live_server.set_phase(event["id"], "vote")
+    projector = facilitator.new_page()
+    projector.goto(f"{live_server.url}/events/{event['id']}/projector")
+    expect(projector.locator("#stage-count")).to_contain_text("processledaren")
+    expect(projector.locator("#bars")).to_be_hidden()
+    response = requests.post(f"{live_server.url}/api/v1/events/{event['id']}/reveal",
+                             json={"revealed": True}, headers=live_server.auth())
+    assert response.status_code == 200
+    expect(projector.locator("#bars .bar-row")).to_have_count(6)
+
+    # The browser's ordering function is the server's: same FNV-1a values.
+    resident = phone()
+    resident.goto(f"{live_server.url}/j/{event['code']}")
+    server_order = resident.locator("#proposal-list .p-title").all_inner_texts()
+    values = resident.evaluate(
+        "async () => { const m = await import('/static/js/order.js');"
+        " return [m.fnv1a(''), m.fnv1a('a'), m.fnv1a('foobar'), m.fnv1a('Idé 5:12')]; }")
+    assert values == [fnv1a(""), fnv1a("a"), fnv1a("foobar"), fnv1a("Idé 5:12")]
+    resident.wait_for_selector("#phone[data-synced]", state="attached")
+    assert resident.locator("#proposal-list .p-title").all_inner_texts() == server_order
