@@ -85,3 +85,4 @@ def test_timer_over_rest_and_console_form_and_shown_without_javascript(app, make
                         data={"csrf_token": csrf, "minutes": "0"}).status_code == 302
     page = app.test_client().get(f"/j/{event.code}").get_data(as_text=True)
     assert "till kl." not in page
+

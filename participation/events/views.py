@@ -133,6 +133,13 @@ def projector(event_id):
     return render_template("events/projector.html", **_staff_context(event))
 
 
+@bp.get("/events/<int:event_id>/poster")
+@staff_required("facilitator", "admin")
+def poster(event_id):
+    event = managed_event(event_id)
+    return render_template("events/poster.html", event=event, join_url=join_url(event))
+
+
 @bp.get("/j/<code>/qr.svg")
 def qr(code):
     event = operations.event_by_code(code)
