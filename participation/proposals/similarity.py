@@ -13,9 +13,8 @@ the measured figures are in docs/duplicates.md; in short, for one text:
 4. each kind weighted TF-IDF (sublinear tf, smoothed idf over the event's proposals, plus the
    candidate when one is being typed) and compared by cosine.
 
-A proposal is compared twice, on its title alone and on title + body, and the four cosines are
-mixed with fixed weights (`TITLE_WEIGHT`, `STEM_WEIGHT`); since the title is in both, it
-counts more than the body. The score is in 0..1.
+Title and body form one text in which a title word counts `TITLE_BOOST` times. The score is
+`STEM_WEIGHT` * cosine(stems) + (1 - `STEM_WEIGHT`) * cosine(trigrams), in 0..1.
 """
 
 from __future__ import annotations
@@ -33,25 +32,18 @@ from textblob.base import BaseTokenizer
 
 from .stopwords_sv import STOP_WORDS
 
-# Thresholds chosen from the labelled set (tests/data/duplicate_pairs.csv); see the sweep in
-# docs/duplicates.md. The facilitator's suggestion list prefers precision (a wrong suggestion
-# costs the facilitator's attention in front of the room); the hint while typing prefers
-# recall (the resident glances at up to five proposals and decides, a wrong one costs little).
-THRESHOLD = 0.40
-HINT_THRESHOLD = 0.30
+# Thresholds, chosen on the labelled set (tests/data/duplicate_pairs.csv) by the rule in
+# docs/duplicates.md: the best F0.5 of the sweep for the facilitator's suggestion list
+# (precision counts double: a wrong suggestion costs the facilitator's attention in front of
+# the room) and the best F2 for the hint while a resident types (recall counts double: the
+# resident glances at up to five proposals and decides, a wrong one costs little).
+THRESHOLD = 0.25  # pairs(): precision 0.55, recall 0.91 on the labelled set
+HINT_THRESHOLD = 0.15  # similar(): precision 0.52, recall 1.00 on the labelled set
 
-# Share of the score given to the title alone (the rest compares title + body).
-TITLE_WEIGHT = 0.6
-# Share of each comparison given to word stems (the rest to character trigrams).
-STEM_WEIGHT = 0.5
-
-# The four comparisons: (title, stems), (title, trigrams), (text, stems), (text, trigrams).
-BLOCK_WEIGHTS = (
-    TITLE_WEIGHT * STEM_WEIGHT,
-    TITLE_WEIGHT * (1 - STEM_WEIGHT),
-    (1 - TITLE_WEIGHT) * STEM_WEIGHT,
-    (1 - TITLE_WEIGHT) * (1 - STEM_WEIGHT),
-)
+# A word in the title counts as TITLE_BOOST occurrences (a body word as one).
+TITLE_BOOST = 1.5
+# Share of the score given to the cosine over stems; the rest goes to character trigrams.
+STEM_WEIGHT = 0.25
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 
@@ -120,29 +112,47 @@ def _features(text: str) -> tuple[Counter[str], Counter[str]]:
     return Counter(stem(word) for word in words), trigrams(words)
 
 
-def _blocks(title: str, body: str | None) -> tuple[Counter[str], ...]:
-    """Raw feature counts of the four comparisons (see BLOCK_WEIGHTS)."""
+def features(
+    title: str, body: str | None, title_boost: float = TITLE_BOOST
+) -> tuple[Counter[str], Counter[str]]:
+    """Feature counts (stems, trigrams) of a proposal; a title occurrence counts `title_boost`."""
     title_stems, title_grams = _features(title)
     body_stems, body_grams = _features(body or "")
-    return title_stems, title_grams, title_stems + body_stems, title_grams + body_grams
+    result = []
+    for in_title, in_body in ((title_stems, body_stems), (title_grams, body_grams)):
+        counts = Counter({feature: title_boost * n for feature, n in in_title.items()})
+        counts.update(in_body)
+        result.append(counts)
+    return result[0], result[1]
 
 
-def _tf(count: int) -> float:
+def _tf(count: float) -> float:
     return 1.0 + math.log(count)
 
 
 class DuplicateIndex:
     """The proposals of one event, ready for `similar` (one text) and `pairs` (all pairs).
 
-    Build it from (id, title, body) tuples; rebuild it when proposals change (500 proposals
-    take about a tenth of a second, see docs/duplicates.md). Ids must be distinct and hashable.
+    Build it from (id, title, body) tuples; rebuild it when proposals change (see
+    docs/duplicates.md for the time it takes). Ids must be distinct and hashable. The weights
+    default to the module constants; other values are for measurement (bench/).
     """
 
-    def __init__(self, proposals: Iterable[tuple[Hashable, str, str | None]]):
+    def __init__(
+        self,
+        proposals: Iterable[tuple[Hashable, str, str | None]],
+        *,
+        title_boost: float = TITLE_BOOST,
+        stem_weight: float = STEM_WEIGHT,
+    ):
+        if title_boost < 1 or not 0 <= stem_weight <= 1:
+            raise ValueError("title_boost must be >= 1 and stem_weight within 0..1")
+        self.title_boost = title_boost
+        self.kind_weights = (stem_weight, 1.0 - stem_weight)  # stems, trigrams
         self.ids: list[Hashable] = []
         self._position: dict[Hashable, int] = {}
-        self._vocab: dict[tuple[int, str], int] = {}  # (block, feature) -> feature number
-        self._block_of: list[int] = []  # feature number -> block
+        self._vocab: dict[tuple[int, str], int] = {}  # (kind, feature) -> feature number
+        self._kind_of: list[int] = []  # feature number -> kind (0 stems, 1 trigrams)
         self._postings: list[list[tuple[int, float]]] = []  # feature -> [(doc, tf)]
         self._docs: list[list[tuple[int, float]]] = []  # doc -> [(feature, tf)]
         for pid, title, body in proposals:
@@ -152,54 +162,55 @@ class DuplicateIndex:
             self._position[pid] = doc
             self.ids.append(pid)
             entries = []
-            for block, counts in enumerate(_blocks(title, body)):
+            for kind, counts in enumerate(features(title, body, title_boost)):
                 for feature, count in counts.items():
-                    key = (block, feature)
+                    key = (kind, feature)
                     number = self._vocab.get(key)
                     if number is None:
-                        number = self._vocab[key] = len(self._block_of)
-                        self._block_of.append(block)
+                        number = self._vocab[key] = len(self._kind_of)
+                        self._kind_of.append(kind)
                         self._postings.append([])
                     tf = _tf(count)
                     entries.append((number, tf))
                     self._postings[number].append((doc, tf))
             self._docs.append(entries)
+        self._ordered_cache: list[list[tuple[int, float, float]]] | None = None
         self._weigh()
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def _weigh(self) -> None:
-        """Unit TF-IDF vectors per block, scaled by sqrt(block weight) and concatenated.
+        """Unit TF-IDF vector per kind, scaled by sqrt(kind weight), both in one sparse vector.
 
-        The dot product of two such vectors is then sum(BLOCK_WEIGHTS[b] * cosine_b). Also keeps,
-        per document and block, sum(tf²), sum(tf²·g) and sum(tf²·g²) with g = ln(1 + df), from
-        which `similar` gets each document's norm under the idf that includes the candidate.
+        The dot product of two such vectors is sum(kind_weight * cosine of that kind). Also
+        keeps, per document and kind, sum(tf²), sum(tf²·g) and sum(tf²·g²) with g = ln(1 + df),
+        from which `similar` gets each document's norm under the idf that counts the candidate.
         """
-        n = len(self.ids)
-        big_l = 1.0 + math.log(1 + n)
+        big_l = 1.0 + math.log(1 + len(self.ids))
         log_df = [math.log1p(len(postings)) for postings in self._postings]
-        scale = [math.sqrt(weight) for weight in BLOCK_WEIGHTS]
+        scale = [math.sqrt(weight) for weight in self.kind_weights]
         self._vectors: list[dict[int, float]] = []
         self._norm_terms: list[list[tuple[float, float, float]]] = []
         for entries in self._docs:
-            sums = [[0.0, 0.0, 0.0] for _ in BLOCK_WEIGHTS]
+            sums = [[0.0, 0.0, 0.0] for _ in self.kind_weights]
             weighted = []
             for number, tf in entries:
                 g = log_df[number]
                 tf2 = tf * tf
-                acc = sums[self._block_of[number]]
+                acc = sums[self._kind_of[number]]
                 acc[0] += tf2
                 acc[1] += tf2 * g
                 acc[2] += tf2 * g * g
                 weighted.append((number, tf * (big_l - g)))
             norms = [math.sqrt(a * big_l * big_l - 2 * b * big_l + c) for a, b, c in sums]
-            vector = {}
-            for number, weight in weighted:
-                block = self._block_of[number]
-                vector[number] = scale[block] * weight / norms[block]
-            self._vectors.append(vector)
-            self._norm_terms.append([tuple(acc) for acc in sums])
+            self._vectors.append(
+                {
+                    number: scale[self._kind_of[number]] * weight / norms[self._kind_of[number]]
+                    for number, weight in weighted
+                }
+            )
+            self._norm_terms.append([(a, b, c) for a, b, c in sums])
 
     def score(self, id_a: Hashable, id_b: Hashable) -> float:
         """Similarity (0..1) of two indexed proposals, idf over the indexed proposals."""
@@ -221,23 +232,24 @@ class DuplicateIndex:
 
         At most `limit`, only those scoring at least `threshold` (default HINT_THRESHOLD),
         without `exclude_id` (the proposal being edited). The idf counts the candidate as one
-        more document, exactly as if it had been added to the index; only the documents that
-        share a feature with it are visited.
+        more proposal, exactly as if it had been added to the index (the tests check this);
+        only the proposals that share a feature with it are visited.
         """
         threshold = HINT_THRESHOLD if threshold is None else threshold
+        kinds = len(self.kind_weights)
         big_l = 1.0 + math.log(2 + len(self.ids))  # N + 1 documents with the candidate
-        query_norm = [0.0] * len(BLOCK_WEIGHTS)
+        query_norm = [0.0] * kinds
         dots: dict[int, list[float]] = {}
         corrections: dict[int, list[float]] = {}
-        for block, counts in enumerate(_blocks(title, body)):
+        for kind, counts in enumerate(features(title, body, self.title_boost)):
             for feature, count in counts.items():
-                number = self._vocab.get((block, feature))
+                number = self._vocab.get((kind, feature))
                 postings = self._postings[number] if number is not None else ()
                 g_old = math.log1p(len(postings))
                 g_new = math.log1p(len(postings) + 1)
                 idf = big_l - g_new
                 tf = _tf(count)
-                query_norm[block] += (tf * idf) ** 2
+                query_norm[kind] += (tf * idf) ** 2
                 if not postings:
                     continue
                 product = tf * idf * idf
@@ -245,45 +257,96 @@ class DuplicateIndex:
                 for doc, doc_tf in postings:
                     dot = dots.get(doc)
                     if dot is None:
-                        dot = dots[doc] = [0.0] * len(BLOCK_WEIGHTS)
-                        corrections[doc] = [0.0] * len(BLOCK_WEIGHTS)
-                    dot[block] += product * doc_tf
-                    corrections[doc][block] += doc_tf * doc_tf * delta
+                        dot = dots[doc] = [0.0] * kinds
+                        corrections[doc] = [0.0] * kinds
+                    dot[kind] += product * doc_tf
+                    corrections[doc][kind] += doc_tf * doc_tf * delta
         excluded = self._position.get(exclude_id, -1) if exclude_id is not None else -1
         found = []
         for doc, dot in dots.items():
             if doc == excluded:
                 continue
             total = 0.0
-            for block, value in enumerate(dot):
+            for kind, value in enumerate(dot):
                 if value:
-                    a, b, c = self._norm_terms[doc][block]
-                    norm2 = a * big_l * big_l - 2 * b * big_l + c + corrections[doc][block]
-                    total += BLOCK_WEIGHTS[block] * value / math.sqrt(norm2 * query_norm[block])
+                    a, b, c = self._norm_terms[doc][kind]
+                    norm2 = a * big_l * big_l - 2 * b * big_l + c + corrections[doc][kind]
+                    total += self.kind_weights[kind] * value / math.sqrt(norm2 * query_norm[kind])
             if total >= threshold:
                 found.append((min(1.0, total), doc))
         found.sort(key=lambda item: (-item[0], item[1]))
         return [(self.ids[doc], value) for value, doc in found[:limit]]
 
+    def _ordered(self) -> list[list[tuple[int, float, float]]]:
+        """Per proposal: (feature, weight, weight * largest weight of the feature anywhere),
+        commonest feature first. Computed once, for `pairs`."""
+        if self._ordered_cache is None:
+            max_weight: dict[int, float] = {}
+            for vector in self._vectors:
+                for number, weight in vector.items():
+                    if weight > max_weight.get(number, 0.0):
+                        max_weight[number] = weight
+            postings = self._postings
+            self._ordered_cache = [
+                [
+                    (number, vector[number], vector[number] * max_weight[number])
+                    for number in sorted(vector, key=lambda n: (-len(postings[n]), n))
+                ]
+                for vector in self._vectors
+            ]
+        return self._ordered_cache
+
     def pairs(self, threshold: float | None = None) -> list[tuple[Hashable, Hashable, float]]:
         """All pairs scoring at least `threshold` (default THRESHOLD), best first.
 
-        Each pair once, as (earlier id, later id, score) in the order the index was built.
+        Each pair once, as (earlier id, later id, score) in the order the index was built;
+        pairs that share no feature at all (score 0) are never listed.
+
+        Exact, with the pruning of the All-Pairs algorithm (Bayardo, Ma and Srikant, WWW 2007).
+        Features are ordered commonest first. A proposal's commonest features stay out of the
+        inverted index as long as their largest possible contribution to any dot product stays
+        below the threshold, so a pair that reaches it always meets through an indexed
+        feature. A later proposal looks up its rarest features first and stops admitting new
+        candidates once what its remaining features could add falls below the threshold.
+        A candidate's exact score adds the left-out part.
         """
         threshold = THRESHOLD if threshold is None else threshold
-        postings: dict[int, list[tuple[int, float]]] = {}
+        index: dict[int, list[tuple[int, float]]] = {}
+        left_out: list[dict[int, float]] = []
+        left_out_bound: list[float] = []
         found = []
-        for doc, vector in enumerate(self._vectors):
+        for doc, (vector, entries) in enumerate(zip(self._vectors, self._ordered(), strict=True)):
+            remaining = sum(bound for _, _, bound in entries)
             dots: dict[int, float] = {}
-            for number, weight in vector.items():
-                seen = postings.get(number)
-                if seen is None:
-                    postings[number] = [(doc, weight)]
+            for number, weight, bound in reversed(entries):  # rarest first
+                postings = index.get(number)
+                if postings:
+                    if remaining >= threshold:
+                        for other, other_weight in postings:
+                            dots[other] = dots.get(other, 0.0) + weight * other_weight
+                    else:
+                        for other, other_weight in postings:
+                            if other in dots:
+                                dots[other] += weight * other_weight
+                remaining -= bound
+            for other, partial in dots.items():
+                if partial + left_out_bound[other] < threshold:
                     continue
-                for other, other_weight in seen:
-                    dots[other] = dots.get(other, 0.0) + weight * other_weight
-                seen.append((doc, weight))
-            found.extend((min(1.0, s), other, doc) for other, s in dots.items() if s >= threshold)
+                rest = left_out[other]
+                partial += sum(rest[n] * vector[n] for n in rest.keys() & vector.keys())
+                if partial >= threshold:
+                    found.append((min(1.0, partial), other, doc))
+            rest = {}
+            total = 0.0
+            for position, (number, weight, bound) in enumerate(entries):  # commonest first
+                if total + bound >= threshold:
+                    for later, later_weight, _ in entries[position:]:
+                        index.setdefault(later, []).append((doc, later_weight))
+                    break
+                total += bound
+                rest[number] = weight
+            left_out.append(rest)
+            left_out_bound.append(total)
         found.sort(key=lambda item: (-item[0], item[1], item[2]))
         return [(self.ids[a], self.ids[b], value) for value, a, b in found]
 

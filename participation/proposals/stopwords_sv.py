@@ -16,33 +16,44 @@ look identical. See KEPT below (checked in the tests never to overlap STOP_WORDS
 # Words that generic Swedish stop-word lists often drop but that carry meaning in a proposal:
 # quantity and comparison (fler, mer, mindre, färre, bättre, sämre, mycket, alla, få "few"),
 # negation and absence (inte, ej, icke, ingen, inget, inga, aldrig, utan) and opposition (mot).
+# One group of words per comment, not one word per line:
+# fmt: off
 KEPT = frozenset(
-    """
-    fler flera mer mera mest mindre minst färre få bättre bäst sämre sämst mycket lite alla
-    inte ej icke ingen inget inga ingenting aldrig utan mot
-    """.split()
+    [
+        # quantity and comparison
+        "fler", "flera", "mer", "mera", "mest", "mindre", "minst", "färre", "få", "bättre", "bäst",
+        "sämre", "sämst", "mycket", "lite", "alla",
+        # negation, absence, opposition
+        "inte", "ej", "icke", "ingen", "inget", "inga", "ingenting", "aldrig", "utan", "mot",
+    ]
 )
 
 STOP_WORDS = frozenset(
-    """
-    och eller men samt så som att än då när där här om ty fast medan eftersom innan tills
-    både varken sedan sen
-
-    i på för med till av från vid åt över under efter före inom mellan genom hos kring
-    bland utom via per in ut upp ner ned
-
-    en ett den det de dem dom denna detta dessa jag du han hon hen vi ni man mig mej dig dej
-    sig sej oss er honom henne hans hennes hens dess deras min mitt mina din ditt dina sin
-    sitt sina vår vårt våra ert era själv själva samma sådan sådant sådana annan annat andra
-    någon något några varje allt all
-
-    är var vara varit blir bli blev blivit har hade ha haft ska skall skulle kan kunde kunna
-    kunnat vill ville velat bör borde måste får fick fått gör göra gjorde gjort finns fanns
-    finnas behöver behövs behövde
-
-    vad vem vilken vilket vilka vars hur varför vart
-
-    nu ju väl också även bara redan ändå alltså dock nog kanske ännu typ osv etc tex t ex bl
-    a o s
-    """.split()
+    [
+        # conjunctions and subjunctions
+        "och", "eller", "men", "samt", "så", "som", "att", "än", "då", "när", "där", "här", "om",
+        "ty", "fast", "medan", "eftersom", "innan", "tills", "både", "varken", "sedan", "sen",
+        # prepositions and particles
+        "i", "på", "för", "med", "till", "av", "från", "vid", "åt", "över", "under", "efter",
+        "före", "inom", "mellan", "genom", "hos", "kring", "bland", "utom", "via", "per", "in",
+        "ut", "upp", "ner", "ned",
+        # articles, pronouns, determiners
+        "en", "ett", "den", "det", "de", "dem", "dom", "denna", "detta", "dessa", "jag", "du",
+        "han", "hon", "hen", "vi", "ni", "man", "mig", "mej", "dig", "dej", "sig", "sej", "oss",
+        "er", "honom", "henne", "hans", "hennes", "hens", "dess", "deras", "min", "mitt", "mina",
+        "din", "ditt", "dina", "sin", "sitt", "sina", "vår", "vårt", "våra", "ert", "era", "själv",
+        "själva", "samma", "sådan", "sådant", "sådana", "annan", "annat", "andra", "någon",
+        "något", "några", "varje", "allt", "all",
+        # auxiliary, modal and empty verbs
+        "är", "var", "vara", "varit", "blir", "bli", "blev", "blivit", "har", "hade", "ha", "haft",
+        "ska", "skall", "skulle", "kan", "kunde", "kunna", "kunnat", "vill", "ville", "velat",
+        "bör", "borde", "måste", "får", "fick", "fått", "gör", "göra", "gjorde", "gjort", "finns",
+        "fanns", "finnas", "behöver", "behövs", "behövde",
+        # question words
+        "vad", "vem", "vilken", "vilket", "vilka", "vars", "hur", "varför", "vart",
+        # adverbs, fillers, abbreviations (t.ex. -> t ex, bl.a. -> bl a, o = och, s = sidan)
+        "nu", "ju", "väl", "också", "även", "bara", "redan", "ändå", "alltså", "dock", "nog",
+        "kanske", "ännu", "typ", "osv", "etc", "tex", "t", "ex", "bl", "a", "o", "s",
+    ]
 )
+# fmt: on
