@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, jsonify, request, session
+from flask import Flask, has_request_context, jsonify, request, session
 from flask_babel import get_locale
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def select_locale():
-    choice = session.get("lang")
+    # Outside a request (CLI, background pushes) the default language is Swedish.
+    choice = session.get("lang") if has_request_context() else None
     return choice if choice in ("sv", "en") else "sv"
 
 

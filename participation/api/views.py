@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 
 from ..core.errors import OperationError, forbidden, not_found
 from ..events import operations as event_ops
+from ..events import tables
 from ..events.models import Event
 from ..events.snapshot import event_info, snapshot
 from ..extensions import csrf, db
@@ -70,6 +71,20 @@ def set_phase(event_id):
     return jsonify(event_info(event) | {"version": event.version})
 
 
+@bp.post("/events/<int:event_id>/tables")
+def set_tables(event_id):
+    data = json_body()
+    event = tables.set_table_count(staff_user(), event_id, data.get("count"))
+    return jsonify(event_info(event) | {"version": event.version})
+
+
+@bp.post("/events/<int:event_id>/table")
+def choose_table(event_id):
+    data = json_body()
+    event = _event(event_id)
+    return jsonify(tables.choose_table(event.id, identity.token_for(event.id), data.get("table")))
+
+
 @bp.post("/events/<int:event_id>/reveal")
 def reveal(event_id):
     data = json_body()
@@ -89,8 +104,13 @@ def results(event_id):
     user, event = staff_user(), _event(event_id)
     if not user.can_review(event):
         raise forbidden()
+    table = request.args.get("table")
+    if table is not None and not table.isdigit():
+        raise OperationError("unknown_table", _("There is no such table."), 404)
     return jsonify({"event_id": event.id, "phase": event.phase, "version": event.version,
-                    "voting": event.voting_dict(), "results": ranked(event)})
+                    "voting": event.voting_dict(),
+                    "table": int(table) if table else None,
+                    "results": ranked(event, int(table) if table else None)})
 
 
 @bp.get("/events/<int:event_id>/state")

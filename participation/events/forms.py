@@ -78,6 +78,10 @@ class TimerForm(FlaskForm):
         return self.minutes.data * 60
 
 
+class TablesForm(FlaskForm):
+    count = IntegerField(_l("Number of tables"), validators=[NumberRange(0, 60)])
+
+
 class RevealForm(FlaskForm):
     revealed = HiddenField(validators=[DataRequired()])
 

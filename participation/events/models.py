@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, false
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
@@ -50,6 +50,9 @@ class Event(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    tables: Mapped[list["Table"]] = relationship(
+        order_by="Table.number", cascade="all, delete-orphan"
+    )
     focus_areas: Mapped[list["FocusArea"]] = relationship(
         order_by="FocusArea.position", cascade="all, delete-orphan"
     )
@@ -71,6 +74,21 @@ class Event(db.Model):
                 "max_per_proposal": self.max_dots_per_proposal,
             }
         return {"method": "approval"}
+
+
+class Table(db.Model):
+    """A table at a *medborgarverkstad*; its card's QR code puts a phone at it."""
+
+    __tablename__ = "workshop_tables"
+    __table_args__ = (
+        UniqueConstraint("event_id", "number"),
+        CheckConstraint("number BETWEEN 1 AND 200", name="number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(60))
 
 
 class FocusArea(db.Model):

@@ -30,6 +30,7 @@ def event_info(event) -> dict:
         "tallies_revealed": event.tallies_revealed,
         "shuffle_ballot": event.shuffle_ballot,
         "focus_areas": [{"id": f.id, "name": f.name} for f in event.focus_areas],
+        "tables": [{"number": t.number, "name": t.name} for t in event.tables],
         "join_url": join_url(event),
     }
 
@@ -61,11 +62,15 @@ def snapshot(event, token: str | None = None, *, staff: bool = False) -> dict:
         state["voters"] = ranking.voter_count(event.id)
     if event.phase in REVEALED:
         state["results"] = ranking.ranked(event)
+        if event.tables:
+            state["table_results"] = ranking.ranked_by_table(event)
     if not staff:
         mine = [p.id for p in proposals if participant and p.participant_id == participant.id]
         state["me"] = {
             "joined": token is not None,
             "display_name": participant.display_name if participant else None,
+            "table": next((t.number for t in event.tables
+                           if participant and t.id == participant.table_id), None),
             "proposal_ids": mine,
             "ballot": my_ballot(event, participant),
             "seed": ballot_seed(token) if event.shuffle_ballot and token else None,

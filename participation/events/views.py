@@ -9,13 +9,13 @@ from ..core.auth import staff_required
 from ..core.errors import OperationError
 from ..extensions import db
 from ..participants import identity
-from ..proposals.forms import NameForm, ProposalForm
+from ..proposals.forms import NameForm, ProposalForm, TableForm
 from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
 from ..proposals.order import ballot_seed, shuffled
 from ..proposals.ranking import ranked
-from . import operations
-from .forms import EventForm, PhaseForm, RevealForm, TimerForm
+from . import operations, tables
+from .forms import EventForm, PhaseForm, RevealForm, TablesForm, TimerForm
 from .links import join_url
 from .models import Event
 from .operations import TRANSITIONS
@@ -80,6 +80,7 @@ def console(event_id):
     return render_template(
         "events/console.html", **_staff_context(event), phase_form=PhaseForm(),
         timer_form=TimerForm(), reveal_form=RevealForm(),
+        tables_form=TablesForm(count=len(event.tables)),
         next_phases=sorted(TRANSITIONS[event.phase],
                                                  key=["lobby", "collect", "vote", "results",
                                                       "closed"].index),
@@ -101,6 +102,55 @@ def set_phase(event_id):
     if form.validate_on_submit():
         operations.change_phase(current_user, event_id, form.phase.data)
     return redirect(url_for("events.console", event_id=event_id))
+
+
+@bp.post("/events/<int:event_id>/tables")
+@staff_required("facilitator", "admin")
+def set_tables(event_id):
+    form = TablesForm()
+    if form.validate_on_submit():
+        try:
+            tables.set_table_count(current_user, event_id, form.count.data)
+        except OperationError as error:
+            flash(str(error.message), "error")
+    else:
+        flash(_("Give a number of tables between 0 and 60."), "error")
+    return redirect(url_for("events.console", event_id=event_id))
+
+
+@bp.get("/events/<int:event_id>/tables/cards")
+@staff_required("facilitator", "admin")
+def table_cards(event_id):
+    event = managed_event(event_id)
+    return render_template("events/table_cards.html", event=event, join_url=join_url(event))
+
+
+@bp.get("/j/<code>/bord/<int:number>/qr.svg")
+def table_qr(code, number):
+    event = operations.event_by_code(code)
+    if event is None or all(t.number != number for t in event.tables):
+        abort(404)
+    url = join_url(event).rsplit("/j/", 1)[0] + url_for("events.join_table", code=event.code,
+                                                         number=number)
+    response = Response(qr_svg(url), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/j/<code>/bord/<int:number>")
+def join_table(code, number):
+    """A table card's QR target: join the event and sit at the table in one scan."""
+    event = operations.event_by_code(code)
+    if event is None:
+        abort(404)
+    token = identity.join(event)
+    try:
+        seat = tables.choose_table(event.id, token, number)
+    except OperationError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("You are at %(table)s.", table=seat["table_name"]), "success")
+    return redirect(url_for("events.join", code=event.code), code=303)
 
 
 @bp.post("/events/<int:event_id>/reveal")
@@ -169,8 +219,17 @@ def render_phone(event: Event, status: int = 200, **forms):
     if event.shuffle_ballot and event.phase == "vote" and token:
         proposals = shuffled(proposals, ballot_seed(token))
     ballot = my_ballot(event, participant)
+    table_form = forms.get("table_form") or TableForm()
+    table_form.table.choices = [("", _("No table"))] + [
+        (str(t.number), t.name) for t in event.tables]
+    my_table = tables.table_number(event, participant.table_id if participant else None)
+    table_form.table.data = str(my_table) if my_table else ""
     return render_template(
         "phone/event.html",
+        table_form=table_form,
+        my_table=next((t for t in event.tables if t.number == my_table), None),
+        table_results=ranked(event, my_table)[:3] if my_table and event.phase in (
+            "results", "closed") else [],
         event=event,
         proposals=proposals,
         mine={p.id for p in proposals if participant and p.participant_id == participant.id},

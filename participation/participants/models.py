@@ -18,4 +18,7 @@ class Participant(db.Model):
     # Random, held only in the resident's signed session cookie: no IP, no user agent.
     token: Mapped[str] = mapped_column(String(43))
     display_name: Mapped[str | None] = mapped_column(String(60), default=None)
+    table_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_tables.id", ondelete="SET NULL"), default=None
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -26,6 +26,10 @@ class NameForm(FlaskForm):
     display_name = StringField(_l("Your name (optional)"), validators=[Length(max=60)])
 
 
+class TableForm(FlaskForm):
+    table = SelectField(_l("Your table"), choices=[], validate_choice=False)
+
+
 class ConfirmForm(FlaskForm):
     """A button that only needs the CSRF token."""
 

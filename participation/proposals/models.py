@@ -26,6 +26,10 @@ class Proposal(db.Model):
     focus_area_id: Mapped[int | None] = mapped_column(
         ForeignKey("focus_areas.id", ondelete="SET NULL"), default=None
     )
+    # The table it came from, at a medborgarverkstad.
+    table_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_tables.id", ondelete="SET NULL"), default=None, index=True
+    )
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     body: Mapped[str] = mapped_column(Text, default="")
     # The optional name the resident gave, copied when they wrote it.

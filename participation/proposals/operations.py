@@ -108,6 +108,7 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
             focus_area_id=focus_area_id,
             author_name=participant.display_name or None,
             status="pending" if event.moderation == "pre" else "visible",
+            table_id=participant.table_id,
         )
         session.add(proposal)
         session.flush()

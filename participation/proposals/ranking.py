@@ -24,17 +24,17 @@ def voter_count(event_id: int) -> int:
     ) or 0
 
 
-def ranked(event) -> list[dict]:
+def ranked(event, table_number: int | None = None) -> list[dict]:
     """Visible proposals, best first. Dots: by dots, then people; approval: by people.
 
     Equal scores share a rank (1, 2, 2, 4); the earlier proposal is listed first among equals.
     """
     counts = tallies(event.id)
-    proposals = db.session.scalars(
-        select(Proposal)
-        .where(Proposal.event_id == event.id, Proposal.status == "visible")
-        .order_by(Proposal.id)
-    ).all()
+    query = select(Proposal).where(Proposal.event_id == event.id, Proposal.status == "visible")
+    if table_number is not None:
+        table = next((t for t in event.tables if t.number == table_number), None)
+        query = query.where(Proposal.table_id == (table.id if table else None))
+    proposals = db.session.scalars(query.order_by(Proposal.id)).all()
 
     def score(p):
         t = counts.get(p.id, {"votes": 0, "dots": 0})
@@ -52,3 +52,8 @@ def ranked(event) -> list[dict]:
             row["dots"] = t["dots"]
         results.append(row)
     return results
+
+
+def ranked_by_table(event, top: int = 3) -> dict[str, list[dict]]:
+    """Each table's best proposals, for "results per table and overall"."""
+    return {str(t.number): ranked(event, t.number)[:top] for t in event.tables}

@@ -7,11 +7,12 @@ from flask_login import current_user
 from ..core.auth import staff_required
 from ..core.errors import OperationError
 from ..events import operations as event_ops
+from ..events.tables import choose_table
 from ..events.views import render_phone
 from ..participants import identity
 from ..participants.operations import set_display_name
 from . import moderation, operations
-from .forms import ConfirmForm, EditForm, HideForm, NameForm, ProposalForm, VoteForm
+from .forms import ConfirmForm, EditForm, HideForm, NameForm, ProposalForm, TableForm, VoteForm
 
 bp = Blueprint("proposals", __name__)
 
@@ -80,6 +81,21 @@ def vote(code, proposal_id):
 @bp.post("/j/<code>/proposals/<int:proposal_id>/withdraw")
 def withdraw(code, proposal_id):
     return _vote_action(code, proposal_id, operations.withdraw_vote)
+
+
+@bp.post("/j/<code>/table")
+def table(code):
+    event = _event_or_404(code)
+    form = TableForm()
+    if not form.validate_on_submit():
+        abort(400)
+    value = form.table.data
+    try:
+        choose_table(event.id, identity.token_for(event.id), int(value) if value.isdigit()
+                     else None)
+    except OperationError as error:
+        return render_phone(event, error.status, error=str(error.message))
+    return _back(event)
 
 
 @bp.post("/j/<code>/name")

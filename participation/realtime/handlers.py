@@ -12,6 +12,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 from ..core.errors import OperationError
 from ..core.time import iso
 from ..events import operations as event_ops
+from ..events import tables
 from ..events.models import Event
 from ..events.snapshot import snapshot
 from ..extensions import db, socketio
@@ -159,6 +160,17 @@ def on_withdraw(connection, data):
 def on_set_phase(connection, data):
     event = event_ops.change_phase(current_user, connection.event_id, data.get("phase"))
     return {"phase": event.phase, "version": event.version}
+
+
+@handler("choose_table")
+def on_choose_table(connection, data):
+    return tables.choose_table(connection.event_id, connection.token, data.get("table"))
+
+
+@handler("set_tables", staff_only=True)
+def on_set_tables(connection, data):
+    event = tables.set_table_count(current_user, connection.event_id, data.get("count"))
+    return {"tables": tables.tables_info(event), "version": event.version}
 
 
 @handler("reveal_tallies", staff_only=True)

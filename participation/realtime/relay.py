@@ -57,6 +57,9 @@ class Relay:
         elif name == "event.phase_changed":
             self._emit_phase(event_id, version, data["phase"])
             self.mark_tallies(event_id)
+        elif name == "event.tables":
+            socketio.emit("tables", {"version": version, "tables": data["tables"]},
+                          to=event_room(event_id))
         elif name == "event.tallies_revealed":
             socketio.emit("reveal", {"version": version, "revealed": data["revealed"]},
                           to=staff_room(event_id))
@@ -69,7 +72,10 @@ class Relay:
     def _emit_phase(self, event_id: int, version: int, phase: str):
         payload = {"version": version, "phase": phase}
         if phase in REVEALED:
-            payload["results"] = ranking.ranked(db.session.get(Event, event_id))
+            event = db.session.get(Event, event_id)
+            payload["results"] = ranking.ranked(event)
+            if event.tables:
+                payload["table_results"] = ranking.ranked_by_table(event)
         socketio.emit("phase", payload, to=event_room(event_id))
 
     def mark_tallies(self, event_id: int):

@@ -1,7 +1,7 @@
 import csv
 import io
 
-COLUMNS = ("rank", "id", "title", "body", "focus_area", "votes", "dots", "status")
+COLUMNS = ("rank", "id", "title", "body", "focus_area", "table", "votes", "dots", "status")
 
 
 def results_csv(event, rows: list[dict]) -> str:

@@ -34,7 +34,8 @@ def index():
 def event(event_id):
     event = _reviewable(event_id)
     return render_template(
-        "review/event.html", event=event, rows=ranked(event), voters=voter_count(event.id)
+        "review/event.html", event=event, rows=ranked(event), voters=voter_count(event.id),
+        by_table=[(table, ranked(event, table.number)) for table in event.tables],
     )
 
 

@@ -16,6 +16,8 @@ const state = {
   ballot: { votes: {}, spent: 0, remaining: null },
   mine: new Set(),
   seed: null,
+  table: null,
+  tables: [],
 };
 const list = document.getElementById('proposal-list');
 const template = document.getElementById('proposal-template');
@@ -63,6 +65,7 @@ function fillItem(item, p) {
     item.querySelector('.p-title-copy').textContent = p.title;
     item.querySelector('.p-body').textContent = p.body ?? '';
     item.querySelector('.p-focus').textContent = p.focus_area ?? '';
+    item.querySelector('.p-table').textContent = tableName(p.table) ?? '';
     item.querySelector('.p-author').textContent = p.author_name ? `— ${p.author_name}` : '';
   }
   item.querySelector('.p-mine').hidden = !state.mine.has(p.id);
@@ -112,6 +115,24 @@ function applyBallot(ballot) {
   if (spentNode) spentNode.textContent = ballot.spent;
 }
 
+function tableName(number) {
+  return state.tables.find((table) => table.number === number)?.name ?? null;
+}
+
+function renderTableResults(byTable) {
+  const box = document.getElementById('table-results-box');
+  const rows = state.table ? byTable?.[String(state.table)] : null;
+  if (!box) return;
+  box.hidden = !rows;
+  if (!rows) return;
+  document.getElementById('table-results-name').textContent = tableName(state.table);
+  document.getElementById('table-results').replaceChildren(...rows.map((r) => {
+    const li = document.createElement('li');
+    li.textContent = `${r.rank}. ${r.title}`;
+    return li;
+  }));
+}
+
 function renderResults(results) {
   const ol = document.getElementById('results');
   ol.replaceChildren(...results.map((r) => {
@@ -138,12 +159,15 @@ const socket = connect(Number(root.dataset.eventId), (status) => {
 socket.on('snapshot', (s) => {
   state.mine = new Set(s.me?.proposal_ids ?? []);
   state.seed = s.me?.seed ?? null;
+  state.table = s.me?.table ?? null;
+  state.tables = s.event.tables ?? [];
   for (const p of [...s.proposals].sort((a, b) => a.id - b.id)) {
     if (versions.accept(`proposal:${p.id}`, s.version)) upsert(p);
   }
   if (versions.accept('phase', s.version)) {
     setPhase(s.event.phase);
     if (s.results) renderResults(s.results);
+    if (s.table_results) renderTableResults(s.table_results);
   }
   if (s.me && versions.accept('ballot', s.version)) applyBallot(s.me.ballot);
   if (versions.accept('timer', s.version)) timer.set(s.event.timer_ends_at, s.server_time);
@@ -168,16 +192,23 @@ function applyBallotAfterRefund(proposal) {
   applyBallot({ votes, spent, remaining: state.dots ? state.budget - spent : null });
 }
 
+socket.on('tables', ({ version, tables }) => {
+  if (versions.accept('tables', version)) state.tables = tables;
+});
+
 socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
   if (versions.accept('timer', version)) timer.set(endsAt, serverTime);
 });
 
-socket.on('phase', ({ version, phase, results }) => {
+socket.on('phase', ({
+  version, phase, results, table_results: tableResults,
+}) => {
   // A new phase ends the previous phase's countdown.
   if (versions.accept('timer', version)) timer.set(null);
   if (!versions.accept('phase', version)) return;
   setPhase(phase);
   if (results) renderResults(results);
+  if (results) renderTableResults(tableResults);
   announce(format(t.phase_now, { phase: t.phases[phase] ?? phase }));
 });
 

@@ -8,7 +8,7 @@ const versions = new Versions();
 const dots = root.dataset.method === 'dots';
 const state = {
   phase: root.dataset.phase, proposals: new Map(), tallies: {}, results: null, voters: 0,
-  hideTallies: false, revealed: false,
+  hideTallies: false, revealed: false, tables: [], tableResults: null,
 };
 const wall = document.getElementById('wall');
 const bars = document.getElementById('bars');
@@ -40,7 +40,8 @@ function renderWall() {
   wall.replaceChildren(...items.map((p) => {
     const li = el('li', 'wall-card');
     li.append(el('h3', null, p.title));
-    if (p.focus_area) li.append(el('p', 'focus', p.focus_area));
+    const meta = [tableName(p.table), p.focus_area].filter(Boolean).join(' · ');
+    if (meta) li.append(el('p', 'focus', meta));
     return li;
   }));
 }
@@ -62,7 +63,23 @@ function renderBars() {
   }));
 }
 
+function tableName(number) {
+  return state.tables.find((table) => table.number === number)?.name ?? null;
+}
+
+function renderTableWinners() {
+  const box = document.getElementById('table-winners');
+  const entries = Object.entries(state.tableResults ?? {}).filter(([, rows]) => rows.length);
+  box.hidden = entries.length === 0;
+  box.querySelector('ul').replaceChildren(...entries.map(([number, rows]) => {
+    const li = el('li', null);
+    li.append(el('strong', null, `${tableName(Number(number))}: `), rows[0].title);
+    return li;
+  }));
+}
+
 function renderRanking() {
+  renderTableWinners();
   const rows = (state.results ?? []).slice(0, 10);
   ranking.replaceChildren(...rows.map((r) => {
     const li = el('li', 'rank-row');
@@ -83,6 +100,7 @@ function render() {
   const barsHeld = state.hideTallies && !state.revealed;
   bars.hidden = phase !== 'vote' || barsHeld;
   ranking.hidden = !['results', 'closed'].includes(phase);
+  if (ranking.hidden) document.getElementById('table-winners').hidden = true;
   const count = document.getElementById('stage-count');
   if (phase === 'collect') { renderWall(); count.textContent = plural(t.count_proposals, visible().length); }
   else if (phase === 'vote') {
@@ -113,9 +131,11 @@ socket.on('snapshot', (s) => {
     state.hideTallies = s.event.hide_tallies;
     state.revealed = s.event.tallies_revealed;
   }
+  state.tables = s.event.tables ?? [];
   if (versions.accept('phase', s.version)) {
     state.phase = s.event.phase;
     state.results = s.results ?? null;
+    state.tableResults = s.table_results ?? null;
   }
   if (versions.accept('timer', s.version)) timer.set(s.event.timer_ends_at, s.server_time);
   versions.settle(s.version);
@@ -140,11 +160,17 @@ socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
   if (versions.accept('timer', version)) timer.set(endsAt, serverTime);
 });
 
-socket.on('phase', ({ version, phase, results }) => {
+socket.on('tables', ({ version, tables }) => {
+  if (versions.accept('tables', version)) { state.tables = tables; schedule(); }
+});
+
+socket.on('phase', ({
+  version, phase, results, table_results: tableResults,
+}) => {
   if (versions.accept('timer', version)) timer.set(null);
   if (!versions.accept('phase', version)) return;
   state.phase = phase;
-  if (results) state.results = results;
+  if (results) { state.results = results; state.tableResults = tableResults ?? null; }
   schedule();
 });
 

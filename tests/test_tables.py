@@ -1,0 +1,121 @@
+"""Tables at a medborgarverkstad: table cards seat phones, proposals carry their table, and
+results come per table and overall."""
+
+import pytest
+
+from participation.core.errors import OperationError
+from participation.events.operations import change_phase
+from participation.events.tables import choose_table, set_table_count
+from participation.extensions import db
+from participation.participants import identity
+
+from .conftest import csrf_from, login
+
+
+def seat(app, event, number):
+    """A phone that scanned table `number`'s card, with its CSRF token."""
+    http = app.test_client()
+    response = http.get(f"/j/{event.code}/bord/{number}")
+    assert response.status_code == 303
+    page = http.get(response.headers["Location"]).get_data(as_text=True)
+    return http, csrf_from(page), page
+
+
+def propose(http, csrf, event, title):
+    response = http.post(f"/api/v1/events/{event.id}/proposals", headers={"X-CSRFToken": csrf},
+                         json={"title": title, "client_id": f"table-{abs(hash(title))}"})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["proposal"]
+
+
+def test_table_card_seats_the_phone_and_proposals_carry_the_table(app, make_event, staff):
+    event = make_event(phase="collect")
+    set_table_count(staff.facilitator, event.id, 3)
+    http, csrf, page = seat(app, event, 2)
+    assert "Du sitter vid" in page and "Bord 2" in page
+    proposal = propose(http, csrf, event, "Lånecyklar vid bord två")
+    assert proposal["table"] == 2
+    state = http.get(f"/api/v1/events/{event.id}/state").get_json()
+    assert state["me"]["table"] == 2
+    assert [t["name"] for t in state["event"]["tables"]] == ["Bord 1", "Bord 2", "Bord 3"]
+
+
+def test_results_per_table_and_overall(app, make_event, staff):
+    event = make_event(phase="collect")
+    set_table_count(staff.facilitator, event.id, 2)
+    one, csrf_one, _ = seat(app, event, 1)
+    two, csrf_two, _ = seat(app, event, 2)
+    a = propose(one, csrf_one, event, "Fler solpaneler")["id"]
+    b = propose(two, csrf_two, event, "Mindre matsvinn")["id"]
+    c = propose(two, csrf_two, event, "Bilfria söndagar")["id"]
+    change_phase(staff.facilitator, event.id, "vote")
+    for http, csrf, pid in ((one, csrf_one, c), (two, csrf_two, c), (two, csrf_two, a)):
+        response = http.post(f"/api/v1/proposals/{pid}/votes", headers={"X-CSRFToken": csrf},
+                             json={"client_id": f"vote-{pid}-{id(http)}"})
+        assert response.status_code == 201
+    change_phase(staff.facilitator, event.id, "results")
+    api = app.test_client()
+    auth = staff.auth(staff.reviewer)
+    overall = api.get(f"/api/v1/events/{event.id}/results", headers=auth).get_json()
+    table_two = api.get(f"/api/v1/events/{event.id}/results?table=2", headers=auth).get_json()
+    assert [r["id"] for r in overall["results"]] == [c, a, b]
+    assert [(r["id"], r["rank"]) for r in table_two["results"]] == [(c, 1), (b, 2)]
+    state = two.get(f"/api/v1/events/{event.id}/state").get_json()
+    assert [r["id"] for r in state["table_results"]["1"]] == [a]
+    page = two.get(f"/j/{event.code}").get_data(as_text=True)
+    assert "Ditt bord" in page and "Bilfria söndagar" in page
+    reviewer = app.test_client()
+    login(reviewer, staff.reviewer)
+    review = reviewer.get(f"/review/events/{event.id}").get_data(as_text=True)
+    assert review.count("<h2>Bord") == 2
+    csv = reviewer.get(f"/review/events/{event.id}/proposals.csv").get_data(as_text=True)
+    assert csv.splitlines()[0].split(",")[5] == "table"
+
+
+def test_tables_in_use_stay_and_bad_tables_are_refused(app, make_event, staff):
+    event = make_event(phase="collect")
+    set_table_count(staff.facilitator, event.id, 3)
+    seat(app, event, 3)
+    with pytest.raises(OperationError) as in_use:
+        set_table_count(staff.facilitator, event.id, 2)
+    assert in_use.value.code == "table_in_use"
+    assert set_table_count(staff.facilitator, event.id, 5).tables[-1].number == 5
+    with pytest.raises(OperationError) as forbidden:
+        set_table_count(staff.other, event.id, 1)
+    assert forbidden.value.code == "forbidden"
+    for bad in (-1, 61, "3", True):
+        with pytest.raises(OperationError):
+            set_table_count(staff.facilitator, event.id, bad)
+    with pytest.raises(OperationError) as unknown:
+        choose_table(event.id, "some-token", 9)
+    assert unknown.value.code == "unknown_table"
+    http = app.test_client()
+    response = http.get(f"/j/{event.code}/bord/9", follow_redirects=True)
+    assert "Det finns inget sådant bord" in response.get_data(as_text=True)
+    db.session.rollback()
+
+
+def test_phone_picks_a_table_with_the_plain_form(app, make_event, staff):
+    event = make_event(phase="lobby")
+    set_table_count(staff.facilitator, event.id, 2)
+    http = app.test_client()
+    csrf = csrf_from(http.get(f"/j/{event.code}").get_data(as_text=True))
+    response = http.post(f"/j/{event.code}/table", data={"csrf_token": csrf, "table": "1"})
+    assert response.status_code == 303
+    with http.session_transaction() as cookie:
+        token = identity.token_for(event.id, cookie)
+    db.session.rollback()
+    participant = identity.find(event.id, token)
+    assert participant.table_id == event.tables[0].id
+
+
+def test_table_cards_print_view_has_a_qr_per_table(app, make_event, staff):
+    event = make_event()
+    set_table_count(staff.facilitator, event.id, 4)
+    http = app.test_client()
+    login(http, staff.facilitator)
+    page = http.get(f"/events/{event.id}/tables/cards").get_data(as_text=True)
+    assert page.count("table-print-card") == 4
+    qr = http.get(f"/j/{event.code}/bord/4/qr.svg")
+    assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
+    assert http.get(f"/j/{event.code}/bord/5/qr.svg").status_code == 404
