@@ -8,9 +8,10 @@ from ..events.models import Event
 from ..events.snapshot import event_info, snapshot
 from ..extensions import csrf, db
 from ..participants import identity
-from ..proposals import moderation
+from ..proposals import duplicates, moderation
 from ..proposals import operations as proposal_ops
 from ..proposals.ranking import ranked
+from ..proposals.similarity import THRESHOLD
 from . import bp
 from .auth import authenticate_request, json_body, staff_user
 from .openapi import spec
@@ -69,6 +70,25 @@ def set_phase(event_id):
     data = json_body()
     event = event_ops.change_phase(staff_user(), event_id, data.get("phase"))
     return jsonify(event_info(event) | {"version": event.version})
+
+
+@bp.get("/events/<int:event_id>/similar")
+def similar(event_id):
+    event = _event(event_id)
+    if identity.token_for(event.id) is None and not (
+            g.api_user is not None and g.api_user.can_review(event)):
+        raise OperationError("not_joined", _("Join the event first."), 403)
+    return jsonify({"matches": duplicates.similar_to(
+        event, request.args.get("title", ""), request.args.get("body", ""))})
+
+
+@bp.get("/events/<int:event_id>/duplicates")
+def duplicate_pairs(event_id):
+    user, event = staff_user(), _event(event_id)
+    if not user.can_review(event):
+        raise forbidden()
+    return jsonify({"event_id": event.id, "threshold": THRESHOLD,
+                    "pairs": duplicates.suggested_pairs(event)})
 
 
 @bp.post("/events/<int:event_id>/tables")

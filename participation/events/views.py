@@ -9,6 +9,7 @@ from ..core.auth import staff_required
 from ..core.errors import OperationError
 from ..extensions import db
 from ..participants import identity
+from ..proposals.duplicates import suggested_pairs
 from ..proposals.forms import NameForm, ProposalForm, TableForm
 from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
@@ -79,6 +80,7 @@ def console(event_id):
     event = managed_event(event_id)
     return render_template(
         "events/console.html", **_staff_context(event), phase_form=PhaseForm(),
+        duplicate_pairs=suggested_pairs(event),
         timer_form=TimerForm(), reveal_form=RevealForm(),
         tables_form=TablesForm(count=len(event.tables)),
         next_phases=sorted(TRANSITIONS[event.phase],
@@ -92,7 +94,8 @@ def console(event_id):
 def console_rows(event_id):
     """The console's proposal rows alone, for the live console to swap in."""
     event = managed_event(event_id)
-    return render_template("events/_console_proposals.html", **_staff_context(event))
+    return render_template("events/_console_proposals.html", **_staff_context(event),
+                           duplicate_pairs=suggested_pairs(event))
 
 
 @bp.post("/events/<int:event_id>/phase")

@@ -17,7 +17,7 @@ from ..events.models import Event
 from ..events.snapshot import snapshot
 from ..extensions import db, socketio
 from ..participants import identity
-from ..proposals import moderation
+from ..proposals import duplicates, moderation
 from ..proposals import operations as proposal_ops
 from . import event_room, staff_room
 from .origins import origin_checker
@@ -160,6 +160,12 @@ def on_withdraw(connection, data):
 def on_set_phase(connection, data):
     event = event_ops.change_phase(current_user, connection.event_id, data.get("phase"))
     return {"phase": event.phase, "version": event.version}
+
+
+@handler("similar")
+def on_similar(connection, data):
+    event = event_ops.get_event(connection.event_id)
+    return {"matches": duplicates.similar_to(event, data.get("title", ""), data.get("body"))}
 
 
 @handler("choose_table")

@@ -240,6 +240,33 @@ function clearErrors(form) {
 }
 
 const proposalForm = document.getElementById('proposal-form');
+
+// While a resident types, show the most similar proposals already on the wall.
+let similarTimer = null;
+let similarAsked = 0;
+async function showSimilar() {
+  if (!socket.connected) return;
+  const asked = ++similarAsked;
+  const ack = await send(socket, 'similar', {
+    title: proposalForm.querySelector('[name="title"]').value,
+    body: proposalForm.querySelector('[name="body"]').value,
+  }, { attempts: 1, timeout: 4000 });
+  if (asked !== similarAsked || !ack.ok) return; // a newer keystroke has asked again
+  const box = document.getElementById('similar-box');
+  box.hidden = ack.matches.length === 0;
+  document.getElementById('similar-list').replaceChildren(...ack.matches.map((match) => {
+    const li = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = `#proposal-${match.id}`;
+    link.textContent = match.title;
+    li.append(link);
+    return li;
+  }));
+}
+proposalForm.addEventListener('input', () => {
+  clearTimeout(similarTimer);
+  similarTimer = setTimeout(showSimilar, 400);
+});
 proposalForm.addEventListener('submit', async (event) => {
   if (!socket.connected) return; // no socket: the plain form post still works
   event.preventDefault();
@@ -259,6 +286,7 @@ proposalForm.addEventListener('submit', async (event) => {
   versions.accept(`proposal:${ack.proposal.id}`, ack.version);
   upsert(ack.proposal);
   proposalForm.reset();
+  document.getElementById('similar-box').hidden = true;
   proposalForm.querySelector('[name="client_id"]').value = newClientId();
   proposalForm.querySelector('.form-status').textContent =
     ack.proposal.status === 'pending' ? t.sent_pending : t.sent;

@@ -91,3 +91,21 @@ def test_vote_bars_wait_for_reveal_and_ballot_order_matches_the_server(
     assert values == [fnv1a(""), fnv1a("a"), fnv1a("foobar"), fnv1a("Idé 5:12")]
     resident.wait_for_selector("#phone[data-synced]", state="attached")
     assert resident.locator("#proposal-list .p-title").all_inner_texts() == server_order
+
+
+def test_typing_shows_similar_proposals(live_server, phone, shots):
+    event = live_server.create_event(title="Dubbletter")
+    live_server.set_phase(event["id"], "collect")
+    writer = live_server.phone(event["code"])
+    for n, title in enumerate(["Fler cykelbanor längs Storgatan", "Mindre matsvinn i skolan"]):
+        writer.http.post(f"{live_server.url}/api/v1/events/{event['id']}/proposals",
+                         json={"title": title, "client_id": f"similar-seed-{n:03d}"})
+    resident = phone()
+    resident.goto(f"{live_server.url}/j/{event['code']}")
+    resident.wait_for_selector("#phone[data-synced]", state="attached")
+    expect(resident.locator("#similar-box")).to_be_hidden()
+    resident.locator("#title").press_sequentially("Cykelbanor på Storgatan", delay=20)
+    expect(resident.locator("#similar-box")).to_be_visible()
+    expect(resident.locator("#similar-list li").first).to_have_text(
+        "Fler cykelbanor längs Storgatan")
+    shots(resident, "similar-while-typing")

@@ -1,0 +1,65 @@
+"""Duplicate hints for residents and suggestions for facilitators, from the visible proposals.
+
+The index is rebuilt only when the event's version moves, so a room full of phones typing at
+once shares one index per event and process.
+"""
+
+import threading
+from collections import OrderedDict
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..core.errors import OperationError
+from ..extensions import db
+from .models import BODY_MAX, TITLE_MAX, Proposal
+from .similarity import DuplicateIndex
+
+_LOCK = threading.Lock()
+CACHED_EVENTS = 32
+
+
+def _cache() -> OrderedDict:
+    # One cache per app: event ids repeat across databases (and across the tests' apps).
+    return current_app.extensions.setdefault("duplicate_index", OrderedDict())
+MIN_CHARS = 6
+
+
+def _index(event) -> tuple[DuplicateIndex, dict[int, str]]:
+    key = (event.id, event.version)
+    cache = _cache()
+    with _LOCK:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    rows = db.session.execute(
+        select(Proposal.id, Proposal.title, Proposal.body)
+        .where(Proposal.event_id == event.id, Proposal.status == "visible")
+    ).all()
+    built = (DuplicateIndex([(pid, title, body) for pid, title, body in rows]),
+             {pid: title for pid, title, _body in rows})
+    with _LOCK:
+        cache[key] = built
+        while len(cache) > CACHED_EVENTS:
+            cache.popitem(last=False)
+    return built
+
+
+def similar_to(event, title, body=None, limit: int = 3) -> list[dict]:
+    """Visible proposals like the text a resident is typing (read-only, nothing stored)."""
+    if not isinstance(title, str) or not isinstance(body, str | None):
+        raise OperationError("invalid_type", _l("This field must be text."), field="title")
+    title, body = title[:TITLE_MAX], (body or "")[:BODY_MAX]
+    if len((title + " " + body).strip()) < MIN_CHARS:
+        return []
+    index, titles = _index(event)
+    return [{"id": pid, "title": titles[pid], "score": round(score, 2)}
+            for pid, score in index.similar(title, body, limit=limit)]
+
+
+def suggested_pairs(event, limit: int = 20) -> list[dict]:
+    """Pairs the facilitator may want to merge, most alike first."""
+    index, titles = _index(event)
+    return [{"a": {"id": a, "title": titles[a]}, "b": {"id": b, "title": titles[b]},
+             "score": round(score, 2)} for a, b, score in index.pairs()[:limit]]
