@@ -89,6 +89,8 @@ SCHEMAS = {
             "focus_area_id": {"type": ["integer", "null"]},
             "focus_area": {"type": ["string", "null"]},
             "author_name": {"type": ["string", "null"]},
+            "source": {"enum": ["phone", "paper"]},
+            "table": {"type": ["integer", "null"]},
             "created_at": {"type": "string"},
             "hidden_reason": {"type": ["string", "null"]},
             "edit_reason": {"type": ["string", "null"],
@@ -103,6 +105,8 @@ SCHEMAS = {
         "allOf": [_ref("Proposal"), {
             "type": "object", "required": ["votes", "rank"],
             "properties": {"votes": {"type": "integer", "description": "People supporting it."},
+                           "paper_votes": {"type": "integer",
+                                           "description": "Of those, hands counted."},
                            "dots": {"type": "integer", "description": "Dots received."},
                            "rank": {"type": "integer", "minimum": 1}}}],
     },
@@ -186,6 +190,55 @@ def spec() -> dict:
                 "requestBody": _body({"type": "object", "properties": {
                     "revealed": {"type": "boolean", "default": True}}}),
                 "responses": {"200": _json(_ref("Event")), **_errors(400, 401, 403, 404)},
+            }},
+            "/events/{event_id}/paper-proposals": {"post": {
+                "summary": "Add a proposal written on paper, for a table", "security": staff,
+                "parameters": [event_id],
+                "requestBody": _body({"type": "object", "required": ["title"], "properties": {
+                    "title": {"type": "string", "minLength": 1, "maxLength": 120},
+                    "body": {"type": "string", "maxLength": 1000},
+                    "table": {"type": ["integer", "null"]},
+                    "focus_area_id": {"type": ["integer", "null"]}}}),
+                "responses": {"201": _json(_ref("ModerationResult"), "Added"),
+                              **_errors(400, 401, 403, 404, 409)},
+            }},
+            "/proposals/{proposal_id}/hand-count": {"put": {
+                "summary": "Record the hands counted in the room for a proposal",
+                "security": staff, "parameters": [proposal_id],
+                "requestBody": _body({"type": "object", "required": ["count"], "properties": {
+                    "count": {"type": "integer", "minimum": 0, "maximum": 100000}}}),
+                "responses": {"200": _json({"type": "object"}),
+                              **_errors(400, 401, 403, 404, 409)},
+            }},
+            "/events/{event_id}/tables": {"post": {
+                "summary": "Set how many tables the event has", "security": staff,
+                "parameters": [event_id],
+                "requestBody": _body({"type": "object", "required": ["count"], "properties": {
+                    "count": {"type": "integer", "minimum": 0, "maximum": 60}}}),
+                "responses": {"200": _json(_ref("Event")), **_errors(400, 401, 403, 404, 409)},
+            }},
+            "/events/{event_id}/table": {"post": {
+                "summary": "Sit this phone at a table (null: none)", "security": participant,
+                "parameters": [event_id],
+                "requestBody": _body({"type": "object", "properties": {
+                    "table": {"type": ["integer", "null"]}}}),
+                "responses": {"200": _json({"type": "object"}), **_errors(400, 403, 404)},
+            }},
+            "/events/{event_id}/similar": {"get": {
+                "summary": "Visible proposals similar to a text being typed",
+                "security": participant + staff,
+                "parameters": [event_id,
+                               {"name": "title", "in": "query", "schema": {"type": "string"}},
+                               {"name": "body", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": _json({"type": "object", "properties": {"matches": {
+                    "type": "array", "items": {"type": "object", "properties": {
+                        "id": ID, "title": {"type": "string"},
+                        "score": {"type": "number"}}}}}}), **_errors(403, 404)},
+            }},
+            "/events/{event_id}/duplicates": {"get": {
+                "summary": "Suggested duplicate pairs for the facilitator", "security": staff,
+                "parameters": [event_id],
+                "responses": {"200": _json({"type": "object"}), **_errors(401, 403, 404)},
             }},
             "/events/{event_id}/timer": {"post": {
                 "summary": "Start (seconds > 0) or stop (0 or null) the phase countdown",
@@ -289,7 +342,7 @@ def spec() -> dict:
                 "responses": {"200": _json({"type": "object", "properties": {
                     "entries": {"type": "array", "items": {"type": "object", "properties": {
                         "proposal_id": ID,
-                        "action": {"enum": ["approve", "hide", "restore", "edit"]},
+                        "action": {"enum": ["approve", "hide", "restore", "edit", "count"]},
                         "reason": {"type": ["string", "null"]},
                         "by": {"type": ["string", "null"]},
                         "at": {"type": "string"},

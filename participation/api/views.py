@@ -8,7 +8,7 @@ from ..events.models import Event
 from ..events.snapshot import event_info, snapshot
 from ..extensions import csrf, db
 from ..participants import identity
-from ..proposals import duplicates, moderation
+from ..proposals import duplicates, moderation, paper
 from ..proposals import operations as proposal_ops
 from ..proposals.ranking import ranked
 from ..proposals.similarity import THRESHOLD
@@ -70,6 +70,20 @@ def set_phase(event_id):
     data = json_body()
     event = event_ops.change_phase(staff_user(), event_id, data.get("phase"))
     return jsonify(event_info(event) | {"version": event.version})
+
+
+@bp.post("/events/<int:event_id>/paper-proposals")
+def add_paper_proposal(event_id):
+    data = json_body()
+    result = paper.add_paper_proposal(staff_user(), event_id, data.get("title"), data.get("body"),
+                                      data.get("table"), data.get("focus_area_id"))
+    return jsonify(result), 201
+
+
+@bp.put("/proposals/<int:proposal_id>/hand-count")
+def set_hand_count(proposal_id):
+    data = json_body()
+    return jsonify(paper.set_hand_count(staff_user(), proposal_id, data.get("count")))
 
 
 @bp.get("/events/<int:event_id>/similar")

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .models import BODY_MAX, TITLE_MAX
 
@@ -28,6 +28,16 @@ class NameForm(FlaskForm):
 
 class TableForm(FlaskForm):
     table = SelectField(_l("Your table"), choices=[], validate_choice=False)
+
+
+class PaperProposalForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=BODY_MAX)])
+    table = SelectField(_l("Table"), choices=[], validate_choice=False)
+
+
+class HandCountForm(FlaskForm):
+    count = IntegerField(_l("Hands"), validators=[NumberRange(0, 100_000)])
 
 
 class ConfirmForm(FlaskForm):

@@ -16,6 +16,8 @@ class Proposal(db.Model):
         CheckConstraint("status IN ('pending', 'visible', 'hidden')", name="status"),
         CheckConstraint(f"length(title) BETWEEN 1 AND {TITLE_MAX}", name="title_length"),
         CheckConstraint(f"length(body) <= {BODY_MAX}", name="body_length"),
+        CheckConstraint("source IN ('phone', 'paper')", name="source"),
+        CheckConstraint("paper_votes >= 0", name="paper_votes"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,6 +28,10 @@ class Proposal(db.Model):
     focus_area_id: Mapped[int | None] = mapped_column(
         ForeignKey("focus_areas.id", ondelete="SET NULL"), default=None
     )
+    # "paper": written on paper and typed in by staff for a table, for people without a phone.
+    source: Mapped[str] = mapped_column(String(5), default="phone", server_default="phone")
+    # A show of hands counted in the room, kept apart from the phone votes it is added to.
+    paper_votes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The table it came from, at a medborgarverkstad.
     table_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshop_tables.id", ondelete="SET NULL"), default=None, index=True
@@ -54,7 +60,7 @@ class ModerationEntry(db.Model):
 
     __tablename__ = "moderation_log"
     __table_args__ = (
-        CheckConstraint("action IN ('approve', 'hide', 'restore', 'edit')", name="action"),
+        CheckConstraint("action IN ('approve', 'hide', 'restore', 'edit', 'count')", name="action"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

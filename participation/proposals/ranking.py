@@ -15,7 +15,18 @@ def tallies(event_id: int, session=None) -> dict[int, dict]:
         .where(Vote.event_id == event_id, Proposal.status == "visible")
         .group_by(Vote.proposal_id)
     )
-    return {pid: {"votes": votes, "dots": int(dots or 0)} for pid, votes, dots in rows}
+    counts = {pid: {"votes": votes, "dots": int(dots or 0)} for pid, votes, dots in rows}
+    # Hands counted in the room add people, never dots, and stay visible as their own number.
+    paper = session.execute(
+        select(Proposal.id, Proposal.paper_votes)
+        .where(Proposal.event_id == event_id, Proposal.status == "visible",
+               Proposal.paper_votes > 0)
+    )
+    for pid, hands in paper:
+        entry = counts.setdefault(pid, {"votes": 0, "dots": 0})
+        entry["votes"] += hands
+        entry["paper_votes"] = hands
+    return counts
 
 
 def voter_count(event_id: int) -> int:
@@ -47,7 +58,8 @@ def ranked(event, table_number: int | None = None) -> list[dict]:
         if current != previous:
             rank, previous = position, current
         t = counts.get(proposal.id, {"votes": 0, "dots": 0})
-        row = public_proposal(proposal, event) | {"votes": t["votes"], "rank": rank}
+        row = public_proposal(proposal, event) | {
+            "votes": t["votes"], "paper_votes": t.get("paper_votes", 0), "rank": rank}
         if event.is_dots:
             row["dots"] = t["dots"]
         results.append(row)

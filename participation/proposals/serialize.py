@@ -16,6 +16,7 @@ def full_proposal(proposal, event) -> dict:
         "focus_area_id": proposal.focus_area_id,
         "focus_area": focus.name if focus else None,
         "author_name": proposal.author_name,
+        "source": proposal.source,
         "table": next((t.number for t in event.tables if t.id == proposal.table_id), None),
         "created_at": _iso(proposal.created_at),
         "hidden_reason": proposal.hidden_reason,

@@ -11,8 +11,18 @@ from ..events.tables import choose_table
 from ..events.views import render_phone
 from ..participants import identity
 from ..participants.operations import set_display_name
-from . import moderation, operations
-from .forms import ConfirmForm, EditForm, HideForm, NameForm, ProposalForm, TableForm, VoteForm
+from . import moderation, operations, paper
+from .forms import (
+    ConfirmForm,
+    EditForm,
+    HandCountForm,
+    HideForm,
+    NameForm,
+    PaperProposalForm,
+    ProposalForm,
+    TableForm,
+    VoteForm,
+)
 
 bp = Blueprint("proposals", __name__)
 
@@ -111,11 +121,32 @@ def name(code):
     return _back(event)
 
 
+@bp.post("/events/<int:event_id>/paper")
+@staff_required("facilitator", "admin")
+def add_paper(event_id):
+    """A proposal from a paper note, typed in on the console for a table."""
+    form = PaperProposalForm()
+    if not form.validate_on_submit():
+        flash(_("Check the form: %(errors)s", errors=" ".join(
+            str(e) for errors in form.errors.values() for e in errors)), "error")
+        return redirect(url_for("events.console", event_id=event_id))
+    try:
+        table = form.table.data or ""
+        paper.add_paper_proposal(current_user, event_id, form.title.data, form.body.data,
+                                 int(table) if table.isdigit() else None)
+    except OperationError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("The paper proposal is on the wall."), "success")
+    return redirect(url_for("events.console", event_id=event_id))
+
+
 @bp.post("/events/<int:event_id>/proposals/<int:proposal_id>/<action>")
 @staff_required("facilitator", "admin")
 def moderate(event_id, proposal_id, action):
     """The console's moderation forms: approve, hide, restore, edit."""
-    forms = {"approve": ConfirmForm, "hide": HideForm, "restore": ConfirmForm, "edit": EditForm}
+    forms = {"approve": ConfirmForm, "hide": HideForm, "restore": ConfirmForm, "edit": EditForm,
+             "count": HandCountForm}
     if action not in forms:
         abort(404)
     form = forms[action]()
@@ -129,6 +160,7 @@ def moderate(event_id, proposal_id, action):
         "restore": lambda: moderation.restore_proposal(current_user, proposal_id),
         "edit": lambda: moderation.edit_proposal(
             current_user, proposal_id, form.title.data, form.body.data, form.reason.data),
+        "count": lambda: paper.set_hand_count(current_user, proposal_id, form.count.data),
     }
     try:
         calls[action]()

@@ -17,7 +17,7 @@ from ..events.models import Event
 from ..events.snapshot import snapshot
 from ..extensions import db, socketio
 from ..participants import identity
-from ..proposals import duplicates, moderation
+from ..proposals import duplicates, moderation, paper
 from ..proposals import operations as proposal_ops
 from . import event_room, staff_room
 from .origins import origin_checker
@@ -166,6 +166,18 @@ def on_set_phase(connection, data):
 def on_similar(connection, data):
     event = event_ops.get_event(connection.event_id)
     return {"matches": duplicates.similar_to(event, data.get("title", ""), data.get("body"))}
+
+
+@handler("add_paper_proposal", staff_only=True)
+def on_add_paper(connection, data):
+    return paper.add_paper_proposal(current_user, connection.event_id, data.get("title"),
+                                    data.get("body"), data.get("table"),
+                                    data.get("focus_area_id"))
+
+
+@handler("set_hand_count", staff_only=True)
+def on_hand_count(connection, data):
+    return paper.set_hand_count(current_user, data.get("proposal_id"), data.get("count"))
 
 
 @handler("choose_table")

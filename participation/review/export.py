@@ -1,7 +1,8 @@
 import csv
 import io
 
-COLUMNS = ("rank", "id", "title", "body", "focus_area", "table", "votes", "dots", "status")
+COLUMNS = ("rank", "id", "title", "body", "focus_area", "table", "source", "votes",
+           "paper_votes", "dots", "status")
 
 
 def results_csv(event, rows: list[dict]) -> str:

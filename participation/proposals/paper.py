@@ -1,0 +1,67 @@
+"""Input for people without a phone: proposals written on paper and hand counts of votes."""
+
+from flask_babel import lazy_gettext as _l
+
+from ..core.bus import publish
+from ..core.errors import OperationError, forbidden
+from ..core.tx import write_transaction
+from ..core.validate import clean_text
+from ..events.operations import locked_event
+from .models import BODY_MAX, TITLE_MAX, ModerationEntry, Proposal
+from .operations import locked_proposal
+from .serialize import full_proposal, public_proposal
+
+HAND_COUNT_MAX = 100_000
+
+
+def _staff_event(session, user, event_id):
+    event, version = locked_event(session, event_id)
+    if user is None or not user.can_manage(event):
+        raise forbidden()
+    return event, version
+
+
+def add_paper_proposal(user, event_id: int, title, body=None, table=None,
+                       focus_area_id=None) -> dict:
+    """A proposal someone wrote on paper, typed in by staff; visible at once, marked as paper."""
+    title = clean_text(title, "title", TITLE_MAX, required=True)
+    body = clean_text(body, "body", BODY_MAX, required=False)
+    with write_transaction() as session:
+        event, version = _staff_event(session, user, event_id)
+        if event.phase == "closed":
+            raise OperationError("event_closed", _l("The event is closed."), 409)
+        table_row = next((t for t in event.tables if t.number == table), None)
+        if table is not None and table_row is None:
+            raise OperationError("unknown_table", _l("There is no such table."), 404,
+                                 field="table")
+        if focus_area_id is not None and focus_area_id not in {f.id for f in event.focus_areas}:
+            raise OperationError("invalid_focus_area", _l("Choose a focus area."),
+                                 field="focus_area_id")
+        proposal = Proposal(event_id=event.id, title=title, body=body, source="paper",
+                            table_id=table_row.id if table_row else None,
+                            focus_area_id=focus_area_id, status="visible")
+        session.add(proposal)
+        session.flush()
+        public, full = public_proposal(proposal, event), full_proposal(proposal, event)
+    publish("proposal.submitted", event.id, version, proposal=public, full=full)
+    return {"proposal": full, "version": version}
+
+
+def set_hand_count(user, proposal_id, count) -> dict:
+    """Record how many hands went up for a proposal in the room (replaces the earlier count)."""
+    if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= HAND_COUNT_MAX:
+        raise OperationError("invalid_count", _l("Give the number of hands as a whole number."),
+                             field="count")
+    with write_transaction() as session:
+        proposal, event, version = locked_proposal(session, proposal_id)
+        if user is None or not user.can_manage(event):
+            raise forbidden()
+        if not proposal.is_visible:
+            raise OperationError("proposal_hidden", _l("That proposal has been hidden."), 409)
+        before = proposal.paper_votes
+        proposal.paper_votes = count
+        # Hand counts change results, so they are part of the audit trail too.
+        session.add(ModerationEntry(event_id=event.id, proposal_id=proposal.id, actor_id=user.id,
+                                    action="count", reason=f"{before} → {count}"))
+    publish("vote.changed", event.id, version, proposal_id=proposal.id)
+    return {"proposal_id": proposal.id, "paper_votes": count, "version": version}
