@@ -122,7 +122,8 @@ def test_import_and_use_in_a_fresh_process_without_nltk_data(tmp_path):
         import nltk, nltk.data
         def refuse(*args, **kwargs):
             raise SystemExit("corpus requested")
-        nltk.download = nltk.data.load = nltk.data.find = refuse
+        for module, name in ((nltk, "download"), (nltk.data, "load"), (nltk.data, "find")):
+            setattr(module, name, refuse)
         from participation.proposals.similarity import DuplicateIndex
         index = DuplicateIndex([(1, "Fler bussar till universitetet", ""),
                                 (2, "Tätare bussar till universitetet", "Fler avgångar")])

@@ -98,27 +98,31 @@ def console_rows(event_id):
                            duplicate_pairs=suggested_pairs(event))
 
 
+def _console_action(event_id: int, form, action, invalid_message=None):
+    """A console button: run the operation, say what went wrong, go back to the console."""
+    if form.validate_on_submit():
+        try:
+            action(form)
+        except OperationError as error:
+            flash(str(error.message), "error")
+    elif invalid_message:
+        flash(invalid_message, "error")
+    return redirect(url_for("events.console", event_id=event_id))
+
+
 @bp.post("/events/<int:event_id>/phase")
 @staff_required("facilitator", "admin")
 def set_phase(event_id):
-    form = PhaseForm()
-    if form.validate_on_submit():
-        operations.change_phase(current_user, event_id, form.phase.data)
-    return redirect(url_for("events.console", event_id=event_id))
+    return _console_action(event_id, PhaseForm(), lambda form: operations.change_phase(
+        current_user, event_id, form.phase.data))
 
 
 @bp.post("/events/<int:event_id>/tables")
 @staff_required("facilitator", "admin")
 def set_tables(event_id):
-    form = TablesForm()
-    if form.validate_on_submit():
-        try:
-            tables.set_table_count(current_user, event_id, form.count.data)
-        except OperationError as error:
-            flash(str(error.message), "error")
-    else:
-        flash(_("Give a number of tables between 0 and 60."), "error")
-    return redirect(url_for("events.console", event_id=event_id))
+    return _console_action(event_id, TablesForm(), lambda form: tables.set_table_count(
+        current_user, event_id, form.count.data),
+        _("Give a number of tables between 0 and 60."))
 
 
 @bp.get("/events/<int:event_id>/tables/cards")
@@ -159,24 +163,15 @@ def join_table(code, number):
 @bp.post("/events/<int:event_id>/reveal")
 @staff_required("facilitator", "admin")
 def reveal(event_id):
-    form = RevealForm()
-    if form.validate_on_submit():
-        operations.reveal_tallies(current_user, event_id, form.revealed.data == "1")
-    return redirect(url_for("events.console", event_id=event_id))
+    return _console_action(event_id, RevealForm(), lambda form: operations.reveal_tallies(
+        current_user, event_id, form.revealed.data == "1"))
 
 
 @bp.post("/events/<int:event_id>/timer")
 @staff_required("facilitator", "admin")
 def set_timer(event_id):
-    form = TimerForm()
-    if form.validate_on_submit():
-        try:
-            operations.set_timer(current_user, event_id, form.seconds())
-        except OperationError as error:
-            flash(str(error.message), "error")
-    else:
-        flash(_("Give the timer a number of minutes."), "error")
-    return redirect(url_for("events.console", event_id=event_id))
+    return _console_action(event_id, TimerForm(), lambda form: operations.set_timer(
+        current_user, event_id, form.seconds()), _("Give the timer a number of minutes."))
 
 
 @bp.get("/events/<int:event_id>/projector")
