@@ -134,3 +134,30 @@ def test_console_forms_moderate_without_javascript(app, room, staff):
     assert "Reklam" in rows
     db.session.rollback()  # end the test's own read snapshot
     assert [e["action"] for e in moderation.moderation_log(workshop.id)] == ["approve", "hide"]
+
+
+def test_edit_without_a_body_keeps_it_and_routes_check_the_event(app, room, staff):
+    workshop, other = room(), room()
+    pid = workshop.propose(workshop.phone(), "Tak över cykelställen", body="Vid stationen")
+    edited = moderation.edit_proposal(staff.facilitator, pid, "Tak över alla cykelställ",
+                                      None, "Bredare förslag")
+    assert edited["proposal"]["body"] == "Vid stationen"
+    http = app.test_client()
+    login(http, staff.facilitator)
+    csrf = csrf_from(http.get(f"/events/{workshop.id}/console").get_data(as_text=True))
+    wrong = http.post(f"/events/{other.id}/proposals/{pid}/hide",
+                      data={"csrf_token": csrf, "reason": "Fel aktivitet"})
+    assert wrong.status_code == 404
+
+
+def test_a_pending_proposal_gets_no_hand_count(room, staff):
+    from participation.proposals.paper import set_hand_count
+
+    workshop = room(moderation="pre")
+    pid = workshop.propose(workshop.phone(), "Väntar")
+    try:
+        set_hand_count(staff.facilitator, pid, 3)
+    except OperationError as error:
+        assert error.code == "proposal_pending"
+    else:
+        raise AssertionError("a pending proposal was counted")

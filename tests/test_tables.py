@@ -119,3 +119,13 @@ def test_table_cards_print_view_has_a_qr_per_table(app, make_event, staff):
     qr = http.get(f"/j/{event.code}/bord/4/qr.svg")
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
     assert http.get(f"/j/{event.code}/bord/5/qr.svg").status_code == 404
+
+
+def test_results_for_a_table_that_does_not_exist_are_404(app, make_event, staff):
+    event = make_event(phase="results")
+    set_table_count(staff.facilitator, event.id, 1)
+    api = app.test_client()
+    for table in ("2", "x"):
+        response = api.get(f"/api/v1/events/{event.id}/results?table={table}",
+                           headers=staff.auth(staff.reviewer))
+        assert (response.status_code, response.get_json()["error"]) == (404, "unknown_table")

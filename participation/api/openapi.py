@@ -75,6 +75,11 @@ SCHEMAS = {
             "moderation": {"enum": ["post", "pre"]},
             "timer_ends_at": {"type": ["string", "null"],
                               "description": "When the current phase's countdown ends (UTC)."},
+            "hide_tallies": {"type": "boolean"},
+            "tallies_revealed": {"type": "boolean"},
+            "shuffle_ballot": {"type": "boolean"},
+            "tables": {"type": "array", "items": {"type": "object", "properties": {
+                "number": {"type": "integer"}, "name": {"type": "string"}}}},
             "focus_areas": {"type": "array", "items": {
                 "type": "object", "properties": {"id": ID, "name": {"type": "string"}}}},
             "version": {"type": "integer"},
@@ -134,7 +139,16 @@ SCHEMAS = {
             "proposals": {"type": "array", "items": _ref("Proposal")},
             "results": {"type": "array", "items": _ref("RankedProposal")},
             "tallies": {"type": "object"},
-            "me": {"type": "object"},
+            "table_results": {"type": "object", "description": "Table number to its best "
+                              "proposals, once results are revealed.",
+                              "additionalProperties": {"type": "array",
+                                                       "items": _ref("RankedProposal")}},
+            "me": {"type": "object", "properties": {
+                "joined": {"type": "boolean"}, "display_name": {"type": ["string", "null"]},
+                "proposal_ids": {"type": "array", "items": ID}, "ballot": _ref("Ballot"),
+                "table": {"type": ["integer", "null"]},
+                "seed": {"type": ["string", "null"],
+                         "description": "Orders the ballot when shuffle_ballot is on."}}},
         },
     },
 }
@@ -243,13 +257,16 @@ def spec() -> dict:
             "/events/{event_id}/timer": {"post": {
                 "summary": "Start (seconds > 0) or stop (0 or null) the phase countdown",
                 "security": staff, "parameters": [event_id],
-                "requestBody": _body({"type": "object", "required": ["seconds"], "properties": {
-                    "seconds": {"type": ["integer", "null"], "minimum": 0, "maximum": 14400}}}),
+                "requestBody": _body({"type": "object", "properties": {
+                    "seconds": {"type": ["integer", "null"], "minimum": 0, "maximum": 14400,
+                                "description": "0, null or left out: stop."}}}),
                 "responses": {"200": _json(_ref("Event")), **_errors(400, 401, 403, 404, 409)},
             }},
             "/events/{event_id}/results": {"get": {
                 "summary": "Visible proposals in rank order", "security": staff,
-                "parameters": [event_id],
+                "parameters": [event_id, {"name": "table", "in": "query", "required": False,
+                                          "schema": {"type": "integer"},
+                                          "description": "Only this table's proposals."}],
                 "responses": {"200": _json({
                     "type": "object",
                     "required": ["event_id", "phase", "version", "voting", "results"],
@@ -258,6 +275,7 @@ def spec() -> dict:
                         "phase": {"enum": ["lobby", "collect", "vote", "results", "closed"]},
                         "version": {"type": "integer"},
                         "voting": _ref("Voting"),
+                        "table": {"type": ["integer", "null"]},
                         "results": {"type": "array", "items": _ref("RankedProposal")}}}),
                     **_errors(401, 403, 404)},
             }},

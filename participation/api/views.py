@@ -139,7 +139,7 @@ def results(event_id):
     if not user.can_review(event):
         raise forbidden()
     table = request.args.get("table")
-    if table is not None and not table.isdigit():
+    if table is not None and not any(str(t.number) == table for t in event.tables):
         raise OperationError("unknown_table", _("There is no such table."), 404)
     return jsonify({"event_id": event.id, "phase": event.phase, "version": event.version,
                     "voting": event.voting_dict(),

@@ -87,13 +87,15 @@ def restore_proposal(user, proposal_id, reason=None) -> dict:
 
 def edit_proposal(user, proposal_id, title, body, reason) -> dict:
     title = clean_text(title, "title", TITLE_MAX, required=True)
-    body = clean_text(body, "body", BODY_MAX, required=False)
+    # Leaving the body out keeps it; an empty string clears it.
+    body = None if body is None else clean_text(body, "body", BODY_MAX, required=False)
     reason = clean_text(reason, "reason", REASON_MAX, required=True)
 
     def change(_session, proposal):
-        if (proposal.title, proposal.body) == (title, body):
+        new_body = proposal.body if body is None else body
+        if (proposal.title, proposal.body) == (title, new_body):
             raise OperationError("unchanged", _l("The text is the same as before."), 409)
-        proposal.title, proposal.body, proposal.edit_reason = title, body, reason
+        proposal.title, proposal.body, proposal.edit_reason = title, new_body, reason
 
     return _moderate(user, proposal_id, "edit", change, reason)
 

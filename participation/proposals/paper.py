@@ -56,6 +56,9 @@ def set_hand_count(user, proposal_id, count) -> dict:
         proposal, event, version = locked_proposal(session, proposal_id)
         if user is None or not user.can_manage(event):
             raise forbidden()
+        if proposal.status == "pending":
+            raise OperationError("proposal_pending",
+                                 _l("That proposal is waiting for approval."), 409)
         if not proposal.is_visible:
             raise OperationError("proposal_hidden", _l("That proposal has been hidden."), 409)
         before = proposal.paper_votes

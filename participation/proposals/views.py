@@ -9,6 +9,7 @@ from ..core.errors import OperationError
 from ..events import operations as event_ops
 from ..events.tables import choose_table
 from ..events.views import render_phone
+from ..extensions import db
 from ..participants import identity
 from ..participants.operations import set_display_name
 from . import moderation, operations, paper
@@ -23,6 +24,7 @@ from .forms import (
     TableForm,
     VoteForm,
 )
+from .models import Proposal
 
 bp = Blueprint("proposals", __name__)
 
@@ -148,6 +150,9 @@ def moderate(event_id, proposal_id, action):
     forms = {"approve": ConfirmForm, "hide": HideForm, "restore": ConfirmForm, "edit": EditForm,
              "count": HandCountForm}
     if action not in forms:
+        abort(404)
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.event_id != event_id:
         abort(404)
     form = forms[action]()
     if not form.validate_on_submit():

@@ -193,7 +193,8 @@ def on_set_tables(connection, data):
 
 @handler("reveal_tallies", staff_only=True)
 def on_reveal(connection, data):
-    event = event_ops.reveal_tallies(current_user, connection.event_id, data.get("revealed"))
+    event = event_ops.reveal_tallies(current_user, connection.event_id,
+                                     data.get("revealed", True))
     return {"tallies_revealed": event.tallies_revealed, "version": event.version}
 
 

@@ -30,7 +30,7 @@ function applyTallies(tallies) {
 // Never swap the rows under a facilitator who is typing a reason or an edit.
 function busy() {
   return table.contains(document.activeElement) && document.activeElement.matches('input, textarea')
-    || table.querySelector('details[open]') !== null;
+    || table.querySelector('.edit-box[open]') !== null;
 }
 
 async function refreshRows() {
@@ -58,6 +58,7 @@ table.addEventListener('toggle', () => { if (refreshWanted) refreshRows(); }, tr
 const socket = connect(Number(root.dataset.eventId), (state) => setStatus(status, t[state], state));
 
 socket.on('snapshot', (s) => {
+  versions.accept('reveal', s.version);
   if (versions.accept('tallies', s.version)) {
     applyTallies(s.tallies ?? {});
     document.getElementById('voters').textContent = s.voters ?? 0;
@@ -85,6 +86,13 @@ socket.on('tallies', ({ version, tallies, voters }) => {
   if (!versions.accept('tallies', version)) return;
   applyTallies(tallies);
   document.getElementById('voters').textContent = voters;
+});
+
+socket.on('reveal', ({ version, revealed }) => {
+  // Another staff member toggled the projector's bars: this page's button is stale.
+  if (versions.accept('reveal', version) && String(revealed) !== root.dataset.revealed) {
+    window.location.reload();
+  }
 });
 
 socket.on('presence', ({ connected }) => {

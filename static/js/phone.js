@@ -203,8 +203,8 @@ socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
 socket.on('phase', ({
   version, phase, results, table_results: tableResults,
 }) => {
-  // A new phase ends the previous phase's countdown.
-  if (versions.accept('timer', version)) timer.set(null);
+  // A new phase ends the previous phase's countdown; a re-sent same phase does not.
+  if (phase !== state.phase && versions.accept('timer', version)) timer.set(null);
   if (!versions.accept('phase', version)) return;
   setPhase(phase);
   if (results) renderResults(results);

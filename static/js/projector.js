@@ -167,7 +167,8 @@ socket.on('tables', ({ version, tables }) => {
 socket.on('phase', ({
   version, phase, results, table_results: tableResults,
 }) => {
-  if (versions.accept('timer', version)) timer.set(null);
+  // A new phase ends the previous phase's countdown; a re-sent same phase does not.
+  if (phase !== state.phase && versions.accept('timer', version)) timer.set(null);
   if (!versions.accept('phase', version)) return;
   state.phase = phase;
   if (results) { state.results = results; state.tableResults = tableResults ?? null; }
