@@ -115,7 +115,8 @@ def test_table_cards_print_view_has_a_qr_per_table(app, make_event, staff):
     http = app.test_client()
     login(http, staff.facilitator)
     page = http.get(f"/events/{event.id}/tables/cards").get_data(as_text=True)
-    assert page.count("table-print-card") == 4
+    assert page.count('class="table-print-card"') == 4
+    assert page.count('scribe-print-card') == 4
     qr = http.get(f"/j/{event.code}/bord/4/qr.svg")
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
     assert http.get(f"/j/{event.code}/bord/5/qr.svg").status_code == 404
@@ -129,3 +130,52 @@ def test_results_for_a_table_that_does_not_exist_are_404(app, make_event, staff)
         response = api.get(f"/api/v1/events/{event.id}/results?table={table}",
                            headers=staff.auth(staff.reviewer))
         assert (response.status_code, response.get_json()["error"]) == (404, "unknown_table")
+
+
+def test_a_scribe_card_lets_one_phone_enter_the_tables_proposals(app, make_event, staff):
+    from participation.events.models import Event
+
+    event = make_event(phase="collect")
+    set_table_count(staff.facilitator, event.id, 2)
+    secret = db.session.get(Event, event.id).tables[1].scribe_token
+    scribe = app.test_client()
+    landing = scribe.get(f"/j/{event.code}/bord/2/skrivare/{secret}")
+    assert landing.status_code == 303
+    page = scribe.get(landing.headers["Location"]).get_data(as_text=True)
+    assert "Skrivare för Bord 2" in page
+    csrf = csrf_from(page)
+    response = scribe.post(f"/j/{event.code}/scribe",
+                           data={"csrf_token": csrf, "title": "Bordets idé: fler pendelbussar"})
+    assert response.status_code == 303
+    api = scribe.post(f"/api/v1/events/{event.id}/scribe-proposals",
+                      headers={"X-CSRFToken": csrf}, json={"title": "Bordets andra idé"})
+    assert api.status_code == 201
+    assert (api.get_json()["proposal"]["source"], api.get_json()["proposal"]["table"]) == (
+        "paper", 2)
+
+    resident, resident_csrf, _ = seat(app, event, 2)
+    refused = resident.post(f"/api/v1/events/{event.id}/scribe-proposals",
+                            headers={"X-CSRFToken": resident_csrf}, json={"title": "Jag med"})
+    assert (refused.status_code, refused.get_json()["error"]) == (403, "not_scribe")
+    assert app.test_client().get(f"/j/{event.code}/bord/2/skrivare/wrong").status_code == 404
+    cards = app.test_client()
+    login(cards, staff.facilitator)
+    sheet = cards.get(f"/events/{event.id}/tables/cards").get_data(as_text=True)
+    assert sheet.count("scribe-print-card") == 2
+
+
+def test_scribe_proposal_over_the_socket(app, room, staff):
+    from participation.events.models import Event
+
+    workshop = room()
+    set_table_count(staff.facilitator, workshop.id, 1)
+    secret = db.session.get(Event, workshop.id).tables[0].scribe_token
+    http = app.test_client()
+    landing = http.get(f"/j/{workshop.code}/bord/1/skrivare/{secret}")
+    csrf = csrf_from(http.get(landing.headers["Location"]).get_data(as_text=True))
+    scribe = workshop.connect(http, {"csrf_token": csrf, "event": workshop.id})
+    ack = scribe.call("scribe_proposal", {"title": "Från bordets skrivare"})
+    assert ack["ok"] and ack["proposal"]["table"] == 1
+    resident = workshop.phone()
+    refused = resident.call("scribe_proposal", {"title": "Inte skrivare"})
+    assert (refused["ok"], refused["error"]) == (False, "not_scribe")

@@ -216,6 +216,16 @@ def spec() -> dict:
                 "responses": {"201": _json(_ref("ModerationResult"), "Added"),
                               **_errors(400, 401, 403, 404, 409)},
             }},
+            "/events/{event_id}/scribe-proposals": {"post": {
+                "summary": "The table scribe enters a proposal for the table (the scribe "
+                           "card's cookie grant)", "security": participant,
+                "parameters": [event_id],
+                "requestBody": _body({"type": "object", "required": ["title"], "properties": {
+                    "title": {"type": "string", "minLength": 1, "maxLength": 120},
+                    "body": {"type": "string", "maxLength": 1000}}}),
+                "responses": {"201": _json(_ref("ModerationResult"), "Added"),
+                              **_errors(400, 403, 404, 409)},
+            }},
             "/proposals/{proposal_id}/hand-count": {"put": {
                 "summary": "Record the hands counted in the room for a proposal",
                 "security": staff, "parameters": [proposal_id],

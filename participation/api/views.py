@@ -80,6 +80,15 @@ def add_paper_proposal(event_id):
     return jsonify(result), 201
 
 
+@bp.post("/events/<int:event_id>/scribe-proposals")
+def add_scribe_proposal(event_id):
+    data = json_body()
+    event = _event(event_id)
+    result = paper.add_scribe_proposal(event.id, tables.scribe_grant(event.id),
+                                       data.get("title"), data.get("body"))
+    return jsonify(result), 201
+
+
 @bp.put("/proposals/<int:proposal_id>/hand-count")
 def set_hand_count(proposal_id):
     data = json_body()

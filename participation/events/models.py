@@ -1,3 +1,4 @@
+import secrets
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, false
@@ -89,6 +90,8 @@ class Table(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(60))
+    # The secret on the scribe's card: whoever scans it may enter the table's proposals.
+    scribe_token: Mapped[str] = mapped_column(String(24), default=lambda: secrets.token_urlsafe(16))
 
 
 class FocusArea(db.Model):

@@ -1,5 +1,8 @@
 """Tables at a medborgarverkstad: how many there are, and which one a phone sits at."""
 
+import hmac
+
+from flask import session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
@@ -22,6 +25,24 @@ def tables_info(event: Event) -> list[dict]:
 
 def table_number(event: Event, table_id: int | None) -> int | None:
     return next((t.number for t in event.tables if t.id == table_id), None)
+
+
+SCRIBE_KEY = "scribe"
+
+
+def grant_scribe(event: Event, number: int, secret: str) -> bool:
+    """Remember in the cookie that this phone scanned the table's scribe card."""
+    table = next((t for t in event.tables if t.number == number), None)
+    if table is None or not hmac.compare_digest(table.scribe_token, secret):
+        return False
+    grants = [g for g in session.get(SCRIBE_KEY, []) if g[0] != event.id]
+    session[SCRIBE_KEY] = [*grants, [event.id, number, secret]][-4:]
+    return True
+
+
+def scribe_grant(event_id: int, source=None) -> tuple[int, str] | None:
+    source = session if source is None else source
+    return next(((n, s) for eid, n, s in source.get(SCRIBE_KEY, []) if eid == event_id), None)
 
 
 def set_table_count(user, event_id: int, count) -> Event:

@@ -10,7 +10,7 @@ from ..core.errors import OperationError
 from ..extensions import db
 from ..participants import identity
 from ..proposals.duplicates import suggested_pairs
-from ..proposals.forms import NameForm, ProposalForm, TableForm
+from ..proposals.forms import NameForm, ProposalForm, ScribeForm, TableForm
 from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
 from ..proposals.order import ballot_seed, shuffled
@@ -144,6 +144,31 @@ def table_qr(code, number):
     return response
 
 
+@bp.get("/j/<code>/bord/<int:number>/skrivare/<secret>")
+def join_as_scribe(code, number, secret):
+    """The scribe card's QR target: sit at the table and enter its proposals."""
+    event = operations.event_by_code(code)
+    if event is None:
+        abort(404)
+    token = identity.join(event)
+    if not tables.grant_scribe(event, number, secret[:64]):
+        abort(404)
+    seat = tables.choose_table(event.id, token, number)
+    flash(_("You are the scribe for %(table)s.", table=seat["table_name"]), "success")
+    return redirect(url_for("events.join", code=event.code), code=303)
+
+
+@bp.get("/j/<code>/bord/<int:number>/skrivare/<secret>/qr.svg")
+@staff_required("facilitator", "admin")
+def scribe_qr(code, number, secret):
+    event = operations.event_by_code(code)
+    if event is None or not current_user.can_manage(event):
+        abort(404)
+    url = join_url(event).rsplit("/j/", 1)[0] + url_for(
+        "events.join_as_scribe", code=event.code, number=number, secret=secret)
+    return Response(qr_svg(url), mimetype="image/svg+xml")
+
+
 @bp.get("/j/<code>/bord/<int:number>")
 def join_table(code, number):
     """A table card's QR target: join the event and sit at the table in one scan."""
@@ -222,9 +247,12 @@ def render_phone(event: Event, status: int = 200, **forms):
         (str(t.number), t.name) for t in event.tables]
     my_table = tables.table_number(event, participant.table_id if participant else None)
     table_form.table.data = str(my_table) if my_table else ""
+    grant = tables.scribe_grant(event.id)
     return render_template(
         "phone/event.html",
         table_form=table_form,
+        scribe_table=next((t for t in event.tables if grant and t.number == grant[0]), None),
+        scribe_form=forms.get("scribe_form") or ScribeForm(),
         my_table=next((t for t in event.tables if t.number == my_table), None),
         table_results=ranked(event, my_table)[:3] if my_table and event.phase in (
             "results", "closed") else [],

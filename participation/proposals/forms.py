@@ -36,6 +36,14 @@ class PaperProposalForm(FlaskForm):
     table = SelectField(_l("Table"), choices=[], validate_choice=False)
 
 
+class ScribeForm(FlaskForm):
+    title = StringField(_l("The table's proposal"),
+                        validators=[DataRequired(message=_l("Write something here.")),
+                                    Length(max=TITLE_MAX)])
+    body = TextAreaField(_l("Tell us more (optional)"), validators=[Optional(),
+                                                                    Length(max=BODY_MAX)])
+
+
 class HandCountForm(FlaskForm):
     count = IntegerField(_l("Hands"), validators=[NumberRange(0, 100_000)])
 

@@ -1,5 +1,7 @@
 """Input for people without a phone: proposals written on paper and hand counts of votes."""
 
+import hmac
+
 from flask_babel import lazy_gettext as _l
 
 from ..core.bus import publish
@@ -37,14 +39,41 @@ def add_paper_proposal(user, event_id: int, title, body=None, table=None,
         if focus_area_id is not None and focus_area_id not in {f.id for f in event.focus_areas}:
             raise OperationError("invalid_focus_area", _l("Choose a focus area."),
                                  field="focus_area_id")
-        proposal = Proposal(event_id=event.id, title=title, body=body, source="paper",
-                            table_id=table_row.id if table_row else None,
-                            focus_area_id=focus_area_id, status="visible")
-        session.add(proposal)
-        session.flush()
-        public, full = public_proposal(proposal, event), full_proposal(proposal, event)
-    publish("proposal.submitted", event.id, version, proposal=public, full=full)
-    return {"proposal": full, "version": version}
+        result = _paper_proposal(session, event, version, title, body, table_row,
+                                 focus_area_id)
+    publish("proposal.submitted", event.id, version, **result["published"])
+    return result["answer"]
+
+
+def _paper_proposal(session, event, version, title, body, table_row, focus_area_id=None):
+    proposal = Proposal(event_id=event.id, title=title, body=body, source="paper",
+                        table_id=table_row.id if table_row else None,
+                        focus_area_id=focus_area_id, status="visible")
+    session.add(proposal)
+    session.flush()
+    public, full = public_proposal(proposal, event), full_proposal(proposal, event)
+    return {"published": {"proposal": public, "full": full},
+            "answer": {"proposal": full, "version": version}}
+
+
+def add_scribe_proposal(event_id: int, grant, title, body=None) -> dict:
+    """The table scribe enters a proposal the table agreed on (`grant`: number and secret)."""
+    title = clean_text(title, "title", TITLE_MAX, required=True)
+    body = clean_text(body, "body", BODY_MAX, required=False)
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        number, secret = grant if grant else (None, None)
+        table_row = next((t for t in event.tables if t.number == number), None)
+        if table_row is None or not secret or not hmac.compare_digest(
+                table_row.scribe_token, secret):
+            raise OperationError("not_scribe", _l("Only the table's scribe can do that."), 403)
+        if event.phase != "collect":
+            raise OperationError(
+                "wrong_phase",
+                _l("Proposals can only be written while the event is collecting them."), 409)
+        result = _paper_proposal(session, event, version, title, body, table_row)
+    publish("proposal.submitted", event.id, version, **result["published"])
+    return result["answer"]
 
 
 def set_hand_count(user, proposal_id, count) -> dict:

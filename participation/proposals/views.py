@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..core.auth import staff_required
 from ..core.errors import OperationError
 from ..events import operations as event_ops
-from ..events.tables import choose_table
+from ..events.tables import choose_table, scribe_grant
 from ..events.views import render_phone
 from ..extensions import db
 from ..participants import identity
@@ -21,6 +21,7 @@ from .forms import (
     NameForm,
     PaperProposalForm,
     ProposalForm,
+    ScribeForm,
     TableForm,
     VoteForm,
 )
@@ -93,6 +94,21 @@ def vote(code, proposal_id):
 @bp.post("/j/<code>/proposals/<int:proposal_id>/withdraw")
 def withdraw(code, proposal_id):
     return _vote_action(code, proposal_id, operations.withdraw_vote)
+
+
+@bp.post("/j/<code>/scribe")
+def scribe(code):
+    event = _event_or_404(code)
+    form = ScribeForm()
+    if not form.validate_on_submit():
+        return render_phone(event, 422, scribe_form=form)
+    try:
+        paper.add_scribe_proposal(event.id, scribe_grant(event.id), form.title.data,
+                                  form.body.data)
+    except OperationError as error:
+        return render_phone(event, error.status, scribe_form=form, error=str(error.message))
+    flash(_("The table's proposal is on the wall."), "success")
+    return _back(event, "#proposals")
 
 
 @bp.post("/j/<code>/table")

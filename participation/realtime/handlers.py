@@ -175,6 +175,13 @@ def on_add_paper(connection, data):
                                     data.get("focus_area_id"))
 
 
+@handler("scribe_proposal")
+def on_scribe_proposal(connection, data):
+    return paper.add_scribe_proposal(connection.event_id,
+                                     tables.scribe_grant(connection.event_id),
+                                     data.get("title"), data.get("body"))
+
+
 @handler("set_hand_count", staff_only=True)
 def on_hand_count(connection, data):
     return paper.set_hand_count(current_user, data.get("proposal_id"), data.get("count"))
