@@ -1,0 +1,54 @@
+"""Two server processes sharing Redis as the Socket.IO message queue: a write on one reaches
+a phone connected to the other. (Full multi-process scale-out is the scaling issue's.)"""
+
+import os
+
+import pytest
+import redis
+
+from .support.live import LiveServer
+from .test_live_smoke import Listener
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but TEST_REDIS_URL is not set: the Redis path must run in CI")
+        pytest.skip("TEST_REDIS_URL not set")
+    redis.Redis.from_url(url).ping()  # a missing Redis fails here, loudly
+    return url
+
+
+@pytest.fixture(scope="module")
+def two_servers(tmp_path_factory, redis_url):
+    shared = {"DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('shared') / 'shared.db'}",
+              "REDIS_URL": redis_url}
+    servers = [LiveServer(tmp_path_factory.mktemp(f"server{n}"), extra_env=shared)
+               for n in range(2)]
+    for server in servers:
+        server.start()
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+def test_a_proposal_written_on_one_process_reaches_a_phone_on_the_other(two_servers):
+    first, second = two_servers
+    event = first.create_event(title="Två processer")
+    first.set_phase(event["id"], "collect")
+    reader = second.phone(event["code"])
+    socket = Listener(second, reader.cookie_header, reader.csrf, event["id"])
+    try:
+        socket.wait_for("snapshot")
+        writer = first.phone(event["code"])
+        response = writer.http.post(f"{first.url}/api/v1/events/{event['id']}/proposals",
+                                    json={"title": "Via Redis", "client_id": "redis-0001"})
+        assert response.status_code == 201
+        pushed = socket.wait_for("proposal", lambda d: d["proposal"]["title"] == "Via Redis")
+        assert pushed["version"] == response.json()["version"]
+    finally:
+        socket.close()
