@@ -9,7 +9,6 @@ from ..extensions import db
 
 KINDS = ("radslag", "referensgrupp", "medborgarverkstad")
 PHASES = ("lobby", "collect", "vote", "results", "closed")
-METHODS = ("approval", "dots")
 
 
 class Event(db.Model):
@@ -61,11 +60,6 @@ class Event(db.Model):
     @property
     def is_dots(self) -> bool:
         return self.voting_method == "dots"
-
-    @property
-    def vote_budget(self) -> int | None:
-        """Dots a person has in all; approval voting has no overall budget."""
-        return self.dots_per_person if self.is_dots else None
 
     def voting_dict(self) -> dict:
         if self.is_dots:

@@ -17,7 +17,7 @@ from ..proposals.order import ballot_seed, shuffled
 from ..proposals.ranking import ranked
 from . import operations, tables
 from .forms import EventForm, PhaseForm, RevealForm, TablesForm, TimerForm
-from .links import join_url
+from .links import base_url, join_url
 from .models import Event
 from .operations import TRANSITIONS
 from .qr import qr_svg
@@ -137,11 +137,8 @@ def table_qr(code, number):
     event = operations.event_by_code(code)
     if event is None or all(t.number != number for t in event.tables):
         abort(404)
-    url = join_url(event).rsplit("/j/", 1)[0] + url_for("events.join_table", code=event.code,
-                                                         number=number)
-    response = Response(qr_svg(url), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    return _qr_response(base_url() + url_for("events.join_table", code=event.code,
+                                             number=number))
 
 
 @bp.get("/j/<code>/bord/<int:number>/skrivare/<secret>")
@@ -164,9 +161,9 @@ def scribe_qr(code, number, secret):
     event = operations.event_by_code(code)
     if event is None or not current_user.can_manage(event):
         abort(404)
-    url = join_url(event).rsplit("/j/", 1)[0] + url_for(
-        "events.join_as_scribe", code=event.code, number=number, secret=secret)
-    return Response(qr_svg(url), mimetype="image/svg+xml")
+    # A scribe's secret must not sit in a shared cache.
+    return _qr_response(base_url() + url_for(
+        "events.join_as_scribe", code=event.code, number=number, secret=secret), public=False)
 
 
 @bp.get("/j/<code>/bord/<int:number>")
@@ -203,7 +200,7 @@ def set_timer(event_id):
 @staff_required("facilitator", "admin")
 def projector(event_id):
     event = managed_event(event_id)
-    return render_template("events/projector.html", **_staff_context(event))
+    return render_template("events/projector.html", event=event, join_url=join_url(event))
 
 
 @bp.get("/events/<int:event_id>/poster")
@@ -213,14 +210,18 @@ def poster(event_id):
     return render_template("events/poster.html", event=event, join_url=join_url(event))
 
 
+def _qr_response(url: str, public: bool = True) -> Response:
+    response = Response(qr_svg(url), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    return response
+
+
 @bp.get("/j/<code>/qr.svg")
 def qr(code):
     event = operations.event_by_code(code)
     if event is None:
         abort(404)
-    response = Response(qr_svg(join_url(event)), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    return _qr_response(join_url(event))
 
 
 def render_phone(event: Event, status: int = 200, **forms):

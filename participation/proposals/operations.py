@@ -4,7 +4,7 @@ import re
 from contextlib import contextmanager
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core import receipts
@@ -248,6 +248,3 @@ def my_ballot(event, participant) -> dict:
     votes = _my_votes(db.session, event.id, participant.id) if participant else {}
     return _ballot(event, votes)
 
-
-def count_votes(event_id: int) -> int:
-    return db.session.scalar(select(func.count(Vote.id)).where(Vote.event_id == event_id)) or 0

@@ -35,12 +35,12 @@ def voter_count(event_id: int) -> int:
     ) or 0
 
 
-def ranked(event, table_number: int | None = None) -> list[dict]:
+def ranked(event, table_number: int | None = None, counts: dict | None = None) -> list[dict]:
     """Visible proposals, best first. Dots: by dots, then people; approval: by people.
 
     Equal scores share a rank (1, 2, 2, 4); the earlier proposal is listed first among equals.
     """
-    counts = tallies(event.id)
+    counts = tallies(event.id) if counts is None else counts
     query = select(Proposal).where(Proposal.event_id == event.id, Proposal.status == "visible")
     if table_number is not None:
         table = next((t for t in event.tables if t.number == table_number), None)
@@ -68,4 +68,5 @@ def ranked(event, table_number: int | None = None) -> list[dict]:
 
 def ranked_by_table(event, top: int = 3) -> dict[str, list[dict]]:
     """Each table's best proposals, for "results per table and overall"."""
-    return {str(t.number): ranked(event, t.number)[:top] for t in event.tables}
+    counts = tallies(event.id)
+    return {str(t.number): ranked(event, t.number, counts)[:top] for t in event.tables}

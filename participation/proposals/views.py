@@ -37,6 +37,11 @@ def _event_or_404(code):
     return event
 
 
+def _flash_form_errors(form):
+    messages = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    flash(_("Check the form: %(errors)s", errors=messages), "error")
+
+
 def _back(event, anchor=""):
     return redirect(url_for("events.join", code=event.code) + anchor, code=303)
 
@@ -145,8 +150,7 @@ def add_paper(event_id):
     """A proposal from a paper note, typed in on the console for a table."""
     form = PaperProposalForm()
     if not form.validate_on_submit():
-        flash(_("Check the form: %(errors)s", errors=" ".join(
-            str(e) for errors in form.errors.values() for e in errors)), "error")
+        _flash_form_errors(form)
         return redirect(url_for("events.console", event_id=event_id))
     try:
         table = form.table.data or ""
@@ -172,8 +176,7 @@ def moderate(event_id, proposal_id, action):
         abort(404)
     form = forms[action]()
     if not form.validate_on_submit():
-        flash(_("Check the form: %(errors)s", errors=" ".join(
-            str(e) for errors in form.errors.values() for e in errors)), "error")
+        _flash_form_errors(form)
         return redirect(url_for("events.console", event_id=event_id))
     calls = {
         "approve": lambda: moderation.approve_proposal(current_user, proposal_id),
