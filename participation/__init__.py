@@ -45,7 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["local_time"] = local_time
     # Handlers must be declared before init_app: Flask-SocketIO keeps them only while no server
     # exists yet, then registers them on every server it creates (one per app).
-    from .realtime import handlers  # noqa: F401
+    from .realtime import group_handlers, handlers  # noqa: F401
 
     socketio.init_app(
         app,
@@ -69,15 +69,18 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .core import demo, pages
     from .events import labels
     from .events.views import bp as events_bp
+    from .members.views import bp as members_bp
     from .proposals.views import bp as proposals_bp
-    from .realtime import relay
+    from .realtime import group_relay, relay
     from .review.views import bp as review_bp
 
-    for blueprint in (pages.bp, accounts_bp, events_bp, proposals_bp, review_bp, api_bp):
+    for blueprint in (pages.bp, accounts_bp, events_bp, proposals_bp, review_bp, api_bp,
+                      members_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(demo.demo_cli)
     relay.init_app(app)
+    group_relay.init_app(app)
     labels.register(app)
 
     @app.get("/healthz")

@@ -57,4 +57,6 @@ def load(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # a rådslag phone may sit open for days
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),
+        # How long a referensgrupp invitation link stays valid.
+        "INVITE_DAYS": int(env.get("INVITE_DAYS", "60")),
     }

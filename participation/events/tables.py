@@ -10,6 +10,7 @@ from sqlalchemy import exists, select
 from ..core.bus import publish
 from ..core.errors import OperationError, forbidden
 from ..core.tx import write_transaction
+from ..members import access
 from ..participants import identity
 from ..participants.models import Participant
 from ..proposals.models import Proposal
@@ -84,6 +85,7 @@ def choose_table(event_id: int, token, number) -> dict:
         raise OperationError("unknown_table", _l("There is no such table."), 404, field="table")
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
+        access.require_member(session, event, token)
         table = next((t for t in event.tables if t.number == number), None)
         if number is not None and table is None:
             raise OperationError("unknown_table", _l("There is no such table."), 404,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..core.auth import staff_required
 from ..core.errors import OperationError
 from ..extensions import db
+from ..members.access import may_take_part
 from ..participants import identity
 from ..proposals.duplicates import suggested_pairs
 from ..proposals.forms import NameForm, ProposalForm, ScribeForm, TableForm
@@ -23,6 +24,13 @@ from .operations import TRANSITIONS
 from .qr import qr_svg
 
 bp = Blueprint("events", __name__)
+
+
+def invite_only(event: Event):
+    """A referensgrupp is for its invited members: anyone else gets this page, no cookie."""
+    if may_take_part(event, identity.token_for(event.id)):
+        return None
+    return render_template("members/invite_only.html", event=event), 403
 
 
 def managed_event(event_id: int) -> Event:
@@ -147,6 +155,8 @@ def join_as_scribe(code, number, secret):
     event = operations.event_by_code(code)
     if event is None:
         abort(404)
+    if refused := invite_only(event):
+        return refused
     token = identity.join(event)
     if not tables.grant_scribe(event, number, secret[:64]):
         abort(404)
@@ -172,6 +182,8 @@ def join_table(code, number):
     event = operations.event_by_code(code)
     if event is None:
         abort(404)
+    if refused := invite_only(event):
+        return refused
     token = identity.join(event)
     try:
         seat = tables.choose_table(event.id, token, number)
@@ -281,5 +293,7 @@ def join(code):
             "home.html", code_error=_("No event has the code %(code)s. Check the code on the "
                                       "screen.", code=code[:12])
         ), 404
+    if refused := invite_only(event):
+        return refused
     identity.join(event)
     return render_phone(event)

@@ -55,3 +55,11 @@ def ensure(session_, event_id: int, token: str, display_name: str | None = None)
     elif display_name is not None:
         participant.display_name = display_name
     return participant
+
+
+def adopt(event_id: int, token: str) -> None:
+    """Bind this browser to a given token, e.g. a referensgrupp member's from their invitation;
+    it replaces any token the browser had for the event."""
+    pairs = [p for p in _pairs(session) if p[0] != event_id]
+    session[KEY] = [*pairs, [event_id, token]][-MAX_EVENTS:]
+    session["current_event"] = event_id

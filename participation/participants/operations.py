@@ -2,7 +2,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.errors import OperationError
 from ..core.tx import write_transaction
-from ..events.operations import bump_version
+from ..events.operations import locked_event
+from ..members import access
 from . import identity
 
 NAME_MAX = 60
@@ -20,6 +21,7 @@ def set_display_name(event_id: int, token: str | None, name) -> str | None:
         )
     with write_transaction() as session:
         # Only to serialise with other writes on the event; names are not pushed.
-        bump_version(session, event_id)
+        event, _version = locked_event(session, event_id)
+        access.require_member(session, event, token)
         identity.ensure(session, event_id, token, display_name=name or "")
     return name or None

@@ -14,6 +14,7 @@ from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..events.operations import locked_event
 from ..extensions import db
+from ..members import access
 from ..participants import identity
 from .models import BODY_MAX, TITLE_MAX, Proposal, Vote
 from .serialize import full_proposal, public_proposal
@@ -96,6 +97,7 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
 
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
+        member = access.require_member(session, event, token)
         participant = identity.ensure(session, event.id, token)
         _check_receipt(session, participant, client_id, "proposal")
         _require_phase(event, "collect")
@@ -106,7 +108,7 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
         proposal = Proposal(
             event_id=event.id, participant_id=participant.id, title=title, body=body,
             focus_area_id=focus_area_id,
-            author_name=participant.display_name or None,
+            author_name=access.author_name(member, participant.display_name),
             status="pending" if event.moderation == "pre" else "visible",
             table_id=participant.table_id,
         )
@@ -157,6 +159,7 @@ def _ballot_write(proposal_id, token_for_event, client_id, kind):
         proposal, event, version = locked_proposal(session, proposal_id)
         token = token_for_event(event.id)
         _require_joined(token)
+        access.require_member(session, event, token)
         participant = identity.ensure(session, event.id, token)
         _check_receipt(session, participant, client_id, kind)
         _require_phase(event, "vote")

@@ -16,6 +16,7 @@ from ..events import tables
 from ..events.models import Event
 from ..events.snapshot import snapshot
 from ..extensions import db, socketio
+from ..members.access import may_take_part
 from ..participants import identity
 from ..proposals import duplicates, moderation, paper
 from ..proposals import operations as proposal_ops
@@ -68,6 +69,9 @@ def on_connect(auth):
         token = identity.token_for(event.id)
         if not staff and token is None:
             raise _refused("not_joined", _("Join the event first."))
+        if not staff and not may_take_part(event, token):
+            raise _refused("not_a_member",
+                           _("Only invited members of this reference group can take part."))
         connections[request.sid] = Connection(event.id, token, staff)
         join_room(event_room(event.id))
         if staff:

@@ -1,0 +1,1 @@
+"""The invited reference group (referensgrupp): members, invitations, meetings, attendance."""

@@ -1,0 +1,289 @@
+"""Referensgrupp writes: members and their invitations, consent to show a name, meetings."""
+
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..core.bus import publish
+from ..core.errors import OperationError, forbidden, not_found
+from ..core.time import LOCAL_ZONE, iso, utcnow
+from ..core.tx import write_transaction
+from ..core.validate import clean_text
+from ..events.operations import locked_event
+from ..extensions import db
+from ..participants.models import Participant
+from ..proposals.models import Proposal
+from ..proposals.serialize import full_proposal, public_proposal
+from . import access
+from .models import (
+    EMAIL_MAX,
+    MEETING_TITLE_MAX,
+    NAME_MAX,
+    ORGANISATION_MAX,
+    Attendance,
+    Meeting,
+    Member,
+    invite_digest,
+    new_invite_token,
+)
+
+# Light on purpose: one @, something either side, a dot in the domain, no spaces.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+TOKEN_MAX = 100
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _staff_group(session, user, event_id):
+    """The event locked for a staff write; only its managers, only a referensgrupp."""
+    event, version = locked_event(session, event_id)
+    if user is None or not user.can_manage(event):
+        raise forbidden()
+    if event.kind != access.GROUP:
+        raise OperationError("not_a_group", _l("This event is not a reference group."), 409)
+    return event, version
+
+
+def _member_event_id(session, member_id) -> int:
+    if not _is_int(member_id):
+        raise not_found("member_not_found")
+    event_id = session.scalar(select(Member.event_id).where(Member.id == member_id))
+    if event_id is None:
+        raise not_found("member_not_found")
+    return event_id
+
+
+def member_info(member: Member) -> dict:
+    """For staff only: the group's own pages and the staff API."""
+    return {
+        "id": member.id, "name": member.name, "email": member.email,
+        "organisation": member.organisation, "show_name": member.show_name,
+        "status": member.status, "invite_expires_at": iso(member.invite_expires_at),
+        "joined_at": iso(member.joined_at), "revoked_at": iso(member.revoked_at),
+        "created_at": iso(member.created_at),
+    }
+
+
+def counts(session, event_id: int) -> dict:
+    """What the staff room is pushed when membership changes: numbers, no names."""
+    members = session.scalars(select(Member).where(Member.event_id == event_id)).all()
+    tally = {"invited": 0, "joined": 0, "revoked": 0, "expired": 0}
+    for member in members:
+        tally[member.status] += 1
+    return {"total": len(members), **tally}
+
+
+def _invitation(member: Member) -> str:
+    token = new_invite_token()
+    member.invite_digest = invite_digest(token)
+    member.invite_expires_at = utcnow() + timedelta(days=current_app.config.get("INVITE_DAYS",
+                                                                                 60))
+    return token
+
+
+def _email(value):
+    email = clean_text(value, "email", EMAIL_MAX, required=False)
+    if email and not EMAIL.match(email):
+        raise OperationError("invalid_email", _l("Check the e-mail address."), field="email")
+    return email or None
+
+
+def add_member(user, event_id: int, name, email=None, organisation=None) -> dict:
+    """Invite a person. The answer holds the invitation token once; only its digest is kept."""
+    name = clean_text(name, "name", NAME_MAX)
+    email = _email(email)
+    organisation = clean_text(organisation, "organisation", ORGANISATION_MAX,
+                              required=False) or None
+    with write_transaction() as session:
+        event, version = _staff_group(session, user, event_id)
+        member = Member(event_id=event.id, name=name, email=email, organisation=organisation)
+        token = _invitation(member)
+        session.add(member)
+        session.flush()
+        info, tally = member_info(member), counts(session, event.id)
+    publish("members.changed", event.id, version, counts=tally)
+    return {"member": info, "invite_token": token, "version": version}
+
+
+def revoke_member(user, member_id) -> dict:
+    with write_transaction() as session:
+        event, version = _staff_group(session, user, _member_event_id(session, member_id))
+        member = session.get(Member, member_id)
+        if member.revoked_at is None:
+            member.revoked_at = utcnow()
+        info, tally = member_info(member), counts(session, event.id)
+    publish("members.changed", event.id, version, counts=tally)
+    return {"member": info, "version": version}
+
+
+def reissue_invitation(user, member_id) -> dict:
+    """A new link with a new expiry; the old link stops working at once."""
+    with write_transaction() as session:
+        event, version = _staff_group(session, user, _member_event_id(session, member_id))
+        member = session.get(Member, member_id)
+        if member.revoked_at is not None:
+            raise OperationError("member_revoked", _l("This member's invitation was revoked."),
+                                 409)
+        token = _invitation(member)
+        info, tally = member_info(member), counts(session, event.id)
+    publish("members.changed", event.id, version, counts=tally)
+    return {"member": info, "invite_token": token, "version": version}
+
+
+def accept_invitation(token_string) -> dict:
+    """Open an invitation: the member's participant (made on the first phone) for this browser.
+
+    Every phone that opens the link gets the same participant token, so it is the same person.
+    """
+    if not isinstance(token_string, str) or not 0 < len(token_string) <= TOKEN_MAX:
+        raise OperationError("invitation_unknown", _l("We could not find that invitation."),
+                             404, field="token")
+    digest = invite_digest(token_string)
+    with write_transaction() as session:
+        event_id = session.scalar(select(Member.event_id).where(Member.invite_digest == digest))
+        if event_id is None:
+            raise OperationError("invitation_unknown", _l("We could not find that invitation."),
+                                 404, field="token")
+        event, version = locked_event(session, event_id)
+        member = session.scalar(select(Member).where(Member.invite_digest == digest))
+        if member.revoked_at is not None:
+            raise OperationError("invitation_revoked", _l("This invitation has been revoked."),
+                                 410, field="token")
+        if member.invite_expires_at <= utcnow():
+            raise OperationError("invitation_expired", _l("This invitation has expired."), 410,
+                                 field="token")
+        first = member.participant_id is None
+        if first:
+            participant = Participant(event_id=event.id, token=secrets.token_urlsafe(32))
+            session.add(participant)
+            session.flush()
+            member.participant_id, member.joined_at = participant.id, utcnow()
+        else:
+            participant = session.get(Participant, member.participant_id)
+        result = {"event_id": event.id, "code": event.code, "member_id": member.id,
+                  "participant_token": participant.token, "version": version}
+        tally = counts(session, event.id)
+    if first:
+        publish("members.changed", event.id, version, counts=tally)
+    return result
+
+
+def set_show_name(event_id: int, participant_token, show) -> dict:
+    """The member's own consent; their proposals so far are renamed in the same write."""
+    if not isinstance(show, bool):
+        raise OperationError("invalid_type", _l("Choose yes or no."), field="show_name")
+    if participant_token is None:
+        raise OperationError("not_joined", _l("Join the event first."), 403)
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        if event.kind != access.GROUP:
+            raise OperationError("not_a_group", _l("This event is not a reference group."), 409)
+        member = access.require_member(session, event, participant_token)
+        member.show_name = show
+        proposals = session.scalars(select(Proposal).where(
+            Proposal.event_id == event.id, Proposal.participant_id == member.participant_id)
+        ).all()
+        for proposal in proposals:
+            proposal.author_name = access.author_name(member, None)
+        session.flush()
+        changed = [{"proposal": public_proposal(p, event), "full": full_proposal(p, event)}
+                   for p in proposals]
+    if changed:
+        publish("proposal.updated", event.id, version, proposals=changed)
+    return {"show_name": show, "proposal_ids": [c["full"]["id"] for c in changed],
+            "version": version}
+
+
+def parse_starts_at(value) -> datetime:
+    """ISO 8601; with an offset or Z it is converted to UTC, without one it is local time."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str) and len(value) <= 40:
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            parsed = None
+    else:
+        parsed = None
+    if parsed is None:
+        raise OperationError("invalid_time", _l("Give a date and time, e.g. 2026-12-03 18:00."),
+                             field="starts_at")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=LOCAL_ZONE)
+    return parsed.astimezone(UTC).replace(tzinfo=None)
+
+
+def meeting_info(session, meeting: Meeting) -> dict:
+    present = session.scalars(select(Attendance.member_id).where(
+        Attendance.meeting_id == meeting.id).order_by(Attendance.member_id)).all()
+    return {"id": meeting.id, "title": meeting.title, "starts_at": iso(meeting.starts_at),
+            "present": list(present)}
+
+
+def add_meeting(user, event_id: int, title, starts_at) -> dict:
+    title = clean_text(title, "title", MEETING_TITLE_MAX)
+    starts = parse_starts_at(starts_at)
+    with write_transaction() as session:
+        event, version = _staff_group(session, user, event_id)
+        meeting = Meeting(event_id=event.id, title=title, starts_at=starts)
+        session.add(meeting)
+        session.flush()
+        info = meeting_info(session, meeting)
+    publish("meeting.changed", event.id, version, meeting=info)
+    return {"meeting": info, "version": version}
+
+
+def set_attendance(user, meeting_id, member_id, present) -> dict:
+    if not isinstance(present, bool):
+        raise OperationError("invalid_type", _l("Choose yes or no."), field="present")
+    if not _is_int(meeting_id):
+        raise not_found("meeting_not_found")
+    if not _is_int(member_id):
+        raise not_found("member_not_found")
+    with write_transaction() as session:
+        event_id = session.scalar(select(Meeting.event_id).where(Meeting.id == meeting_id))
+        if event_id is None:
+            raise not_found("meeting_not_found")
+        event, version = _staff_group(session, user, event_id)
+        member = session.get(Member, member_id)
+        if member is None or member.event_id != event.id:
+            raise not_found("member_not_found")
+        row = session.scalar(select(Attendance).where(
+            Attendance.meeting_id == meeting_id, Attendance.member_id == member_id))
+        if present and row is None:
+            try:
+                with session.begin_nested():
+                    session.add(Attendance(meeting_id=meeting_id, member_id=member_id,
+                                           recorded_by_id=user.id))
+            except IntegrityError:
+                pass  # recorded already by a writer that slipped past the lock: same outcome
+        elif not present and row is not None:
+            session.delete(row)
+        session.flush()
+        info = meeting_info(session, session.get(Meeting, meeting_id))
+    publish("meeting.changed", event.id, version, meeting=info)
+    return {"meeting_id": meeting_id, "member_id": member_id, "present": present,
+            "meeting": info, "version": version}
+
+
+def list_members(user, event) -> list[dict]:
+    if user is None or not user.can_manage(event):
+        raise forbidden()
+    members = db.session.scalars(select(Member).where(Member.event_id == event.id)
+                                 .order_by(Member.id)).all()
+    return [member_info(m) for m in members]
+
+
+def list_meetings(user, event) -> list[dict]:
+    if user is None or not user.can_manage(event):
+        raise forbidden()
+    meetings = db.session.scalars(select(Meeting).where(Meeting.event_id == event.id)
+                                  .order_by(Meeting.starts_at, Meeting.id)).all()
+    return [meeting_info(db.session, m) for m in meetings]
