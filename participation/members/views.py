@@ -3,6 +3,8 @@
 All plain form posts (no JavaScript needed) that call the same operations as REST and sockets.
 """
 
+from datetime import UTC
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,8 +28,6 @@ bp = Blueprint("members", __name__)
 
 
 def _local_date(value) -> str:
-    from datetime import UTC
-
     return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).strftime("%Y-%m-%d")
 
 
@@ -38,9 +38,9 @@ def group_console(event) -> dict:
                                  .order_by(Member.id)).all()
     meetings = db.session.scalars(select(Meeting).where(Meeting.event_id == event.id)
                                   .order_by(Meeting.starts_at, Meeting.id)).all()
-    present = set(db.session.execute(
+    present = {tuple(row) for row in db.session.execute(
         select(Attendance.meeting_id, Attendance.member_id).join(Meeting).where(
-            Meeting.event_id == event.id)).tuples())
+            Meeting.event_id == event.id)).all()}
     return {"members": members, "meetings": meetings, "present": present,
             "member_form": MemberForm(formdata=None), "meeting_form": MeetingForm(formdata=None),
             "confirm_form": ConfirmForm(formdata=None), "local_date": _local_date}
