@@ -574,3 +574,46 @@ def test_unknown_members_and_meetings_are_404(app, group, make_event, staff):
         with pytest.raises(OperationError) as refused:
             ops.revoke_member(staff.facilitator, bad_id)
         assert refused.value.code == "member_not_found"
+
+
+@pytest.mark.parametrize(("name", "payload", "code"), [
+    ("add_member", ["a list"], "invalid_payload"),
+    ("add_member", {"name": 42}, "invalid_type"),
+    ("add_member", {"name": "Anna", "email": "nope"}, "invalid_email"),
+    ("revoke_member", {"member_id": "1"}, "member_not_found"),
+    ("reissue_invitation", {"member_id": None}, "member_not_found"),
+    ("add_meeting", {"title": "Möte", "starts_at": ["2026-12-03"]}, "invalid_time"),
+    ("set_attendance", {"meeting_id": "1", "member_id": 1, "present": True},
+     "meeting_not_found"),
+])
+def test_bad_socket_payloads_from_staff(app, group, staff, name, payload, code):
+    event = group()
+    http = app.test_client()
+    login(http, staff.facilitator)
+    client = connect(app, http, csrf_from(http.get("/events").get_data(as_text=True)), event.id)
+    ack = emit(client, name, payload)
+    isolated(client.disconnect)
+    assert (ack["ok"], ack["error"]) == (False, code)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Member.id))) == 0
+
+
+@pytest.mark.parametrize("show", ["true", 1, None])
+def test_show_name_needs_a_boolean_over_the_socket(app, group, staff, show):
+    event = group()
+    phone, csrf = accept(app, invite(staff, event)["invite_token"])
+    client = connect(app, phone, csrf, event.id)
+    ack = emit(client, "set_show_name", {"show": show})
+    isolated(client.disconnect)
+    assert (ack["ok"], ack["field"]) == (False, "show_name")
+
+
+def test_every_group_route_is_in_openapi(app):
+    spec = app.test_client().get(f"{API}/openapi.json").get_json()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and any(
+                word in rule.rule for word in ("member", "meeting", "invitation", "show-name")):
+            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+            assert path in spec["paths"], path
+            assert {m.lower() for m in rule.methods} - {"head", "options"} <= set(
+                spec["paths"][path]), path

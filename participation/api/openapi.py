@@ -2,6 +2,8 @@
 
 from functools import cache
 
+from . import openapi_group
+
 
 def _ref(name):
     return {"$ref": f"#/components/schemas/{name}"}
@@ -171,7 +173,7 @@ def spec() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": SCHEMAS | openapi_group.SCHEMAS,
             "responses": {"Error": _json(_ref("Error"), "Refused, with a machine-readable code")},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
@@ -378,5 +380,6 @@ def spec() -> dict:
                         "after": {"type": ["object", "null"]}}}}}}),
                     **_errors(401, 403, 404)},
             }},
+            **openapi_group.paths(event_id, staff, participant),
         },
     }
