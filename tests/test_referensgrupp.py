@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from participation.core.errors import OperationError
+from participation.core.time import utcnow
 from participation.events.operations import change_phase
 from participation.extensions import db, socketio
 from participation.members import operations as ops
@@ -165,6 +166,7 @@ def test_dead_invitations_are_refused_with_a_friendly_page(app, group, staff, ca
     result = invite(staff, event)
     token, member_id = result["invite_token"], result["member"]["id"]
     if case == "expired":
+        db.session.rollback()
         db.session.get(Member, member_id).invite_expires_at -= timedelta(days=61)
         db.session.commit()
     elif case == "revoked":
@@ -216,10 +218,12 @@ def test_a_revoked_member_is_refused_at_once_even_on_an_open_socket(app, group, 
     client = connect(app, phone, csrf, event.id)
     assert client.is_connected()
     assert emit(client, "submit_proposal", {"title": "Före", "client_id": new_id()})["ok"]
+    other_member, other_csrf = accept(app, invite(staff, event, name="Kvar")["invite_token"])
+    stays = connect(app, other_member, other_csrf, event.id)
     ops.revoke_member(staff.facilitator, result["member"]["id"])
-    ack = emit(client, "submit_proposal", {"title": "Efter", "client_id": new_id()})
-    assert (ack["ok"], ack["error"]) == (False, "not_a_member")
-    isolated(client.disconnect)
+    assert not client.is_connected()  # closed by the server: no more pushes of the group
+    assert stays.is_connected()
+    isolated(stays.disconnect)
     rest = phone.post(f"{API}/events/{event.id}/proposals", headers={"X-CSRFToken": csrf},
                       json={"title": "Efter", "client_id": new_id()})
     assert rest.get_json()["error"] == "not_a_member"
@@ -233,6 +237,29 @@ def test_a_revoked_member_is_refused_at_once_even_on_an_open_socket(app, group, 
     with pytest.raises(OperationError) as reissue:
         ops.reissue_invitation(staff.facilitator, result["member"]["id"])
     assert reissue.value.code == "member_revoked"
+
+
+def test_an_open_socket_is_refused_on_the_next_call_after_a_revoke_elsewhere(app, group, staff):
+    """The revoke happened on another server process: this one's socket stays open, but every
+    call on it checks the membership again."""
+    event = group()
+    result = invite(staff, event)
+    phone, csrf = accept(app, result["invite_token"])
+    client = connect(app, phone, csrf, event.id)
+    assert emit(client, "snapshot", {})["ok"]
+    db.session.rollback()  # a fresh snapshot, then write like the other process did
+    db.session.get(Member, result["member"]["id"]).revoked_at = utcnow()
+    db.session.commit()
+    for name, payload in (("submit_proposal", {"title": "Efter", "client_id": new_id()}),
+                          ("snapshot", {}), ("similar", {"title": "Efter"}),
+                          ("set_show_name", {"show": True})):
+        ack = emit(client, name, payload)
+        assert (ack["ok"], ack["error"]) == (False, "not_a_member"), name
+    isolated(client.disconnect)
+    state = phone.get(f"{API}/events/{event.id}/state")
+    assert (state.status_code, state.get_json()["error"]) == (403, "not_a_member")
+    similar = phone.get(f"{API}/events/{event.id}/similar?title=x")
+    assert similar.status_code == 403
 
 
 def test_members_vote_and_the_open_events_are_unchanged(app, group, make_event, staff):

@@ -7,6 +7,7 @@ from ..events import tables
 from ..events.models import Event
 from ..events.snapshot import event_info, snapshot
 from ..extensions import csrf, db
+from ..members.access import may_take_part
 from ..participants import identity
 from ..proposals import duplicates, moderation, paper
 from ..proposals import operations as proposal_ops
@@ -42,6 +43,13 @@ def _managed(event_id: int):
     if not user.can_manage(event):
         raise forbidden()
     return user, event
+
+
+def _require_group_member(event, staff: bool):
+    """Reads of a referensgrupp are for its active members (and staff) only."""
+    if not staff and not may_take_part(event, identity.token_for(event.id)):
+        raise OperationError("not_a_member", _(
+            "Only invited members of this reference group can take part."), 403)
 
 
 @bp.post("/events")
@@ -101,6 +109,7 @@ def similar(event_id):
     if identity.token_for(event.id) is None and not (
             g.api_user is not None and g.api_user.can_review(event)):
         raise OperationError("not_joined", _("Join the event first."), 403)
+    _require_group_member(event, g.api_user is not None and g.api_user.can_review(event))
     return jsonify({"matches": duplicates.similar_to(
         event, request.args.get("title", ""), request.args.get("body", ""))})
 
@@ -163,6 +172,7 @@ def state(event_id):
     staff = g.api_user is not None and g.api_user.can_review(event)
     if token is None and not staff:
         raise OperationError("not_joined", _("Join the event first."), 403)
+    _require_group_member(event, staff)
     return jsonify(snapshot(event, token, staff=staff))
 
 

@@ -238,6 +238,8 @@ def qr(code):
 
 def render_phone(event: Event, status: int = 200, **forms):
     """The resident's page: everything the current phase allows, as plain forms."""
+    if refused := invite_only(event):
+        return refused  # also after a refused form post: no group content for non-members
     token = identity.token_for(event.id)
     participant = identity.find(event.id, token)
     mine_only = Proposal.participant_id == (participant.id if participant else None)

@@ -119,7 +119,12 @@ def revoke_member(user, member_id) -> dict:
         if member.revoked_at is None:
             member.revoked_at = utcnow()
         info, tally = member_info(member), counts(session, event.id)
+        participant = session.get(Participant, member.participant_id) if (
+            member.participant_id) else None
     publish("members.changed", event.id, version, counts=tally)
+    if participant is not None:
+        # In-process only: lets the relay close the member's open sockets.
+        publish("member.revoked", event.id, version, participant_token=participant.token)
     return {"member": info, "version": version}
 
 

@@ -1,9 +1,10 @@
 """Relays the referensgrupp's domain events: membership counts and attendance to the staff
-room, renamed proposals (a member's consent changed) like any other proposal push."""
+room, renamed proposals (a member's consent changed) like any other proposal push, and closes
+a revoked member's sockets."""
 
 from ..core.bus import published
 from ..extensions import socketio
-from . import event_room, staff_room
+from . import event_room, handlers, staff_room
 
 _subscribed = False
 
@@ -17,6 +18,12 @@ def _on_published(domain_event):
     elif name == "meeting.changed":
         socketio.emit("meeting", {"version": version, "meeting": data["meeting"]},
                       to=staff_room(event_id))
+    elif name == "member.revoked":
+        # A revoked member's phones stop receiving the group's pushes at once.
+        for sid, connection in list(handlers.connections.items()):
+            if (connection.event_id == event_id and not connection.staff
+                    and connection.token == data["participant_token"]):
+                socketio.server.disconnect(sid, namespace="/")
     elif name == "proposal.updated":
         for item in data["proposals"]:
             socketio.emit("staff_proposal", {"version": version, "proposal": item["full"]},

@@ -30,6 +30,8 @@ class Connection:
     event_id: int
     token: str | None
     staff: bool
+    # A referensgrupp: every call re-checks the membership, so a revoked member reads no more.
+    group: bool = False
 
 
 connections: dict[str, Connection] = {}
@@ -72,7 +74,8 @@ def on_connect(auth):
         if not staff and not may_take_part(event, token):
             raise _refused("not_a_member",
                            _("Only invited members of this reference group can take part."))
-        connections[request.sid] = Connection(event.id, token, staff)
+        connections[request.sid] = Connection(event.id, token, staff,
+                                              group=event.kind == "referensgrupp")
         join_room(event_room(event.id))
         if staff:
             join_room(staff_room(event.id))
@@ -93,6 +96,14 @@ def on_disconnect(*_args):
         relay.presence(connection.event_id, -1)
 
 
+def _require_member(connection):
+    event = db.session.get(Event, connection.event_id)
+    if event is None or not may_take_part(event, connection.token):
+        raise OperationError("not_a_member",
+                             _("Only invited members of this reference group can take part."),
+                             403)
+
+
 def handler(event_name: str, staff_only: bool = False):
     """Register a handler that answers through the ack: {"ok": true, ...} or an error."""
 
@@ -106,6 +117,8 @@ def handler(event_name: str, staff_only: bool = False):
                     raise OperationError("not_connected", _("Reconnect and try again."), 401)
                 if staff_only and not connection.staff:
                     raise OperationError("forbidden", _("You are not allowed to do that."), 403)
+                if connection.group and not connection.staff:
+                    _require_member(connection)
                 if data is None:
                     data = {}
                 if not isinstance(data, dict):
