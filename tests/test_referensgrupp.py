@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from participation.core.errors import OperationError
-from participation.core.time import utcnow
+from participation.core.time import iso, utcnow
 from participation.events.operations import change_phase
 from participation.extensions import db, socketio
 from participation.members import operations as ops
@@ -644,3 +644,17 @@ def test_every_group_route_is_in_openapi(app):
             assert path in spec["paths"], path
             assert {m.lower() for m in rule.methods} - {"head", "options"} <= set(
                 spec["paths"][path]), path
+
+
+def test_opening_the_invitation_on_a_meetings_day_marks_the_member_present(app, group, staff):
+    event = group()
+    today = ops.add_meeting(staff.facilitator, event.id, "I dag", iso(utcnow()))["meeting"]
+    later = ops.add_meeting(staff.facilitator, event.id, "Senare",
+                            iso(utcnow() + timedelta(days=14)))["meeting"]
+    result = invite(staff, event)
+    accept(app, result["invite_token"])
+    accept(app, result["invite_token"])  # a second phone changes nothing
+    db.session.rollback()
+    meetings = {m["id"]: m["present"] for m in ops.list_meetings(
+        staff.facilitator, db.session.get(type(event), event.id))}
+    assert meetings == {today["id"]: [result["member"]["id"]], later["id"]: []}

@@ -175,9 +175,30 @@ def accept_invitation(token_string) -> dict:
         result = {"event_id": event.id, "code": event.code, "member_id": member.id,
                   "participant_token": participant.token, "version": version}
         tally = counts(session, event.id)
+        marked = _mark_present_today(session, event.id, member.id)
     if first:
         publish("members.changed", event.id, version, counts=tally)
+    for meeting in marked:
+        publish("meeting.changed", event.id, version, meeting=meeting)
     return result
+
+
+def _local_day(value: datetime):
+    return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).date()
+
+
+def _mark_present_today(session, event_id: int, member_id: int) -> list[dict]:
+    """Opening the invitation on a meeting's day (local time) counts as being there."""
+    today = _local_day(utcnow())
+    marked = []
+    for meeting in session.scalars(select(Meeting).where(Meeting.event_id == event_id)):
+        if _local_day(meeting.starts_at) != today or session.scalar(select(Attendance.id).where(
+                Attendance.meeting_id == meeting.id, Attendance.member_id == member_id)):
+            continue
+        session.add(Attendance(meeting_id=meeting.id, member_id=member_id))
+        session.flush()
+        marked.append(meeting_info(session, meeting))
+    return marked
 
 
 def set_show_name(event_id: int, participant_token, show) -> dict:
