@@ -292,6 +292,7 @@ def test_names_show_only_with_consent_and_consent_renames_existing_proposals(
     assert first["proposal"]["author_name"] is None
     page = phone.get(f"/j/{event.code}").get_data(as_text=True)
     assert "Visa mitt namn för gruppen" in page and "Bertil Berg" in page
+    assert 'name="display_name"' not in page  # in a group the name is the member's, by consent
     facilitator = app.test_client()
     login(facilitator, staff.facilitator)
     staff_csrf = csrf_from(facilitator.get("/events").get_data(as_text=True))

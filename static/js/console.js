@@ -108,3 +108,12 @@ socket.on('phase', ({ version, phase }) => {
   const current = root.querySelector('.phases [aria-current]');
   if (current?.dataset.phase !== phase) window.location.reload();
 });
+
+// A referensgrupp: members accepting their invitations, counted live (numbers only).
+socket.on('members', ({ version, counts }) => {
+  if (!versions.accept('members', version)) return;
+  for (const [id, value] of [['member-count', counts.total], ['members-joined', counts.joined]]) {
+    const element = document.getElementById(id);
+    if (element) element.textContent = value;
+  }
+});
