@@ -659,3 +659,41 @@ def test_opening_the_invitation_on_a_meetings_day_marks_the_member_present(app, 
     meetings = {m["id"]: m["present"] for m in ops.list_meetings(
         staff.facilitator, db.session.get(type(event), event.id))}
     assert meetings == {today["id"]: [result["member"]["id"]], later["id"]: []}
+
+
+def test_membership_and_attendance_on_both_databases(any_db_app, group, staff):
+    event = group()
+    result = invite(staff, event, email="olle@example.se")
+    first, csrf = accept(any_db_app, result["invite_token"])
+    second, _ = accept(any_db_app, result["invite_token"])
+    assert cookie_token(first, event.id) == cookie_token(second, event.id)
+    assert participants(event.id) == 1
+    meeting = ops.add_meeting(staff.facilitator, event.id, "Träff", "2026-12-03T18:00")
+    for present in (True, True, False, True):
+        outcome = ops.set_attendance(staff.facilitator, meeting["meeting"]["id"],
+                                     result["member"]["id"], present)
+    assert outcome["meeting"]["present"] == [result["member"]["id"]]
+    ops.revoke_member(staff.facilitator, result["member"]["id"])
+    refused = first.post(f"{API}/events/{event.id}/proposals", headers={"X-CSRFToken": csrf},
+                         json={"title": "Efter", "client_id": new_id()})
+    assert refused.get_json()["error"] == "not_a_member"
+
+
+def test_the_console_forms_are_the_events_facilitators_only(app, group, staff):
+    event = group()
+    member = invite(staff, event)["member"]["id"]
+    meeting = ops.add_meeting(staff.facilitator, event.id, "Träff", "2026-12-03T18:00")
+    other = app.test_client()
+    login(other, staff.other)
+    csrf = csrf_from(other.get("/events").get_data(as_text=True))
+    for url, data in (
+            (f"/events/{event.id}/members", {"name": "Smyg"}),
+            (f"/events/{event.id}/members/{member}/revoke", {}),
+            (f"/events/{event.id}/members/{member}/invitation", {}),
+            (f"/events/{event.id}/meetings", {"title": "X", "starts_at": "2026-12-04T18:00"}),
+            (f"/events/{event.id}/meetings/{meeting['meeting']['id']}/attendance/{member}",
+             {"present": "1"})):
+        assert other.post(url, data={"csrf_token": csrf, **data}).status_code == 403, url
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Member.id))) == 1
+    assert db.session.get(Member, member).revoked_at is None
