@@ -11,6 +11,7 @@ from ..extensions import db
 from ..participants import identity
 from ..proposals.duplicates import suggested_pairs
 from ..proposals.forms import NameForm, ProposalForm, ScribeForm, TableForm
+from ..proposals.merge import active_merges
 from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
 from ..proposals.order import ballot_seed, shuffled
@@ -68,6 +69,7 @@ def _staff_context(event: Event) -> dict:
         "event": event,
         "join_url": join_url(event),
         "results": ranked(event),
+        "active_merges": active_merges(event.id),
         "proposals": db.session.scalars(
             select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id)
         ).all(),
