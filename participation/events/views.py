@@ -12,6 +12,7 @@ from ..participants import identity
 from ..proposals.duplicates import suggested_pairs
 from ..proposals.forms import NameForm, ProposalForm, ScribeForm, TableForm
 from ..proposals.merge import active_merges
+from ..proposals.serialize import merged_from
 from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
 from ..proposals.order import ballot_seed, shuffled
@@ -271,6 +272,7 @@ def render_phone(event: Event, status: int = 200, **forms):
             display_name=participant.display_name if participant else ""
         ),
         vote_client_id=uuid.uuid4().hex,
+        merged_from=merged_from,
         error=forms.get("error"),
     ), status
 
