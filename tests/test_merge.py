@@ -443,7 +443,7 @@ def test_merge_property(app, make_event, staff, data, method, pair):
     after = vote_set(event.id)
     assert all(pid != source for _token, pid in after)
     per_person: dict[str, int] = {}
-    for (token, pid), dots in after.items():
+    for (token, _pid), dots in after.items():
         assert 1 <= dots <= (DOTS["max_per_proposal"] if method == "dots" else 1)
         per_person[token] = per_person.get(token, 0) + dots
     if method == "dots":

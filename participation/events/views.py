@@ -12,11 +12,11 @@ from ..participants import identity
 from ..proposals.duplicates import suggested_pairs
 from ..proposals.forms import NameForm, ProposalForm, ScribeForm, TableForm
 from ..proposals.merge import active_merges
-from ..proposals.serialize import merged_from
 from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
 from ..proposals.order import ballot_seed, shuffled
 from ..proposals.ranking import ranked
+from ..proposals.serialize import merged_from
 from . import operations, tables
 from .forms import EventForm, PhaseForm, RevealForm, TablesForm, TimerForm
 from .links import base_url, join_url
