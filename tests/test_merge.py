@@ -5,7 +5,7 @@ import uuid
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from participation.core.errors import OperationError
 from participation.events.models import Event
@@ -441,6 +441,9 @@ def test_merge_property(app, make_event, staff, data, method, pair):
 
     merged = merge_proposals(staff.facilitator, source, target)
     after = vote_set(event.id)
+    # One row per person and proposal (vote_set would fold duplicates, so count the rows).
+    assert db.session.scalar(select(func.count(Vote.id)).where(Vote.event_id == event.id)) == (
+        len(after))
     assert all(pid != source for _token, pid in after)
     per_person: dict[str, int] = {}
     for (token, _pid), dots in after.items():
@@ -465,3 +468,47 @@ def test_merge_property(app, make_event, staff, data, method, pair):
 
     undo_merge(staff.facilitator, merged["merge"]["id"])
     assert vote_set(event.id) == before
+
+
+def test_the_worked_example_in_ranking_md(any_db_app, make_event, staff):
+    event, (p1, p2) = voting_event(make_event, ["Fler cykelbanor till centrum",
+                                                "Fler cykelbanor in till centrum"], voting=DOTS)
+    for token, picks in {"anna": {p1: 2, p2: 3}, "bo": {p1: 1, p2: 1}, "cecilia": {p2: 3},
+                         "dani": {p1: 3}}.items():
+        for pid, dots in picks.items():
+            vote(event, pid, token, dots)
+    assert (tallies(event.id)[p1], tallies(event.id)[p2]) == (
+        {"votes": 3, "dots": 6}, {"votes": 3, "dots": 7})
+    merge_proposals(staff.facilitator, p2, p1)
+    assert vote_set(event.id) == {("anna", p1): 3, ("bo", p1): 2, ("cecilia", p1): 3,
+                                  ("dani", p1): 3}
+    assert tallies(event.id) == {p1: {"votes": 4, "dots": 11}}
+    assert ballot(event, "anna")["remaining"] == 2
+
+
+def test_snapshot_reads_merged_texts_without_a_query_per_proposal(app, make_event, staff):
+    from sqlalchemy import event as sa_event
+
+    from participation.events.snapshot import snapshot
+
+    def queries_for(count):
+        event = make_event(phase="collect")
+        ids = [propose(event, f"Förslag {n}", f"t{n}") for n in range(count)]
+        for source, target in zip(ids[1::2], ids[::2], strict=False):
+            merge_proposals(staff.facilitator, source, target)
+        seen = []
+
+        def record(*_args):
+            seen.append(1)
+
+        db.session.expire_all()
+        sa_event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            with app.test_request_context():  # the join URL in the event part
+                state = snapshot(db.session.get(Event, event.id), staff=True)
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", record)
+        assert sum(len(p["merged_from"]) for p in state["proposals"]) == count // 2
+        return len(seen)
+
+    assert queries_for(4) == queries_for(12)

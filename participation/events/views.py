@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..core.auth import staff_required
 from ..core.errors import OperationError
@@ -235,7 +236,7 @@ def render_phone(event: Event, status: int = 200, **forms):
     proposals = db.session.scalars(
         select(Proposal)
         .where(Proposal.event_id == event.id, (Proposal.status != "pending") | mine_only)
-        .order_by(Proposal.id.desc())
+        .order_by(Proposal.id.desc()).options(selectinload(Proposal.merged_sources))
     ).all()
     proposal_form = forms.get("proposal_form") or ProposalForm()
     proposal_form.focus_area_id.choices = [("", _("No focus area"))] + [
