@@ -89,8 +89,11 @@ function fillMerge(item, p, merged) {
   if (merged) {
     line.querySelector('.p-merged-link').href = `#proposal-${p.merged_into}`;
     line.dataset.into = p.merged_into;
-    relinkMerged();
   }
+  // Its author still sees which of their proposals it was.
+  const own = line.querySelector('.p-own-title');
+  own.hidden = !(merged && state.mine.has(p.id) && p.title);
+  own.textContent = own.hidden ? '' : `${p.title} · `;
   const from = merged ? [] : (p.merged_from ?? []);
   const box = item.querySelector('.p-provenance');
   box.hidden = from.length === 0;
@@ -122,11 +125,13 @@ function upsert(p) {
     if (state.phase === 'vote') orderList();
   }
   updateCounts();
+  relinkMerged();
   return isNew;
 }
 
 function updateCounts() {
-  const visible = list.querySelectorAll('.proposal:not(.moderated):not(.pending):not(.merged)').length;
+  const visible = list.querySelectorAll(
+    '.proposal:not(.moderated):not(.pending):not(.merged)').length;
   document.getElementById('proposal-count').textContent = visible;
   document.getElementById('no-proposals').hidden = list.children.length > 0;
 }
@@ -198,7 +203,6 @@ function applySnapshot(s) {
   for (const p of [...s.proposals].sort((a, b) => a.id - b.id)) {
     if (versions.accept(`proposal:${p.id}`, s.version)) upsert(p);
   }
-  relinkMerged();
   if (versions.accept('phase', s.version)) {
     setPhase(s.event.phase);
     if (s.results) renderResults(s.results);
