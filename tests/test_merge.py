@@ -399,6 +399,8 @@ def test_review_csv_lists_merged_from_and_leaves_sources_out(app, make_event, st
     (row,) = [line.split(",") for line in lines[1:]]
     assert row[header.index("id")] == str(b)
     assert row[header.index("merged_from")] == f"{a} {c}"
+    page = http.get(f"/review/events/{event.id}").get_data(as_text=True)
+    assert "Sammanslaget av 3 förslag" in page
 
 
 # Property: random ballots, a random merge, then the invariants and an exact undo.
