@@ -504,6 +504,8 @@ CONTRACT = {
     "/events/{event_id}/state": {"get"},
     "/events/{event_id}/proposals": {"post"},
     "/proposals/{proposal_id}/votes": {"post", "delete"},
+    "/events/{event_id}/merges": {"post", "get"},
+    "/merges/{merge_id}": {"delete"},
 }
 
 

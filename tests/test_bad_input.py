@@ -898,3 +898,49 @@ def test_forms_need_the_csrf_token(app, browser, form_phone, token):
     _to_phase(phone.event_id, "vote")
     assert_refused_without_trace(lambda: phone.vote(target, csrf_token=token),
                                  lambda: phone.withdraw(target, csrf_token=token))
+
+
+# --- merging duplicates (staff) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("payload, code, field", [
+    ({"source_id": "1", "target_id": 2}, "invalid_type", "source_id"),
+    ({"source_id": 1.0, "target_id": 2}, "invalid_type", "source_id"),
+    ({"source_id": [1], "target_id": 2}, "invalid_type", "source_id"),
+    ({"source_id": 1}, "invalid_type", "target_id"),
+    ({"source_id": 1, "target_id": True}, "invalid_type", "target_id"),
+    ({"source_id": 1, "target_id": 1}, "same_proposal", "target_id"),
+    ({"source_id": 1, "target_id": 2, "reason": 7}, "invalid_type", "reason"),
+    ({"source_id": 1, "target_id": 2, "reason": "x" * 301}, "too_long", "reason"),
+])
+@pytest.mark.parametrize("channel", ["api", "socket"])
+def test_bad_merge_input_is_refused_and_nothing_stored(app, make_event, staff, payload, code,
+                                                       field, channel):
+    from participation.proposals.models import ProposalMerge
+
+    from .support.sockets import room_fixture
+
+    event = make_event(phase="collect")
+    phone = app.test_client()
+    csrf = csrf_from(phone.get(f"/j/{event.code}").get_data(as_text=True))
+    ids = [phone.post(f"{API}/events/{event.id}/proposals", headers={"X-CSRFToken": csrf},
+                      json=proposal(title=f"Förslag {n}")).get_json()["proposal"]["id"]
+           for n in (1, 2)]
+    payload = {k: (ids[v - 1] if k in ("source_id", "target_id") and type(v) is int else v)
+               for k, v in payload.items()}
+    before = stored(event.id)
+    if channel == "api":
+        response = app.test_client().post(f"{API}/events/{event.id}/merges", json=payload,
+                                          headers=staff.auth(staff.facilitator))
+        assert_json_refusal(response, 400, code)
+        body = response.get_json()
+    else:
+        rooms = room_fixture(app, lambda **kw: event, staff)
+        build = next(rooms)
+        console = build().facilitator()
+        body = console.call("merge_proposals", payload)
+        console.disconnect()
+        assert body["ok"] is False and body["error"] == code
+    assert body["field"] == field
+    assert stored(event.id) == before
+    assert db.session.scalar(select(func.count(ProposalMerge.id))) == 0

@@ -91,7 +91,7 @@ SCHEMAS = {
         "type": "object",
         "required": ["id", "status"],
         "properties": {
-            "id": ID, "status": {"enum": ["pending", "visible", "hidden"]},
+            "id": ID, "status": {"enum": ["pending", "visible", "hidden", "merged"]},
             "title": {"type": "string"}, "body": {"type": "string"},
             "focus_area_id": {"type": ["integer", "null"]},
             "focus_area": {"type": ["string", "null"]},
@@ -102,7 +102,38 @@ SCHEMAS = {
             "hidden_reason": {"type": ["string", "null"]},
             "edit_reason": {"type": ["string", "null"],
                             "description": "Why a facilitator changed the text."},
+            "merged_into": {"type": ["integer", "null"],
+                            "description": "Status merged: the proposal it was merged into."},
+            "merged_from": {"type": "array", "items": _ref("MergedText"),
+                            "description": "The texts merged into this proposal (also those "
+                                           "merged into them), oldest first."},
         },
+    },
+    "MergedText": {
+        "type": "object", "required": ["id", "title", "body", "author_name"],
+        "properties": {"id": ID, "title": {"type": "string"}, "body": {"type": "string"},
+                       "author_name": {"type": ["string", "null"]}},
+    },
+    "Merge": {
+        "type": "object",
+        "required": ["id", "event_id", "source_id", "target_id", "created_at", "active"],
+        "properties": {
+            "id": ID, "event_id": ID, "source_id": ID, "target_id": ID,
+            "reason": {"type": ["string", "null"]},
+            "by": {"type": ["string", "null"], "description": "The staff account."},
+            "created_at": {"type": "string"},
+            "undone_at": {"type": ["string", "null"]},
+            "undone_by": {"type": ["string", "null"]},
+            "active": {"type": "boolean", "description": "Not undone."},
+        },
+    },
+    "MergeResult": {
+        "type": "object", "required": ["merge", "target", "source", "version"],
+        "properties": {"merge": _ref("Merge"), "target": _ref("Proposal"),
+                       "source": _ref("Proposal"), "version": {"type": "integer"},
+                       "restored_votes": {"type": "integer",
+                                          "description": "Undo only: people whose earlier "
+                                                         "votes came back."}},
     },
     "ModerationResult": {
         "type": "object", "required": ["proposal", "version"],
@@ -160,6 +191,7 @@ SCHEMAS = {
 def spec() -> dict:
     event_id = {"name": "event_id", "in": "path", "required": True, "schema": ID}
     proposal_id = {"name": "proposal_id", "in": "path", "required": True, "schema": ID}
+    merge_id = {"name": "merge_id", "in": "path", "required": True, "schema": ID}
     staff = [{"bearer": []}]
     participant = [{"participantCookie": [], "csrfHeader": []}]
     return {
@@ -366,13 +398,43 @@ def spec() -> dict:
                 "responses": {"200": _json(_ref("ModerationResult")),
                               **_errors(400, 401, 403, 404, 409)},
             }},
+            "/events/{event_id}/merges": {
+                "post": {
+                    "summary": "Merge a duplicate (source) into another proposal (target): "
+                               "votes carry over, both texts are kept", "security": staff,
+                    "parameters": [event_id],
+                    "requestBody": _body({"type": "object", "required": ["source_id", "target_id"],
+                                          "properties": {
+                        "source_id": ID, "target_id": ID,
+                        "reason": {"type": ["string", "null"], "maxLength": 300}}}),
+                    "responses": {"201": _json(_ref("MergeResult"), "Merged"),
+                                  **_errors(400, 401, 403, 404, 409)},
+                },
+                "get": {
+                    "summary": "The event's merges, undone ones included", "security": staff,
+                    "parameters": [event_id],
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "event_id": ID,
+                        "merges": {"type": "array", "items": _ref("Merge")}}}),
+                        **_errors(401, 403, 404)},
+                },
+            },
+            "/merges/{merge_id}": {"delete": {
+                "summary": "Undo a merge (the latest one involving its target first)",
+                "security": staff, "parameters": [merge_id],
+                "requestBody": _body({"type": "object", "properties": {
+                    "reason": {"type": ["string", "null"], "maxLength": 300}}}, required=False),
+                "responses": {"200": _json(_ref("MergeResult")),
+                              **_errors(400, 401, 403, 404, 409)},
+            }},
             "/events/{event_id}/moderation": {"get": {
                 "summary": "The moderation audit trail: who, when, what and why",
                 "security": staff, "parameters": [event_id],
                 "responses": {"200": _json({"type": "object", "properties": {
                     "entries": {"type": "array", "items": {"type": "object", "properties": {
                         "proposal_id": ID,
-                        "action": {"enum": ["approve", "hide", "restore", "edit", "count"]},
+                        "action": {"enum": ["approve", "hide", "restore", "edit", "count",
+                                            "merge", "unmerge"]},
                         "reason": {"type": ["string", "null"]},
                         "by": {"type": ["string", "null"]},
                         "at": {"type": "string"},

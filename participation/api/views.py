@@ -9,7 +9,7 @@ from ..events.snapshot import event_info, snapshot
 from ..extensions import csrf, db
 from ..members.access import may_take_part
 from ..participants import identity
-from ..proposals import duplicates, moderation, paper
+from ..proposals import duplicates, merge, moderation, paper
 from ..proposals import operations as proposal_ops
 from ..proposals.ranking import ranked
 from ..proposals.similarity import THRESHOLD
@@ -240,3 +240,27 @@ def moderation_log(event_id):
         raise forbidden()
     return jsonify({"event_id": event.id, "entries": moderation.moderation_log(event.id)})
 
+
+
+@bp.post("/events/<int:event_id>/merges")
+def merge_proposals(event_id):
+    data = json_body()
+    result = merge.merge_proposals(staff_user(), data.get("source_id"), data.get("target_id"),
+                                   data.get("reason"), event_id=_event(event_id).id)
+    return jsonify(result), 201
+
+
+@bp.get("/events/<int:event_id>/merges")
+def list_merges(event_id):
+    user, event = staff_user(), _event(event_id)
+    if not user.can_review(event):
+        raise forbidden()
+    return jsonify({"event_id": event.id, "merges": merge.list_merges(event.id)})
+
+
+@bp.delete("/merges/<int:merge_id>")
+def undo_merge(merge_id):
+    data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict):
+        raise OperationError("invalid_json", _("Send a JSON object."), 400)
+    return jsonify(merge.undo_merge(staff_user(), merge_id, data.get("reason")))

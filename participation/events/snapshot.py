@@ -1,6 +1,7 @@
 """The full state a client needs on every (re)connect, tagged with the event's version."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..core.time import iso, utcnow
 from ..extensions import db
@@ -41,6 +42,7 @@ def snapshot(event, token: str | None = None, *, staff: bool = False) -> dict:
     version = event.version
     proposals = db.session.scalars(
         select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id)
+        .options(selectinload(Proposal.merged_sources))  # merged_from, in one query
     ).all()
     participant = None if staff else identity.find(event.id, token)
 

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..core.auth import staff_required
 from ..core.errors import OperationError
@@ -12,10 +13,12 @@ from ..members.access import may_take_part
 from ..participants import identity
 from ..proposals.duplicates import suggested_pairs
 from ..proposals.forms import NameForm, ProposalForm, ScribeForm, TableForm
+from ..proposals.merge import active_merges
 from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
 from ..proposals.order import ballot_seed, shuffled
 from ..proposals.ranking import ranked
+from ..proposals.serialize import merged_from
 from . import operations, tables
 from .forms import EventForm, PhaseForm, RevealForm, TablesForm, TimerForm
 from .links import base_url, join_url
@@ -76,6 +79,7 @@ def _staff_context(event: Event) -> dict:
         "event": event,
         "join_url": join_url(event),
         "results": ranked(event),
+        "active_merges": active_merges(event.id),
         "proposals": db.session.scalars(
             select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id)
         ).all(),
@@ -246,7 +250,7 @@ def render_phone(event: Event, status: int = 200, **forms):
     proposals = db.session.scalars(
         select(Proposal)
         .where(Proposal.event_id == event.id, (Proposal.status != "pending") | mine_only)
-        .order_by(Proposal.id.desc())
+        .order_by(Proposal.id.desc()).options(selectinload(Proposal.merged_sources))
     ).all()
     proposal_form = forms.get("proposal_form") or ProposalForm()
     proposal_form.focus_area_id.choices = [("", _("No focus area"))] + [
@@ -283,6 +287,7 @@ def render_phone(event: Event, status: int = 200, **forms):
             display_name=participant.display_name if participant else ""
         ),
         vote_client_id=uuid.uuid4().hex,
+        merged_from=merged_from,
         error=forms.get("error"),
     ), status
 

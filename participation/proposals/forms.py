@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .models import BODY_MAX, TITLE_MAX
 
@@ -62,3 +62,13 @@ class EditForm(FlaskForm):
 class HideForm(FlaskForm):
     reason = StringField(_l("Reason, shown to everyone"), validators=[DataRequired(),
                                                                        Length(max=300)])
+
+
+class MergeForm(FlaskForm):
+    """Merge one proposal (source) into another (target) on the console."""
+
+    source_id = IntegerField(_l("Proposal"), validators=[
+        InputRequired(message=_l("Choose a proposal."))])
+    target_id = IntegerField(_l("Merge into"), validators=[
+        InputRequired(message=_l("Choose a proposal."))])
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=300)])

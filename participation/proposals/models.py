@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
 from ..extensions import db
@@ -13,7 +13,7 @@ BODY_MAX = 1000
 class Proposal(db.Model):
     __tablename__ = "proposals"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'visible', 'hidden')", name="status"),
+        CheckConstraint("status IN ('pending', 'visible', 'hidden', 'merged')", name="status"),
         CheckConstraint(f"length(title) BETWEEN 1 AND {TITLE_MAX}", name="title_length"),
         CheckConstraint(f"length(body) <= {BODY_MAX}", name="body_length"),
         CheckConstraint("source IN ('phone', 'paper')", name="source"),
@@ -49,6 +49,14 @@ class Proposal(db.Model):
     # Shown with the proposal when a facilitator changed its text, so an edit is never silent.
     edit_reason: Mapped[str | None] = mapped_column(String(300), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set while the proposal is merged into another (status "merged"); cleared by an undo.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proposals.id", ondelete="SET NULL"), default=None, index=True
+    )
+    # The proposals merged into this one right now; their own rows keep their texts.
+    merged_sources: Mapped[list["Proposal"]] = relationship(
+        foreign_keys=[merged_into_id], order_by="Proposal.id", viewonly=True
+    )
 
     @property
     def is_visible(self) -> bool:
@@ -60,7 +68,10 @@ class ModerationEntry(db.Model):
 
     __tablename__ = "moderation_log"
     __table_args__ = (
-        CheckConstraint("action IN ('approve', 'hide', 'restore', 'edit', 'count')", name="action"),
+        CheckConstraint(
+            "action IN ('approve', 'hide', 'restore', 'edit', 'count', 'merge', 'unmerge')",
+            name="action",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,3 +110,48 @@ class Vote(db.Model):
     )
     dots: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProposalMerge(db.Model):
+    """A facilitator merged `source` into `target`; undone when `undone_at` is set."""
+
+    __tablename__ = "proposal_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), index=True
+    )
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(String(300), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(default=None)
+    undone_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+
+
+class ProposalMergeVote(db.Model):
+    """Each affected person's votes before a merge, so an undo can put them back exactly."""
+
+    __tablename__ = "proposal_merge_votes"
+    __table_args__ = (
+        UniqueConstraint("merge_id", "participant_id"),
+        CheckConstraint("target_dots_before >= 0", name="target_dots_before"),
+        CheckConstraint("source_dots >= 1", name="source_dots"),
+        CheckConstraint("merged_dots >= 1", name="merged_dots"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merge_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal_merges.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    target_dots_before: Mapped[int] = mapped_column(Integer)  # 0: no vote on the target
+    source_dots: Mapped[int] = mapped_column(Integer)
+    merged_dots: Mapped[int] = mapped_column(Integer)

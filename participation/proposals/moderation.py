@@ -46,6 +46,7 @@ def _require_status(proposal, *allowed):
             "pending": _l("That proposal is waiting for approval."),
             "visible": _l("That proposal is already visible."),
             "hidden": _l("That proposal is already hidden."),
+            "merged": _l("That proposal has already been merged with another."),
         }
         raise OperationError(f"already_{proposal.status}", messages[proposal.status], 409)
 

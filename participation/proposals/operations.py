@@ -181,6 +181,9 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1) -> dict:
             raise OperationError(
                 "proposal_pending", _l("That proposal is waiting for approval."), 409
             )
+        if proposal.status == "merged":
+            raise OperationError("proposal_merged",
+                                 _l("That proposal has been merged with another."), 409)
         if not proposal.is_visible:
             raise OperationError("proposal_hidden", _l("That proposal has been hidden."), 409)
         votes = _my_votes(session, event.id, participant.id)

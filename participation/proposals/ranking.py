@@ -1,6 +1,7 @@
 """Tallies are always computed from the stored votes; rank is standard competition ranking."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from .models import Proposal, Vote
@@ -45,7 +46,8 @@ def ranked(event, table_number: int | None = None, counts: dict | None = None) -
     if table_number is not None:
         table = next((t for t in event.tables if t.number == table_number), None)
         query = query.where(Proposal.table_id == (table.id if table else None))
-    proposals = db.session.scalars(query.order_by(Proposal.id)).all()
+    proposals = db.session.scalars(
+        query.order_by(Proposal.id).options(selectinload(Proposal.merged_sources))).all()
 
     def score(p):
         t = counts.get(p.id, {"votes": 0, "dots": 0})

@@ -21,7 +21,20 @@ def full_proposal(proposal, event) -> dict:
         "created_at": _iso(proposal.created_at),
         "hidden_reason": proposal.hidden_reason,
         "edit_reason": proposal.edit_reason,
+        "merged_into": proposal.merged_into_id,
+        "merged_from": merged_from(proposal),
     }
+
+
+def merged_from(proposal) -> list[dict]:
+    """The texts merged into this proposal, also those merged into them (oldest first)."""
+    found, pending = [], list(proposal.merged_sources)
+    while pending:
+        source = pending.pop(0)
+        found.append({"id": source.id, "title": source.title, "body": source.body,
+                      "author_name": source.author_name})
+        pending.extend(source.merged_sources)
+    return sorted(found, key=lambda entry: entry["id"])
 
 
 def public_proposal(proposal, event) -> dict:
@@ -31,6 +44,9 @@ def public_proposal(proposal, event) -> dict:
         return {"id": proposal.id, "status": "hidden", "hidden_reason": proposal.hidden_reason}
     if proposal.status == "pending":
         return {"id": proposal.id, "status": "pending"}
+    if proposal.status == "merged":
+        # Its text lives on under the target's merged_from; it is not a proposal of its own.
+        return {"id": proposal.id, "status": "merged", "merged_into": proposal.merged_into_id}
     data = full_proposal(proposal, event)
     del data["hidden_reason"]
     return data

@@ -12,12 +12,13 @@ from ..events.views import render_phone
 from ..extensions import db
 from ..participants import identity
 from ..participants.operations import set_display_name
-from . import moderation, operations, paper
+from . import merge, moderation, operations, paper
 from .forms import (
     ConfirmForm,
     EditForm,
     HandCountForm,
     HideForm,
+    MergeForm,
     NameForm,
     PaperProposalForm,
     ProposalForm,
@@ -191,3 +192,39 @@ def moderate(event_id, proposal_id, action):
     except OperationError as error:
         flash(str(error.message), "error")
     return redirect(url_for("events.console", event_id=event_id) + f"#row-{proposal_id}")
+
+
+@bp.post("/events/<int:event_id>/merges")
+@staff_required("facilitator", "admin")
+def merge_form(event_id):
+    """The console's "merge" buttons: a suggested pair, or a proposal and a chosen target."""
+    form = MergeForm()
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return redirect(url_for("events.console", event_id=event_id))
+    try:
+        result = merge.merge_proposals(current_user, form.source_id.data, form.target_id.data,
+                                       form.reason.data or None, event_id=event_id)
+    except OperationError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("events.console", event_id=event_id))
+    flash(_("The proposals are merged. Count the hands again if you counted both."), "success")
+    return redirect(url_for("events.console", event_id=event_id)
+                    + f"#row-{result['target']['id']}")
+
+
+@bp.post("/events/<int:event_id>/merges/<int:merge_id>/undo")
+@staff_required("facilitator", "admin")
+def undo_merge_form(event_id, merge_id):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return redirect(url_for("events.console", event_id=event_id))
+    try:
+        result = merge.undo_merge(current_user, merge_id, event_id=event_id)
+    except OperationError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("events.console", event_id=event_id))
+    flash(_("The merge is undone."), "success")
+    return redirect(url_for("events.console", event_id=event_id)
+                    + f"#row-{result['source']['id']}")

@@ -18,7 +18,7 @@ from ..events.snapshot import snapshot
 from ..extensions import db, socketio
 from ..members.access import may_take_part
 from ..participants import identity
-from ..proposals import duplicates, moderation, paper
+from ..proposals import duplicates, merge, moderation, paper
 from ..proposals import operations as proposal_ops
 from . import event_room, staff_room
 from .origins import origin_checker
@@ -247,3 +247,15 @@ def on_restore(connection, data):
 def on_edit(connection, data):
     return moderation.edit_proposal(current_user, data.get("proposal_id"), data.get("title"),
                                     data.get("body"), data.get("reason"))
+
+
+@handler("merge_proposals", staff_only=True)
+def on_merge(connection, data):
+    return merge.merge_proposals(current_user, data.get("source_id"), data.get("target_id"),
+                                 data.get("reason"), event_id=connection.event_id)
+
+
+@handler("undo_merge", staff_only=True)
+def on_undo_merge(connection, data):
+    return merge.undo_merge(current_user, data.get("merge_id"), data.get("reason"),
+                            event_id=connection.event_id)

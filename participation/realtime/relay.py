@@ -54,6 +54,23 @@ class Relay:
                     # The ranking on every screen changes too; resend it with the phase.
                     self._emit_phase(event_id, version, event.phase)
             self.mark_tallies(event_id)
+        elif name in ("proposal.merged", "proposal.unmerged"):
+            for key in ("source", "target"):
+                socketio.emit("staff_proposal",
+                              {"version": version, "proposal": data[f"{key}_full"]},
+                              to=staff_room(event_id))
+                socketio.emit("proposal", {"version": version, "proposal": data[key]},
+                              to=event_room(event_id))
+            # Ballots holding either proposal changed; those phones ask for a fresh snapshot.
+            merge = data["merge"]
+            socketio.emit("merge", {"version": version, "source_id": merge["source_id"],
+                                    "target_id": merge["target_id"],
+                                    "undone": name == "proposal.unmerged"},
+                          to=event_room(event_id))
+            event = db.session.get(Event, event_id)
+            if event.phase in REVEALED:
+                self._emit_phase(event_id, version, event.phase)
+            self.mark_tallies(event_id)
         elif name == "event.phase_changed":
             self._emit_phase(event_id, version, data["phase"])
             self.mark_tallies(event_id)

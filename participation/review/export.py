@@ -2,7 +2,7 @@ import csv
 import io
 
 COLUMNS = ("rank", "id", "title", "body", "focus_area", "table", "source", "votes",
-           "paper_votes", "dots", "status")
+           "paper_votes", "dots", "status", "merged_from")
 
 
 def results_csv(event, rows: list[dict]) -> str:
@@ -12,6 +12,8 @@ def results_csv(event, rows: list[dict]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows:
+        # Merged sources are not ranked rows; their ids are listed on the proposal they joined.
+        row = row | {"merged_from": " ".join(str(m["id"]) for m in row.get("merged_from", []))}
         writer.writerow([_cell(row.get(column, "")) for column in COLUMNS])
     return buffer.getvalue()
 

@@ -29,8 +29,9 @@ function applyTallies(tallies) {
 
 // Never swap the rows under a facilitator who is typing a reason or an edit.
 function busy() {
-  return table.contains(document.activeElement) && document.activeElement.matches('input, textarea')
-    || table.querySelector('.edit-box[open]') !== null;
+  return table.contains(document.activeElement)
+      && document.activeElement.matches('input, textarea, select')
+    || table.querySelector('.edit-box[open], .merge-box[open]') !== null;
 }
 
 async function refreshRows() {
@@ -80,6 +81,12 @@ socket.on('snapshot', (s) => {
 
 socket.on('staff_proposal', ({ version, proposal }) => {
   if (versions.accept(`proposal:${proposal.id}`, version)) refreshRows();
+});
+
+// A merge or its undo changes two rows; their staff_proposal pushes refresh them, and this
+// catches a console that missed those (e.g. both arrived while a refresh was running).
+socket.on('merge', ({ version }) => {
+  if (versions.accept('merge', version)) refreshRows();
 });
 
 socket.on('tallies', ({ version, tallies, voters }) => {

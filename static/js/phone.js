@@ -45,7 +45,8 @@ function setPhase(phase) {
     section.hidden = !section.dataset.phaseSection.split(' ').includes(phase);
   }
   for (const node of root.querySelectorAll('[data-phase-only]')) {
-    node.hidden = node.dataset.phaseOnly !== phase || node.closest('.moderated, .pending') !== null;
+    node.hidden = node.dataset.phaseOnly !== phase
+      || node.closest('.moderated, .pending, .merged') !== null;
   }
   orderList();
 }
@@ -54,13 +55,16 @@ function fillItem(item, p) {
   item.id = `proposal-${p.id}`;
   item.dataset.proposalId = p.id;
   const hidden = p.status === 'hidden';
+  const merged = p.status === 'merged';
   item.classList.toggle('moderated', hidden);
+  item.classList.toggle('merged', merged);
   item.classList.toggle('pending', p.status === 'pending');
   item.classList.toggle('mine', state.mine.has(p.id));
-  item.querySelector('.p-content').hidden = hidden;
+  item.querySelector('.p-content').hidden = hidden || merged;
+  fillMerge(item, p, merged);
   item.querySelector('.p-moderated').hidden = !hidden;
   item.querySelector('.p-reason').textContent = p.hidden_reason ?? '';
-  if (!hidden) {
+  if (!hidden && p.title !== undefined) {
     item.querySelector('.p-title').textContent = p.title;
     item.querySelector('.p-title-copy').textContent = p.title;
     item.querySelector('.p-body').textContent = p.body ?? '';
@@ -78,6 +82,39 @@ function fillItem(item, p) {
   item.querySelector('.vote-controls').hidden = state.phase !== 'vote' || p.status !== 'visible';
 }
 
+// A merged proposal points to the one it joined; that one shows the texts merged into it.
+function fillMerge(item, p, merged) {
+  const line = item.querySelector('.p-merged');
+  line.hidden = !merged;
+  if (merged) {
+    line.querySelector('.p-merged-link').href = `#proposal-${p.merged_into}`;
+    line.dataset.into = p.merged_into;
+  }
+  // Its author still sees which of their proposals it was.
+  const own = line.querySelector('.p-own-title');
+  own.hidden = !(merged && state.mine.has(p.id) && p.title);
+  own.textContent = own.hidden ? '' : `${p.title} · `;
+  const from = merged ? [] : (p.merged_from ?? []);
+  const box = item.querySelector('.p-provenance');
+  box.hidden = from.length === 0;
+  box.querySelector('.p-provenance-count').textContent = plural(t.count_merged, from.length + 1);
+  box.querySelector('.p-merged-texts').replaceChildren(...from.map((m) => {
+    const li = document.createElement('li');
+    const title = document.createElement('strong');
+    title.textContent = m.title;
+    li.append(title, m.body ? ` ${m.body}` : '', m.author_name ? ` — ${m.author_name}` : '');
+    return li;
+  }));
+}
+
+// The title of the proposal a merged one joined (it may arrive after the merged one).
+function relinkMerged() {
+  for (const line of list.querySelectorAll('.merged .p-merged')) {
+    const title = document.querySelector(`#proposal-${line.dataset.into} .p-title`)?.textContent;
+    line.querySelector('.p-merged-link').textContent = title || `#${line.dataset.into}`;
+  }
+}
+
 function upsert(p) {
   let item = document.getElementById(`proposal-${p.id}`);
   const isNew = !item;
@@ -88,11 +125,13 @@ function upsert(p) {
     if (state.phase === 'vote') orderList();
   }
   updateCounts();
+  relinkMerged();
   return isNew;
 }
 
 function updateCounts() {
-  const visible = list.querySelectorAll('.proposal:not(.moderated):not(.pending)').length;
+  const visible = list.querySelectorAll(
+    '.proposal:not(.moderated):not(.pending):not(.merged)').length;
   document.getElementById('proposal-count').textContent = visible;
   document.getElementById('no-proposals').hidden = list.children.length > 0;
 }
@@ -156,7 +195,7 @@ const socket = connect(Number(root.dataset.eventId), (status) => {
   setStatus(document.getElementById('connection'), t[status], status);
 });
 
-socket.on('snapshot', (s) => {
+function applySnapshot(s) {
   state.mine = new Set(s.me?.proposal_ids ?? []);
   state.seed = s.me?.seed ?? null;
   state.table = s.me?.table ?? null;
@@ -173,6 +212,18 @@ socket.on('snapshot', (s) => {
   if (versions.accept('timer', s.version)) timer.set(s.event.timer_ends_at, s.server_time);
   versions.settle(s.version);
   root.dataset.synced = s.version; // the page now shows this snapshot (tests wait for it)
+}
+
+socket.on('snapshot', applySnapshot);
+
+// Two proposals were merged (or split again): a ballot or an own proposal among them has
+// changed on the server (votes carried over, dots given back), so ask for the whole state.
+socket.on('merge', async ({ source_id: sourceId, target_id: targetId }) => {
+  const ids = [sourceId, targetId];
+  const involved = ids.some((id) => state.ballot.votes[id] !== undefined || state.mine.has(id));
+  if (!involved) return;
+  const ack = await send(socket, 'snapshot', {}, { attempts: 2, timeout: 8000 });
+  if (ack.ok) applySnapshot(ack.state);
 });
 
 socket.on('proposal', ({ version, proposal }) => {

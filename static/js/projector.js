@@ -35,12 +35,27 @@ function score(id) {
   return dots ? tally.dots : tally.votes;
 }
 
+// "Sammanslaget av 2 förslag" under a proposal others were merged into.
+function provenance(p) {
+  const from = p.merged_from ?? [];
+  return from.length ? plural(t.count_merged, from.length + 1) : null;
+}
+
 function renderWall() {
-  const items = visible().sort((a, b) => b.id - a.id).slice(0, 24);
+  // A merged proposal stays on the wall as a pointer to the one it joined, not silently gone.
+  const items = [...state.proposals.values()]
+    .filter((p) => p.status === 'visible' || p.status === 'merged')
+    .sort((a, b) => b.id - a.id).slice(0, 24);
   wall.replaceChildren(...items.map((p) => {
+    if (p.status === 'merged') {
+      const li = el('li', 'wall-card merged');
+      const into = state.proposals.get(p.merged_into);
+      li.append(el('p', 'focus', `${t.merged_with} ${into?.title ?? `#${p.merged_into}`}`));
+      return li;
+    }
     const li = el('li', 'wall-card');
     li.append(el('h3', null, p.title));
-    const meta = [tableName(p.table), p.focus_area].filter(Boolean).join(' · ');
+    const meta = [tableName(p.table), p.focus_area, provenance(p)].filter(Boolean).join(' · ');
     if (meta) li.append(el('p', 'focus', meta));
     return li;
   }));
@@ -83,7 +98,9 @@ function renderRanking() {
   const rows = (state.results ?? []).slice(0, 10);
   ranking.replaceChildren(...rows.map((r) => {
     const li = el('li', 'rank-row');
-    li.append(el('span', 'rank', `${r.rank}`), el('span', 'rank-title', r.title));
+    const title = el('span', 'rank-title', r.title);
+    if (provenance(r)) title.append(el('small', 'provenance', ` (${provenance(r)})`));
+    li.append(el('span', 'rank', `${r.rank}`), title);
     li.append(el('span', 'rank-value',
       dots ? plural(t.count_dots, r.dots) : plural(t.count_people, r.votes)));
     return li;
