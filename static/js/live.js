@@ -30,9 +30,12 @@ export function newClientId() {
 // so pushes that arrive out of order, or just before a snapshot, never roll the page back.
 export class Versions {
   constructor() { this.base = 0; this.seen = new Map(); }
-  accept(key, version) {
+  // A snapshot's content is at least as new as its version (it is read first), so a snapshot
+  // may replace a push of the same version: it can carry more, e.g. an author's own text.
+  accept(key, version, { snapshot = false } = {}) {
     const current = this.seen.get(key) ?? this.base;
-    if (typeof version !== 'number' || version <= current) return false;
+    if (typeof version !== 'number' || version < current) return false;
+    if (version === current && !snapshot) return false;
     this.seen.set(key, version);
     return true;
   }

@@ -201,14 +201,14 @@ function applySnapshot(s) {
   state.table = s.me?.table ?? null;
   state.tables = s.event.tables ?? [];
   for (const p of [...s.proposals].sort((a, b) => a.id - b.id)) {
-    if (versions.accept(`proposal:${p.id}`, s.version)) upsert(p);
+    if (versions.accept(`proposal:${p.id}`, s.version, { snapshot: true })) upsert(p);
   }
   if (versions.accept('phase', s.version)) {
     setPhase(s.event.phase);
     if (s.results) renderResults(s.results);
     if (s.table_results) renderTableResults(s.table_results);
   }
-  if (s.me && versions.accept('ballot', s.version)) applyBallot(s.me.ballot);
+  if (s.me && versions.accept('ballot', s.version, { snapshot: true })) applyBallot(s.me.ballot);
   if (versions.accept('timer', s.version)) timer.set(s.event.timer_ends_at, s.server_time);
   versions.settle(s.version);
   root.dataset.synced = s.version; // the page now shows this snapshot (tests wait for it)
