@@ -185,7 +185,7 @@ def _token_for(event_id):
 def vote(proposal_id):
     data = json_body()
     result = proposal_ops.cast_vote(proposal_id, _token_for, data.get("client_id"),
-                                    data.get("dots"))
+                                    data.get("dots"), score=data.get("score"))
     return jsonify(result), 200 if result.get("replayed") else 201
 
 

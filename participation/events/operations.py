@@ -59,6 +59,9 @@ def parse_voting(voting) -> tuple[str, int, int]:
     method = voting.get("method")
     if method == "approval":
         return "approval", 1, 1
+    if method == "scale":
+        # Each person rates each proposal 1..5; no budget to spread.
+        return "scale", 1, 1
     if method != "dots":
         raise OperationError("invalid_voting", _l("Choose a voting method."), field="voting")
     dots, cap = voting.get("dots"), voting.get("max_per_proposal", voting.get("dots"))

@@ -85,6 +85,11 @@ def set_hand_count(user, proposal_id, count) -> dict:
         proposal, event, version = locked_proposal(session, proposal_id)
         if user is None or not user.can_manage(event):
             raise forbidden()
+        if event.is_scale:
+            # A raised hand is not a score from 1 to 5.
+            raise OperationError(
+                "hand_count_not_for_scale",
+                _l("Hand counts cannot be added to a scale vote."), 409, field="count")
         if proposal.status == "pending":
             raise OperationError("proposal_pending",
                                  _l("That proposal is waiting for approval."), 409)

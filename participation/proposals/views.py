@@ -89,9 +89,14 @@ def _vote_action(code, proposal_id, action):
 def vote(code, proposal_id):
     dots = request.form.get("dots", "1")
     dots = int(dots) if dots.isdigit() else -1
+    # A scale rating arrives as the chosen radio button; a missing one is refused as a score.
+    score = request.form.get("score")
+    score = (int(score) if score.isdigit() else -1) if score is not None else None
+    if score is None and request.form.get("scale") == "1":
+        score = -1
 
     def cast(pid, token_for, client_id):
-        operations.cast_vote(pid, token_for, client_id, dots)
+        operations.cast_vote(pid, token_for, client_id, dots, score=score)
 
     return _vote_action(code, proposal_id, cast)
 

@@ -145,7 +145,8 @@ def on_submit(connection, data):
 @handler("vote")
 def on_vote(connection, data):
     return proposal_ops.cast_vote(
-        data.get("proposal_id"), _token_for(connection), data.get("client_id"), data.get("dots")
+        data.get("proposal_id"), _token_for(connection), data.get("client_id"), data.get("dots"),
+        score=data.get("score"),
     )
 
 

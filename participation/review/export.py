@@ -3,6 +3,9 @@ import io
 
 COLUMNS = ("rank", "id", "title", "body", "focus_area", "table", "source", "votes",
            "paper_votes", "dots", "status")
+# A scale event's rows carry its ratings instead of hands and dots.
+SCALE_COLUMNS = ("rank", "id", "title", "body", "focus_area", "table", "source", "ratings",
+                 "mean", "score", "status")
 
 
 def results_csv(event, rows: list[dict]) -> str:
@@ -10,9 +13,10 @@ def results_csv(event, rows: list[dict]) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    columns = SCALE_COLUMNS if event.is_scale else COLUMNS
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(column, "")) for column in COLUMNS])
+        writer.writerow([_cell(_blank_none(row.get(column, ""))) for column in columns])
     return buffer.getvalue()
 
 
@@ -21,3 +25,7 @@ def _cell(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def _blank_none(value):
+    return "" if value is None else value
