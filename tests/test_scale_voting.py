@@ -155,7 +155,7 @@ def test_scale_over_the_socket_with_score_and_the_push(room, staff):
     workshop = room(voting=SCALE)
     phone = workshop.phone()
     console = workshop.facilitator()
-    pid = workshop.propose(phone)["proposal"]["id"]
+    pid = workshop.propose(phone)
     workshop.to("vote")
     console.forget()
     ack = phone.call("vote", {"proposal_id": pid, "client_id": new_id(), "score": 4})

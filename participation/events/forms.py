@@ -38,6 +38,7 @@ class EventForm(FlaskForm):
         choices=[
             ("approval", _l("Approval: one vote per proposal per person")),
             ("dots", _l("Dots: a number of dots per person to spread")),
+            ("scale", _l("Scale: each person rates each proposal from 1 to 5")),
         ],
         default="approval",
     )
@@ -60,6 +61,8 @@ class EventForm(FlaskForm):
     )
 
     def voting(self) -> dict:
+        if self.voting_method.data == "scale":
+            return {"method": "scale"}
         if self.voting_method.data == "dots":
             return {"method": "dots", "dots": self.dots.data,
                     "max_per_proposal": self.max_per_proposal.data}

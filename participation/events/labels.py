@@ -29,6 +29,8 @@ CLIENT_STRINGS = {
     "timer_up": _l("Time is up"),
     "bars_held": _l("the votes are shown when the facilitator chooses"),
     "timer_minute": _l("One minute left"),
+    "mean": _l("mean %(mean)s"),
+    "scores": _l("Scores:"),
 }
 
 
@@ -42,6 +44,7 @@ PLURALS = {
     "count_dots": plural_noop("%(num)d dot", "%(num)d dots"),
     "count_proposals": plural_noop("%(num)d proposal", "%(num)d proposals"),
     "count_voted": plural_noop("%(num)d person has voted", "%(num)d people have voted"),
+    "count_ratings": plural_noop("%(num)d rating", "%(num)d ratings"),
 }
 # What the projector tells the room to do in each phase.
 PROJECTOR_HINTS = {
