@@ -3,8 +3,8 @@
 import pytest
 
 from participation.core.errors import OperationError
-from participation.extensions import db
 from participation.events.operations import change_phase, create_event
+from participation.extensions import db
 from participation.proposals.operations import cast_vote, withdraw_vote
 from participation.proposals.paper import add_paper_proposal, set_hand_count
 from participation.proposals.ranking import ranked, tallies

@@ -11,6 +11,7 @@ const versions = new Versions();
 const state = {
   phase: root.dataset.phase,
   dots: root.dataset.method === 'dots',
+  scale: root.dataset.method === 'scale',
   budget: Number(root.dataset.dots),
   cap: Number(root.dataset.cap),
   ballot: { votes: {}, spent: 0, remaining: null },
@@ -102,12 +103,19 @@ function applyBallot(ballot) {
   const remaining = ballot.remaining;
   for (const item of list.querySelectorAll('.proposal')) {
     const mine = ballot.votes[item.dataset.proposalId] ?? 0;
-    const full = state.dots ? (mine >= state.cap || remaining === 0) : mine > 0;
+    // A rating can always be changed; dots and approval votes run out.
+    const full = state.scale ? false
+      : state.dots ? (mine >= state.cap || remaining === 0) : mine > 0;
     item.querySelector('.vote-form').hidden = full;
     item.querySelector('.voted-note').hidden = mine === 0;
     item.querySelector('.withdraw-form').hidden = mine === 0;
     const count = item.querySelector('.my-dots');
     if (count) count.textContent = mine;
+    const score = item.querySelector('.my-score');
+    if (score) score.textContent = mine || '';
+    for (const radio of item.querySelectorAll('input[name="score"]')) {
+      radio.checked = Number(radio.value) === mine;
+    }
   }
   const remainingNode = document.getElementById('remaining');
   if (remainingNode) remainingNode.textContent = remaining;
@@ -133,6 +141,14 @@ function renderTableResults(byTable) {
   }));
 }
 
+// "medel 4,5 · 3 betyg", with the page language's decimal comma.
+function scaleSummary(r) {
+  const ratings = plural(t.count_ratings, r.ratings ?? 0);
+  if (!r.ratings) return ratings;
+  const mean = new Intl.NumberFormat(document.documentElement.lang).format(r.mean);
+  return `${format(t.mean, { mean })} · ${ratings}`;
+}
+
 function renderResults(results) {
   const ol = document.getElementById('results');
   ol.replaceChildren(...results.map((r) => {
@@ -146,7 +162,8 @@ function renderResults(results) {
     const count = document.createElement('span');
     count.className = 'r-count';
     const people = plural(t.count_people, r.votes);
-    count.textContent = state.dots ? `${plural(t.count_dots, r.dots)}, ${people}` : people;
+    if (state.scale) count.textContent = scaleSummary(r);
+    else count.textContent = state.dots ? `${plural(t.count_dots, r.dots)}, ${people}` : people;
     li.append(rank, title, count);
     return li;
   }));
@@ -188,7 +205,8 @@ function applyBallotAfterRefund(proposal) {
   const votes = { ...state.ballot.votes };
   const returned = votes[proposal.id] ?? 0;
   delete votes[proposal.id];
-  const spent = state.ballot.spent - returned;
+  // A scale ballot counts rated proposals, not points.
+  const spent = state.scale ? Object.keys(votes).length : state.ballot.spent - returned;
   applyBallot({ votes, spent, remaining: state.dots ? state.budget - spent : null });
 }
 
@@ -300,7 +318,12 @@ list.addEventListener('submit', async (event) => {
   const name = form.matches('.vote-form') ? 'vote' : 'withdraw_vote';
   const button = form.querySelector('button');
   button.disabled = true;
-  const ack = await send(socket, name, { proposal_id: proposalId, client_id: newClientId(), dots: 1 });
+  const payload = { proposal_id: proposalId, client_id: newClientId() };
+  if (name === 'vote' && state.scale) {
+    const chosen = form.querySelector('input[name="score"]:checked');
+    payload.score = chosen ? Number(chosen.value) : null;
+  } else if (name === 'vote') payload.dots = 1;
+  const ack = await send(socket, name, payload);
   button.disabled = false;
   if (ack.ok) {
     if (versions.accept('ballot', ack.version)) applyBallot(ack.ballot);

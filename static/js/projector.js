@@ -1,11 +1,14 @@
 // The projector: QR and code, then a live wall, live vote bars, and the ranked result.
-import { Versions, connect, plural, setStatus, strings } from './live.js';
+import {
+  Versions, connect, format, plural, setStatus, strings,
+} from './live.js';
 import { countdown } from './timer.js';
 
 const root = document.getElementById('projector');
 const t = strings();
 const versions = new Versions();
 const dots = root.dataset.method === 'dots';
+const scale = root.dataset.method === 'scale';
 const state = {
   phase: root.dataset.phase, proposals: new Map(), tallies: {}, results: null, voters: 0,
   hideTallies: false, revealed: false, tables: [], tableResults: null,
@@ -32,7 +35,23 @@ function visible() {
 
 function score(id) {
   const tally = state.tallies[id] ?? { votes: 0, dots: 0 };
+  if (scale) return tally.mean ?? 0;
   return dots ? tally.dots : tally.votes;
+}
+
+const decimal = new Intl.NumberFormat(document.documentElement.lang);
+
+// A scale tally in words, so the bars never rely on length or colour alone.
+function scaleSummary(tally) {
+  const ratings = plural(t.count_ratings, tally?.ratings ?? 0);
+  if (!tally?.ratings) return ratings;
+  return `${format(t.mean, { mean: decimal.format(tally.mean) })} · ${ratings}`;
+}
+
+function scaleSpread(tally) {
+  if (!tally?.ratings) return '';
+  const counts = Object.entries(tally.distribution).map(([s, n]) => `${s}: ${n}`).join(' · ');
+  return `${t.scores} ${counts}`;
 }
 
 function renderWall() {
@@ -48,7 +67,7 @@ function renderWall() {
 
 function renderBars() {
   const items = visible().sort((a, b) => score(b.id) - score(a.id) || a.id - b.id).slice(0, 12);
-  const max = Math.max(1, ...items.map((p) => score(p.id)));
+  const max = scale ? 5 : Math.max(1, ...items.map((p) => score(p.id)));
   bars.replaceChildren(...items.map((p) => {
     const li = el('li', 'bar-row');
     li.dataset.proposalId = p.id;
@@ -58,7 +77,11 @@ function renderBars() {
     const fill = el('span', 'bar-fill');
     fill.style.inlineSize = `${(100 * value) / max}%`;
     track.append(fill);
-    li.append(track, el('span', 'bar-value', String(value)));
+    if (scale) {
+      const tally = state.tallies[p.id];
+      li.append(track, el('span', 'bar-value', scaleSummary(tally)));
+      li.append(el('span', 'bar-spread', scaleSpread(tally)));
+    } else li.append(track, el('span', 'bar-value', String(value)));
     return li;
   }));
 }
@@ -84,8 +107,9 @@ function renderRanking() {
   ranking.replaceChildren(...rows.map((r) => {
     const li = el('li', 'rank-row');
     li.append(el('span', 'rank', `${r.rank}`), el('span', 'rank-title', r.title));
-    li.append(el('span', 'rank-value',
-      dots ? plural(t.count_dots, r.dots) : plural(t.count_people, r.votes)));
+    let value = dots ? plural(t.count_dots, r.dots) : plural(t.count_people, r.votes);
+    if (scale) value = scaleSummary(r);
+    li.append(el('span', 'rank-value', value));
     return li;
   }));
 }
