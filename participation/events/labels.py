@@ -3,6 +3,8 @@
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 
+from ..core.time import LOCAL_ZONE
+
 PHASE_NAMES = {
     "lobby": _l("Waiting to start"),
     "collect": _l("Writing proposals"),
@@ -31,6 +33,11 @@ CLIENT_STRINGS = {
     "timer_minute": _l("One minute left"),
     "mean": _l("mean %(mean)s"),
     "scores": _l("Scores:"),
+    "opens": _l("Opens %(when)s"),
+    "closes": _l("Closes %(when)s"),
+    "at_time": _l("%(date)s at %(time)s"),
+    "opened_by_schedule": _l("The event opened on its own at the scheduled time."),
+    "closed_by_schedule": _l("The event closed on its own at the scheduled time."),
 }
 
 
@@ -77,5 +84,6 @@ def register(app):
                 "hints": {k: str(v) for k, v in PROJECTOR_HINTS.items()},
                 **{k: str(v) for k, v in CLIENT_STRINGS.items()},
                 **plural_forms(),
+                "timezone": LOCAL_ZONE.key,
             },
         }

@@ -14,6 +14,7 @@ from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..events.models import SCALE_MAX, SCALE_MIN
 from ..events.operations import locked_event
+from ..events.schedule import is_past_closing
 from ..extensions import db
 from ..participants import identity
 from .models import BODY_MAX, TITLE_MAX, Proposal, Vote
@@ -45,10 +46,11 @@ def _require_joined(token):
 
 
 def _require_phase(event, phase: str):
+    # Past its closing time an event takes nothing more, even before the schedule has moved it.
+    if event.phase == "closed" or is_past_closing(event):
+        raise OperationError("event_closed", _l("The event is closed."), 409)
     if event.phase == phase:
         return
-    if event.phase == "closed":
-        raise OperationError("event_closed", _l("The event is closed."), 409)
     messages = {
         "collect": _l("Proposals can only be written while the event is collecting them."),
         "vote": _l("Voting is not open right now."),
@@ -81,9 +83,21 @@ def _check_receipt(session, participant, client_id, kind):
         raise _Replay(previous)
 
 
+def _question_id(value):
+    """An id from JSON (int), a form (digits) or nothing (None, "")."""
+    if value in ("", None):
+        return None
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    if not _is_whole(value):
+        raise OperationError("invalid_question", _l("Choose the question your proposal answers."),
+                             field="question_id")
+    return value
+
+
 @_replayable
 def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=None,
-                    author_name=None) -> dict:
+                    author_name=None, question_id=None) -> dict:
     _require_joined(token)
     client_id = _client_id(client_id)
     title = clean_text(title, "title", TITLE_MAX, required=True)
@@ -94,6 +108,7 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
         focus_area_id = int(focus_area_id)
     elif not isinstance(focus_area_id, int) or isinstance(focus_area_id, bool):
         raise OperationError("invalid_type", _l("Choose a focus area."), field="focus_area_id")
+    question_id = _question_id(question_id)
 
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
@@ -104,9 +119,15 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
         if focus_area_id is not None and focus_area_id not in known_areas:
             raise OperationError("invalid_focus_area", _l("Choose a focus area."),
                                  field="focus_area_id")
+        # With question cards, every proposal answers one of this event's questions.
+        known_questions = {q.id for q in event.questions}
+        if not (question_id in known_questions if known_questions else question_id is None):
+            raise OperationError("invalid_question",
+                                 _l("Choose the question your proposal answers."),
+                                 field="question_id")
         proposal = Proposal(
             event_id=event.id, participant_id=participant.id, title=title, body=body,
-            focus_area_id=focus_area_id,
+            focus_area_id=focus_area_id, question_id=question_id,
             author_name=participant.display_name or None,
             status="pending" if event.moderation == "pre" else "visible",
             table_id=participant.table_id,

@@ -51,12 +51,14 @@ def submit(code):
     event = _event_or_404(code)
     form = ProposalForm()
     form.focus_area_id.choices = [("", "")] + [(str(f.id), f.name) for f in event.focus_areas]
+    form.question_id.choices = [(str(q.id), q.text) for q in event.questions]
     if not form.validate_on_submit():
         return render_phone(event, 422, proposal_form=form)
     try:
         result = operations.submit_proposal(
             event.id, identity.token_for(event.id), form.title.data, form.body.data,
             form.client_id.data, focus_area_id=form.focus_area_id.data or None,
+            question_id=form.question_id.data or None,
         )
     except OperationError as error:
         field = getattr(form, error.field, None) if error.field else None

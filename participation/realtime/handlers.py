@@ -12,7 +12,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 from ..core.errors import OperationError
 from ..core.time import iso
 from ..events import operations as event_ops
-from ..events import tables
+from ..events import questions, schedule, tables
 from ..events.models import Event
 from ..events.snapshot import snapshot
 from ..extensions import db, socketio
@@ -139,6 +139,7 @@ def on_submit(connection, data):
     return proposal_ops.submit_proposal(
         connection.event_id, connection.token, data.get("title"), data.get("body"),
         data.get("client_id"), focus_area_id=data.get("focus_area_id"),
+        question_id=data.get("question_id"),
     )
 
 
@@ -231,3 +232,17 @@ def on_restore(connection, data):
 def on_edit(connection, data):
     return moderation.edit_proposal(current_user, data.get("proposal_id"), data.get("title"),
                                     data.get("body"), data.get("reason"))
+
+
+@handler("set_schedule", staff_only=True)
+def on_set_schedule(connection, data):
+    event = schedule.set_schedule(current_user, connection.event_id, data.get("opens_at"),
+                                  data.get("closes_at"))
+    return {"opens_at": iso(event.opens_at), "closes_at": iso(event.closes_at),
+            "version": event.version}
+
+
+@handler("set_questions", staff_only=True)
+def on_set_questions(connection, data):
+    event = questions.set_questions(current_user, connection.event_id, data.get("questions"))
+    return {"questions": questions.questions_info(event), "version": event.version}

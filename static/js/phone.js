@@ -4,6 +4,7 @@ import {
 } from './live.js';
 import { orderKey } from './order.js';
 import { countdown } from './timer.js';
+import { scheduleLine } from './schedule.js';
 
 const root = document.getElementById('phone');
 const t = strings();
@@ -19,6 +20,7 @@ const state = {
   seed: null,
   table: null,
   tables: [],
+  questions: [],
 };
 const list = document.getElementById('proposal-list');
 const template = document.getElementById('proposal-template');
@@ -26,6 +28,8 @@ const live = document.getElementById('live-status');
 
 function announce(text) { live.textContent = text; }
 const timer = countdown(document.getElementById('timer'), announce, t);
+const schedule = scheduleLine(document.getElementById('schedule-line'), t);
+schedule.phase(root.dataset.phase);
 
 // While voting, each person may see the ballot in their own random order; otherwise newest first.
 function orderList() {
@@ -42,6 +46,7 @@ function setPhase(phase) {
   state.phase = phase;
   root.dataset.phase = phase;
   document.getElementById('phase-name').textContent = t.phases[phase] ?? phase;
+  schedule.phase(phase);
   for (const section of root.querySelectorAll('[data-phase-section]')) {
     section.hidden = !section.dataset.phaseSection.split(' ').includes(phase);
   }
@@ -54,6 +59,7 @@ function setPhase(phase) {
 function fillItem(item, p) {
   item.id = `proposal-${p.id}`;
   item.dataset.proposalId = p.id;
+  if (p.question_id) item.dataset.questionId = p.question_id;
   const hidden = p.status === 'hidden';
   item.classList.toggle('moderated', hidden);
   item.classList.toggle('pending', p.status === 'pending');
@@ -66,6 +72,7 @@ function fillItem(item, p) {
     item.querySelector('.p-title-copy').textContent = p.title;
     item.querySelector('.p-body').textContent = p.body ?? '';
     item.querySelector('.p-focus').textContent = p.focus_area ?? '';
+    item.querySelector('.p-question').textContent = questionText(p.question_id) ?? '';
     item.querySelector('.p-table').textContent = tableName(p.table) ?? '';
     item.querySelector('.p-author').textContent = p.author_name ? `— ${p.author_name}` : '';
   }
@@ -123,6 +130,35 @@ function applyBallot(ballot) {
   if (spentNode) spentNode.textContent = ballot.spent;
 }
 
+function questionText(id) {
+  return state.questions.find((question) => question.id === id)?.text ?? null;
+}
+
+// The question cards to choose from when writing; rebuilt when the facilitator edits them.
+function renderQuestions(questions) {
+  state.questions = questions;
+  const box = document.getElementById('question-cards');
+  if (!box) return;
+  const checked = box.querySelector('input:checked')?.value;
+  const cards = questions.map((question, i) => {
+    const div = document.createElement('div');
+    div.className = 'radio question-card';
+    const input = document.createElement('input');
+    Object.assign(input, {
+      type: 'radio', name: 'question_id', id: `question_id-${i}`, value: String(question.id),
+      required: true, checked: String(question.id) === checked,
+    });
+    const label = document.createElement('label');
+    label.htmlFor = input.id;
+    label.textContent = question.text;
+    div.append(input, ' ', label);
+    return div;
+  });
+  box.querySelectorAll('.question-card').forEach((node) => node.remove());
+  box.querySelector('legend').after(...cards);
+  box.hidden = questions.length === 0;
+}
+
 function tableName(number) {
   return state.tables.find((table) => table.number === number)?.name ?? null;
 }
@@ -178,6 +214,8 @@ socket.on('snapshot', (s) => {
   state.seed = s.me?.seed ?? null;
   state.table = s.me?.table ?? null;
   state.tables = s.event.tables ?? [];
+  if (versions.accept('questions', s.version)) renderQuestions(s.event.questions ?? []);
+  if (versions.accept('schedule', s.version)) schedule.set(s.event.opens_at, s.event.closes_at);
   for (const p of [...s.proposals].sort((a, b) => a.id - b.id)) {
     if (versions.accept(`proposal:${p.id}`, s.version)) upsert(p);
   }
@@ -214,12 +252,27 @@ socket.on('tables', ({ version, tables }) => {
   if (versions.accept('tables', version)) state.tables = tables;
 });
 
+socket.on('questions', ({ version, questions }) => {
+  if (!versions.accept('questions', version)) return;
+  renderQuestions(questions);
+  for (const item of list.querySelectorAll('.proposal')) {
+    const question = item.querySelector('.p-question');
+    if (question && item.dataset.questionId) {
+      question.textContent = questionText(Number(item.dataset.questionId)) ?? '';
+    }
+  }
+});
+
+socket.on('schedule', ({ version, opens_at: opensAt, closes_at: closesAt }) => {
+  if (versions.accept('schedule', version)) schedule.set(opensAt, closesAt);
+});
+
 socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
   if (versions.accept('timer', version)) timer.set(endsAt, serverTime);
 });
 
 socket.on('phase', ({
-  version, phase, results, table_results: tableResults,
+  version, phase, results, table_results: tableResults, by,
 }) => {
   // A new phase ends the previous phase's countdown; a re-sent same phase does not.
   if (phase !== state.phase && versions.accept('timer', version)) timer.set(null);
@@ -227,7 +280,9 @@ socket.on('phase', ({
   setPhase(phase);
   if (results) renderResults(results);
   if (results) renderTableResults(tableResults);
-  announce(format(t.phase_now, { phase: t.phases[phase] ?? phase }));
+  const opened = phase === 'collect' ? t.opened_by_schedule : t.closed_by_schedule;
+  const byClock = by === 'schedule' ? opened : null;
+  announce([byClock, format(t.phase_now, { phase: t.phases[phase] ?? phase })].filter(Boolean).join(' '));
 });
 
 function showFieldError(form, field, message) {
@@ -296,6 +351,7 @@ proposalForm.addEventListener('submit', async (event) => {
     title: data.get('title'),
     body: data.get('body'),
     focus_area_id: data.get('focus_area_id') ? Number(data.get('focus_area_id')) : null,
+    question_id: data.get('question_id') ? Number(data.get('question_id')) : null,
     client_id: data.get('client_id'),
   });
   button.disabled = false;

@@ -3,6 +3,7 @@ import {
   Versions, connect, format, plural, setStatus, strings,
 } from './live.js';
 import { countdown } from './timer.js';
+import { scheduleLine } from './schedule.js';
 
 const root = document.getElementById('projector');
 const t = strings();
@@ -11,8 +12,9 @@ const dots = root.dataset.method === 'dots';
 const scale = root.dataset.method === 'scale';
 const state = {
   phase: root.dataset.phase, proposals: new Map(), tallies: {}, results: null, voters: 0,
-  hideTallies: false, revealed: false, tables: [], tableResults: null,
+  hideTallies: false, revealed: false, tables: [], tableResults: null, questions: [],
 };
+const clockLine = scheduleLine(document.getElementById('schedule-line'), t);
 const wall = document.getElementById('wall');
 const bars = document.getElementById('bars');
 const ranking = document.getElementById('ranking');
@@ -59,7 +61,8 @@ function renderWall() {
   wall.replaceChildren(...items.map((p) => {
     const li = el('li', 'wall-card');
     li.append(el('h3', null, p.title));
-    const meta = [tableName(p.table), p.focus_area].filter(Boolean).join(' · ');
+    const question = state.questions.find((q) => q.id === p.question_id)?.text;
+    const meta = [question, tableName(p.table), p.focus_area].filter(Boolean).join(' · ');
     if (meta) li.append(el('p', 'focus', meta));
     return li;
   }));
@@ -119,6 +122,7 @@ function render() {
   const phase = state.phase;
   root.dataset.phase = phase;
   document.getElementById('phase-banner').textContent = t.phases[phase] ?? phase;
+  clockLine.phase(phase);
   document.getElementById('phase-hint').textContent = t.hints[phase] ?? '';
   wall.hidden = phase !== 'collect';
   const barsHeld = state.hideTallies && !state.revealed;
@@ -156,6 +160,8 @@ socket.on('snapshot', (s) => {
     state.revealed = s.event.tallies_revealed;
   }
   state.tables = s.event.tables ?? [];
+  if (versions.accept('questions', s.version)) state.questions = s.event.questions ?? [];
+  if (versions.accept('schedule', s.version)) clockLine.set(s.event.opens_at, s.event.closes_at);
   if (versions.accept('phase', s.version)) {
     state.phase = s.event.phase;
     state.results = s.results ?? null;
@@ -197,6 +203,14 @@ socket.on('phase', ({
   state.phase = phase;
   if (results) { state.results = results; state.tableResults = tableResults ?? null; }
   schedule();
+});
+
+socket.on('questions', ({ version, questions }) => {
+  if (versions.accept('questions', version)) { state.questions = questions; schedule(); }
+});
+
+socket.on('schedule', ({ version, opens_at: opensAt, closes_at: closesAt }) => {
+  if (versions.accept('schedule', version)) clockLine.set(opensAt, closesAt);
 });
 
 socket.on('reveal', ({ version, revealed }) => {
