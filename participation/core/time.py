@@ -32,14 +32,15 @@ def iso(value: datetime | None) -> str | None:
 def parse_when(value, field: str) -> datetime | None:
     """An ISO 8601 time from a form, JSON or a socket as naive UTC; None clears it.
 
-    A time with an offset is converted; one without is read as the room's local time, as a
-    facilitator in Stockholm types it.
+    A text with an offset is converted; one without is read as the room's local time, as a
+    facilitator in Stockholm types it. A datetime object is taken as UTC when naive.
     """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str) and len(value) <= 40:
+        # From Python code: naive means UTC, as everywhere else in the app.
+        return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, str) and len(value) <= 40:
         try:
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
