@@ -8,7 +8,7 @@ from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
-from .core.time import local_time
+from .core.time import local_datetime, local_time
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
 from .realtime.origins import origin_checker
 
@@ -43,6 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["local_datetime"] = local_datetime
     # Handlers must be declared before init_app: Flask-SocketIO keeps them only while no server
     # exists yet, then registers them on every server it creates (one per app).
     from .realtime import group_handlers, handlers  # noqa: F401
@@ -67,7 +68,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
     from .core import demo, pages
-    from .events import labels
+    from .events import labels, schedule
     from .events.views import bp as events_bp
     from .members.views import bp as members_bp
     from .proposals.views import bp as proposals_bp
@@ -79,6 +80,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(demo.demo_cli)
+    app.cli.add_command(schedule.schedule_cli)
     relay.init_app(app)
     group_relay.init_app(app)
     labels.register(app)

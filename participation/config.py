@@ -46,6 +46,9 @@ def load(instance_path: Path) -> dict:
         "REDIS_URL": env.get("REDIS_URL") or None,
         # Tally pushes per event are coalesced to at most one per this many seconds.
         "REALTIME_COALESCE_SECONDS": float(env.get("REALTIME_COALESCE_SECONDS", "0.1")),
+        # How often the serving process opens and closes scheduled events; 0 turns it off
+        # (then run `flask --app wsgi schedule run` from cron).
+        "SCHEDULE_INTERVAL_SECONDS": float(env.get("SCHEDULE_INTERVAL_SECONDS", "5")),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/") or None,
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -43,7 +43,7 @@ def test_upgrade_from_empty_matches_models_and_downgrades(kind, tmp_path):
                 if isinstance(constraint, CheckConstraint):
                     name = constraint.name  # already expanded by the naming convention
                     assert name in migrated, f"{name} missing after upgrade"
-                    for word in ("pending", "pre", "paper", "count", "merged", "unmerge"):
+                    for word in ("pending", "pre", "paper", "count", "merged", "unmerge", "scale"):
                         if word in str(constraint.sqltext):
                             assert word in migrated[name], (name, migrated[name])
         tables = set(inspect(db.engine).get_table_names())

@@ -22,6 +22,12 @@ def _body(schema, required=True):
 
 
 ID = {"type": "integer", "minimum": 1}
+WHEN = {"type": ["string", "null"], "format": "date-time",
+        "description": "ISO 8601; with a UTC offset, or read as local time (TIMEZONE, "
+                       "Europe/Stockholm). Answers give UTC with a Z."}
+QUESTIONS = {"type": "array", "maxItems": 8, "items": {"type": "string", "minLength": 1,
+                                                       "maxLength": 300},
+             "description": "The event's question cards, in order."}
 CLIENT_ID = {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{8,64}$",
              "description": "Client-generated idempotency key; a retry with it changes nothing."}
 
@@ -44,7 +50,25 @@ SCHEMAS = {
                             "dots": {"type": "integer", "minimum": 1, "maximum": 100},
                             "max_per_proposal": {"type": "integer", "minimum": 1,
                                                  "maximum": 100}}},
+            {"type": "object", "required": ["method"],
+             "description": "Each person rates each proposal 1 to 5 (answers add min and max).",
+             "properties": {"method": {"const": "scale"},
+                            "min": {"const": 1}, "max": {"const": 5}}},
         ]
+    },
+    "ScaleTally": {
+        "type": "object",
+        "description": "A scale proposal's ratings, derived from the stored votes.",
+        "properties": {
+            "ratings": {"type": "integer"}, "sum": {"type": "integer"},
+            "mean": {"type": ["number", "null"], "description": "Rounded to 2 decimals."},
+            "distribution": {"type": "object", "description": "Score 1..5 to how many gave it.",
+                             "additionalProperties": {"type": "integer"}},
+        },
+    },
+    "Schedule": {
+        "type": "object",
+        "properties": {"opens_at": WHEN, "closes_at": WHEN},
     },
     "NewEvent": {
         "type": "object",
@@ -64,6 +88,10 @@ SCHEMAS = {
             "shuffle_ballot": {"type": "boolean", "default": False,
                                "description": "Each person sees the ballot in their own "
                                               "random order."},
+            "questions": QUESTIONS,
+            "opens_at": WHEN | {"description": "Lobby -> collect on its own at this time."},
+            "closes_at": WHEN | {"description": "Collect/vote -> results on its own; no "
+                                                "writes after it. Later than opens_at."},
         },
     },
     "Event": {
@@ -84,6 +112,10 @@ SCHEMAS = {
                 "number": {"type": "integer"}, "name": {"type": "string"}}}},
             "focus_areas": {"type": "array", "items": {
                 "type": "object", "properties": {"id": ID, "name": {"type": "string"}}}},
+            "questions": {"type": "array", "items": {
+                "type": "object", "properties": {"id": ID, "text": {"type": "string"}}}},
+            "opens_at": {"type": ["string", "null"], "description": "UTC, with a Z."},
+            "closes_at": {"type": ["string", "null"], "description": "UTC, with a Z."},
             "version": {"type": "integer"},
         },
     },
@@ -95,6 +127,8 @@ SCHEMAS = {
             "title": {"type": "string"}, "body": {"type": "string"},
             "focus_area_id": {"type": ["integer", "null"]},
             "focus_area": {"type": ["string", "null"]},
+            "question_id": {"type": ["integer", "null"],
+                            "description": "The question card it answers."},
             "author_name": {"type": ["string", "null"]},
             "source": {"enum": ["phone", "paper"]},
             "table": {"type": ["integer", "null"]},
@@ -146,14 +180,19 @@ SCHEMAS = {
                            "paper_votes": {"type": "integer",
                                            "description": "Of those, hands counted."},
                            "dots": {"type": "integer", "description": "Dots received."},
-                           "rank": {"type": "integer", "minimum": 1}}}],
+                           "rank": {"type": "integer", "minimum": 1},
+                           "score": {"type": "number",
+                                     "description": "Scale: the Bayesian average ranked by."}}},
+            {"description": "Scale events add ratings, sum, mean and distribution."},
+            _ref("ScaleTally")],
     },
     "Ballot": {
         "type": "object",
         "properties": {
             "votes": {"type": "object", "additionalProperties": {"type": "integer"},
-                      "description": "Proposal id to this person's dots (1 for approval)."},
-            "spent": {"type": "integer"},
+                      "description": "Proposal id to this person's dots (1 for approval, "
+                                     "the score 1..5 for scale)."},
+            "spent": {"type": "integer", "description": "Scale: proposals rated."},
             "remaining": {"type": ["integer", "null"]},
         },
     },
@@ -267,6 +306,22 @@ def spec() -> dict:
                     "count": {"type": "integer", "minimum": 0, "maximum": 100000}}}),
                 "responses": {"200": _json({"type": "object"}),
                               **_errors(400, 401, 403, 404, 409)},
+                "description": "409 hand_count_not_for_scale on a scale event.",
+            }},
+            "/events/{event_id}/schedule": {"put": {
+                "summary": "Set (or clear with null) when the event opens and closes on its own",
+                "security": staff, "parameters": [event_id],
+                "requestBody": _body(_ref("Schedule")),
+                "responses": {"200": _json(_ref("Event")), **_errors(400, 401, 403, 404, 409)},
+            }},
+            "/events/{event_id}/questions": {"put": {
+                "summary": "Replace the question cards (unchanged texts keep their ids)",
+                "security": staff, "parameters": [event_id],
+                "requestBody": _body({"type": "object", "required": ["questions"],
+                                      "properties": {"questions": QUESTIONS}}),
+                "responses": {"200": _json(_ref("Event")),
+                              **_errors(400, 401, 403, 404, 409)},
+                "description": "409 question_in_use when a removed question has proposals.",
             }},
             "/events/{event_id}/tables": {"post": {
                 "summary": "Set how many tables the event has", "security": staff,
@@ -336,6 +391,8 @@ def spec() -> dict:
                     "title": {"type": "string", "minLength": 1, "maxLength": 120},
                     "body": {"type": "string", "maxLength": 1000},
                     "focus_area_id": {"type": ["integer", "null"]},
+                    "question_id": {"type": ["integer", "null"],
+                                    "description": "Required when the event has questions."},
                     "client_id": CLIENT_ID}}),
                 "responses": {
                     "201": _json({"type": "object", "properties": {
@@ -346,12 +403,16 @@ def spec() -> dict:
             }},
             "/proposals/{proposal_id}/votes": {
                 "post": {
-                    "summary": "Vote, or add dots (vote phase)", "security": participant,
+                    "summary": "Vote, add dots, or rate 1-5 (vote phase)",
+                    "security": participant,
                     "parameters": [proposal_id],
                     "requestBody": _body({"type": "object", "required": ["client_id"],
                                           "properties": {
                         "client_id": CLIENT_ID,
-                        "dots": {"type": "integer", "minimum": 1, "maximum": 100}}}),
+                        "dots": {"type": "integer", "minimum": 1, "maximum": 100},
+                        "score": {"type": "integer", "minimum": 1, "maximum": 5,
+                                  "description": "Scale events: the rating; a new one "
+                                                 "replaces the old. `dots` is accepted too."}}}),
                     "responses": {"201": _json(_ref("VoteResult"), "Counted"),
                                   "200": _json(_ref("VoteResult"), "A retry"),
                                   **_errors(400, 403, 404, 409)},

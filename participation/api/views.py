@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 
 from ..core.errors import OperationError, forbidden, not_found
 from ..events import operations as event_ops
-from ..events import tables
+from ..events import questions, schedule, tables
 from ..events.models import Event
 from ..events.snapshot import event_info, snapshot
 from ..extensions import csrf, db
@@ -60,7 +60,8 @@ def create_event():
         staff_user(), data.get("title"), data.get("prompt"), data.get("kind"),
         data.get("voting"), focus if focus is not None else [],
         data.get("moderation", "post"), hide_tallies=data.get("hide_tallies", False),
-        shuffle_ballot=data.get("shuffle_ballot", False),
+        shuffle_ballot=data.get("shuffle_ballot", False), questions=data.get("questions"),
+        opens_at=data.get("opens_at"), closes_at=data.get("closes_at"),
     )
     return jsonify(event_info(event) | {"version": event.version}), 201
 
@@ -151,6 +152,21 @@ def set_timer(event_id):
     return jsonify(event_info(event) | {"version": event.version})
 
 
+@bp.put("/events/<int:event_id>/schedule")
+def set_schedule(event_id):
+    data = json_body()
+    event = schedule.set_schedule(staff_user(), event_id, data.get("opens_at"),
+                                  data.get("closes_at"))
+    return jsonify(event_info(event) | {"version": event.version})
+
+
+@bp.put("/events/<int:event_id>/questions")
+def set_questions(event_id):
+    data = json_body()
+    event = questions.set_questions(staff_user(), event_id, data.get("questions"))
+    return jsonify(event_info(event) | {"version": event.version})
+
+
 @bp.get("/events/<int:event_id>/results")
 def results(event_id):
     user, event = staff_user(), _event(event_id)
@@ -183,6 +199,7 @@ def submit_proposal(event_id):
     result = proposal_ops.submit_proposal(
         event.id, identity.token_for(event.id), data.get("title"), data.get("body"),
         data.get("client_id"), focus_area_id=data.get("focus_area_id"),
+        question_id=data.get("question_id"),
     )
     return jsonify(result), 200 if result.get("replayed") else 201
 
@@ -195,7 +212,7 @@ def _token_for(event_id):
 def vote(proposal_id):
     data = json_body()
     result = proposal_ops.cast_vote(proposal_id, _token_for, data.get("client_id"),
-                                    data.get("dots"))
+                                    data.get("dots"), score=data.get("score"))
     return jsonify(result), 200 if result.get("replayed") else 201
 
 

@@ -2,6 +2,13 @@ import os
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .errors import OperationError
+
 # Where the people in the room read their clocks; stored times stay UTC.
 LOCAL_ZONE = ZoneInfo(os.environ.get("TIMEZONE", "Europe/Stockholm"))
 
@@ -20,3 +27,38 @@ def local_time(value: datetime | None) -> str:
 def iso(value: datetime | None) -> str | None:
     """How times travel in JSON: UTC, to the millisecond, with a Z."""
     return value.isoformat(timespec="milliseconds") + "Z" if value else None
+
+
+def parse_when(value, field: str) -> datetime | None:
+    """An ISO 8601 time from a form, JSON or a socket as naive UTC; None clears it.
+
+    A text with an offset is converted; one without is read as the room's local time, as a
+    facilitator in Stockholm types it. A datetime object is taken as UTC when naive.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        # From Python code: naive means UTC, as everywhere else in the app.
+        return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, str) and len(value) <= 40:
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            parsed = None
+    else:
+        parsed = None
+    if parsed is None:
+        raise OperationError("invalid_time",
+                             _l("Give a date and time, e.g. 2026-12-03 18:00."), field=field)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=LOCAL_ZONE)
+    return parsed.astimezone(UTC).replace(tzinfo=None)
+
+
+def local_datetime(value: datetime | None) -> str:
+    """"3 december kl. 18:00" in the page's language, on the room's clock."""
+    if value is None:
+        return ""
+    local = value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE)
+    return _("%(date)s at %(time)s", date=format_date(local, "d MMMM", locale=get_locale()),
+             time=local.strftime("%H:%M"))

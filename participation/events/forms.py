@@ -38,6 +38,7 @@ class EventForm(FlaskForm):
         choices=[
             ("approval", _l("Approval: one vote per proposal per person")),
             ("dots", _l("Dots: a number of dots per person to spread")),
+            ("scale", _l("Scale: each person rates each proposal from 1 to 5")),
         ],
         default="approval",
     )
@@ -51,6 +52,12 @@ class EventForm(FlaskForm):
     )
     hide_tallies = BooleanField(_l("Keep the live vote bars off the projector until I show them"))
     shuffle_ballot = BooleanField(_l("Show proposals in a random order to each person when voting"))
+    questions = TextAreaField(
+        _l("Question cards, one per line (optional, at most 8)"),
+        validators=[Optional(), Length(max=2800)],
+    )
+    opens_at = StringField(_l("Opens on its own at (optional)"), validators=[Optional()])
+    closes_at = StringField(_l("Closes on its own at (optional)"), validators=[Optional()])
     dots = IntegerField(
         _l("Dots per person"), default=5, validators=[Optional(), NumberRange(1, 100)]
     )
@@ -60,10 +67,15 @@ class EventForm(FlaskForm):
     )
 
     def voting(self) -> dict:
+        if self.voting_method.data == "scale":
+            return {"method": "scale"}
         if self.voting_method.data == "dots":
             return {"method": "dots", "dots": self.dots.data,
                     "max_per_proposal": self.max_per_proposal.data}
         return {"method": "approval"}
+
+    def question_texts(self) -> list[str]:
+        return [line.strip() for line in (self.questions.data or "").splitlines() if line.strip()]
 
     def focus_area_names(self) -> list[str]:
         return [line.strip() for line in (self.focus_areas.data or "").splitlines() if line.strip()]
@@ -76,6 +88,21 @@ class TimerForm(FlaskForm):
 
     def seconds(self) -> int:
         return self.minutes.data * 60
+
+
+class ScheduleForm(FlaskForm):
+    """Local times from datetime-local inputs; empty clears."""
+
+    opens_at = StringField(_l("Opens at"), validators=[Optional()])
+    closes_at = StringField(_l("Closes at"), validators=[Optional()])
+
+
+class QuestionsForm(FlaskForm):
+    questions = TextAreaField(_l("Question cards, one per line (at most 8)"),
+                              validators=[Optional(), Length(max=2800)])
+
+    def texts(self) -> list[str]:
+        return [line.strip() for line in (self.questions.data or "").splitlines() if line.strip()]
 
 
 class TablesForm(FlaskForm):

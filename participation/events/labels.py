@@ -3,6 +3,8 @@
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 
+from ..core.time import LOCAL_ZONE
+
 PHASE_NAMES = {
     "lobby": _l("Waiting to start"),
     "collect": _l("Writing proposals"),
@@ -30,6 +32,13 @@ CLIENT_STRINGS = {
     "bars_held": _l("the votes are shown when the facilitator chooses"),
     "timer_minute": _l("One minute left"),
     "merged_with": _l("Merged with the proposal:"),
+    "mean": _l("mean %(mean)s"),
+    "scores": _l("Scores:"),
+    "opens": _l("Opens %(when)s"),
+    "closes": _l("Closes %(when)s"),
+    "at_time": _l("%(date)s at %(time)s"),
+    "opened_by_schedule": _l("The event opened on its own at the scheduled time."),
+    "closed_by_schedule": _l("The event closed on its own at the scheduled time."),
 }
 
 
@@ -44,6 +53,7 @@ PLURALS = {
     "count_proposals": plural_noop("%(num)d proposal", "%(num)d proposals"),
     "count_voted": plural_noop("%(num)d person has voted", "%(num)d people have voted"),
     "count_merged": plural_noop("Merged from %(num)d proposal", "Merged from %(num)d proposals"),
+    "count_ratings": plural_noop("%(num)d rating", "%(num)d ratings"),
 }
 # What the projector tells the room to do in each phase.
 PROJECTOR_HINTS = {
@@ -76,5 +86,6 @@ def register(app):
                 "hints": {k: str(v) for k, v in PROJECTOR_HINTS.items()},
                 **{k: str(v) for k, v in CLIENT_STRINGS.items()},
                 **plural_forms(),
+                "timezone": LOCAL_ZONE.key,
             },
         }

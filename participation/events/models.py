@@ -9,6 +9,9 @@ from ..extensions import db
 
 KINDS = ("radslag", "referensgrupp", "medborgarverkstad")
 PHASES = ("lobby", "collect", "vote", "results", "closed")
+# A scale rating: 1 = not important at all ... 5 = very important.
+SCALE_MIN, SCALE_MAX = 1, 5
+QUESTION_MAX = 300
 
 
 class Event(db.Model):
@@ -16,13 +19,16 @@ class Event(db.Model):
     __table_args__ = (
         CheckConstraint("kind IN ('radslag', 'referensgrupp', 'medborgarverkstad')", name="kind"),
         CheckConstraint("phase IN ('lobby', 'collect', 'vote', 'results', 'closed')", name="phase"),
-        CheckConstraint("voting_method IN ('approval', 'dots')", name="voting_method"),
+        CheckConstraint("voting_method IN ('approval', 'dots', 'scale')", name="voting_method"),
         CheckConstraint("dots_per_person BETWEEN 1 AND 100", name="dots_per_person"),
         CheckConstraint(
             "max_dots_per_proposal BETWEEN 1 AND dots_per_person", name="max_dots_per_proposal"
         ),
         CheckConstraint("version >= 0", name="version"),
         CheckConstraint("moderation IN ('pre', 'post')", name="moderation"),
+        CheckConstraint(
+            "opens_at IS NULL OR closes_at IS NULL OR closes_at > opens_at", name="schedule_order"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +49,10 @@ class Event(db.Model):
     shuffle_ballot: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A countdown for the current phase; the server's clock is the one that counts.
     timer_ends_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A rådslag can run on its own: it opens (lobby -> collect) and closes (-> results) at these
+    # UTC times, see events/schedule.py.
+    opens_at: Mapped[datetime | None] = mapped_column(default=None)
+    closes_at: Mapped[datetime | None] = mapped_column(default=None)
     # Bumped in every write transaction on the event; clients order pushes by it.
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_by_id: Mapped[int | None] = mapped_column(
@@ -56,12 +66,21 @@ class Event(db.Model):
     focus_areas: Mapped[list["FocusArea"]] = relationship(
         order_by="FocusArea.position", cascade="all, delete-orphan"
     )
+    questions: Mapped[list["Question"]] = relationship(
+        order_by="Question.position", cascade="all, delete-orphan"
+    )
 
     @property
     def is_dots(self) -> bool:
         return self.voting_method == "dots"
 
+    @property
+    def is_scale(self) -> bool:
+        return self.voting_method == "scale"
+
     def voting_dict(self) -> dict:
+        if self.is_scale:
+            return {"method": "scale", "min": SCALE_MIN, "max": SCALE_MAX}
         if self.is_dots:
             return {
                 "method": "dots",
@@ -98,3 +117,17 @@ class FocusArea(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class Question(db.Model):
+    """One of a rådslag's question cards; a proposal answers one of them."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        CheckConstraint(f"length(text) BETWEEN 1 AND {QUESTION_MAX}", name="text_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(String(QUESTION_MAX))

@@ -12,7 +12,8 @@ from ..core.time import iso, utcnow
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..extensions import db
-from .models import KINDS, PHASES, Event, FocusArea
+from .inputs import clean_questions, parse_schedule
+from .models import KINDS, PHASES, Event, FocusArea, Question
 
 # No 0/O, 1/I/L: the code is read off a projector across a room.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -59,6 +60,9 @@ def parse_voting(voting) -> tuple[str, int, int]:
     method = voting.get("method")
     if method == "approval":
         return "approval", 1, 1
+    if method == "scale":
+        # Each person rates each proposal 1..5; no budget to spread.
+        return "scale", 1, 1
     if method != "dots":
         raise OperationError("invalid_voting", _l("Choose a voting method."), field="voting")
     dots, cap = voting.get("dots"), voting.get("max_per_proposal", voting.get("dots"))
@@ -85,7 +89,8 @@ def _new_code(session) -> str:
 
 
 def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="post", *,
-                 hide_tallies=False, shuffle_ballot=False) -> Event:
+                 hide_tallies=False, shuffle_ballot=False, questions=None, opens_at=None,
+                 closes_at=None) -> Event:
     if user is None or user.role not in ("facilitator", "admin"):
         raise forbidden()
     title = clean_text(title, "title", TITLE_MAX)
@@ -111,6 +116,8 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
         name = clean_text(name, "focus_areas", 80, required=False)
         if name and name not in names:
             names.append(name)
+    question_texts = clean_questions(questions)
+    opens, closes = parse_schedule(opens_at, closes_at)
 
     with write_transaction() as session:
         event = Event(
@@ -119,6 +126,8 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
             version=1, created_by_id=user.id, moderation=moderation,
             hide_tallies=hide_tallies, shuffle_ballot=shuffle_ballot,
             focus_areas=[FocusArea(name=n, position=i) for i, n in enumerate(names)],
+            questions=[Question(text=t, position=i) for i, t in enumerate(question_texts)],
+            opens_at=opens, closes_at=closes,
         )
         session.add(event)
     publish("event.created", event.id, event.version)
@@ -132,23 +141,30 @@ def change_phase(user, event_id: int, phase) -> Event:
         event, version = locked_event(session, event_id)
         if user is None or not user.can_manage(event):
             raise forbidden()
-        if phase == event.phase:
-            raise OperationError(
-                "same_phase", _l("The event is already in that phase."), 409, field="phase"
-            )
-        if phase not in TRANSITIONS[event.phase]:
-            raise OperationError(
-                "invalid_transition",
-                _l("The event cannot go from this phase to that one."),
-                409,
-                field="phase",
-            )
-        previous = event.phase
-        event.phase = phase
-        # A countdown belongs to the phase it was set in.
-        event.timer_ends_at = None
+        previous = apply_phase(event, phase)
     publish("event.phase_changed", event.id, version, phase=phase, previous=previous)
     return event
+
+
+def apply_phase(event: Event, phase: str) -> str:
+    """Inside the event's locked transaction: move it to `phase` if the rules allow, and return
+    the phase it left. Facilitators and the schedule (events/schedule.py) both come here."""
+    if phase == event.phase:
+        raise OperationError(
+            "same_phase", _l("The event is already in that phase."), 409, field="phase"
+        )
+    if phase not in TRANSITIONS[event.phase]:
+        raise OperationError(
+            "invalid_transition",
+            _l("The event cannot go from this phase to that one."),
+            409,
+            field="phase",
+        )
+    previous = event.phase
+    event.phase = phase
+    # A countdown belongs to the phase it was set in.
+    event.timer_ends_at = None
+    return previous
 
 
 def reveal_tallies(user, event_id: int, revealed) -> Event:

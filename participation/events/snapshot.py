@@ -31,6 +31,9 @@ def event_info(event) -> dict:
         "tallies_revealed": event.tallies_revealed,
         "shuffle_ballot": event.shuffle_ballot,
         "focus_areas": [{"id": f.id, "name": f.name} for f in event.focus_areas],
+        "questions": [{"id": q.id, "text": q.text} for q in event.questions],
+        "opens_at": iso(event.opens_at),
+        "closes_at": iso(event.closes_at),
         "tables": [{"number": t.number, "name": t.name} for t in event.tables],
         "join_url": join_url(event),
     }

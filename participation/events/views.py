@@ -1,4 +1,5 @@
 import uuid
+from datetime import UTC
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -8,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core.auth import staff_required
 from ..core.errors import OperationError
+from ..core.time import LOCAL_ZONE
 from ..extensions import db
 from ..members.access import may_take_part
 from ..participants import identity
@@ -19,8 +21,16 @@ from ..proposals.operations import my_ballot
 from ..proposals.order import ballot_seed, shuffled
 from ..proposals.ranking import ranked
 from ..proposals.serialize import merged_from
-from . import operations, tables
-from .forms import EventForm, PhaseForm, RevealForm, TablesForm, TimerForm
+from . import operations, questions, schedule, tables
+from .forms import (
+    EventForm,
+    PhaseForm,
+    QuestionsForm,
+    RevealForm,
+    ScheduleForm,
+    TablesForm,
+    TimerForm,
+)
 from .links import base_url, join_url
 from .models import Event
 from .operations import TRANSITIONS
@@ -64,6 +74,8 @@ def create():
                 current_user, form.title.data, form.prompt.data, form.kind.data,
                 form.voting(), form.focus_area_names(), form.moderation.data,
                 hide_tallies=form.hide_tallies.data, shuffle_ballot=form.shuffle_ballot.data,
+                questions=form.question_texts(), opens_at=form.opens_at.data or None,
+                closes_at=form.closes_at.data or None,
             )
         except OperationError as error:
             target = getattr(form, error.field, None) if error.field else None
@@ -95,6 +107,9 @@ def console(event_id):
         duplicate_pairs=suggested_pairs(event),
         timer_form=TimerForm(), reveal_form=RevealForm(),
         tables_form=TablesForm(count=len(event.tables)),
+        schedule_form=ScheduleForm(opens_at=_local_input(event.opens_at),
+                                   closes_at=_local_input(event.closes_at)),
+        questions_form=QuestionsForm(questions="\n".join(q.text for q in event.questions)),
         next_phases=sorted(TRANSITIONS[event.phase],
                                                  key=["lobby", "collect", "vote", "results",
                                                       "closed"].index),
@@ -127,6 +142,27 @@ def _console_action(event_id: int, form, action, invalid_message=None):
 def set_phase(event_id):
     return _console_action(event_id, PhaseForm(), lambda form: operations.change_phase(
         current_user, event_id, form.phase.data))
+
+
+def _local_input(value) -> str:
+    """A stored UTC time as a datetime-local input's value, on the room's clock."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).strftime("%Y-%m-%dT%H:%M")
+
+
+@bp.post("/events/<int:event_id>/schedule")
+@staff_required("facilitator", "admin")
+def set_schedule(event_id):
+    return _console_action(event_id, ScheduleForm(), lambda form: schedule.set_schedule(
+        current_user, event_id, form.opens_at.data or None, form.closes_at.data or None))
+
+
+@bp.post("/events/<int:event_id>/questions")
+@staff_required("facilitator", "admin")
+def set_questions(event_id):
+    return _console_action(event_id, QuestionsForm(), lambda form: questions.set_questions(
+        current_user, event_id, form.texts()))
 
 
 @bp.post("/events/<int:event_id>/tables")
@@ -256,6 +292,7 @@ def render_phone(event: Event, status: int = 200, **forms):
     proposal_form.focus_area_id.choices = [("", _("No focus area"))] + [
         (str(f.id), f.name) for f in event.focus_areas
     ]
+    proposal_form.question_id.choices = [(str(q.id), q.text) for q in event.questions]
     if not proposal_form.client_id.data:
         proposal_form.client_id.data = uuid.uuid4().hex
     if event.shuffle_ballot and event.phase == "vote" and token:

@@ -1,6 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .models import BODY_MAX, TITLE_MAX
@@ -15,6 +22,9 @@ class ProposalForm(FlaskForm):
         _l("Tell us more (optional)"), validators=[Optional(), Length(max=BODY_MAX)]
     )
     focus_area_id = SelectField(_l("Focus area"), choices=[], validate_choice=False)
+    # Only when the event has question cards; the operation checks the choice.
+    question_id = RadioField(_l("Which question does your proposal answer?"), choices=[],
+                             validate_choice=False)
     client_id = HiddenField()
 
 

@@ -28,6 +28,10 @@ class Proposal(db.Model):
     focus_area_id: Mapped[int | None] = mapped_column(
         ForeignKey("focus_areas.id", ondelete="SET NULL"), default=None
     )
+    # The question card it answers, when the event has several; a question in use is kept.
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id"), default=None, index=True
+    )
     # "paper": written on paper and typed in by staff for a table, for people without a phone.
     source: Mapped[str] = mapped_column(String(5), default="phone", server_default="phone")
     # A show of hands counted in the room, kept apart from the phone votes it is added to.
@@ -89,7 +93,8 @@ class ModerationEntry(db.Model):
 
 
 class Vote(db.Model):
-    """One row per person and proposal; `dots` is 1 for approval voting.
+    """One row per person and proposal; `dots` is 1 for approval voting, the score (1..5)
+    for a scale event.
 
     The unique constraint is what makes "one vote per person per proposal" hold under races.
     """
@@ -98,6 +103,8 @@ class Vote(db.Model):
     __table_args__ = (
         UniqueConstraint("proposal_id", "participant_id"),
         CheckConstraint("dots >= 1", name="dots_positive"),
+        # No budget exceeds 100 dots, and a scale rating is at most 5.
+        CheckConstraint("dots <= 100", name="dots_max"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

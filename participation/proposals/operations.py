@@ -12,7 +12,9 @@ from ..core.bus import publish
 from ..core.errors import OperationError, not_found
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
+from ..events.models import SCALE_MAX, SCALE_MIN
 from ..events.operations import locked_event
+from ..events.schedule import is_past_closing
 from ..extensions import db
 from ..members import access
 from ..participants import identity
@@ -45,10 +47,11 @@ def _require_joined(token):
 
 
 def _require_phase(event, phase: str):
+    # Past its closing time an event takes nothing more, even before the schedule has moved it.
+    if event.phase == "closed" or is_past_closing(event):
+        raise OperationError("event_closed", _l("The event is closed."), 409)
     if event.phase == phase:
         return
-    if event.phase == "closed":
-        raise OperationError("event_closed", _l("The event is closed."), 409)
     messages = {
         "collect": _l("Proposals can only be written while the event is collecting them."),
         "vote": _l("Voting is not open right now."),
@@ -81,9 +84,21 @@ def _check_receipt(session, participant, client_id, kind):
         raise _Replay(previous)
 
 
+def _question_id(value):
+    """An id from JSON (int), a form (digits) or nothing (None, "")."""
+    if value in ("", None):
+        return None
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    if not _is_whole(value):
+        raise OperationError("invalid_question", _l("Choose the question your proposal answers."),
+                             field="question_id")
+    return value
+
+
 @_replayable
 def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=None,
-                    author_name=None) -> dict:
+                    author_name=None, question_id=None) -> dict:
     _require_joined(token)
     client_id = _client_id(client_id)
     title = clean_text(title, "title", TITLE_MAX, required=True)
@@ -94,6 +109,7 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
         focus_area_id = int(focus_area_id)
     elif not isinstance(focus_area_id, int) or isinstance(focus_area_id, bool):
         raise OperationError("invalid_type", _l("Choose a focus area."), field="focus_area_id")
+    question_id = _question_id(question_id)
 
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
@@ -105,9 +121,15 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
         if focus_area_id is not None and focus_area_id not in known_areas:
             raise OperationError("invalid_focus_area", _l("Choose a focus area."),
                                  field="focus_area_id")
+        # With question cards, every proposal answers one of this event's questions.
+        known_questions = {q.id for q in event.questions}
+        if not (question_id in known_questions if known_questions else question_id is None):
+            raise OperationError("invalid_question",
+                                 _l("Choose the question your proposal answers."),
+                                 field="question_id")
         proposal = Proposal(
             event_id=event.id, participant_id=participant.id, title=title, body=body,
-            focus_area_id=focus_area_id,
+            focus_area_id=focus_area_id, question_id=question_id,
             author_name=access.author_name(member, participant.display_name),
             status="pending" if event.moderation == "pre" else "visible",
             table_id=participant.table_id,
@@ -132,6 +154,10 @@ def _my_votes(session, event_id: int, participant_id: int) -> dict[int, int]:
 
 
 def _ballot(event, votes: dict[int, int]) -> dict:
+    if event.is_scale:
+        # Votes are the person's scores; `spent` counts the proposals they have rated.
+        return {"votes": {str(k): v for k, v in votes.items()}, "spent": len(votes),
+                "remaining": None}
     spent = sum(votes.values())
     return {
         "votes": {str(k): v for k, v in votes.items()},
@@ -166,13 +192,30 @@ def _ballot_write(proposal_id, token_for_event, client_id, kind):
         yield session, proposal, event, participant, version
 
 
+def _is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _invalid_score():
+    return OperationError(
+        "invalid_score", _l("Choose a score from %(low)d to %(high)d.", low=SCALE_MIN,
+                            high=SCALE_MAX), field="score")
+
+
 @_replayable
-def cast_vote(proposal_id: int, token_for_event, client_id, dots=1) -> dict:
-    """`token_for_event(event_id)` gives this browser's participant token for the event."""
+def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *, score=None) -> dict:
+    """`token_for_event(event_id)` gives this browser's participant token for the event.
+
+    On a scale event the rating is `score` (or, for older clients, `dots`); rating again
+    replaces the earlier score.
+    """
     client_id = _client_id(client_id)
+    if score is not None and not _is_whole(score):
+        raise _invalid_score()
+    rating = score if score is not None else dots
     if dots is None:
         dots = 1
-    if not isinstance(dots, int) or isinstance(dots, bool) or not 1 <= dots <= 100:
+    if score is None and (not _is_whole(dots) or not 1 <= dots <= 100):
         raise OperationError("invalid_dots", _l("Give a whole number of dots."), field="dots")
     with _ballot_write(proposal_id, token_for_event, client_id, "vote") as (
         session, proposal, event, participant, version
@@ -188,7 +231,13 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1) -> dict:
             raise OperationError("proposal_hidden", _l("That proposal has been hidden."), 409)
         votes = _my_votes(session, event.id, participant.id)
         current = votes.get(proposal_id, 0)
-        if not event.is_dots:
+        if event.is_scale:
+            if rating is None or not SCALE_MIN <= rating <= SCALE_MAX:
+                raise _invalid_score()
+        elif score is not None:
+            raise OperationError("invalid_score", _l("This event does not use a scale."),
+                                 field="score")
+        elif not event.is_dots:
             if dots != 1:
                 raise OperationError(
                     "invalid_dots", _l("This event uses one vote per proposal."), field="dots"
@@ -206,23 +255,25 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1) -> dict:
                 )
             if sum(votes.values()) + dots > event.dots_per_person:
                 raise OperationError("no_dots_left", _l("You have no dots left for that."), 409)
+        # Dots add up; a new rating replaces the old one (the event lock makes `current` exact).
+        total = rating if event.is_scale else current + dots
         try:
             if current:
                 session.execute(
                     Vote.__table__.update()
                     .where(Vote.proposal_id == proposal_id, Vote.participant_id == participant.id)
-                    .values(dots=Vote.dots + dots)
+                    .values(dots=total)
                 )
             else:
                 session.add(Vote(event_id=event.id, proposal_id=proposal_id,
-                                 participant_id=participant.id, dots=dots))
+                                 participant_id=participant.id, dots=total))
             session.flush()
         except IntegrityError:
             # Only reachable if two writers slipped past the event lock; the database refuses.
             raise OperationError(
                 "already_voted", _l("You have already voted for this proposal."), 409
             ) from None
-        votes[proposal_id] = current + dots
+        votes[proposal_id] = total
         result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
         receipts.store(session, participant.id, client_id, "vote", result)
     publish("vote.changed", event.id, version, proposal_id=proposal_id)

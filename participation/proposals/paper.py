@@ -9,6 +9,7 @@ from ..core.errors import OperationError, forbidden
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..events.operations import locked_event
+from ..events.schedule import is_past_closing
 from .models import BODY_MAX, TITLE_MAX, ModerationEntry, Proposal
 from .operations import locked_proposal
 from .serialize import full_proposal, public_proposal
@@ -67,6 +68,8 @@ def add_scribe_proposal(event_id: int, grant, title, body=None) -> dict:
         if table_row is None or not secret or not hmac.compare_digest(
                 table_row.scribe_token, secret):
             raise OperationError("not_scribe", _l("Only the table's scribe can do that."), 403)
+        if is_past_closing(event):
+            raise OperationError("event_closed", _l("The event is closed."), 409)
         if event.phase != "collect":
             raise OperationError(
                 "wrong_phase",
@@ -85,6 +88,11 @@ def set_hand_count(user, proposal_id, count) -> dict:
         proposal, event, version = locked_proposal(session, proposal_id)
         if user is None or not user.can_manage(event):
             raise forbidden()
+        if event.is_scale:
+            # A raised hand is not a score from 1 to 5.
+            raise OperationError(
+                "hand_count_not_for_scale",
+                _l("Hand counts cannot be added to a scale vote."), 409, field="count")
         if proposal.status == "pending":
             raise OperationError("proposal_pending",
                                  _l("That proposal is waiting for approval."), 409)

@@ -3,13 +3,50 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..events.models import SCALE_MAX, SCALE_MIN, Event
 from ..extensions import db
 from .models import Proposal, Vote
 from .serialize import public_proposal
 
+# How many ratings at the event's overall mean every scale proposal starts with, so that one
+# lone 5 does not beat many 4s and 5s (see docs/ranking.md).
+PRIOR_WEIGHT = 2
+
+
+def _scale_tallies(session, event_id: int) -> dict[int, dict]:
+    rows = session.execute(
+        select(Vote.proposal_id, Vote.dots, func.count(Vote.id))
+        .join(Proposal, Proposal.id == Vote.proposal_id)
+        .where(Vote.event_id == event_id, Proposal.status == "visible")
+        .group_by(Vote.proposal_id, Vote.dots)
+    )
+    counts: dict[int, dict] = {}
+    for pid, score, n in rows:
+        entry = counts.setdefault(pid, {
+            "votes": 0, "ratings": 0, "sum": 0,
+            "distribution": {str(s): 0 for s in range(SCALE_MIN, SCALE_MAX + 1)}})
+        entry["distribution"][str(score)] = n
+        entry["ratings"] += n
+        entry["votes"] += n
+        entry["sum"] += score * n
+    for entry in counts.values():
+        entry["mean"] = round(entry["sum"] / entry["ratings"], 2)
+    return counts
+
+
+def empty_tally(event) -> dict:
+    if event.is_scale:
+        return {"votes": 0, "ratings": 0, "sum": 0, "mean": None,
+                "distribution": {str(s): 0 for s in range(SCALE_MIN, SCALE_MAX + 1)}}
+    return {"votes": 0, "dots": 0}
+
 
 def tallies(event_id: int, session=None) -> dict[int, dict]:
     session = session or db.session
+    method = session.scalar(select(Event.voting_method).where(Event.id == event_id))
+    if method == "scale":
+        # Hand counts do not apply to a scale; each rating is a stored vote.
+        return _scale_tallies(session, event_id)
     rows = session.execute(
         select(Vote.proposal_id, func.count(Vote.id), func.sum(Vote.dots))
         .join(Proposal, Proposal.id == Vote.proposal_id)
@@ -36,8 +73,21 @@ def voter_count(event_id: int) -> int:
     ) or 0
 
 
+def bayesian_scores(counts: dict[int, dict]) -> dict[int, float]:
+    """Each rated proposal's mean shrunk toward the overall mean of all visible ratings:
+    (PRIOR_WEIGHT * overall + sum) / (PRIOR_WEIGHT + ratings)."""
+    total = sum(t["sum"] for t in counts.values())
+    n = sum(t["ratings"] for t in counts.values())
+    overall = total / n if n else (SCALE_MIN + SCALE_MAX) / 2
+    scores = {pid: (PRIOR_WEIGHT * overall + t["sum"]) / (PRIOR_WEIGHT + t["ratings"])
+              for pid, t in counts.items()}
+    scores[None] = overall  # what a proposal nobody has rated yet gets
+    return scores
+
+
 def ranked(event, table_number: int | None = None, counts: dict | None = None) -> list[dict]:
-    """Visible proposals, best first. Dots: by dots, then people; approval: by people.
+    """Visible proposals, best first. Dots: by dots, then people; approval: by people;
+    scale: by Bayesian average, then number of ratings.
 
     Equal scores share a rank (1, 2, 2, 4); the earlier proposal is listed first among equals.
     """
@@ -49,8 +99,15 @@ def ranked(event, table_number: int | None = None, counts: dict | None = None) -
     proposals = db.session.scalars(
         query.order_by(Proposal.id).options(selectinload(Proposal.merged_sources))).all()
 
+    empty = empty_tally(event)
+    # The shrinkage uses every visible rating in the event, also when one table is shown.
+    bayes = bayesian_scores(counts) if event.is_scale else {}
+
     def score(p):
-        t = counts.get(p.id, {"votes": 0, "dots": 0})
+        t = counts.get(p.id, empty)
+        if event.is_scale:
+            # Rounded so float noise never splits a tie.
+            return (round(bayes.get(p.id, bayes[None]), 9), t["ratings"])
         return (t["dots"], t["votes"]) if event.is_dots else (t["votes"],)
 
     ordered = sorted(proposals, key=score, reverse=True)
@@ -59,11 +116,14 @@ def ranked(event, table_number: int | None = None, counts: dict | None = None) -
         current = score(proposal)
         if current != previous:
             rank, previous = position, current
-        t = counts.get(proposal.id, {"votes": 0, "dots": 0})
+        t = counts.get(proposal.id, empty)
         row = public_proposal(proposal, event) | {
             "votes": t["votes"], "paper_votes": t.get("paper_votes", 0), "rank": rank}
         if event.is_dots:
             row["dots"] = t["dots"]
+        if event.is_scale:
+            row |= {"ratings": t["ratings"], "sum": t["sum"], "mean": t["mean"],
+                    "distribution": t["distribution"], "score": round(current[0], 2)}
         results.append(row)
     return results
 

@@ -15,6 +15,7 @@ def full_proposal(proposal, event) -> dict:
         "body": proposal.body,
         "focus_area_id": proposal.focus_area_id,
         "focus_area": focus.name if focus else None,
+        "question_id": proposal.question_id,
         "author_name": proposal.author_name,
         "source": proposal.source,
         "table": next((t.number for t in event.tables if t.id == proposal.table_id), None),

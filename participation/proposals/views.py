@@ -52,12 +52,14 @@ def submit(code):
     event = _event_or_404(code)
     form = ProposalForm()
     form.focus_area_id.choices = [("", "")] + [(str(f.id), f.name) for f in event.focus_areas]
+    form.question_id.choices = [(str(q.id), q.text) for q in event.questions]
     if not form.validate_on_submit():
         return render_phone(event, 422, proposal_form=form)
     try:
         result = operations.submit_proposal(
             event.id, identity.token_for(event.id), form.title.data, form.body.data,
             form.client_id.data, focus_area_id=form.focus_area_id.data or None,
+            question_id=form.question_id.data or None,
         )
     except OperationError as error:
         field = getattr(form, error.field, None) if error.field else None
@@ -90,9 +92,14 @@ def _vote_action(code, proposal_id, action):
 def vote(code, proposal_id):
     dots = request.form.get("dots", "1")
     dots = int(dots) if dots.isdigit() else -1
+    # A scale rating arrives as the chosen radio button; a missing one is refused as a score.
+    score = request.form.get("score")
+    score = (int(score) if score.isdigit() else -1) if score is not None else None
+    if score is None and request.form.get("scale") == "1":
+        score = -1
 
     def cast(pid, token_for, client_id):
-        operations.cast_vote(pid, token_for, client_id, dots)
+        operations.cast_vote(pid, token_for, client_id, dots, score=score)
 
     return _vote_action(code, proposal_id, cast)
 

@@ -12,7 +12,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 from ..core.errors import OperationError
 from ..core.time import iso
 from ..events import operations as event_ops
-from ..events import tables
+from ..events import questions, schedule, tables
 from ..events.models import Event
 from ..events.snapshot import snapshot
 from ..extensions import db, socketio
@@ -156,13 +156,15 @@ def on_submit(connection, data):
     return proposal_ops.submit_proposal(
         connection.event_id, connection.token, data.get("title"), data.get("body"),
         data.get("client_id"), focus_area_id=data.get("focus_area_id"),
+        question_id=data.get("question_id"),
     )
 
 
 @handler("vote")
 def on_vote(connection, data):
     return proposal_ops.cast_vote(
-        data.get("proposal_id"), _token_for(connection), data.get("client_id"), data.get("dots")
+        data.get("proposal_id"), _token_for(connection), data.get("client_id"), data.get("dots"),
+        score=data.get("score"),
     )
 
 
@@ -259,3 +261,17 @@ def on_merge(connection, data):
 def on_undo_merge(connection, data):
     return merge.undo_merge(current_user, data.get("merge_id"), data.get("reason"),
                             event_id=connection.event_id)
+
+
+@handler("set_schedule", staff_only=True)
+def on_set_schedule(connection, data):
+    event = schedule.set_schedule(current_user, connection.event_id, data.get("opens_at"),
+                                  data.get("closes_at"))
+    return {"opens_at": iso(event.opens_at), "closes_at": iso(event.closes_at),
+            "version": event.version}
+
+
+@handler("set_questions", staff_only=True)
+def on_set_questions(connection, data):
+    event = questions.set_questions(current_user, connection.event_id, data.get("questions"))
+    return {"questions": questions.questions_info(event), "version": event.version}

@@ -72,8 +72,14 @@ class Relay:
                 self._emit_phase(event_id, version, event.phase)
             self.mark_tallies(event_id)
         elif name == "event.phase_changed":
-            self._emit_phase(event_id, version, data["phase"])
+            self._emit_phase(event_id, version, data["phase"], by=data.get("by"))
             self.mark_tallies(event_id)
+        elif name == "event.schedule":
+            socketio.emit("schedule", {"version": version, "opens_at": data["opens_at"],
+                                       "closes_at": data["closes_at"]}, to=event_room(event_id))
+        elif name == "event.questions":
+            socketio.emit("questions", {"version": version, "questions": data["questions"]},
+                          to=event_room(event_id))
         elif name == "event.tables":
             socketio.emit("tables", {"version": version, "tables": data["tables"]},
                           to=event_room(event_id))
@@ -86,8 +92,10 @@ class Relay:
         elif name == "vote.changed":
             self.mark_tallies(event_id)
 
-    def _emit_phase(self, event_id: int, version: int, phase: str):
+    def _emit_phase(self, event_id: int, version: int, phase: str, by: str | None = None):
         payload = {"version": version, "phase": phase}
+        if by:
+            payload["by"] = by  # "schedule": it opened or closed on its own
         if phase in REVEALED:
             event = db.session.get(Event, event_id)
             payload["results"] = ranking.ranked(event)

@@ -3,6 +3,9 @@ import io
 
 COLUMNS = ("rank", "id", "title", "body", "focus_area", "table", "source", "votes",
            "paper_votes", "dots", "status", "merged_from")
+# A scale event's rows carry its ratings instead of hands and dots.
+SCALE_COLUMNS = ("rank", "id", "title", "body", "focus_area", "table", "source", "ratings",
+                 "mean", "score", "status", "merged_from")
 
 
 def results_csv(event, rows: list[dict]) -> str:
@@ -10,11 +13,12 @@ def results_csv(event, rows: list[dict]) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    columns = SCALE_COLUMNS if event.is_scale else COLUMNS
+    writer.writerow(columns)
     for row in rows:
         # Merged sources are not ranked rows; their ids are listed on the proposal they joined.
         row = row | {"merged_from": " ".join(str(m["id"]) for m in row.get("merged_from", []))}
-        writer.writerow([_cell(row.get(column, "")) for column in COLUMNS])
+        writer.writerow([_cell(_blank_none(row.get(column, ""))) for column in columns])
     return buffer.getvalue()
 
 
@@ -23,3 +27,7 @@ def _cell(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def _blank_none(value):
+    return "" if value is None else value

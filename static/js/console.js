@@ -1,12 +1,15 @@
 // The facilitator's console: live counts and tallies, and the proposal rows refreshed from
 // the server whenever a proposal arrives or is moderated (the rows are plain forms).
-import { Versions, connect, plural, setStatus, strings } from './live.js';
+import {
+  Versions, connect, format, plural, setStatus, strings,
+} from './live.js';
 import { countdown } from './timer.js';
 
 const root = document.getElementById('console');
 const t = strings();
 const versions = new Versions();
 const dots = root.dataset.method === 'dots';
+const scale = root.dataset.method === 'scale';
 const table = document.getElementById('console-proposals');
 const status = document.getElementById('console-status');
 let lastTallies = {};
@@ -22,9 +25,21 @@ function applyTallies(tallies) {
   for (const tr of table.querySelectorAll('tr[data-proposal-id]')) {
     const tally = tallies[tr.dataset.proposalId];
     const td = tr.querySelector('.tally');
-    td.textContent = tally
-      ? (dots ? `${tally.votes} / ${plural(t.count_dots, tally.dots)}` : `${tally.votes}`) : '–';
+    if (scale) td.textContent = scaleText(tally);
+    else {
+      td.textContent = tally
+        ? (dots ? `${tally.votes} / ${plural(t.count_dots, tally.dots)}` : `${tally.votes}`) : '–';
+    }
   }
+}
+
+// Mean, count and every score's count in words: "medel 4,5 · 2 betyg · Betyg: 1: 0 · …".
+function scaleText(tally) {
+  const ratings = plural(t.count_ratings, tally?.ratings ?? 0);
+  if (!tally?.ratings) return ratings;
+  const mean = new Intl.NumberFormat(document.documentElement.lang).format(tally.mean);
+  const spread = Object.entries(tally.distribution).map(([s, n]) => `${s}: ${n}`).join(' · ');
+  return `${format(t.mean, { mean })} · ${ratings} · ${t.scores} ${spread}`;
 }
 
 // Never swap the rows under a facilitator who is typing a reason or an edit.

@@ -4,6 +4,7 @@ import {
 } from './live.js';
 import { orderKey } from './order.js';
 import { countdown } from './timer.js';
+import { scheduleLine } from './schedule.js';
 
 const root = document.getElementById('phone');
 const t = strings();
@@ -11,6 +12,7 @@ const versions = new Versions();
 const state = {
   phase: root.dataset.phase,
   dots: root.dataset.method === 'dots',
+  scale: root.dataset.method === 'scale',
   budget: Number(root.dataset.dots),
   cap: Number(root.dataset.cap),
   ballot: { votes: {}, spent: 0, remaining: null },
@@ -18,6 +20,7 @@ const state = {
   seed: null,
   table: null,
   tables: [],
+  questions: [],
 };
 const list = document.getElementById('proposal-list');
 const template = document.getElementById('proposal-template');
@@ -25,6 +28,8 @@ const live = document.getElementById('live-status');
 
 function announce(text) { live.textContent = text; }
 const timer = countdown(document.getElementById('timer'), announce, t);
+const schedule = scheduleLine(document.getElementById('schedule-line'), t);
+schedule.phase(root.dataset.phase);
 
 // While voting, each person may see the ballot in their own random order; otherwise newest first.
 function orderList() {
@@ -41,6 +46,7 @@ function setPhase(phase) {
   state.phase = phase;
   root.dataset.phase = phase;
   document.getElementById('phase-name').textContent = t.phases[phase] ?? phase;
+  schedule.phase(phase);
   for (const section of root.querySelectorAll('[data-phase-section]')) {
     section.hidden = !section.dataset.phaseSection.split(' ').includes(phase);
   }
@@ -54,6 +60,7 @@ function setPhase(phase) {
 function fillItem(item, p) {
   item.id = `proposal-${p.id}`;
   item.dataset.proposalId = p.id;
+  if (p.question_id) item.dataset.questionId = p.question_id;
   const hidden = p.status === 'hidden';
   const merged = p.status === 'merged';
   item.classList.toggle('moderated', hidden);
@@ -69,6 +76,7 @@ function fillItem(item, p) {
     item.querySelector('.p-title-copy').textContent = p.title;
     item.querySelector('.p-body').textContent = p.body ?? '';
     item.querySelector('.p-focus').textContent = p.focus_area ?? '';
+    item.querySelector('.p-question').textContent = questionText(p.question_id) ?? '';
     item.querySelector('.p-table').textContent = tableName(p.table) ?? '';
     item.querySelector('.p-author').textContent = p.author_name ? `— ${p.author_name}` : '';
   }
@@ -141,17 +149,53 @@ function applyBallot(ballot) {
   const remaining = ballot.remaining;
   for (const item of list.querySelectorAll('.proposal')) {
     const mine = ballot.votes[item.dataset.proposalId] ?? 0;
-    const full = state.dots ? (mine >= state.cap || remaining === 0) : mine > 0;
+    // A rating can always be changed; dots and approval votes run out.
+    const full = state.scale ? false
+      : state.dots ? (mine >= state.cap || remaining === 0) : mine > 0;
     item.querySelector('.vote-form').hidden = full;
     item.querySelector('.voted-note').hidden = mine === 0;
     item.querySelector('.withdraw-form').hidden = mine === 0;
     const count = item.querySelector('.my-dots');
     if (count) count.textContent = mine;
+    const score = item.querySelector('.my-score');
+    if (score) score.textContent = mine || '';
+    for (const radio of item.querySelectorAll('input[name="score"]')) {
+      radio.checked = Number(radio.value) === mine;
+    }
   }
   const remainingNode = document.getElementById('remaining');
   if (remainingNode) remainingNode.textContent = remaining;
   const spentNode = document.getElementById('spent');
   if (spentNode) spentNode.textContent = ballot.spent;
+}
+
+function questionText(id) {
+  return state.questions.find((question) => question.id === id)?.text ?? null;
+}
+
+// The question cards to choose from when writing; rebuilt when the facilitator edits them.
+function renderQuestions(questions) {
+  state.questions = questions;
+  const box = document.getElementById('question-cards');
+  if (!box) return;
+  const checked = box.querySelector('input:checked')?.value;
+  const cards = questions.map((question, i) => {
+    const div = document.createElement('div');
+    div.className = 'radio question-card';
+    const input = document.createElement('input');
+    Object.assign(input, {
+      type: 'radio', name: 'question_id', id: `question_id-${i}`, value: String(question.id),
+      required: true, checked: String(question.id) === checked,
+    });
+    const label = document.createElement('label');
+    label.htmlFor = input.id;
+    label.textContent = question.text;
+    div.append(input, ' ', label);
+    return div;
+  });
+  box.querySelectorAll('.question-card').forEach((node) => node.remove());
+  box.querySelector('legend').after(...cards);
+  box.hidden = questions.length === 0;
 }
 
 function tableName(number) {
@@ -172,6 +216,14 @@ function renderTableResults(byTable) {
   }));
 }
 
+// "medel 4,5 · 3 betyg", with the page language's decimal comma.
+function scaleSummary(r) {
+  const ratings = plural(t.count_ratings, r.ratings ?? 0);
+  if (!r.ratings) return ratings;
+  const mean = new Intl.NumberFormat(document.documentElement.lang).format(r.mean);
+  return `${format(t.mean, { mean })} · ${ratings}`;
+}
+
 function renderResults(results) {
   const ol = document.getElementById('results');
   ol.replaceChildren(...results.map((r) => {
@@ -185,7 +237,8 @@ function renderResults(results) {
     const count = document.createElement('span');
     count.className = 'r-count';
     const people = plural(t.count_people, r.votes);
-    count.textContent = state.dots ? `${plural(t.count_dots, r.dots)}, ${people}` : people;
+    if (state.scale) count.textContent = scaleSummary(r);
+    else count.textContent = state.dots ? `${plural(t.count_dots, r.dots)}, ${people}` : people;
     li.append(rank, title, count);
     return li;
   }));
@@ -200,6 +253,8 @@ function applySnapshot(s) {
   state.seed = s.me?.seed ?? null;
   state.table = s.me?.table ?? null;
   state.tables = s.event.tables ?? [];
+  if (versions.accept('questions', s.version)) renderQuestions(s.event.questions ?? []);
+  if (versions.accept('schedule', s.version)) schedule.set(s.event.opens_at, s.event.closes_at);
   for (const p of [...s.proposals].sort((a, b) => a.id - b.id)) {
     if (versions.accept(`proposal:${p.id}`, s.version, { snapshot: true })) upsert(p);
   }
@@ -239,7 +294,8 @@ function applyBallotAfterRefund(proposal) {
   const votes = { ...state.ballot.votes };
   const returned = votes[proposal.id] ?? 0;
   delete votes[proposal.id];
-  const spent = state.ballot.spent - returned;
+  // A scale ballot counts rated proposals, not points.
+  const spent = state.scale ? Object.keys(votes).length : state.ballot.spent - returned;
   applyBallot({ votes, spent, remaining: state.dots ? state.budget - spent : null });
 }
 
@@ -247,12 +303,27 @@ socket.on('tables', ({ version, tables }) => {
   if (versions.accept('tables', version)) state.tables = tables;
 });
 
+socket.on('questions', ({ version, questions }) => {
+  if (!versions.accept('questions', version)) return;
+  renderQuestions(questions);
+  for (const item of list.querySelectorAll('.proposal')) {
+    const question = item.querySelector('.p-question');
+    if (question && item.dataset.questionId) {
+      question.textContent = questionText(Number(item.dataset.questionId)) ?? '';
+    }
+  }
+});
+
+socket.on('schedule', ({ version, opens_at: opensAt, closes_at: closesAt }) => {
+  if (versions.accept('schedule', version)) schedule.set(opensAt, closesAt);
+});
+
 socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
   if (versions.accept('timer', version)) timer.set(endsAt, serverTime);
 });
 
 socket.on('phase', ({
-  version, phase, results, table_results: tableResults,
+  version, phase, results, table_results: tableResults, by,
 }) => {
   // A new phase ends the previous phase's countdown; a re-sent same phase does not.
   if (phase !== state.phase && versions.accept('timer', version)) timer.set(null);
@@ -260,7 +331,9 @@ socket.on('phase', ({
   setPhase(phase);
   if (results) renderResults(results);
   if (results) renderTableResults(tableResults);
-  announce(format(t.phase_now, { phase: t.phases[phase] ?? phase }));
+  const opened = phase === 'collect' ? t.opened_by_schedule : t.closed_by_schedule;
+  const byClock = by === 'schedule' ? opened : null;
+  announce([byClock, format(t.phase_now, { phase: t.phases[phase] ?? phase })].filter(Boolean).join(' '));
 });
 
 function showFieldError(form, field, message) {
@@ -329,6 +402,7 @@ proposalForm.addEventListener('submit', async (event) => {
     title: data.get('title'),
     body: data.get('body'),
     focus_area_id: data.get('focus_area_id') ? Number(data.get('focus_area_id')) : null,
+    question_id: data.get('question_id') ? Number(data.get('question_id')) : null,
     client_id: data.get('client_id'),
   });
   button.disabled = false;
@@ -351,7 +425,12 @@ list.addEventListener('submit', async (event) => {
   const name = form.matches('.vote-form') ? 'vote' : 'withdraw_vote';
   const button = form.querySelector('button');
   button.disabled = true;
-  const ack = await send(socket, name, { proposal_id: proposalId, client_id: newClientId(), dots: 1 });
+  const payload = { proposal_id: proposalId, client_id: newClientId() };
+  if (name === 'vote' && state.scale) {
+    const chosen = form.querySelector('input[name="score"]:checked');
+    payload.score = chosen ? Number(chosen.value) : null;
+  } else if (name === 'vote') payload.dots = 1;
+  const ack = await send(socket, name, payload);
   button.disabled = false;
   if (ack.ok) {
     if (versions.accept('ballot', ack.version)) applyBallot(ack.ballot);

@@ -1,15 +1,20 @@
 // The projector: QR and code, then a live wall, live vote bars, and the ranked result.
-import { Versions, connect, plural, setStatus, strings } from './live.js';
+import {
+  Versions, connect, format, plural, setStatus, strings,
+} from './live.js';
 import { countdown } from './timer.js';
+import { scheduleLine } from './schedule.js';
 
 const root = document.getElementById('projector');
 const t = strings();
 const versions = new Versions();
 const dots = root.dataset.method === 'dots';
+const scale = root.dataset.method === 'scale';
 const state = {
   phase: root.dataset.phase, proposals: new Map(), tallies: {}, results: null, voters: 0,
-  hideTallies: false, revealed: false, tables: [], tableResults: null,
+  hideTallies: false, revealed: false, tables: [], tableResults: null, questions: [],
 };
+const clockLine = scheduleLine(document.getElementById('schedule-line'), t);
 const wall = document.getElementById('wall');
 const bars = document.getElementById('bars');
 const ranking = document.getElementById('ranking');
@@ -32,6 +37,7 @@ function visible() {
 
 function score(id) {
   const tally = state.tallies[id] ?? { votes: 0, dots: 0 };
+  if (scale) return tally.mean ?? 0;
   return dots ? tally.dots : tally.votes;
 }
 
@@ -39,6 +45,21 @@ function score(id) {
 function provenance(p) {
   const from = p.merged_from ?? [];
   return from.length ? plural(t.count_merged, from.length + 1) : null;
+}
+
+const decimal = new Intl.NumberFormat(document.documentElement.lang);
+
+// A scale tally in words, so the bars never rely on length or colour alone.
+function scaleSummary(tally) {
+  const ratings = plural(t.count_ratings, tally?.ratings ?? 0);
+  if (!tally?.ratings) return ratings;
+  return `${format(t.mean, { mean: decimal.format(tally.mean) })} · ${ratings}`;
+}
+
+function scaleSpread(tally) {
+  if (!tally?.ratings) return '';
+  const counts = Object.entries(tally.distribution).map(([s, n]) => `${s}: ${n}`).join(' · ');
+  return `${t.scores} ${counts}`;
 }
 
 function renderWall() {
@@ -55,7 +76,8 @@ function renderWall() {
     }
     const li = el('li', 'wall-card');
     li.append(el('h3', null, p.title));
-    const meta = [tableName(p.table), p.focus_area, provenance(p)].filter(Boolean).join(' · ');
+    const question = state.questions.find((q) => q.id === p.question_id)?.text;
+    const meta = [question, tableName(p.table), p.focus_area, provenance(p)].filter(Boolean).join(' · ');
     if (meta) li.append(el('p', 'focus', meta));
     return li;
   }));
@@ -63,7 +85,7 @@ function renderWall() {
 
 function renderBars() {
   const items = visible().sort((a, b) => score(b.id) - score(a.id) || a.id - b.id).slice(0, 12);
-  const max = Math.max(1, ...items.map((p) => score(p.id)));
+  const max = scale ? 5 : Math.max(1, ...items.map((p) => score(p.id)));
   bars.replaceChildren(...items.map((p) => {
     const li = el('li', 'bar-row');
     li.dataset.proposalId = p.id;
@@ -73,7 +95,11 @@ function renderBars() {
     const fill = el('span', 'bar-fill');
     fill.style.inlineSize = `${(100 * value) / max}%`;
     track.append(fill);
-    li.append(track, el('span', 'bar-value', String(value)));
+    if (scale) {
+      const tally = state.tallies[p.id];
+      li.append(track, el('span', 'bar-value', scaleSummary(tally)));
+      li.append(el('span', 'bar-spread', scaleSpread(tally)));
+    } else li.append(track, el('span', 'bar-value', String(value)));
     return li;
   }));
 }
@@ -101,8 +127,9 @@ function renderRanking() {
     const title = el('span', 'rank-title', r.title);
     if (provenance(r)) title.append(el('small', 'provenance', ` (${provenance(r)})`));
     li.append(el('span', 'rank', `${r.rank}`), title);
-    li.append(el('span', 'rank-value',
-      dots ? plural(t.count_dots, r.dots) : plural(t.count_people, r.votes)));
+    let value = dots ? plural(t.count_dots, r.dots) : plural(t.count_people, r.votes);
+    if (scale) value = scaleSummary(r);
+    li.append(el('span', 'rank-value', value));
     return li;
   }));
 }
@@ -112,6 +139,7 @@ function render() {
   const phase = state.phase;
   root.dataset.phase = phase;
   document.getElementById('phase-banner').textContent = t.phases[phase] ?? phase;
+  clockLine.phase(phase);
   document.getElementById('phase-hint').textContent = t.hints[phase] ?? '';
   wall.hidden = phase !== 'collect';
   const barsHeld = state.hideTallies && !state.revealed;
@@ -149,6 +177,8 @@ socket.on('snapshot', (s) => {
     state.revealed = s.event.tallies_revealed;
   }
   state.tables = s.event.tables ?? [];
+  if (versions.accept('questions', s.version)) state.questions = s.event.questions ?? [];
+  if (versions.accept('schedule', s.version)) clockLine.set(s.event.opens_at, s.event.closes_at);
   if (versions.accept('phase', s.version)) {
     state.phase = s.event.phase;
     state.results = s.results ?? null;
@@ -190,6 +220,14 @@ socket.on('phase', ({
   state.phase = phase;
   if (results) { state.results = results; state.tableResults = tableResults ?? null; }
   schedule();
+});
+
+socket.on('questions', ({ version, questions }) => {
+  if (versions.accept('questions', version)) { state.questions = questions; schedule(); }
+});
+
+socket.on('schedule', ({ version, opens_at: opensAt, closes_at: closesAt }) => {
+  if (versions.accept('schedule', version)) clockLine.set(opensAt, closesAt);
 });
 
 socket.on('reveal', ({ version, revealed }) => {

@@ -1,0 +1,49 @@
+"""A rådslag's question cards: several prompts, each proposal answering one of them."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..core.bus import publish
+from ..core.errors import OperationError, forbidden
+from ..core.tx import write_transaction
+from ..proposals.models import Proposal
+from .inputs import clean_questions
+from .models import Event, Question
+from .operations import locked_event
+
+
+def questions_info(event) -> list[dict]:
+    return [{"id": q.id, "text": q.text} for q in event.questions]
+
+
+def set_questions(user, event_id: int, texts) -> Event:
+    """Replace the question cards. A text that stays keeps its id (and its proposals); a
+    question that has proposals cannot be removed."""
+    if not isinstance(texts, list | tuple):
+        raise OperationError("invalid_questions", _l("Send the list of questions."),
+                             field="questions")
+    cleaned = clean_questions(texts)
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        if user is None or not user.can_manage(event):
+            raise forbidden()
+        if event.phase == "closed":
+            raise OperationError("event_closed", _l("The event is closed."), 409)
+        existing = {q.text: q for q in event.questions}
+        removed = [q.id for q in event.questions if q.text not in cleaned]
+        if removed and session.scalar(
+                select(Proposal.id).where(Proposal.question_id.in_(removed)).limit(1)):
+            raise OperationError(
+                "question_in_use",
+                _l("A question that already has proposals cannot be removed."), 409,
+                field="questions")
+        kept = []
+        for position, text in enumerate(cleaned):
+            question = existing.get(text) or Question(text=text)
+            question.position = position
+            kept.append(question)
+        event.questions = kept
+        session.flush()
+        payload = questions_info(event)
+    publish("event.questions", event.id, version, questions=payload)
+    return event
