@@ -75,6 +75,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .realtime import group_relay, relay
     from .review.views import bp as review_bp
 
+    # The backlog's and the review's tables exist from the start (migrations compare them).
+    from .backlog import models as _backlog_models  # noqa: F401
+    from .review import models as _review_models  # noqa: F401
+
     for blueprint in (pages.bp, accounts_bp, events_bp, proposals_bp, review_bp, api_bp,
                       members_bp):
         app.register_blueprint(blueprint)

@@ -21,4 +21,6 @@ class Participant(db.Model):
     table_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshop_tables.id", ondelete="SET NULL"), default=None
     )
+    # The secret in the resident's "follow my proposals" link: no account, no e-mail.
+    follow_code: Mapped[str | None] = mapped_column(String(24), unique=True, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
