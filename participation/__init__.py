@@ -67,17 +67,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .accounts import cli as accounts_cli
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
+
+    # The backlog's and the review's tables exist from the start (migrations compare them).
+    from .backlog import models as _backlog_models  # noqa: F401
     from .core import demo, pages
     from .events import labels, schedule
     from .events.views import bp as events_bp
     from .members.views import bp as members_bp
     from .proposals.views import bp as proposals_bp
     from .realtime import group_relay, relay
-    from .review.views import bp as review_bp
-
-    # The backlog's and the review's tables exist from the start (migrations compare them).
-    from .backlog import models as _backlog_models  # noqa: F401
     from .review import models as _review_models  # noqa: F401
+    from .review.views import bp as review_bp
 
     for blueprint in (pages.bp, accounts_bp, events_bp, proposals_bp, review_bp, api_bp,
                       members_bp):
