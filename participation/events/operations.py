@@ -54,6 +54,16 @@ def locked_event(session, event_id: int) -> tuple[Event, int]:
     return event, version
 
 
+def managed_event(session, user, event_id: int, *, open_only: bool = False) -> tuple[Event, int]:
+    """Inside a write transaction: the locked event, for its facilitator or an admin only."""
+    event, version = locked_event(session, event_id)
+    if user is None or not user.can_manage(event):
+        raise forbidden()
+    if open_only and event.phase == "closed":
+        raise OperationError("event_closed", _l("The event is closed."), 409)
+    return event, version
+
+
 def parse_voting(voting) -> tuple[str, int, int]:
     if not isinstance(voting, dict):
         raise OperationError("invalid_voting", _l("Choose a voting method."), field="voting")
@@ -138,9 +148,7 @@ def change_phase(user, event_id: int, phase) -> Event:
     if phase not in PHASES:
         raise OperationError("invalid_phase", _l("Unknown phase."), field="phase")
     with write_transaction() as session:
-        event, version = locked_event(session, event_id)
-        if user is None or not user.can_manage(event):
-            raise forbidden()
+        event, version = managed_event(session, user, event_id)
         previous = apply_phase(event, phase)
     publish("event.phase_changed", event.id, version, phase=phase, previous=previous)
     return event
@@ -172,9 +180,7 @@ def reveal_tallies(user, event_id: int, revealed) -> Event:
     if not isinstance(revealed, bool):
         raise OperationError("invalid_type", _l("Choose yes or no."), field="revealed")
     with write_transaction() as session:
-        event, version = locked_event(session, event_id)
-        if user is None or not user.can_manage(event):
-            raise forbidden()
+        event, version = managed_event(session, user, event_id)
         event.tallies_revealed = revealed
     publish("event.tallies_revealed", event.id, version, revealed=revealed)
     return event
@@ -195,11 +201,7 @@ def set_timer(user, event_id: int, seconds) -> Event:
             field="seconds",
         )
     with write_transaction() as session:
-        event, version = locked_event(session, event_id)
-        if user is None or not user.can_manage(event):
-            raise forbidden()
-        if event.phase == "closed":
-            raise OperationError("event_closed", _l("The event is closed."), 409)
+        event, version = managed_event(session, user, event_id, open_only=True)
         event.timer_ends_at = utcnow() + timedelta(seconds=seconds) if seconds else None
     publish("event.timer", event.id, version, ends_at=iso(event.timer_ends_at))
     return event

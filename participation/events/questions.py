@@ -4,12 +4,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..core.bus import publish
-from ..core.errors import OperationError, forbidden
+from ..core.errors import OperationError
 from ..core.tx import write_transaction
 from ..proposals.models import Proposal
 from .inputs import clean_questions
 from .models import Event, Question
-from .operations import locked_event
+from .operations import managed_event
 
 
 def questions_info(event) -> list[dict]:
@@ -24,11 +24,7 @@ def set_questions(user, event_id: int, texts) -> Event:
                              field="questions")
     cleaned = clean_questions(texts)
     with write_transaction() as session:
-        event, version = locked_event(session, event_id)
-        if user is None or not user.can_manage(event):
-            raise forbidden()
-        if event.phase == "closed":
-            raise OperationError("event_closed", _l("The event is closed."), 409)
+        event, version = managed_event(session, user, event_id, open_only=True)
         existing = {q.text: q for q in event.questions}
         removed = [q.id for q in event.questions if q.text not in cleaned]
         if removed and session.scalar(

@@ -9,17 +9,15 @@ an event once and the others do nothing. Writes after `closes_at` are refused at
 
 import click
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..core.bus import publish
-from ..core.errors import OperationError, forbidden
 from ..core.time import iso, utcnow
 from ..core.tx import write_transaction
 from ..extensions import db, socketio
 from .inputs import parse_schedule
 from .models import Event
-from .operations import apply_phase, locked_event
+from .operations import apply_phase, locked_event, managed_event
 
 # Closing walks the ordinary transitions: from collecting, through voting, to the results.
 CLOSE_PATH = {"collect": ("vote", "results"), "vote": ("results",)}
@@ -29,11 +27,7 @@ def set_schedule(user, event_id: int, opens_at, closes_at) -> Event:
     """Set (or clear, with None) when the event opens and closes on its own."""
     opens, closes = parse_schedule(opens_at, closes_at)
     with write_transaction() as session:
-        event, version = locked_event(session, event_id)
-        if user is None or not user.can_manage(event):
-            raise forbidden()
-        if event.phase == "closed":
-            raise OperationError("event_closed", _l("The event is closed."), 409)
+        event, version = managed_event(session, user, event_id, open_only=True)
         event.opens_at, event.closes_at = opens, closes
     publish("event.schedule", event.id, version, opens_at=iso(opens), closes_at=iso(closes))
     return event

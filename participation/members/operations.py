@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.bus import publish
 from ..core.errors import OperationError, forbidden, not_found
-from ..core.time import LOCAL_ZONE, iso, utcnow
+from ..core.time import LOCAL_ZONE, iso, parse_when, utcnow
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..events.operations import locked_event
@@ -228,22 +228,12 @@ def set_show_name(event_id: int, participant_token, show) -> dict:
 
 
 def parse_starts_at(value) -> datetime:
-    """ISO 8601; with an offset or Z it is converted to UTC, without one it is local time."""
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str) and len(value) <= 40:
-        try:
-            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            parsed = None
-    else:
-        parsed = None
-    if parsed is None:
+    """A meeting's start: ISO 8601, converted to UTC; without an offset it is local time."""
+    when = parse_when(value, "starts_at")
+    if when is None:
         raise OperationError("invalid_time", _l("Give a date and time, e.g. 2026-12-03 18:00."),
                              field="starts_at")
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=LOCAL_ZONE)
-    return parsed.astimezone(UTC).replace(tzinfo=None)
+    return when
 
 
 def meeting_info(session, meeting: Meeting) -> dict:

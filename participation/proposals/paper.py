@@ -8,7 +8,7 @@ from ..core.bus import publish
 from ..core.errors import OperationError, forbidden
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
-from ..events.operations import locked_event
+from ..events.operations import locked_event, managed_event
 from ..events.schedule import is_past_closing
 from .models import BODY_MAX, TITLE_MAX, ModerationEntry, Proposal
 from .operations import locked_proposal
@@ -17,22 +17,13 @@ from .serialize import full_proposal, public_proposal
 HAND_COUNT_MAX = 100_000
 
 
-def _staff_event(session, user, event_id):
-    event, version = locked_event(session, event_id)
-    if user is None or not user.can_manage(event):
-        raise forbidden()
-    return event, version
-
-
 def add_paper_proposal(user, event_id: int, title, body=None, table=None,
                        focus_area_id=None) -> dict:
     """A proposal someone wrote on paper, typed in by staff; visible at once, marked as paper."""
     title = clean_text(title, "title", TITLE_MAX, required=True)
     body = clean_text(body, "body", BODY_MAX, required=False)
     with write_transaction() as session:
-        event, version = _staff_event(session, user, event_id)
-        if event.phase == "closed":
-            raise OperationError("event_closed", _l("The event is closed."), 409)
+        event, version = managed_event(session, user, event_id, open_only=True)
         table_row = next((t for t in event.tables if t.number == table), None)
         if table is not None and table_row is None:
             raise OperationError("unknown_table", _l("There is no such table."), 404,
