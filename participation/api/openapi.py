@@ -3,25 +3,12 @@
 from functools import cache
 
 from . import openapi_group
+from .openapi_parts import ID
+from .openapi_parts import body as _body
+from .openapi_parts import errors as _errors
+from .openapi_parts import json_response as _json
+from .openapi_parts import ref as _ref
 
-
-def _ref(name):
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema, description="OK"):
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _errors(*codes):
-    return {str(code): {"$ref": "#/components/responses/Error"} for code in codes}
-
-
-def _body(schema, required=True):
-    return {"required": required, "content": {"application/json": {"schema": schema}}}
-
-
-ID = {"type": "integer", "minimum": 1}
 WHEN = {"type": ["string", "null"], "format": "date-time",
         "description": "ISO 8601; with a UTC offset, or read as local time (TIMEZONE, "
                        "Europe/Stockholm). Answers give UTC with a Z."}

@@ -1,23 +1,12 @@
 """The referensgrupp's part of the OpenAPI description: members, invitations, meetings."""
 
-ID = {"type": "integer", "minimum": 1}
+from .openapi_parts import ID
+from .openapi_parts import body as _body
+from .openapi_parts import errors as _errors
+from .openapi_parts import json_response as _json
+from .openapi_parts import ref as _ref
+
 TIME = {"type": ["string", "null"], "description": "UTC, ISO 8601 with Z."}
-
-
-def _ref(name):
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema, description="OK"):
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _errors(*codes):
-    return {str(code): {"$ref": "#/components/responses/Error"} for code in codes}
-
-
-def _body(schema):
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
 SCHEMAS = {
