@@ -230,3 +230,25 @@ def test_themes_are_pushed_to_staff_after_a_proposal(room, staff):
     hide_proposal(staff.facilitator, second, "Dubblett")
     cycling = {t["stem"]: t for t in projector.received("themes")[-1]["themes"]}["cykelban"]
     assert cycling["count"] == 1 and first
+
+
+def test_themes_pushes_are_coalesced(room, monkeypatch):
+    from participation.realtime import relay as relay_module
+
+    relay = relay_module.relay
+    workshop = room()
+    projector, phone = workshop.facilitator(), workshop.phone()
+    # A running coalescing loop, whose wake-ups the test makes by hand with `drain`.
+    monkeypatch.setattr(relay, "interval", 60)
+    monkeypatch.setattr(relay, "_task", object())
+    projector.forget()
+    for title in ("Fler cykelbanor", "Cykelbanan längs älven", "Säkra cykelbanor"):
+        workshop.propose(phone, title)
+    assert projector.received("themes") == []  # marked dirty, not yet sent
+    relay.drain()
+    pushes = projector.received("themes")
+    assert len(pushes) == 1
+    assert pushes[0]["version"] == current(workshop.id).version
+    assert {t["stem"]: t["count"] for t in pushes[0]["themes"]}["cykelban"] == 3
+    relay.drain()
+    assert len(projector.received("themes")) == 1  # nothing new marked, nothing sent

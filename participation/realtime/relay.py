@@ -140,15 +140,19 @@ class Relay:
     def _loop(self):
         while True:
             socketio.sleep(self.interval)
-            with self._lock:
-                dirty, self._dirty = self._dirty, set()
-                presence, self._presence_dirty = self._presence_dirty, set()
-                theme_events, self._themes_dirty = self._themes_dirty, set()
-            if dirty or presence or theme_events:
-                try:
-                    self._flush(dirty, presence, theme_events)
-                except Exception:  # keep relaying; one bad flush must not stop all pushes
-                    self.app.logger.exception("tally flush failed")
+            self.drain()
+
+    def drain(self):
+        """Send what was marked since the last drain: one push per event and kind."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+            presence, self._presence_dirty = self._presence_dirty, set()
+            theme_events, self._themes_dirty = self._themes_dirty, set()
+        if dirty or presence or theme_events:
+            try:
+                self._flush(dirty, presence, theme_events)
+            except Exception:  # keep relaying; one bad flush must not stop all pushes
+                self.app.logger.exception("tally flush failed")
 
     def _flush(self, dirty: set[int], presence: set[int], theme_events: frozenset = frozenset()):
         with self.app.app_context():
