@@ -95,6 +95,8 @@ SCHEMAS = {
             "hide_tallies": {"type": "boolean"},
             "tallies_revealed": {"type": "boolean"},
             "shuffle_ballot": {"type": "boolean"},
+            "show_themes": {"type": "boolean", "description": "The projector draws the theme "
+                            "cloud; only in the staff snapshot and the themes-display answer."},
             "tables": {"type": "array", "items": {"type": "object", "properties": {
                 "number": {"type": "integer"}, "name": {"type": "string"}}}},
             "focus_areas": {"type": "array", "items": {
@@ -189,6 +191,17 @@ SCHEMAS = {
         "properties": {"proposal_id": ID, "version": {"type": "integer"},
                        "ballot": _ref("Ballot"), "replayed": {"type": "boolean"}},
     },
+    "Theme": {
+        "type": "object",
+        "required": ["stem", "label", "count"],
+        "properties": {
+            "stem": {"type": "string", "description": "Snowball Swedish stem; ?theme= value."},
+            "label": {"type": "string", "description": "The commonest surface form."},
+            "count": {"type": "integer", "description": "Visible proposals holding it."},
+            "proposal_ids": {"type": "array", "items": ID,
+                             "description": "Only in GET /events/{id}/themes."},
+        },
+    },
     "State": {
         "type": "object",
         "required": ["version", "event", "proposals"],
@@ -198,6 +211,8 @@ SCHEMAS = {
             "proposals": {"type": "array", "items": _ref("Proposal")},
             "results": {"type": "array", "items": _ref("RankedProposal")},
             "tallies": {"type": "object"},
+            "themes": {"type": "array", "description": "Staff only: the theme cloud.",
+                       "items": _ref("Theme")},
             "table_results": {"type": "object", "description": "Table number to its best "
                               "proposals, once results are revealed.",
                               "additionalProperties": {"type": "array",
@@ -264,6 +279,22 @@ def spec() -> dict:
                 "requestBody": _body({"type": "object", "properties": {
                     "revealed": {"type": "boolean", "default": True}}}),
                 "responses": {"200": _json(_ref("Event")), **_errors(400, 401, 403, 404)},
+            }},
+            "/events/{event_id}/themes-display": {"put": {
+                "summary": "Show (true) or hide (false) the theme cloud on the projector",
+                "security": staff, "parameters": [event_id],
+                "requestBody": _body({"type": "object", "required": ["show"], "properties": {
+                    "show": {"type": "boolean"}}}),
+                "responses": {"200": _json(_ref("Event")), **_errors(400, 401, 403, 404)},
+            }},
+            "/events/{event_id}/themes": {"get": {
+                "summary": "The theme cloud: stems shared by the visible proposals",
+                "security": staff, "parameters": [event_id],
+                "responses": {"200": _json({
+                    "type": "object", "required": ["event_id", "version", "themes"],
+                    "properties": {"event_id": ID, "version": {"type": "integer"},
+                                   "themes": {"type": "array", "items": _ref("Theme")}}}),
+                    **_errors(401, 403, 404)},
             }},
             "/events/{event_id}/paper-proposals": {"post": {
                 "summary": "Add a proposal written on paper, for a table", "security": staff,

@@ -9,7 +9,7 @@ from ..events.snapshot import event_info, snapshot
 from ..extensions import csrf, db
 from ..members.access import may_take_part
 from ..participants import identity
-from ..proposals import duplicates, merge, moderation, paper
+from ..proposals import duplicates, merge, moderation, paper, themes
 from ..proposals import operations as proposal_ops
 from ..proposals.ranking import ranked
 from ..proposals.similarity import THRESHOLD
@@ -143,6 +143,21 @@ def reveal(event_id):
     data = json_body()
     event = event_ops.reveal_tallies(staff_user(), event_id, data.get("revealed", True))
     return jsonify(event_info(event) | {"version": event.version})
+
+
+@bp.put("/events/<int:event_id>/themes-display")
+def set_show_themes(event_id):
+    data = json_body()
+    event = event_ops.set_show_themes(staff_user(), event_id, data.get("show"))
+    return jsonify(event_info(event) | {"show_themes": event.show_themes,
+                                        "version": event.version})
+
+
+@bp.get("/events/<int:event_id>/themes")
+def event_themes(event_id):
+    _user, event = _managed(event_id)
+    return jsonify({"event_id": event.id, "version": event.version,
+                    "themes": themes.themes(event)})
 
 
 @bp.post("/events/<int:event_id>/timer")

@@ -113,5 +113,9 @@ class RevealForm(FlaskForm):
     revealed = HiddenField(validators=[DataRequired()])
 
 
+class ThemesDisplayForm(FlaskForm):
+    show = HiddenField(validators=[DataRequired()])
+
+
 class PhaseForm(FlaskForm):
     phase = HiddenField(validators=[DataRequired()])

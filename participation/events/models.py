@@ -47,6 +47,8 @@ class Event(db.Model):
     hide_tallies: Mapped[bool] = mapped_column(default=False, server_default=false())
     tallies_revealed: Mapped[bool] = mapped_column(default=False, server_default=false())
     shuffle_ballot: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The theme cloud (proposals/themes.py) under the projector's wall; always on the console.
+    show_themes: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A countdown for the current phase; the server's clock is the one that counts.
     timer_ends_at: Mapped[datetime | None] = mapped_column(default=None)
     # A rådslag can run on its own: it opens (lobby -> collect) and closes (-> results) at these

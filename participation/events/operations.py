@@ -186,6 +186,19 @@ def reveal_tallies(user, event_id: int, revealed) -> Event:
     return event
 
 
+def set_show_themes(user, event_id: int, show) -> Event:
+    """Show (or hide) the theme cloud under the projector's wall; the console always has it."""
+    if not isinstance(show, bool):
+        raise OperationError("invalid_type", _l("Choose yes or no."), field="show")
+    with write_transaction() as session:
+        event, version = locked_event(session, event_id)
+        if user is None or not user.can_manage(event):
+            raise forbidden()
+        event.show_themes = show
+    publish("event.themes_display", event.id, version, show=show)
+    return event
+
+
 TIMER_MAX_SECONDS = 4 * 60 * 60
 
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 from ..core.time import iso, utcnow
 from ..extensions import db
 from ..participants import identity
-from ..proposals import ranking
+from ..proposals import ranking, themes
 from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
 from ..proposals.order import ballot_seed
@@ -65,6 +65,8 @@ def snapshot(event, token: str | None = None, *, staff: bool = False) -> dict:
     if staff:
         state["tallies"] = {str(k): v for k, v in ranking.tallies(event.id).items()}
         state["voters"] = ranking.voter_count(event.id)
+        state["event"]["show_themes"] = event.show_themes
+        state["themes"] = themes.cloud(event)
     if event.phase in REVEALED:
         state["results"] = ranking.ranked(event)
         if event.tables:

@@ -1,7 +1,7 @@
 import uuid
 from datetime import UTC
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from ..core.time import LOCAL_ZONE
 from ..extensions import db
 from ..members.access import may_take_part
 from ..participants import identity
+from ..proposals import themes as theme_cloud
 from ..proposals.duplicates import suggested_pairs
 from ..proposals.forms import NameForm, ProposalForm, ScribeForm, TableForm
 from ..proposals.merge import active_merges
@@ -29,6 +30,7 @@ from .forms import (
     RevealForm,
     ScheduleForm,
     TablesForm,
+    ThemesDisplayForm,
     TimerForm,
 )
 from .links import base_url, join_url
@@ -98,14 +100,25 @@ def _staff_context(event: Event) -> dict:
     }
 
 
+def _theme_context(event: Event, context: dict) -> dict:
+    """The console's theme cloud, and its rows narrowed to `?theme=<stem>` when one is chosen."""
+    chosen = request.args.get("theme", "").strip().lower()[:theme_cloud.STEM_MAX]
+    context = dict(context, themes=theme_cloud.themes(event), active_theme=chosen or None)
+    if chosen:
+        holding = theme_cloud.proposals_with_theme(event, chosen)
+        context["proposals"] = [p for p in context["proposals"] if p.id in holding]
+        context["active_theme_label"] = theme_cloud.label_of(event, chosen)
+    return context
+
+
 @bp.get("/events/<int:event_id>/console")
 @staff_required("facilitator", "admin")
 def console(event_id):
     event = managed_event(event_id)
     return render_template(
-        "events/console.html", **_staff_context(event), phase_form=PhaseForm(),
-        duplicate_pairs=suggested_pairs(event),
-        timer_form=TimerForm(), reveal_form=RevealForm(),
+        "events/console.html", **_theme_context(event, _staff_context(event)),
+        phase_form=PhaseForm(), duplicate_pairs=suggested_pairs(event),
+        timer_form=TimerForm(), reveal_form=RevealForm(), themes_form=ThemesDisplayForm(),
         tables_form=TablesForm(count=len(event.tables)),
         schedule_form=ScheduleForm(opens_at=_local_input(event.opens_at),
                                    closes_at=_local_input(event.closes_at)),
@@ -119,9 +132,10 @@ def console(event_id):
 @bp.get("/events/<int:event_id>/console/proposals")
 @staff_required("facilitator", "admin")
 def console_rows(event_id):
-    """The console's proposal rows alone, for the live console to swap in."""
+    """The console's theme cloud and proposal rows, for the live console to swap in."""
     event = managed_event(event_id)
-    return render_template("events/_console_proposals.html", **_staff_context(event),
+    return render_template("events/_console_live.html",
+                           **_theme_context(event, _staff_context(event)),
                            duplicate_pairs=suggested_pairs(event))
 
 
@@ -239,6 +253,13 @@ def join_table(code, number):
 def reveal(event_id):
     return _console_action(event_id, RevealForm(), lambda form: operations.reveal_tallies(
         current_user, event_id, form.revealed.data == "1"))
+
+
+@bp.post("/events/<int:event_id>/themes-display")
+@staff_required("facilitator", "admin")
+def set_show_themes(event_id):
+    return _console_action(event_id, ThemesDisplayForm(), lambda form: operations.set_show_themes(
+        current_user, event_id, form.show.data == "1"))
 
 
 @bp.post("/events/<int:event_id>/timer")

@@ -224,6 +224,12 @@ def on_reveal(connection, data):
     return {"tallies_revealed": event.tallies_revealed, "version": event.version}
 
 
+@handler("set_show_themes", staff_only=True)
+def on_show_themes(connection, data):
+    event = event_ops.set_show_themes(current_user, connection.event_id, data.get("show"))
+    return {"show_themes": event.show_themes, "version": event.version}
+
+
 @handler("set_timer", staff_only=True)
 def on_set_timer(connection, data):
     event = event_ops.set_timer(current_user, connection.event_id, data.get("seconds"))

@@ -2,7 +2,8 @@
 
 Proposal and phase changes are pushed as they commit. Tallies are coalesced: a vote only marks
 its event dirty, and at most once per REALTIME_COALESCE_SECONDS the current tallies (read from
-the stored votes) go to the event's staff room (projector and console).
+the stored votes) go to the event's staff room (projector and console). The theme cloud is
+coalesced the same way: proposal changes mark it dirty, and a flush sends the current themes.
 """
 
 import threading
@@ -13,7 +14,7 @@ from ..core.time import iso, utcnow
 from ..events.models import Event
 from ..events.snapshot import REVEALED
 from ..extensions import db, socketio
-from ..proposals import ranking
+from ..proposals import ranking, themes
 from . import event_room, staff_room
 
 
@@ -23,6 +24,7 @@ class Relay:
         self.interval = 0.1
         self._dirty: set[int] = set()
         self._presence_dirty: set[int] = set()
+        self._themes_dirty: set[int] = set()
         self.connected: Counter[int] = Counter()
         self._lock = threading.Lock()
         self._task = None
@@ -54,6 +56,7 @@ class Relay:
                     # The ranking on every screen changes too; resend it with the phase.
                     self._emit_phase(event_id, version, event.phase)
             self.mark_tallies(event_id)
+            self.mark_themes(event_id)
         elif name in ("proposal.merged", "proposal.unmerged"):
             for key in ("source", "target"):
                 socketio.emit("staff_proposal",
@@ -71,6 +74,13 @@ class Relay:
             if event.phase in REVEALED:
                 self._emit_phase(event_id, version, event.phase)
             self.mark_tallies(event_id)
+            self.mark_themes(event_id)
+        elif name == "proposal.updated":
+            # Renamed authors (members/operations.py); the group relay pushes the proposals.
+            self.mark_themes(event_id)
+        elif name == "event.themes_display":
+            socketio.emit("themes_display", {"version": version, "show": data["show"]},
+                          to=staff_room(event_id))
         elif name == "event.phase_changed":
             self._emit_phase(event_id, version, data["phase"], by=data.get("by"))
             self.mark_tallies(event_id)
@@ -106,6 +116,9 @@ class Relay:
     def mark_tallies(self, event_id: int):
         self._mark(self._dirty, event_id)
 
+    def mark_themes(self, event_id: int):
+        self._mark(self._themes_dirty, event_id)
+
     def presence(self, event_id: int, delta: int):
         with self._lock:
             self.connected[event_id] += delta
@@ -116,7 +129,8 @@ class Relay:
     def _mark(self, bucket: set, event_id: int):
         if self.interval <= 0:
             self._flush({event_id} if bucket is self._dirty else set(),
-                        {event_id} if bucket is self._presence_dirty else set())
+                        {event_id} if bucket is self._presence_dirty else set(),
+                        {event_id} if bucket is self._themes_dirty else set())
             return
         with self._lock:
             bucket.add(event_id)
@@ -126,16 +140,21 @@ class Relay:
     def _loop(self):
         while True:
             socketio.sleep(self.interval)
-            with self._lock:
-                dirty, self._dirty = self._dirty, set()
-                presence, self._presence_dirty = self._presence_dirty, set()
-            if dirty or presence:
-                try:
-                    self._flush(dirty, presence)
-                except Exception:  # keep relaying; one bad flush must not stop all pushes
-                    self.app.logger.exception("tally flush failed")
+            self.drain()
 
-    def _flush(self, dirty: set[int], presence: set[int]):
+    def drain(self):
+        """Send what was marked since the last drain: one push per event and kind."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+            presence, self._presence_dirty = self._presence_dirty, set()
+            theme_events, self._themes_dirty = self._themes_dirty, set()
+        if dirty or presence or theme_events:
+            try:
+                self._flush(dirty, presence, theme_events)
+            except Exception:  # keep relaying; one bad flush must not stop all pushes
+                self.app.logger.exception("tally flush failed")
+
+    def _flush(self, dirty: set[int], presence: set[int], theme_events: frozenset = frozenset()):
         with self.app.app_context():
             try:
                 for event_id in dirty:
@@ -152,6 +171,12 @@ class Relay:
                         },
                         to=staff_room(event_id),
                     )
+                for event_id in theme_events:
+                    event = db.session.get(Event, event_id)
+                    if event is not None:
+                        socketio.emit("themes", {"version": event.version,
+                                                 "themes": themes.cloud(event)},
+                                      to=staff_room(event_id))
                 for event_id in presence:
                     socketio.emit(
                         "presence", {"connected": self.connected.get(event_id, 0)},

@@ -1,5 +1,6 @@
 // The facilitator's console: live counts and tallies, and the proposal rows refreshed from
-// the server whenever a proposal arrives or is moderated (the rows are plain forms).
+// the server whenever a proposal arrives or is moderated (the rows are plain forms), with the
+// theme cloud above them; a chosen theme narrows the rows, on the server, as it does without JS.
 import {
   Versions, connect, format, plural, setStatus, strings,
 } from './live.js';
@@ -19,6 +20,13 @@ const timer = countdown(document.getElementById('timer'), (text) => {
 }, t);
 let refreshWanted = false;
 let refreshing = false;
+let activeTheme = new URLSearchParams(window.location.search).get('theme') ?? '';
+
+function rowsUrl() {
+  const url = new URL(table.dataset.rowsUrl, window.location.href);
+  if (activeTheme) url.searchParams.set('theme', activeTheme);
+  return url;
+}
 
 function applyTallies(tallies) {
   lastTallies = tallies;
@@ -50,16 +58,26 @@ function busy() {
 }
 
 async function refreshRows() {
-  if (refreshing) return;
+  if (refreshing) { refreshWanted = true; return; }
   if (busy()) { refreshWanted = true; return; }
   refreshWanted = false;
   refreshing = true;
   try {
-    const response = await fetch(table.dataset.rowsUrl, { credentials: 'same-origin' });
+    const response = await fetch(rowsUrl(), { credentials: 'same-origin' });
     if (response.ok) {
-      const holder = document.createElement('table');
+      const holder = document.createElement('template');
       holder.innerHTML = await response.text();
-      table.querySelector('tbody').replaceWith(holder.querySelector('tbody'));
+      table.querySelector('tbody').replaceWith(holder.content.querySelector('tbody'));
+      const cloud = document.getElementById('theme-cloud');
+      const focused = cloud.contains(document.activeElement)
+        ? document.activeElement.dataset.theme ?? 'reset' : null;
+      const fresh = holder.content.getElementById('theme-cloud');
+      cloud.replaceWith(fresh);
+      if (focused) {
+        // Keep keyboard users where they were in the cloud.
+        (fresh.querySelector(`[data-theme="${CSS.escape(focused)}"]`)
+          ?? fresh.querySelector('.theme-reset') ?? fresh.querySelector('h2'))?.focus();
+      }
       applyTallies(lastTallies);
     }
   } finally {
@@ -68,6 +86,24 @@ async function refreshRows() {
   if (refreshWanted) refreshRows();
 }
 
+// Choosing a theme (or "show all") re-fetches the rows for it instead of loading the page.
+document.addEventListener('click', (event) => {
+  const link = event.target.closest('#theme-cloud a.theme, #theme-cloud a.theme-reset');
+  if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  event.preventDefault();
+  const chosen = link.dataset.theme ?? '';
+  activeTheme = chosen === activeTheme ? '' : chosen;
+  for (const other of document.querySelectorAll('#theme-cloud a.theme')) {
+    if (other.dataset.theme === activeTheme) other.setAttribute('aria-current', 'true');
+    else other.removeAttribute('aria-current');
+  }
+  const url = new URL(window.location.href);
+  if (activeTheme) url.searchParams.set('theme', activeTheme);
+  else url.searchParams.delete('theme');
+  window.history.replaceState(null, '', url);
+  refreshRows();
+});
+
 table.addEventListener('focusout', () => { if (refreshWanted) setTimeout(refreshRows, 0); });
 table.addEventListener('toggle', () => { if (refreshWanted) refreshRows(); }, true);
 
@@ -75,6 +111,7 @@ const socket = connect(Number(root.dataset.eventId), (state) => setStatus(status
 
 socket.on('snapshot', (s) => {
   versions.accept('reveal', s.version);
+  versions.accept('themes_display', s.version);
   if (versions.accept('tallies', s.version)) {
     applyTallies(s.tallies ?? {});
     document.getElementById('voters').textContent = s.voters ?? 0;
@@ -113,6 +150,13 @@ socket.on('tallies', ({ version, tallies, voters }) => {
 socket.on('reveal', ({ version, revealed }) => {
   // Another staff member toggled the projector's bars: this page's button is stale.
   if (versions.accept('reveal', version) && String(revealed) !== root.dataset.revealed) {
+    window.location.reload();
+  }
+});
+
+socket.on('themes_display', ({ version, show }) => {
+  // Another staff member toggled the projector's theme cloud: this page's button is stale.
+  if (versions.accept('themes_display', version) && String(show) !== root.dataset.showThemes) {
     window.location.reload();
   }
 });

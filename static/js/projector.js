@@ -13,6 +13,7 @@ const scale = root.dataset.method === 'scale';
 const state = {
   phase: root.dataset.phase, proposals: new Map(), tallies: {}, results: null, voters: 0,
   hideTallies: false, revealed: false, tables: [], tableResults: null, questions: [],
+  showThemes: false, themes: [],
 };
 const clockLine = scheduleLine(document.getElementById('schedule-line'), t);
 const wall = document.getElementById('wall');
@@ -83,6 +84,20 @@ function renderWall() {
   }));
 }
 
+// The theme cloud under the wall: five sizes, and the count always in words as well.
+function renderThemes() {
+  const box = document.getElementById('themes');
+  box.hidden = !state.showThemes || state.phase !== 'collect' || state.themes.length === 0;
+  if (box.hidden) return;
+  const top = state.themes[0].count;
+  box.querySelector('ul').replaceChildren(...state.themes.map((theme) => {
+    const size = 1 + Math.floor((4 * (theme.count - 1)) / Math.max(top - 1, 1));
+    const li = el('li', `theme theme-size-${size}`, `${theme.label} `);
+    li.append(el('span', 'theme-count', plural(t.count_proposals, theme.count)));
+    return li;
+  }));
+}
+
 function renderBars() {
   const items = visible().sort((a, b) => score(b.id) - score(a.id) || a.id - b.id).slice(0, 12);
   const max = scale ? 5 : Math.max(1, ...items.map((p) => score(p.id)));
@@ -142,6 +157,7 @@ function render() {
   clockLine.phase(phase);
   document.getElementById('phase-hint').textContent = t.hints[phase] ?? '';
   wall.hidden = phase !== 'collect';
+  renderThemes();
   const barsHeld = state.hideTallies && !state.revealed;
   bars.hidden = phase !== 'vote' || barsHeld;
   ranking.hidden = !['results', 'closed'].includes(phase);
@@ -172,6 +188,8 @@ socket.on('snapshot', (s) => {
     state.tallies = s.tallies ?? {};
     state.voters = s.voters ?? 0;
   }
+  if (versions.accept('themes_display', s.version)) state.showThemes = s.event.show_themes;
+  if (versions.accept('themes', s.version)) state.themes = s.themes ?? [];
   if (versions.accept('reveal', s.version)) {
     state.hideTallies = s.event.hide_tallies;
     state.revealed = s.event.tallies_revealed;
@@ -234,6 +252,14 @@ socket.on('reveal', ({ version, revealed }) => {
   if (!versions.accept('reveal', version)) return;
   state.revealed = revealed;
   schedule();
+});
+
+socket.on('themes', ({ version, themes }) => {
+  if (versions.accept('themes', version)) { state.themes = themes; schedule(); }
+});
+
+socket.on('themes_display', ({ version, show }) => {
+  if (versions.accept('themes_display', version)) { state.showThemes = show; schedule(); }
 });
 
 socket.on('presence', ({ connected }) => {
