@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5a7c3d19b42'
-down_revision = 'b7e3c1a9d2f4'
+down_revision = '8b55cd849af8'
 branch_labels = None
 depends_on = None
 

@@ -191,9 +191,7 @@ def set_show_themes(user, event_id: int, show) -> Event:
     if not isinstance(show, bool):
         raise OperationError("invalid_type", _l("Choose yes or no."), field="show")
     with write_transaction() as session:
-        event, version = locked_event(session, event_id)
-        if user is None or not user.can_manage(event):
-            raise forbidden()
+        event, version = managed_event(session, user, event_id)
         event.show_themes = show
     publish("event.themes_display", event.id, version, show=show)
     return event

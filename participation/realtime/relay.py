@@ -17,6 +17,16 @@ from ..extensions import db, socketio
 from ..proposals import ranking, themes
 from . import event_room, staff_room
 
+# Domain events relayed as they are: the push, its room, and the fields it carries.
+PLAIN = {
+    "event.themes_display": ("themes_display", "staff", ("show",)),
+    "event.schedule": ("schedule", "event", ("opens_at", "closes_at")),
+    "event.questions": ("questions", "event", ("questions",)),
+    "event.tables": ("tables", "event", ("tables",)),
+    "event.tallies_revealed": ("reveal", "staff", ("revealed",)),
+}
+ROOMS = {"event": event_room, "staff": staff_room}
+
 
 class Relay:
     def __init__(self):
@@ -78,24 +88,13 @@ class Relay:
         elif name == "proposal.updated":
             # Renamed authors (members/operations.py); the group relay pushes the proposals.
             self.mark_themes(event_id)
-        elif name == "event.themes_display":
-            socketio.emit("themes_display", {"version": version, "show": data["show"]},
-                          to=staff_room(event_id))
         elif name == "event.phase_changed":
             self._emit_phase(event_id, version, data["phase"], by=data.get("by"))
             self.mark_tallies(event_id)
-        elif name == "event.schedule":
-            socketio.emit("schedule", {"version": version, "opens_at": data["opens_at"],
-                                       "closes_at": data["closes_at"]}, to=event_room(event_id))
-        elif name == "event.questions":
-            socketio.emit("questions", {"version": version, "questions": data["questions"]},
-                          to=event_room(event_id))
-        elif name == "event.tables":
-            socketio.emit("tables", {"version": version, "tables": data["tables"]},
-                          to=event_room(event_id))
-        elif name == "event.tallies_revealed":
-            socketio.emit("reveal", {"version": version, "revealed": data["revealed"]},
-                          to=staff_room(event_id))
+        elif name in PLAIN:
+            push, room, fields = PLAIN[name]
+            socketio.emit(push, {"version": version, **{f: data[f] for f in fields}},
+                          to=ROOMS[room](event_id))
         elif name == "event.timer":
             socketio.emit("timer", {"version": version, "ends_at": data["ends_at"],
                                     "server_time": iso(utcnow())}, to=event_room(event_id))
