@@ -6,13 +6,21 @@ from flask import Flask, has_request_context, jsonify, request, session
 from flask_babel import get_locale
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import config
 from .core.time import local_datetime, local_time
+from .core.validate import ID_MAX
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
 from .realtime.origins import origin_checker
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class BoundedInt(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", ID_MAX)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def select_locale():
@@ -30,6 +38,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(config.load(Path(app.instance_path)))
     app.config.update(overrides or {})
+    # <int:...> in every route stops at what a database id can be: bigger is a 404, not a crash.
+    app.url_map.converters["int"] = BoundedInt
     app.json.sort_keys = False
     if app.config["PROXY_HOPS"]:
         # Behind nginx: trust X-Forwarded-For/Proto/Host from that many proxies, no more.

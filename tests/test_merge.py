@@ -139,9 +139,23 @@ def test_hand_counts_add_up_and_go_back_on_undo(any_db_app, make_event, staff):
     vote(event, source, "phone")
     merged = merge_proposals(staff.facilitator, source, target)
     assert tallies(event.id)[target] == {"votes": 8, "dots": 1, "paper_votes": 7}
-    undo_merge(staff.facilitator, merged["merge"]["id"])
+    undone = undo_merge(staff.facilitator, merged["merge"]["id"])
     counts = tallies(event.id)
     assert (counts[target]["paper_votes"], counts[source]["paper_votes"]) == (4, 3)
+    assert not undone["recount_hands"]
+
+
+def test_a_recount_after_the_merge_is_kept_on_undo(app, make_event, staff):
+    event, (target, source) = voting_event(make_event, ["Bänkar", "Fler bänkar"])
+    set_hand_count(staff.facilitator, target, 3)
+    set_hand_count(staff.facilitator, source, 5)
+    merged = merge_proposals(staff.facilitator, source, target)
+    set_hand_count(staff.facilitator, target, 6)  # the room counted the merged idea again
+    undone = undo_merge(staff.facilitator, merged["merge"]["id"])
+    counts = tallies(event.id)
+    # Not 6 - 5 = 1: the source keeps its own count, the recount stays, and staff are told.
+    assert (counts[target]["paper_votes"], counts[source]["paper_votes"]) == (6, 5)
+    assert undone["recount_hands"]
 
 
 def test_undo_restores_exactly_the_earlier_votes_and_tallies(any_db_app, make_event, staff):

@@ -13,7 +13,7 @@ from participation.core.time import iso, utcnow
 from participation.events.operations import change_phase
 from participation.extensions import db, socketio
 from participation.members import operations as ops
-from participation.members.models import Attendance, Member, invite_digest
+from participation.members.models import Attendance, Meeting, Member, invite_digest
 from participation.participants import identity
 from participation.participants.models import Participant
 from participation.proposals.models import Proposal
@@ -40,9 +40,15 @@ def invite(staff, event, name="Anna Andersson", **kwargs):
 
 
 def accept(app, token, http=None):
-    """A phone opens the invitation link; returns the browser and its page's CSRF token."""
+    """A phone opens the invitation link and presses Join; returns the browser and its page's
+    CSRF token. Opening alone joins nobody (link scanners open links too)."""
     http = http or app.test_client()
-    response = http.get(f"/i/{token}")
+    asked = http.get(f"/i/{token}")
+    assert asked.status_code == 200, asked.get_data(as_text=True)
+    assert asked.headers["Cache-Control"] == "private, no-store"
+    assert "Gå med i gruppen" in asked.get_data(as_text=True)
+    join = {"csrf_token": csrf_from(asked.get_data(as_text=True))}
+    response = http.post(f"/i/{token}", data=join)
     assert response.status_code == 303, response.get_data(as_text=True)
     page = http.get(response.headers["Location"])
     assert page.status_code == 200
@@ -356,9 +362,11 @@ def test_the_console_adds_members_prints_invitations_and_reissues(app, group, st
     console = http.get(f"/events/{event.id}/console").get_data(as_text=True)
     assert 'id="add-member-form"' in console
     csrf = csrf_from(console)
-    sheet = http.post(f"/events/{event.id}/members", data={
+    added = http.post(f"/events/{event.id}/members", data={
         "csrf_token": csrf, "name": "Cecilia Ceder", "email": "cecilia@example.se",
         "organisation": "Hyresgästföreningen"})
+    assert added.status_code == 303  # post, redirect, get: a reload adds nobody again
+    sheet = http.get(added.headers["Location"])
     assert sheet.status_code == 200
     assert sheet.headers["Cache-Control"] == "private, no-store"
     text = sheet.get_data(as_text=True)
@@ -372,8 +380,10 @@ def test_the_console_adds_members_prints_invitations_and_reissues(app, group, st
     assert member.invite_digest == invite_digest(token) != token  # only the digest is kept
     console = http.get(f"/events/{event.id}/console").get_data(as_text=True)
     assert "Cecilia Ceder" in console and "Inbjuden" in console
+    again = http.get(added.headers["Location"], follow_redirects=True)
+    assert "visas bara en gång" in again.get_data(as_text=True)  # the link is shown once
     reissued = http.post(f"/events/{event.id}/members/{member.id}/invitation",
-                         data={"csrf_token": csrf})
+                         data={"csrf_token": csrf}, follow_redirects=True)
     new_link = reissued.get_data(as_text=True).split(
         'class="poster-url invite-url">')[1].split("<")[0]
     assert new_link != link
@@ -697,3 +707,43 @@ def test_the_console_forms_are_the_events_facilitators_only(app, group, staff):
     db.session.rollback()
     assert db.session.scalar(select(func.count(Member.id))) == 1
     assert db.session.get(Member, member).revoked_at is None
+
+
+def test_opening_the_link_joins_nobody_until_the_member_presses_join(app, group, staff):
+    event = group()
+    token = invite(staff, event)["invite_token"]
+    scanner = app.test_client()  # an e-mail link checker or a chat preview
+    assert scanner.get(f"/i/{token}").status_code == 200
+    assert cookie_token(scanner, event.id) is None
+    db.session.rollback()
+    assert db.session.scalar(select(Member)).joined_at is None
+    assert participants(event.id) == 0
+    assert scanner.post(f"/i/{token}", data={}).status_code == 400  # no CSRF token: refused
+    assert participants(event.id) == 0
+
+
+def test_a_new_invitation_shuts_out_phones_that_used_the_old_link(app, group, staff):
+    event = group(phase="collect")
+    member = invite(staff, event)
+    leaked, csrf = accept(app, member["invite_token"])
+    fresh = ops.reissue_invitation(staff.facilitator, member["member"]["id"])["invite_token"]
+    refused = leaked.post(f"{API}/events/{event.id}/proposals", headers={"X-CSRFToken": csrf},
+                          json={"title": "Från en läckt länk", "client_id": new_id()})
+    assert (refused.status_code, refused.get_json()["error"]) == (403, "not_a_member")
+    phone, csrf = accept(app, fresh)
+    written = phone.post(f"{API}/events/{event.id}/proposals", headers={"X-CSRFToken": csrf},
+                         json={"title": "Från den nya länken", "client_id": new_id()})
+    assert written.status_code == 201
+    assert participants(event.id) == 1  # the same participant row, under a new secret
+
+
+def test_a_meeting_typed_on_the_console_is_local_time(app, group, staff):
+    event = group()
+    http = app.test_client()
+    login(http, staff.facilitator)
+    csrf = csrf_from(http.get(f"/events/{event.id}/console").get_data(as_text=True))
+    http.post(f"/events/{event.id}/meetings", data={
+        "csrf_token": csrf, "title": "Första träffen", "starts_at": "2026-12-03T18:00"})
+    db.session.rollback()
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting.starts_at.isoformat() == "2026-12-03T17:00:00"  # 18:00 in Stockholm, CET

@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('source_id', sa.Integer(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=300), nullable=True),
+    sa.Column('target_paper_before', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('undone_at', sa.DateTime(), nullable=True),
     sa.Column('undone_by_id', sa.Integer(), nullable=True),

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from werkzeug.exceptions import BadRequest
 
+from ..core.validate import form_number
 from ..extensions import db, login_manager
 from .forms import LoginForm
 from .models import User
@@ -13,7 +14,8 @@ bp = Blueprint("accounts", __name__)
 
 @login_manager.user_loader
 def load_user(user_id):
-    return db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    user_id = form_number(str(user_id))
+    return db.session.get(User, user_id) if user_id else None
 
 
 @login_manager.unauthorized_handler

@@ -94,7 +94,8 @@ def add_scribe_proposal(event_id):
     data = json_body()
     event = _event(event_id)
     result = paper.add_scribe_proposal(event.id, tables.scribe_grant(event.id),
-                                       data.get("title"), data.get("body"))
+                                       data.get("title"), data.get("body"),
+                                       token=identity.token_for(event.id))
     return jsonify(result), 201
 
 

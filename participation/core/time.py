@@ -47,7 +47,8 @@ def parse_when(value, field: str) -> datetime | None:
             parsed = None
     else:
         parsed = None
-    if parsed is None:
+    # Years this far out are typing mistakes, and near year 1 or 9999 converting overflows.
+    if parsed is None or not 2000 <= parsed.year <= 2100:
         raise OperationError("invalid_time",
                              _l("Give a date and time, e.g. 2026-12-03 18:00."), field=field)
     if parsed.tzinfo is None:

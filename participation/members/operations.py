@@ -13,7 +13,8 @@ from ..core.bus import publish
 from ..core.errors import OperationError, forbidden, not_found
 from ..core.time import LOCAL_ZONE, iso, parse_when, utcnow
 from ..core.tx import write_transaction
-from ..core.validate import clean_text
+from ..core.validate import clean_text, is_id
+from ..events.models import Event
 from ..events.operations import locked_event
 from ..extensions import db
 from ..participants.models import Participant
@@ -38,7 +39,7 @@ TOKEN_MAX = 100
 
 
 def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return is_id(value)
 
 
 def _staff_group(session, user, event_id):
@@ -137,9 +138,43 @@ def reissue_invitation(user, member_id) -> dict:
             raise OperationError("member_revoked", _l("This member's invitation was revoked."),
                                  409)
         token = _invitation(member)
+        # Phones that opened the old link lose the member's identity too: a leaked link is
+        # shut out by a new one. The participant row (proposals, votes) stays; the member
+        # takes it up again from the new link.
+        participant = session.get(Participant, member.participant_id) if (
+            member.participant_id) else None
+        old_token = participant.token if participant else None
+        if participant is not None:
+            participant.token = secrets.token_urlsafe(32)
         info, tally = member_info(member), counts(session, event.id)
     publish("members.changed", event.id, version, counts=tally)
+    if old_token is not None:
+        publish("member.revoked", event.id, version, participant_token=old_token)
     return {"member": info, "invite_token": token, "version": version}
+
+
+def _usable_member(session, token_string) -> Member:
+    """The member an invitation link belongs to, if it may still be used (a read)."""
+    unknown = OperationError("invitation_unknown", _l("We could not find that invitation."),
+                             404, field="token")
+    if not isinstance(token_string, str) or not 0 < len(token_string) <= TOKEN_MAX:
+        raise unknown
+    member = session.scalar(
+        select(Member).where(Member.invite_digest == invite_digest(token_string)))
+    if member is None:
+        raise unknown
+    if member.revoked_at is not None:
+        raise OperationError("invitation_revoked", _l("This invitation has been revoked."),
+                             410, field="token")
+    if member.invite_expires_at <= utcnow():
+        raise OperationError("invitation_expired", _l("This invitation has expired."), 410,
+                             field="token")
+    return member
+
+
+def invitation_event(token_string):
+    """For the page that asks before joining: the group an invitation is for."""
+    return db.session.get(Event, _usable_member(db.session, token_string).event_id)
 
 
 def accept_invitation(token_string) -> dict:
@@ -147,23 +182,10 @@ def accept_invitation(token_string) -> dict:
 
     Every phone that opens the link gets the same participant token, so it is the same person.
     """
-    if not isinstance(token_string, str) or not 0 < len(token_string) <= TOKEN_MAX:
-        raise OperationError("invitation_unknown", _l("We could not find that invitation."),
-                             404, field="token")
-    digest = invite_digest(token_string)
     with write_transaction() as session:
-        event_id = session.scalar(select(Member.event_id).where(Member.invite_digest == digest))
-        if event_id is None:
-            raise OperationError("invitation_unknown", _l("We could not find that invitation."),
-                                 404, field="token")
-        event, version = locked_event(session, event_id)
-        member = session.scalar(select(Member).where(Member.invite_digest == digest))
-        if member.revoked_at is not None:
-            raise OperationError("invitation_revoked", _l("This invitation has been revoked."),
-                                 410, field="token")
-        if member.invite_expires_at <= utcnow():
-            raise OperationError("invitation_expired", _l("This invitation has expired."), 410,
-                                 field="token")
+        event, version = locked_event(session, _usable_member(session, token_string).event_id)
+        # Looked up again under the lock: a new invitation may have replaced this one.
+        member = _usable_member(session, token_string)
         first = member.participant_id is None
         if first:
             participant = Participant(event_id=event.id, token=secrets.token_urlsafe(32))

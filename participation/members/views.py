@@ -5,7 +5,7 @@ All plain form posts (no JavaScript needed) that call the same operations as RES
 
 from datetime import UTC
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -55,8 +55,22 @@ def my_membership(event) -> Member | None:
 
 
 @bp.get("/i/<token>")
+def invitation(token):
+    """The invitation's QR target asks first: link scanners and previews open links too, and
+    opening one must not join anyone or record attendance."""
+    try:
+        event = operations.invitation_event(token)
+    except OperationError as error:
+        return render_template("members/invitation_refused.html", error=error), error.status
+    return render_template("members/invitation_accept.html", event=event, token=token,
+                           form=ConfirmForm()), 200, {"Cache-Control": "private, no-store"}
+
+
+@bp.post("/i/<token>")
 def accept(token):
-    """The invitation's QR target: bind this phone to the member, then open the group."""
+    """Bind this phone to the member, then open the group."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     try:
         result = operations.accept_invitation(token)
     except OperationError as error:
@@ -70,10 +84,31 @@ def _back(event_id, anchor="#group"):
     return redirect(url_for("events.console", event_id=event_id) + anchor, code=303)
 
 
+SHEET_KEY = "invitation_sheet"
+
+
 def _sheet(event_id, result):
+    """Post, then redirect: the link waits in this staff browser's session for one showing, so
+    reloading the sheet never adds the member again or kills the link just printed."""
+    session[SHEET_KEY] = {"member_id": result["member"]["id"], "token": result["invite_token"]}
+    return redirect(url_for("members.sheet", event_id=event_id,
+                            member_id=result["member"]["id"]), code=303)
+
+
+@bp.get("/events/<int:event_id>/members/<int:member_id>/sheet")
+@staff_required("facilitator", "admin")
+def sheet(event_id, member_id):
     event = managed_event(event_id)
-    url = invite_url(result["invite_token"])
-    member = db.session.get(Member, result["member"]["id"])
+    member = db.session.get(Member, member_id)
+    if member is None or member.event_id != event.id:
+        abort(404)
+    waiting = session.get(SHEET_KEY) or {}
+    if waiting.get("member_id") != member_id:
+        flash(_("An invitation link is shown only once. Make a new invitation to print it "
+                "again."), "error")
+        return _back(event_id)
+    session.pop(SHEET_KEY)
+    url = invite_url(waiting["token"])
     response = render_template(
         "members/invitation.html", event=event, member=member, invite_url=url,
         qr=Markup(qr_svg(url).decode()), expires=_local_date(member.invite_expires_at))
@@ -130,7 +165,9 @@ def add_meeting(event_id):
             str(e) for errors in form.errors.values() for e in errors)), "error")
         return _back(event_id, "#meetings")
     try:
-        operations.add_meeting(current_user, event_id, form.title.data, form.starts_at.data)
+        # The form gives the clock time the facilitator typed: pass it on as local time.
+        operations.add_meeting(current_user, event_id, form.title.data,
+                               form.starts_at.data.isoformat())
     except OperationError as error:
         flash(str(error.message), "error")
     return _back(event_id, "#meetings")

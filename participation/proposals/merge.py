@@ -16,7 +16,7 @@ from ..core.bus import publish
 from ..core.errors import OperationError, forbidden, not_found
 from ..core.time import iso, utcnow
 from ..core.tx import write_transaction
-from ..core.validate import clean_text
+from ..core.validate import clean_text, is_id
 from ..events.operations import locked_event
 from ..extensions import db
 from .models import ModerationEntry, Proposal, ProposalMerge, ProposalMergeVote, Vote
@@ -56,7 +56,7 @@ def _combine_sql(method: str, target_dots, source_dots, cap: int):
 
 
 def _proposal_id(value, field: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not is_id(value):
         raise OperationError("invalid_type", _l("Choose a proposal."), field=field)
     return value
 
@@ -141,7 +141,8 @@ def merge_proposals(user, source_id, target_id, reason=None, event_id=None) -> d
         _require_mergeable(source, "source_id")
         _require_mergeable(target, "target_id")
         merge = ProposalMerge(event_id=event.id, source_id=source.id, target_id=target.id,
-                              actor_id=user.id, reason=reason)
+                              actor_id=user.id, reason=reason,
+                              target_paper_before=target.paper_votes)
         session.add(merge)
         session.flush()
         _carry_votes(session, event, merge)
@@ -188,7 +189,7 @@ def _carry_votes(session, event, merge):
 
 def undo_merge(user, merge_id, reason=None, event_id=None) -> dict:
     """Split a merge again; each person's earlier votes come back where nothing changed."""
-    if not isinstance(merge_id, int) or isinstance(merge_id, bool):
+    if not is_id(merge_id):
         raise OperationError("invalid_type", _l("Choose a merge to undo."), field="merge_id")
     reason = clean_text(reason, "reason", REASON_MAX, required=False) or None
     with write_transaction() as session:
@@ -214,13 +215,18 @@ def undo_merge(user, merge_id, reason=None, event_id=None) -> dict:
         source = session.get(Proposal, merge.source_id, populate_existing=True)
         target = session.get(Proposal, merge.target_id, populate_existing=True)
         restored = _restore_votes(session, event, merge)
-        target.paper_votes = max(0, target.paper_votes - source.paper_votes)
+        # Each gets its own hand count back, unless the merged one was counted again since:
+        # that count is the room's latest word on it, so it stays, and both are counted anew.
+        recount = target.paper_votes != merge.target_paper_before + source.paper_votes
+        if not recount:
+            target.paper_votes = merge.target_paper_before
         source.status, source.merged_into_id = "visible", None
         merge.undone_at, merge.undone_by_id = utcnow(), user.id
         _log(session, event, user, "unmerge", source.id, reason, merge)
         published, answer = _answer(session, event, version, merge, source, target,
                                     "proposal.unmerged")
         answer["restored_votes"] = restored
+        answer["recount_hands"] = recount and (source.paper_votes + target.paper_votes) > 0
     publish(published.pop("name"), event.id, version, **published)
     return answer
 

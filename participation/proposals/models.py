@@ -134,6 +134,8 @@ class ProposalMerge(db.Model):
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str | None] = mapped_column(String(300), default=None)
+    # The target's hand count before the merge, so an undo can give both back their own.
+    target_paper_before: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     undone_at: Mapped[datetime | None] = mapped_column(default=None)
     undone_by_id: Mapped[int | None] = mapped_column(

@@ -11,7 +11,7 @@ from ..core import receipts
 from ..core.bus import publish
 from ..core.errors import OperationError, not_found
 from ..core.tx import write_transaction
-from ..core.validate import clean_text
+from ..core.validate import clean_text, form_number, is_id
 from ..events.models import SCALE_MAX, SCALE_MIN
 from ..events.operations import locked_event
 from ..events.schedule import is_past_closing
@@ -88,9 +88,9 @@ def _question_id(value):
     """An id from JSON (int), a form (digits) or nothing (None, "")."""
     if value in ("", None):
         return None
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    if not _is_whole(value):
+    if isinstance(value, str) and form_number(value) is not None:
+        return form_number(value)
+    if not is_id(value):
         raise OperationError("invalid_question", _l("Choose the question your proposal answers."),
                              field="question_id")
     return value
@@ -105,9 +105,9 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
     body = clean_text(body, "body", BODY_MAX, required=False)
     if focus_area_id in ("", None):
         focus_area_id = None
-    elif isinstance(focus_area_id, str) and focus_area_id.isdigit():
-        focus_area_id = int(focus_area_id)
-    elif not isinstance(focus_area_id, int) or isinstance(focus_area_id, bool):
+    elif isinstance(focus_area_id, str) and form_number(focus_area_id) is not None:
+        focus_area_id = form_number(focus_area_id)
+    elif not is_id(focus_area_id):
         raise OperationError("invalid_type", _l("Choose a focus area."), field="focus_area_id")
     question_id = _question_id(question_id)
 
@@ -168,7 +168,7 @@ def _ballot(event, votes: dict[int, int]) -> dict:
 
 def locked_proposal(session, proposal_id):
     """Inside a write transaction: the proposal, its event (locked) and the new version."""
-    if not isinstance(proposal_id, int) or isinstance(proposal_id, bool):
+    if not is_id(proposal_id):
         raise not_found("proposal_not_found")
     # Read inside the write transaction, so a proposal committed a moment ago is seen.
     event_id = session.scalar(select(Proposal.event_id).where(Proposal.id == proposal_id))

@@ -10,6 +10,7 @@ from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..events.operations import locked_event, managed_event
 from ..events.schedule import is_past_closing
+from ..members import access
 from .models import BODY_MAX, TITLE_MAX, ModerationEntry, Proposal
 from .operations import locked_proposal
 from .serialize import full_proposal, public_proposal
@@ -48,12 +49,16 @@ def _paper_proposal(session, event, version, title, body, table_row, focus_area_
             "answer": {"proposal": full, "version": version}}
 
 
-def add_scribe_proposal(event_id: int, grant, title, body=None) -> dict:
-    """The table scribe enters a proposal the table agreed on (`grant`: number and secret)."""
+def add_scribe_proposal(event_id: int, grant, title, body=None, token=None) -> dict:
+    """The table scribe enters a proposal the table agreed on (`grant`: number and secret).
+
+    In a referensgrupp the scribe must also be an active member (`token`: the phone's own).
+    """
     title = clean_text(title, "title", TITLE_MAX, required=True)
     body = clean_text(body, "body", BODY_MAX, required=False)
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
+        access.require_member(session, event, token)
         number, secret = grant if grant else (None, None)
         table_row = next((t for t in event.tables if t.number == number), None)
         if table_row is None or not secret or not hmac.compare_digest(

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..core.auth import staff_required
 from ..core.errors import OperationError
+from ..core.validate import form_number
 from ..events import operations as event_ops
 from ..events.tables import choose_table, scribe_grant
 from ..events.views import render_phone
@@ -91,10 +92,10 @@ def _vote_action(code, proposal_id, action):
 @bp.post("/j/<code>/proposals/<int:proposal_id>/vote")
 def vote(code, proposal_id):
     dots = request.form.get("dots", "1")
-    dots = int(dots) if dots.isdigit() else -1
+    dots = form_number(dots) or -1
     # A scale rating arrives as the chosen radio button; a missing one is refused as a score.
     score = request.form.get("score")
-    score = (int(score) if score.isdigit() else -1) if score is not None else None
+    score = (form_number(score) or -1) if score is not None else None
     if score is None and request.form.get("scale") == "1":
         score = -1
 
@@ -117,7 +118,7 @@ def scribe(code):
         return render_phone(event, 422, scribe_form=form)
     try:
         paper.add_scribe_proposal(event.id, scribe_grant(event.id), form.title.data,
-                                  form.body.data)
+                                  form.body.data, token=identity.token_for(event.id))
     except OperationError as error:
         return render_phone(event, error.status, scribe_form=form, error=str(error.message))
     flash(_("The table's proposal is on the wall."), "success")
@@ -132,8 +133,7 @@ def table(code):
         abort(400)
     value = form.table.data
     try:
-        choose_table(event.id, identity.token_for(event.id), int(value) if value.isdigit()
-                     else None)
+        choose_table(event.id, identity.token_for(event.id), form_number(value))
     except OperationError as error:
         return render_phone(event, error.status, error=str(error.message))
     return _back(event)
@@ -163,7 +163,7 @@ def add_paper(event_id):
     try:
         table = form.table.data or ""
         paper.add_paper_proposal(current_user, event_id, form.title.data, form.body.data,
-                                 int(table) if table.isdigit() else None)
+                                 form_number(table))
     except OperationError as error:
         flash(str(error.message), "error")
     else:
@@ -232,6 +232,10 @@ def undo_merge_form(event_id, merge_id):
     except OperationError as error:
         flash(str(error.message), "error")
         return redirect(url_for("events.console", event_id=event_id))
-    flash(_("The merge is undone."), "success")
+    if result["recount_hands"]:
+        flash(_("The merge is undone. The hands were counted again after the merge: count "
+                "both proposals again."), "success")
+    else:
+        flash(_("The merge is undone."), "success")
     return redirect(url_for("events.console", event_id=event_id)
                     + f"#row-{result['source']['id']}")

@@ -11,6 +11,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 
 from ..core.errors import OperationError
 from ..core.time import iso
+from ..core.validate import form_number, is_id
 from ..events import operations as event_ops
 from ..events import questions, schedule, tables
 from ..events.models import Event
@@ -43,9 +44,9 @@ def _origin_allowed() -> bool:
 
 def _requested_event_id(auth: dict):
     value = auth.get("event") or session.get("current_event")
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, str):
+        value = form_number(value)
+    return value if is_id(value) else None
 
 
 def _refused(code: str, message: str) -> ConnectionRefusedError:
@@ -198,7 +199,8 @@ def on_add_paper(connection, data):
 def on_scribe_proposal(connection, data):
     return paper.add_scribe_proposal(connection.event_id,
                                      tables.scribe_grant(connection.event_id),
-                                     data.get("title"), data.get("body"))
+                                     data.get("title"), data.get("body"),
+                                     token=connection.token)
 
 
 @handler("set_hand_count", staff_only=True)
