@@ -54,6 +54,8 @@ STOP_WORDS = frozenset(
         # adverbs, fillers, abbreviations (t.ex. -> t ex, bl.a. -> bl a, o = och, s = sidan)
         "nu", "ju", "väl", "också", "även", "bara", "redan", "ändå", "alltså", "dock", "nog",
         "kanske", "ännu", "typ", "osv", "etc", "tex", "t", "ex", "bl", "a", "o", "s",
+        # "i stället för", "istället": instead, never a subject (it topped the demo's themes)
+        "stället", "istället",
     ]
 )
 # fmt: on
