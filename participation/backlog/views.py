@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..core import tabular
 from ..core.auth import staff_required
 from ..core.errors import OperationError
-from ..extensions import db
+from ..extensions import csrf, db
 from . import costs, importer, operations, queries
 from .chart import macc
 from .forms import LINK_NAMES, STATUS_NAMES, ImportForm, LinkForm, MeasureForm, StatusForm
@@ -179,6 +179,7 @@ def import_limit() -> int:
 
 
 @bp.route("/backlog/import", methods=["GET", "POST"])
+@csrf.exempt  # checked by the form itself, once the larger request limit is set
 @manager_required
 def import_page():
     problems, error = [], None
