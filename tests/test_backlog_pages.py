@@ -286,7 +286,7 @@ def test_rest_import_and_links(app, make_event, staff):
     api = app.test_client()
     auth = staff.auth(staff.reviewer)
     bad = api.post(f"{API}/measures/import", headers=auth | {"Content-Type": "text/csv"},
-                   data="titel;status\nA;kanske\n".encode())
+                   data=b"titel;status\nA;kanske\n")
     assert bad.status_code == 422
     assert bad.get_json()["problems"] == [{"row": 2, "column": "status",
                                           "message": bad.get_json()["problems"][0]["message"]}]
