@@ -390,3 +390,13 @@ def test_import_refuses_unreadable_oversized_and_empty_files(app, staff):
         importer.import_csv(staff.facilitator, GOOD.encode(), LIMIT)
     assert forbidden.value.status == 403
     assert count(Measure) == 0
+
+
+def test_demo_adds_its_measures_once(app):
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        assert runner.invoke(args=["demo", "ensure"]).exit_code == 0
+        assert count(Measure) == 5
+    db.session.rollback()
+    statuses = dict(db.session.execute(select(Measure.title, Measure.status)).all())
+    assert statuses["Reparationscaféer i stadsdelarna"] == "in_progress"

@@ -1,4 +1,4 @@
-"""Geometry of the marginal abatement cost curve, drawn as SVG by templates/backlog/_macc.svg.
+"""Geometry of the marginal abatement cost curve, drawn as SVG by templates/backlog/_macc.html.
 
 Each placed measure is a bar: its width is the reduction (the midpoint of the range, tCO2e per
 year) laid end to end along x, so x reads as the cumulative reduction; its height is SEK per

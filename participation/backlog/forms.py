@@ -21,6 +21,13 @@ LINK_NAMES = {
     "duplicate": _l("Duplicate of an existing measure"),
     "out_of_scope": _l("Out of scope (give the public reason)"),
 }
+# The same links as residents read them on the public pages.
+PUBLIC_LINK_NAMES = {
+    "created_from": _l("The measure was created from this proposal"),
+    "supports": _l("Supports the measure"),
+    "duplicate": _l("Proposes the same as the measure"),
+    "out_of_scope": _l("Out of scope"),
+}
 
 
 class MeasureForm(FlaskForm):

@@ -24,7 +24,15 @@ from ..core.errors import OperationError
 from ..extensions import csrf, db
 from . import costs, importer, operations, queries
 from .chart import macc
-from .forms import LINK_NAMES, STATUS_NAMES, ImportForm, LinkForm, MeasureForm, StatusForm
+from .forms import (
+    LINK_NAMES,
+    PUBLIC_LINK_NAMES,
+    STATUS_NAMES,
+    ImportForm,
+    LinkForm,
+    MeasureForm,
+    StatusForm,
+)
 from .models import Measure, ProposalLink
 from .numbers import parse_decimal, parse_whole
 from .support import support, support_for
@@ -308,7 +316,7 @@ def public(measure_id):
                            history=queries.history(measure.id), support=support(measure.id),
                            linked=queries.linked_proposals(measure.id),
                            figures=costs.cost_effectiveness(measure),
-                           status_names=STATUS_NAMES, link_names=LINK_NAMES)
+                           status_names=STATUS_NAMES, link_names=PUBLIC_LINK_NAMES)
 
 
 @bp.get("/atgarder/<int:measure_id>/underlag")
@@ -317,7 +325,8 @@ def dossier(measure_id):
     return render_template("backlog/dossier.html", measure=measure, support=support(measure.id),
                            history=queries.history(measure.id),
                            dossier=queries.dossier(measure), status_names=STATUS_NAMES,
-                           figures=costs.cost_effectiveness(measure), link_names=LINK_NAMES)
+                           figures=costs.cost_effectiveness(measure),
+                           link_names=PUBLIC_LINK_NAMES)
 
 
 def register(app):
