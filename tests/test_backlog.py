@@ -90,7 +90,7 @@ def test_only_reviewers_and_admins_manage_the_backlog(app, staff):
     assert operations.create_measure(staff.admin, {"title": "Ja"})["measure"]["id"]
 
 
-def test_status_moves_forward_and_back_only_with_a_reason(app, staff, events_seen):
+def test_status_moves_forward_and_back_only_with_a_reason(any_db_app, staff, events_seen):
     mid = measure(staff)["id"]
     operations.change_status(staff.reviewer, mid, "planned")  # skipping a step is allowed
     with pytest.raises(OperationError) as back:
@@ -175,7 +175,7 @@ def test_each_link_kind_sets_its_review_status(app, make_event, staff, events_se
     assert all(e.event_id == event.id and e.version > 0 for e in linked)
 
 
-def test_relinking_replaces_the_link_and_unlink_reopens_review(app, make_event, staff):
+def test_relinking_replaces_the_link_and_unlink_reopens_review(any_db_app, make_event, staff):
     event = make_event(phase="collect")
     a, b = measure(staff)["id"], measure(staff)["id"]
     pid, _tok = propose(event)
@@ -225,7 +225,7 @@ def test_link_refuses_bad_input_and_stores_nothing(app, make_event, staff):
 # --- support, de-duplicated per person ------------------------------------------------------
 
 
-def test_support_counts_each_person_once_per_event(app, make_event, staff):
+def test_support_counts_each_person_once_per_event(any_db_app, make_event, staff):
     first = make_event(phase="collect", voting={"method": "dots", "dots": 5,
                                                 "max_per_proposal": 3})
     set_table_count(staff.facilitator, first.id, 2)
@@ -307,7 +307,7 @@ GOOD = (
 )
 
 
-def test_import_a_good_file_in_one_go(app, staff, events_seen):
+def test_import_a_good_file_in_one_go(any_db_app, staff, events_seen):
     result = importer.import_csv(staff.reviewer, GOOD.encode(), LIMIT)
     assert (result["imported"], result["encoding"]) == (2, "utf-8")
     db.session.rollback()
@@ -350,7 +350,7 @@ BAD_ROWS = [
 
 
 @pytest.mark.parametrize(("text", "row", "column", "kind"), BAD_ROWS)
-def test_a_bad_row_imports_nothing_and_says_where(app, staff, text, row, column, kind):
+def test_a_bad_row_imports_nothing_and_says_where(any_db_app, staff, text, row, column, kind):
     good_first = text.split("\n", 1)
     # A good row before the bad one must not be stored either.
     if row == 2:
