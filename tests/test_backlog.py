@@ -400,3 +400,19 @@ def test_demo_adds_its_measures_once(app):
     db.session.rollback()
     statuses = dict(db.session.execute(select(Measure.title, Measure.status)).all())
     assert statuses["Reparationscaféer i stadsdelarna"] == "in_progress"
+
+
+def test_cost_curve_bars_are_as_wide_as_their_reduction(app, staff):
+    from participation.backlog.chart import macc
+
+    measure(staff, title="A", reduction_low=100, reduction_high=100, yearly_cost_sek=100_000)
+    measure(staff, title="B", reduction_low=200, reduction_high=400, yearly_cost_sek=900_000)
+    measure(staff, title="Ingen uppskattning", yearly_cost_sek=5)
+    chart = macc(costs.ordered(db.session.scalars(select(Measure)).all()))
+    first, second = chart["bars"]
+    assert (first["measure"].title, second["measure"].title) == ("A", "B")
+    assert second["w"] == pytest.approx(3 * first["w"], abs=0.2)  # 300 t against 100 t
+    assert second["x"] == pytest.approx(first["x"] + first["w"], abs=0.2)
+    assert (first["end"], second["end"], chart["total"]) == (100, 400, 400)
+    assert second["h"] > first["h"]  # 3 000 kr/t against 1 000 kr/t
+    assert {first["pattern"], second["pattern"]} == {"hatch", "dots"}

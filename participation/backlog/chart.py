@@ -28,11 +28,11 @@ def macc(rows) -> dict:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     total = sum(f["reduction_mid"] for _m, f in placed)
     tallest = max((f["sek_per_t"] for _m, f in placed), default=0)
-    # Whiskers may reach past the tallest bar; beyond 1.5 times it they are cut at the top,
+    # Whiskers may reach past the tallest bar; beyond twice its height they are cut at the top,
     # so one uncertain estimate does not flatten every bar.
     reach = max((f["sek_per_t_high"] or f["sek_per_t"] for _m, f in placed), default=0)
-    y_step = _nice(min(reach, tallest * 1.5) or 1)
-    y_max = y_step * math.ceil((min(reach, tallest * 1.5) or 1) / y_step)
+    y_step = _nice(min(reach, tallest * 2) or 1)
+    y_max = y_step * math.ceil((min(reach, tallest * 2) or 1) / y_step)
     x_step = _nice(total or 1)
     x_max = total or 1
 
