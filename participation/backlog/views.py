@@ -144,9 +144,11 @@ def edit(measure_id):
 
 
 def _number_text(value) -> str:
-    # Swedish pages write the decimal comma; the parser reads both.
+    # Swedish pages write the decimal comma and spaces between thousands; the parser reads both.
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", " ")
     return str(value).replace(".", ",")
 
 
