@@ -319,6 +319,10 @@ def test_rest_import_and_links(app, make_event, staff):
     assert api.put(f"{API}/proposals/{pid}/link", headers=staff.auth(staff.facilitator),
                    json={"kind": "supports", "measure_id": mid}).status_code == 403
     assert api.get(f"{API}/measures/investment?format=xlsx").status_code == 200
+    export = app.test_client().get(f"{API}/measures?format=csv")
+    assert export.headers["Content-Disposition"] == 'attachment; filename="atgarder.csv"'
+    assert export.get_data(as_text=True).count("\n") == 5  # header and four measures
+    assert app.test_client().get(f"{API}/measures?format=doc").get_json()["field"] == "format"
 
 
 def test_every_backlog_route_is_in_openapi(app):

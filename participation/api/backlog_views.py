@@ -28,11 +28,22 @@ def _measure(measure_id: int) -> Measure:
     return measure
 
 
+def _export(rows):
+    fmt = request.args.get("format")
+    if fmt not in tabular.FORMATS:
+        raise OperationError("invalid_format", _("Choose csv, xlsx or json."), 400,
+                             field="format")
+    return tabular.download("atgarder", queries.EXPORT_COLUMNS,
+                            [queries.export_row(r) for r in rows], fmt)
+
+
 @bp.get("/measures")
 def list_measures():
-    """Public data (what the measure pages show): no login needed."""
+    """Public data (what the measure pages show): no login needed. `format=` gives a file."""
     rows = queries.investment_rows(**queries.filters_from(request.args))
     rows.sort(key=lambda r: r["measure"].id)
+    if request.args.get("format") is not None:
+        return _export(rows)
     return jsonify({"measures": [queries.api_row(r) for r in rows]})
 
 
@@ -75,7 +86,8 @@ def change_measure_status(measure_id):
 def import_measures():
     user = _manager()
     limit = current_app.config["BACKLOG_IMPORT_MAX_BYTES"]
-    if request.content_length is not None and request.content_length > limit:
+    # The file itself is measured by the importer; this only stops a body far too big early.
+    if request.content_length is not None and request.content_length > limit + 64 * 1024:
         raise OperationError("file_too_large", _("The file is too large: at most %(n)d kB.",
                                                  n=limit // 1024), 413, field="file")
     request.max_content_length = limit + 64 * 1024
@@ -92,13 +104,8 @@ def import_measures():
 def investment():
     """Cheapest tonne first, with the support; `format=csv|xlsx|json` gives the open-data file."""
     rows = queries.investment_rows(**queries.filters_from(request.args))
-    fmt = request.args.get("format")
-    if fmt is not None:
-        if fmt not in tabular.FORMATS:
-            raise OperationError("invalid_format", _("Choose csv, xlsx or json."), 400,
-                                 field="format")
-        return tabular.download("klimatinvesteringar", queries.EXPORT_COLUMNS,
-                                [queries.export_row(r) for r in rows], fmt)
+    if request.args.get("format") is not None:
+        return _export(rows)
     return jsonify({"lifetime_years": costs.LIFETIME_YEARS,
                     "measures": [queries.api_row(r) for r in rows]})
 

@@ -105,10 +105,15 @@ def paths(staff) -> dict:
     return {
         "/measures": {
             "get": {"summary": "The measures with support and cost per tonne (public)",
-                    "security": [], "parameters": filters,
-                    "responses": {"200": _json({"type": "object", "properties": {
-                        "measures": {"type": "array",
-                                     "items": _ref("MeasureWithFigures")}}})}},
+                    "security": [], "parameters": [*filters, fmt],
+                    "responses": {"200": {"description": "JSON, or the file in the chosen "
+                                                         "format (ordered by id)",
+                                          "content": {"application/json": {"schema": {
+                                              "type": "object", "properties": {
+                                                  "measures": {"type": "array", "items": _ref(
+                                                      "MeasureWithFigures")}}}},
+                                              "text/csv": {"schema": {"type": "string"}}}},
+                                  **_errors(400)}},
             "post": {"summary": "Create a measure (reviewers, admins)", "security": staff,
                      "requestBody": _body({"allOf": [_ref("MeasureFields"), {
                          "type": "object", "required": ["title"], "properties": {
