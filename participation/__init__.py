@@ -80,6 +80,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     # The backlog's and the review's tables exist from the start (migrations compare them).
     from .backlog import models as _backlog_models  # noqa: F401
+    from .backlog import views as backlog_views
     from .core import demo, pages
     from .events import labels, schedule
     from .events.views import bp as events_bp
@@ -90,7 +91,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .review.views import bp as review_bp
 
     for blueprint in (pages.bp, accounts_bp, events_bp, proposals_bp, review_bp, api_bp,
-                      members_bp):
+                      members_bp, backlog_views.bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(demo.demo_cli)
@@ -98,6 +99,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     relay.init_app(app)
     group_relay.init_app(app)
     labels.register(app)
+    backlog_views.register(app)
 
     @app.get("/healthz")
     def healthz():

@@ -62,4 +62,6 @@ def load(instance_path: Path) -> dict:
         "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),
         # How long a referensgrupp invitation link stays valid.
         "INVITE_DAYS": int(env.get("INVITE_DAYS", "60")),
+        # The largest portfolio CSV the backlog import takes (the page's own request limit).
+        "BACKLOG_IMPORT_MAX_BYTES": int(env.get("BACKLOG_IMPORT_MAX_BYTES", str(1024 * 1024))),
     }

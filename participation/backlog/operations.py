@@ -1,0 +1,282 @@
+"""Backlog writes: measures, their status, and links from proposals. One path for pages and API.
+
+Measures belong to the programme, not to an event, so their writes lock the measure row
+(`FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already serialises writers). A link
+writes on a proposal, so it takes that proposal's event lock and version like every review write.
+"""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..core.bus import publish
+from ..core.errors import OperationError, forbidden, not_found
+from ..core.tx import write_transaction
+from ..core.validate import clean_text
+from ..events.models import FocusArea
+from ..proposals.operations import locked_proposal
+from ..review import state
+from .models import (
+    LINK_KINDS,
+    MEASURE_STATUSES,
+    REASON_MAX,
+    TITLE_MAX,
+    Measure,
+    MeasureStatusEntry,
+    ProposalLink,
+)
+from .serialize import link_dict, measure_dict
+
+# The order a measure normally moves in; `rejected` stands beside it.
+FORWARD = ("idea", "assessing", "planned", "in_progress", "done")
+# What linking does to the proposal's review status (the resident's follow page shows it).
+LINK_STATUS = {"created_from": "in_backlog", "supports": "in_backlog",
+               "duplicate": "duplicate", "out_of_scope": "out_of_scope"}
+DESCRIPTION_MAX = 5000
+CO_BENEFITS_MAX = 2000
+# A whole city's reduction is far below this; a bigger figure is a typing error.
+REDUCTION_MAX = 10_000_000
+SEK_MAX = 1_000_000_000_000
+TEXT_FIELDS = {"description": DESCRIPTION_MAX, "co_benefits": CO_BENEFITS_MAX}
+SHORT_FIELDS = {"focus_area": 80, "owner": 120, "time_frame": 80}
+FIELDS = ("title", "description", "focus_area", "owner", "reduction_low", "reduction_high",
+          "investment_sek", "yearly_cost_sek", "co_benefits", "time_frame")
+
+
+def may_manage_backlog(user) -> bool:
+    return user is not None and getattr(user, "role", None) in ("reviewer", "admin")
+
+
+def _require_manager(user):
+    if not may_manage_backlog(user):
+        raise forbidden()
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def clean_reduction(value, field: str):
+    if value is None:
+        return None
+    if not _is_number(value) or value != value:  # NaN is not a number either
+        raise OperationError("invalid_number", _l("Write a number that is 0 or more, e.g. 12,5."),
+                             field=field)
+    if not 0 <= value <= REDUCTION_MAX:
+        raise OperationError("out_of_range",
+                             _l("Write a number from 0 to %(n)d.", n=REDUCTION_MAX), field=field)
+    return float(value)
+
+
+def clean_sek(value, field: str):
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= SEK_MAX:
+        raise OperationError("invalid_sek", _l("Write whole kronor, 0 or more, e.g. 1 200 000."),
+                             field=field)
+    return value
+
+
+def clean_field(name: str, value):
+    """One field of a measure, checked the same way for forms, REST and CSV rows."""
+    if name == "title":
+        return clean_text(value, "title", TITLE_MAX, required=True)
+    if name in TEXT_FIELDS:
+        return clean_text(value, name, TEXT_FIELDS[name], required=False)
+    if name in SHORT_FIELDS:
+        return clean_text(value, name, SHORT_FIELDS[name], required=False) or None
+    if name.startswith("reduction_"):
+        return clean_reduction(value, name)
+    return clean_sek(value, name)
+
+
+def check_range(low, high):
+    if (low is None) != (high is None):
+        field = "reduction_high" if high is None else "reduction_low"
+        raise OperationError("reduction_incomplete",
+                             _l("Give both the low and the high estimate, or neither."),
+                             field=field)
+    if low is not None and low > high:
+        raise OperationError("reduction_range",
+                             _l("The low estimate cannot be above the high one."),
+                             field="reduction_low")
+
+
+def clean_status(status, reason, current: str | None = None):
+    if not isinstance(status, str) or status not in MEASURE_STATUSES:
+        raise OperationError("invalid_status", _l("Choose a status."), field="status")
+    reason = clean_text(reason, "reason", REASON_MAX, required=False) or None
+    backwards = (current in FORWARD and status in FORWARD
+                 and FORWARD.index(status) < FORWARD.index(current))
+    # Rejecting, going back and reopening a rejected measure must say why, publicly.
+    if reason is None and (status == "rejected" or backwards or current == "rejected"):
+        raise OperationError("reason_required", _l("Write the reason; residents will see it."),
+                             field="reason")
+    return status, reason
+
+
+def clean_measure(data, partial: bool = False) -> dict:
+    if not isinstance(data, dict):
+        raise OperationError("invalid_json", _l("Send a JSON object."))
+    unknown = set(data) - set(FIELDS)
+    if unknown:
+        raise OperationError("unknown_field", _l("Unknown field."), field=sorted(unknown)[0])
+    names = [n for n in FIELDS if n in data] if partial else FIELDS
+    return {name: clean_field(name, data.get(name)) for name in names}
+
+
+def _locked_measure(session, measure_id) -> Measure:
+    if not isinstance(measure_id, int) or isinstance(measure_id, bool):
+        raise not_found("measure_not_found")
+    measure = session.scalar(select(Measure).where(Measure.id == measure_id).with_for_update()
+                             .execution_options(populate_existing=True))
+    if measure is None:
+        raise not_found("measure_not_found")
+    return measure
+
+
+def new_measure(session, user, fields: dict, status="idea", reason=None) -> Measure:
+    """Inside a write transaction: a measure and its first public status entry."""
+    measure = Measure(**fields, status=status,
+                      rejected_reason=reason if status == "rejected" else None,
+                      created_by_id=user.id if user is not None else None)
+    session.add(measure)
+    session.flush()
+    session.add(MeasureStatusEntry(measure_id=measure.id, status=status, reason=reason,
+                                   actor_id=measure.created_by_id))
+    return measure
+
+
+def create_measure(user, data, status="idea", reason=None) -> dict:
+    _require_manager(user)
+    fields = clean_measure(data)
+    check_range(fields["reduction_low"], fields["reduction_high"])
+    status, reason = clean_status(status, reason)
+    with write_transaction() as session:
+        measure = new_measure(session, user, fields, status, reason)
+        result = {"measure": measure_dict(measure)}
+    publish("measure.changed", 0, 0, measure=result["measure"])
+    return result
+
+
+def update_measure(user, measure_id, data) -> dict:
+    _require_manager(user)
+    fields = clean_measure(data, partial=True)
+    with write_transaction() as session:
+        measure = _locked_measure(session, measure_id)
+        merged = {n: fields.get(n, getattr(measure, n)) for n in ("reduction_low",
+                                                                    "reduction_high")}
+        check_range(merged["reduction_low"], merged["reduction_high"])
+        for name, value in fields.items():
+            setattr(measure, name, value)
+        session.flush()
+        result = {"measure": measure_dict(measure)}
+    publish("measure.changed", 0, 0, measure=result["measure"])
+    return result
+
+
+def change_status(user, measure_id, status, reason=None) -> dict:
+    """Forward any number of steps; back, to `rejected` or out of it only with a reason."""
+    _require_manager(user)
+    with write_transaction() as session:
+        measure = _locked_measure(session, measure_id)
+        status, reason = clean_status(status, reason, measure.status)
+        if status == measure.status:
+            raise OperationError("unchanged", _l("The measure already has that status."), 409,
+                                 field="status")
+        measure.status = status
+        measure.rejected_reason = reason if status == "rejected" else None
+        session.add(MeasureStatusEntry(measure_id=measure.id, status=status, reason=reason,
+                                       actor_id=user.id))
+        session.flush()
+        result = {"measure": measure_dict(measure)}
+    publish("measure.changed", 0, 0, measure=result["measure"])
+    return result
+
+
+def delete_measure(user, measure_id) -> dict:
+    """Only a measure nothing points at: residents follow linked ones from their proposals."""
+    _require_manager(user)
+    with write_transaction() as session:
+        measure = _locked_measure(session, measure_id)
+        if session.scalar(select(func.count(ProposalLink.id))
+                          .where(ProposalLink.measure_id == measure.id)):
+            raise OperationError("measure_has_links",
+                                 _l("Proposals are linked to this measure; it cannot be deleted."),
+                                 409)
+        session.delete(measure)
+    publish("measure.deleted", 0, 0, measure_id=measure_id)
+    return {"deleted": measure_id}
+
+
+def _clean_link(kind, measure_id, reason):
+    if not isinstance(kind, str) or kind not in LINK_KINDS:
+        raise OperationError("invalid_kind", _l("Choose what to do with the proposal."),
+                             field="kind")
+    reason = clean_text(reason, "reason", REASON_MAX, required=kind == "out_of_scope") or None
+    if kind in ("supports", "duplicate"):
+        if measure_id is None:
+            raise OperationError("measure_required", _l("Choose a measure."), field="measure_id")
+        if not isinstance(measure_id, int) or isinstance(measure_id, bool):
+            raise OperationError("invalid_type", _l("Choose a measure."), field="measure_id")
+    return reason
+
+
+def _focus_name(session, focus_area_id):
+    if focus_area_id is None:
+        return None
+    return session.scalar(select(FocusArea.name).where(FocusArea.id == focus_area_id))
+
+
+def link_proposal(user, proposal_id, kind, measure_id=None, reason=None,
+                  new_measure_fields=None) -> dict:
+    """One answer per proposal; linking again replaces the answer. Sets the review status."""
+    _require_manager(user)
+    reason = _clean_link(kind, measure_id, reason)
+    extra = clean_measure(new_measure_fields or {}, partial=True) if kind == "created_from" \
+        else {}
+    with write_transaction() as session:
+        proposal, event, version = locked_proposal(session, proposal_id)
+        if proposal.status == "pending":
+            raise OperationError("proposal_pending",
+                                 _l("The proposal is waiting for approval."), 409)
+        if kind == "created_from":
+            fields = {"title": proposal.title[:TITLE_MAX], "description": proposal.body,
+                      "focus_area": _focus_name(session, proposal.focus_area_id)} | extra
+            fields = {n: clean_field(n, fields.get(n)) for n in FIELDS}
+            check_range(fields["reduction_low"], fields["reduction_high"])
+            measure_id = new_measure(session, user, fields).id
+        elif kind != "out_of_scope" and session.get(Measure, measure_id) is None:
+            raise OperationError("measure_not_found", _l("We could not find that."), 404,
+                                 field="measure_id")
+        values = {"kind": kind, "reason": reason, "actor_id": user.id,
+                  "measure_id": None if kind == "out_of_scope" else measure_id}
+        link = session.scalar(select(ProposalLink).where(ProposalLink.proposal_id == proposal.id))
+        if link is None:
+            link = ProposalLink(proposal_id=proposal.id, **values)
+            session.add(link)
+        for name, value in values.items():
+            setattr(link, name, value)
+        review = state.current(session, proposal.id)
+        answer = reason or (review.public_answer if review is not None else "")
+        state.record_status(session, proposal.id, LINK_STATUS[kind], answer, user)
+        session.flush()
+        result = {"link": link_dict(link), "version": version}
+    publish("proposal.linked", event.id, version, proposal_id=proposal.id, link=result["link"])
+    return result
+
+
+def unlink_proposal(user, proposal_id) -> dict:
+    """Takes the answer back; the proposal is `reviewing` again (its history keeps the link)."""
+    _require_manager(user)
+    with write_transaction() as session:
+        proposal, event, version = locked_proposal(session, proposal_id)
+        link = session.scalar(select(ProposalLink).where(ProposalLink.proposal_id == proposal.id))
+        if link is None:
+            raise OperationError("not_linked", _l("The proposal is not linked."), 409)
+        session.delete(link)
+        review = state.current(session, proposal.id)
+        state.record_status(session, proposal.id, "reviewing",
+                            review.public_answer if review is not None else "", user)
+        result = {"link": None, "version": version}
+    publish("proposal.linked", event.id, version, proposal_id=proposal.id, link=None)
+    return result

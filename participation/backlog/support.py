@@ -1,0 +1,100 @@
+"""Citizen support of a measure, from all proposals linked to it, counted once per person.
+
+A resident is pseudonymous per event (one participant row per event and phone), so one person
+is one (event, participant): someone who voted for two proposals linked to the same measure
+counts once; the same phone at two events counts twice, since nothing may tie the two together.
+Hand counts (`paper_votes`) are added as they are: a show of hands cannot be de-duplicated.
+On a 1–5 scale a rating of 4 or 5 counts as support. Only visible proposals count (a merged
+proposal's votes already moved to the one it joined). See docs/backlog.md.
+"""
+
+from collections import defaultdict
+
+from sqlalchemy import and_, or_, select
+
+from ..events.models import Event, Table
+from ..extensions import db
+from ..proposals.models import Proposal, Vote
+from .models import ProposalLink
+
+SUPPORTING = ("created_from", "supports", "duplicate")
+SCALE_SUPPORT = 4
+
+
+def _empty() -> dict:
+    return {"people": 0, "phone_people": 0, "hand_counts": 0, "proposals": 0,
+            "events": [], "tables": [], "broad": {"events": 0, "tables": 0, "kinds": 0}}
+
+
+def support_for(measure_ids, session=None) -> dict[int, dict]:
+    """measure id -> its support; measures without linked proposals get zeros."""
+    session = session or db.session
+    measure_ids = list(measure_ids)
+    result = {mid: _empty() for mid in measure_ids}
+    if not measure_ids:
+        return result
+    linked = session.execute(
+        select(ProposalLink.measure_id, Proposal.id, Proposal.event_id, Proposal.table_id,
+               Proposal.paper_votes, Proposal.status, Event.title, Event.code, Event.kind,
+               Event.voting_method)
+        .join(Proposal, Proposal.id == ProposalLink.proposal_id)
+        .join(Event, Event.id == Proposal.event_id)
+        .where(ProposalLink.measure_id.in_(measure_ids), ProposalLink.kind.in_(SUPPORTING))
+    ).all()
+    voters = session.execute(
+        select(ProposalLink.measure_id, Vote.event_id, Vote.participant_id, Proposal.table_id)
+        .join(Proposal, Proposal.id == Vote.proposal_id)
+        .join(ProposalLink, ProposalLink.proposal_id == Proposal.id)
+        .join(Event, Event.id == Vote.event_id)
+        .where(ProposalLink.measure_id.in_(measure_ids), ProposalLink.kind.in_(SUPPORTING),
+               Proposal.status == "visible",
+               or_(Event.voting_method != "scale",
+                   and_(Event.voting_method == "scale", Vote.dots >= SCALE_SUPPORT)))
+    ).all()
+    table_ids = {row.table_id for row in linked if row.table_id is not None}
+    tables = {t.id: t for t in session.scalars(select(Table).where(Table.id.in_(table_ids)))} \
+        if table_ids else {}
+
+    people = defaultdict(set)                       # measure -> {(event, participant)}
+    per_event = defaultdict(lambda: defaultdict(set))
+    per_table = defaultdict(lambda: defaultdict(set))
+    for mid, event_id, participant_id, table_id in voters:
+        person = (event_id, participant_id)
+        people[mid].add(person)
+        per_event[mid][event_id].add(person)
+        if table_id is not None:
+            per_table[mid][(event_id, table_id)].add(person)
+
+    events = defaultdict(dict)
+    for row in linked:
+        entry = events[row.measure_id].setdefault(row.event_id, {
+            "event_id": row.event_id, "title": row.title, "code": row.code, "kind": row.kind,
+            "voting_method": row.voting_method, "proposals": 0, "hand_counts": 0})
+        entry["proposals"] += 1
+        if row.status == "visible" and row.voting_method != "scale":
+            entry["hand_counts"] += row.paper_votes or 0
+    for mid in measure_ids:
+        summary = result[mid]
+        summary["events"] = sorted(
+            ({**e, "phone_people": len(per_event[mid][eid]),
+              "people": len(per_event[mid][eid]) + e["hand_counts"]}
+             for eid, e in events[mid].items()),
+            key=lambda e: (-e["people"], e["event_id"]))
+        summary["tables"] = sorted(
+            ({"event_id": eid, "table": tables[tid].number, "name": tables[tid].name,
+              "phone_people": len(persons)}
+             for (eid, tid), persons in per_table[mid].items() if tid in tables),
+            key=lambda t: (t["event_id"], t["table"]))
+        summary["phone_people"] = len(people[mid])
+        summary["hand_counts"] = sum(e["hand_counts"] for e in summary["events"])
+        summary["people"] = summary["phone_people"] + summary["hand_counts"]
+        summary["proposals"] = sum(e["proposals"] for e in summary["events"])
+        supported_tables = {(row.event_id, row.table_id) for row in linked
+                            if row.measure_id == mid and row.table_id is not None}
+        summary["broad"] = {"events": len(summary["events"]), "tables": len(supported_tables),
+                            "kinds": len({e["kind"] for e in summary["events"]})}
+    return result
+
+
+def support(measure_id: int, session=None) -> dict:
+    return support_for([measure_id], session)[measure_id]

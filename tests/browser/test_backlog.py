@@ -1,0 +1,77 @@
+"""From a vote in a workshop to the measure's public page, in real headless Chromium.
+
+A phone votes; a reviewer creates the measure with the plain form and links the proposals;
+anyone then reads the support on /atgarder/<id>. Screenshots go to test-artifacts/screenshots/.
+"""
+
+import re
+import uuid
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from .conftest import DESKTOP, PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+def test_a_vote_becomes_support_on_the_public_measure_page(live_server, phone, contexts, shots):
+    event = live_server.create_event(title="Verkstad om vintercykling")
+    live_server.set_phase(event["id"], "collect")
+    author = live_server.phone(event["code"])
+    ids = []
+    for title in ("Belys cykelbanorna hela vintern", "Lys upp cykelvägen till jobbet"):
+        answer = author.http.post(f"{live_server.url}/api/v1/events/{event['id']}/proposals",
+                                  json={"title": title, "client_id": uuid.uuid4().hex})
+        assert answer.status_code == 201, answer.text
+        ids.append(answer.json()["proposal"]["id"])
+    live_server.set_phase(event["id"], "vote")
+
+    # A resident votes for both proposals on their phone: one person, counted once.
+    resident = phone()
+    resident.goto(f"{live_server.url}/j/{event['code']}")
+    expect(resident.locator("#phone")).to_have_attribute("data-phase", "vote")
+    for pid in ids:
+        item = resident.locator(f"#proposal-{pid}")
+        item.locator(".vote-button").click()
+        expect(item.locator(".voted-note")).to_be_visible()
+    other = live_server.phone(event["code"])
+    assert other.http.post(f"{live_server.url}/api/v1/proposals/{ids[0]}/votes",
+                           json={"client_id": uuid.uuid4().hex}).status_code in (200, 201)
+
+    # The reviewer creates the measure with the no-JavaScript form.
+    staff = contexts(viewport=DESKTOP).new_page()
+    staff.goto(live_server.url + "/login")
+    staff.fill("#email", "rev@live.se")
+    staff.fill("#password", PASSWORD)
+    with staff.expect_navigation():
+        staff.click("main form button[type=submit]")
+    staff.goto(live_server.url + "/backlog/new")
+    staff.fill("#title", "Belysta cykelvägar vintertid")
+    staff.fill("#owner", "Gatu- och parkförvaltningen")
+    staff.fill("#reduction_low", "120")
+    staff.fill("#reduction_high", "300")
+    staff.fill("#investment_sek", "8 500 000")
+    staff.fill("#yearly_cost_sek", "400 000")
+    with staff.expect_navigation():
+        staff.click("main form button.primary")
+    measure_id = int(re.search(r"/backlog/(\d+)/edit", staff.url).group(1))
+    for pid, kind in zip(ids, ("supports", "duplicate"), strict=True):
+        linked = requests.put(f"{live_server.url}/api/v1/proposals/{pid}/link",
+                              headers=live_server.auth("rev@live.se"),
+                              json={"kind": kind, "measure_id": measure_id,
+                                    "reason": "Ingår i gatuprogrammet 2027"})
+        assert linked.status_code == 200, linked.text
+    staff.goto(live_server.url + "/backlog/investment")
+    expect(staff.locator("svg.macc title#macc-title")).to_have_count(1)
+    shots(staff, "backlog-investment")
+
+    # Anyone, without logging in, sees what became of the input.
+    public = contexts(viewport=DESKTOP).new_page()
+    public.goto(f"{live_server.url}/atgarder/{measure_id}")
+    expect(public.locator("h1")).to_have_text("Belysta cykelvägar vintertid")
+    expect(public.locator(".big-figure")).to_have_text("2 personer stödjer åtgärden")
+    expect(public.get_by_text("Belys cykelbanorna hela vintern")).to_be_visible()
+    expect(public.get_by_text("Ingår i gatuprogrammet 2027").first).to_be_visible()
+    shots(public, "backlog-public-measure")
