@@ -1,0 +1,43 @@
+"""People-facing names of review statuses and link kinds, translated."""
+
+from flask_babel import lazy_gettext as _l
+
+REVIEW_STATUS_NAMES = {
+    "received": _l("Received"),
+    "reviewing": _l("Being reviewed"),
+    "in_backlog": _l("In the measure backlog"),
+    "duplicate": _l("Same as another measure"),
+    "out_of_scope": _l("Outside what the city decides"),
+    "not_pursued": _l("Not pursued"),
+}
+LINK_KIND_NAMES = {
+    "created_from": _l("New measure created from it"),
+    "supports": _l("Supports a measure"),
+    "duplicate": _l("Duplicate of a measure"),
+    "out_of_scope": _l("Out of scope"),
+}
+MEASURE_STATUS_NAMES = {
+    "idea": _l("Idea"),
+    "assessing": _l("Being assessed"),
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "rejected": _l("Rejected"),
+}
+SORT_NAMES = {
+    "fair": _l("Fair score, all events"),
+    "event": _l("Event, then fair rank"),
+    "newest": _l("Newest first"),
+}
+
+
+def register(app):
+    from ..backlog.links import measure_path
+    from ..events.links import follow_url
+
+    app.jinja_env.globals.update(follow_url=follow_url, measure_path=measure_path)
+
+    @app.context_processor
+    def _review_labels():
+        return {"review_status_names": REVIEW_STATUS_NAMES, "link_kind_names": LINK_KIND_NAMES,
+                "measure_status_names": MEASURE_STATUS_NAMES, "sort_names": SORT_NAMES}
