@@ -11,18 +11,18 @@ REVIEW_STATUS_NAMES = {
     "not_pursued": _l("Not pursued"),
 }
 LINK_KIND_NAMES = {
-    "created_from": _l("New measure created from it"),
-    "supports": _l("Supports a measure"),
-    "duplicate": _l("Duplicate of a measure"),
-    "out_of_scope": _l("Out of scope"),
+    "created_from": _l("Became a new measure"),
+    "supports": _l("Gives support to a measure"),
+    "duplicate": _l("Duplicate of an existing measure"),
+    "out_of_scope": _l("Outside the city's remit"),
 }
 MEASURE_STATUS_NAMES = {
-    "idea": _l("Idea"),
-    "assessing": _l("Being assessed"),
-    "planned": _l("Planned"),
-    "in_progress": _l("In progress"),
-    "done": _l("Done"),
-    "rejected": _l("Rejected"),
+    "idea": _l("At the idea stage"),
+    "assessing": _l("Being assessed by the city"),
+    "planned": _l("Planned by the city"),
+    "in_progress": _l("Work in progress"),
+    "done": _l("Carried out"),
+    "rejected": _l("Rejected by the city"),
 }
 SORT_NAMES = {
     "fair": _l("Fair score, all events"),
