@@ -4,8 +4,8 @@ import pytest
 
 from participation.events.operations import change_phase
 from participation.extensions import db
-from participation.proposals.paper import add_paper_proposal, set_hand_count
 from participation.proposals.operations import cast_vote, submit_proposal
+from participation.proposals.paper import add_paper_proposal, set_hand_count
 from participation.review import scoring
 from participation.review.listing import rows_for
 
