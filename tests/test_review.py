@@ -214,3 +214,17 @@ def test_follow_code_is_made_once_on_the_first_proposal(app, make_event, staff):
     participant = db.session.query(Participant).filter_by(token="tok-1").one()
     assert first["follow_url"].endswith(participant.follow_code)
     assert len(participant.follow_code) == 16
+
+
+def test_openapi_describes_the_review_routes(app):
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    expected = {"/proposals": {"get"}, "/votes/aggregated": {"get"},
+                "/proposals/{proposal_id}/review": {"get", "put"},
+                "/proposals/{proposal_id}/comments": {"post"},
+                "/public/events/{code}": {"get"}, "/follow/{follow_code}": {"get"}}
+    for path, methods in expected.items():
+        assert methods <= set(spec["paths"][path]), path
+    data = spec["components"]["schemas"]["ProposalData"]["properties"]
+    assert "fair_score" in data and "author_name" not in data
+    assert spec["components"]["schemas"]["ReviewUpdate"]["properties"]["status"]["enum"] == [
+        "received", "reviewing", "not_pursued"]

@@ -2,7 +2,7 @@
 
 from functools import cache
 
-from . import openapi_group
+from . import openapi_group, openapi_review
 
 
 def _ref(name):
@@ -244,7 +244,7 @@ def spec() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": SCHEMAS | openapi_group.SCHEMAS,
+            "schemas": SCHEMAS | openapi_group.SCHEMAS | openapi_review.SCHEMAS,
             "responses": {"Error": _json(_ref("Error"), "Refused, with a machine-readable code")},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
@@ -504,5 +504,6 @@ def spec() -> dict:
                     **_errors(401, 403, 404)},
             }},
             **openapi_group.paths(event_id, staff, participant),
+            **openapi_review.paths(event_id, staff),
         },
     }
