@@ -1,6 +1,10 @@
 """People-facing names of review statuses and link kinds, translated."""
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
+
+from ..core.time import local_datetime
 
 REVIEW_STATUS_NAMES = {
     "received": _l("Received"),
@@ -31,11 +35,17 @@ SORT_NAMES = {
 }
 
 
+def iso_local(value: str | None) -> str:
+    """An ISO time from the JSON shapes ("…Z", UTC) as the page's local date and time."""
+    return local_datetime(datetime.fromisoformat(value.removesuffix("Z"))) if value else ""
+
+
 def register(app):
     from ..backlog.links import measure_path
     from ..events.links import follow_url
 
     app.jinja_env.globals.update(follow_url=follow_url, measure_path=measure_path)
+    app.jinja_env.filters["iso_local"] = iso_local
 
     @app.context_processor
     def _review_labels():

@@ -1,0 +1,88 @@
+"""The project team's review page in the real browser: filters across events, a status with a
+public answer, and the resident's follow link from the phone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import DESKTOP, PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+def _propose_and_vote(server, event, titles, votes):
+    phones = [server.phone(event["code"]) for _ in range(votes)]
+    ids = []
+    for n, title in enumerate(titles):
+        made = phones[0].http.post(f"{server.url}/api/v1/events/{event['id']}/proposals",
+                                   json={"title": title,
+                                         "client_id": f"review-prop-{event['id']}-{n}"})
+        assert made.status_code == 201, made.text
+        ids.append(made.json()["proposal"]["id"])
+    server.set_phase(event["id"], "vote")
+    for n, phone in enumerate(phones):
+        for k, pid in enumerate(ids[: 1 + n % len(ids)]):
+            voted = phone.http.post(f"{server.url}/api/v1/proposals/{pid}/votes",
+                                    json={"client_id": f"rv-vote-{pid}-{n}-{k}"})
+            assert voted.status_code == 201, voted.text
+    return ids
+
+
+def test_review_filters_answer_and_follow_link(live_server, contexts, phone, shots):
+    base = live_server.url
+    workshop = live_server.create_event(title="Cykelverkstad Backa", prompt="Hur cyklar fler?")
+    dialogue = live_server.create_event(title="Rådslag om resor", kind="radslag",
+                                        prompt="Hur reser vi hållbart?")
+    for event in (workshop, dialogue):
+        live_server.set_phase(event["id"], "collect")
+
+    # A resident writes a proposal on the phone; the follow link appears without a reload.
+    resident = phone()
+    resident.goto(f"{base}/j/{dialogue['code']}")
+    expect(resident.locator("#connection")).to_have_attribute("data-state", "connected")
+    resident.locator("#proposal-form [name=title]").fill("Cykelgarage vid stationen")
+    resident.locator("#proposal-form button[type=submit]").click()
+    expect(resident.locator("#follow-box")).to_be_visible()
+    follow_url = resident.locator("#follow-link").get_attribute("href")
+    assert re.search(r"/folj/[\w-]{16}$", follow_url)
+
+    _propose_and_vote(live_server, workshop, ["Säkra cykelvägar till skolan",
+                                              "Fler bänkar i parken", "Belysning i tunneln"], 6)
+    _propose_and_vote(live_server, dialogue, ["Tätare bussar på kvällen"], 3)
+
+    reviewer = contexts(viewport=DESKTOP).new_page()
+    reviewer.goto(base + "/login")
+    reviewer.fill("#email", "rev@live.se")
+    reviewer.fill("#password", PASSWORD)
+    with reviewer.expect_navigation():
+        reviewer.click("main form button[type=submit]")
+    reviewer.goto(base + "/review/")
+    rows = reviewer.locator("#review-table tbody tr[data-proposal-id]")
+    expect(rows).to_have_count(5)
+    shots(reviewer, "review-all")
+
+    reviewer.select_option("#f-kind", "radslag")
+    with reviewer.expect_navigation():
+        reviewer.locator("#review-filters button[type=submit]").click()
+    expect(rows).to_have_count(2)
+    expect(reviewer.locator("#review-table")).not_to_contain_text("Fler bänkar")
+    reviewer.select_option("#f-kind", "")
+    reviewer.fill("#f-theme", "cykel")
+    with reviewer.expect_navigation():
+        reviewer.locator("#review-filters button[type=submit]").click()
+    expect(rows).to_have_count(2)
+    expect(reviewer.locator("#group-heading")).to_be_visible()
+    shots(reviewer, "review-filtered")
+
+    reviewer.locator("#review-table a", has_text="Cykelgarage vid stationen").click()
+    reviewer.select_option("#status", "not_pursued")
+    reviewer.fill("#public_answer", "Stationen byggs om 2027; garaget ingår i den planen.")
+    with reviewer.expect_navigation():
+        reviewer.locator("#review-form button[type=submit]").click()
+    expect(reviewer.locator("#decision")).to_contain_text("Drivs inte vidare")
+    shots(reviewer, "review-proposal")
+
+    resident.goto(follow_url)
+    expect(resident.locator(".follow-item")).to_contain_text("garaget ingår i den planen")
+    shots(resident, "follow-page")
