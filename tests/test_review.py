@@ -32,7 +32,8 @@ def workshop(make_event, staff, titles, ballots, **kwargs):
     return event, ids
 
 
-def test_set_review_and_comment_write_history_and_publish(app, make_event, staff, monkeypatch):
+def test_set_review_and_comment_write_history_and_publish(any_db_app, make_event, staff,
+                                                         monkeypatch):
     published = []
     monkeypatch.setattr("participation.review.operations.publish",
                         lambda name, event_id, version, **data: published.append(
@@ -71,7 +72,7 @@ def test_bad_review_input_is_refused_with_its_field(app, make_event, staff, stat
     assert db.session.query(ReviewEntry).count() == 0
 
 
-def test_who_may_review(app, make_event, staff):
+def test_who_may_review(any_db_app, make_event, staff):
     _event, (pid,) = workshop(make_event, staff, ["Fler träd"], {})
     for user in (staff.reviewer, staff.admin, staff.facilitator):
         operations.set_review(user, pid, "reviewing", f"Av {user.email}")
@@ -228,3 +229,23 @@ def test_openapi_describes_the_review_routes(app):
     assert "fair_score" in data and "author_name" not in data
     assert spec["components"]["schemas"]["ReviewUpdate"]["properties"]["status"]["enum"] == [
         "received", "reviewing", "not_pursued"]
+
+
+def test_proposal_page_shows_merges_and_scale_votes(app, make_event, staff):
+    from participation.proposals.merge import merge_proposals
+
+    event, (a, b) = workshop(make_event, staff, ["Cykelställ", "Cykelställ med tak"], {},
+                             voting={"method": "scale"}, kind="radslag")
+    for n, (pid, score) in enumerate([(a, 5), (a, 4), (b, 2)]):
+        cast_vote(pid, lambda _e, n=n: f"rater-{n}", f"scale-vote-{n}-x", score=score)
+    merge_proposals(staff.facilitator, b, a, "Samma idé")
+    browser = app.test_client()
+    login(browser, staff.reviewer)
+    html = browser.get(f"/review/proposals/{a}").get_data(as_text=True)
+    assert "Cykelställ med tak" in html and "Samma idé" in html
+    assert "Hur många som gav varje betyg" in html
+    source = browser.get(f"/review/proposals/{b}").get_data(as_text=True)
+    assert "inte rangordnat" in source  # merged: shown, but not ranked on its own
+    rows = browser.get(f"/review/votes.json?event_id={event.id}").get_json()["rows"]
+    assert [(r["proposal_id"], r["rated_5"], r["rated_4"], r["rated_2"]) for r in rows] == [
+        (a, 1, 1, 1)]  # the source's rating moved to the target

@@ -45,6 +45,7 @@ def test_review_filters_answer_and_follow_link(live_server, contexts, phone, sho
     resident.locator("#proposal-form button[type=submit]").click()
     expect(resident.locator("#follow-box")).to_be_visible()
     follow_url = resident.locator("#follow-link").get_attribute("href")
+    shots(resident, "phone-follow-box", full_page=False)
     assert re.search(r"/folj/[\w-]{16}$", follow_url)
 
     _propose_and_vote(live_server, workshop, ["Säkra cykelvägar till skolan",
@@ -86,3 +87,6 @@ def test_review_filters_answer_and_follow_link(live_server, contexts, phone, sho
     resident.goto(follow_url)
     expect(resident.locator(".follow-item")).to_contain_text("garaget ingår i den planen")
     shots(resident, "follow-page")
+    resident.locator("a", has_text="Alla förslag från aktiviteten").click()
+    expect(resident.locator(".public-proposal")).to_have_count(2)
+    shots(resident, "public-event")
