@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import DESKTOP, PASSWORD
+from .test_workshop import no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -31,8 +32,10 @@ def _propose_and_vote(server, event, titles, votes):
 
 def test_review_filters_answer_and_follow_link(live_server, contexts, phone, shots):
     base = live_server.url
-    workshop = live_server.create_event(title="Cykelverkstad Backa", prompt="Hur cyklar fler?")
-    dialogue = live_server.create_event(title="Rådslag om resor", kind="radslag",
+    # The live server is shared with other tests: these names and the word are unique to it.
+    workshop = live_server.create_event(title="Verkstad vid Kvarnbäcken",
+                                        prompt="Hur cyklar fler?")
+    dialogue = live_server.create_event(title="Rådslag om Kvarnbäcken", kind="radslag",
                                         prompt="Hur reser vi hållbart?")
     for event in (workshop, dialogue):
         live_server.set_phase(event["id"], "collect")
@@ -41,14 +44,15 @@ def test_review_filters_answer_and_follow_link(live_server, contexts, phone, sho
     resident = phone()
     resident.goto(f"{base}/j/{dialogue['code']}")
     expect(resident.locator("#connection")).to_have_attribute("data-state", "connected")
-    resident.locator("#proposal-form [name=title]").fill("Cykelgarage vid stationen")
+    resident.locator("#proposal-form [name=title]").fill("Cykelgarage vid Kvarnbäckens station")
     resident.locator("#proposal-form button[type=submit]").click()
     expect(resident.locator("#follow-box")).to_be_visible()
     follow_url = resident.locator("#follow-link").get_attribute("href")
+    no_horizontal_scroll(resident)  # the long personal link wraps
     shots(resident, "phone-follow-box", full_page=False)
     assert re.search(r"/folj/[\w-]{16}$", follow_url)
 
-    _propose_and_vote(live_server, workshop, ["Säkra cykelvägar till skolan",
+    _propose_and_vote(live_server, workshop, ["Säkra cykelvägar längs Kvarnbäcken",
                                               "Fler bänkar i parken", "Belysning i tunneln"], 6)
     _propose_and_vote(live_server, dialogue, ["Tätare bussar på kvällen"], 3)
 
@@ -60,23 +64,24 @@ def test_review_filters_answer_and_follow_link(live_server, contexts, phone, sho
         reviewer.click("main form button[type=submit]")
     reviewer.goto(base + "/review/")
     rows = reviewer.locator("#review-table tbody tr[data-proposal-id]")
-    expect(rows).to_have_count(5)
+    mine = rows.filter(has_text="Kvarnbäcken")  # the event column names both events
+    expect(mine).to_have_count(5)
     shots(reviewer, "review-all")
 
     reviewer.select_option("#f-kind", "radslag")
     with reviewer.expect_navigation():
         reviewer.locator("#review-filters button[type=submit]").click()
-    expect(rows).to_have_count(2)
+    expect(mine).to_have_count(2)
     expect(reviewer.locator("#review-table")).not_to_contain_text("Fler bänkar")
     reviewer.select_option("#f-kind", "")
-    reviewer.fill("#f-theme", "cykel")
+    reviewer.fill("#f-theme", "kvarnbäcken")
     with reviewer.expect_navigation():
         reviewer.locator("#review-filters button[type=submit]").click()
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(2)  # a word in the titles, from both events
     expect(reviewer.locator("#group-heading")).to_be_visible()
     shots(reviewer, "review-filtered")
 
-    reviewer.locator("#review-table a", has_text="Cykelgarage vid stationen").click()
+    reviewer.locator("#review-table a", has_text="Cykelgarage vid Kvarnbäckens").click()
     reviewer.select_option("#status", "not_pursued")
     reviewer.fill("#public_answer", "Stationen byggs om 2027; garaget ingår i den planen.")
     with reviewer.expect_navigation():
