@@ -70,6 +70,18 @@ def test_example_3_one_large_event_does_not_drown_two_small_ones():
     assert round(pooled, 3) == 0.191  # counting everyone together: the large event decides
 
 
+def test_without_any_voter_every_interval_is_the_whole_range():
+    empty = {"votes": 0, "dots": 0, "squares": 0, "paper": 0}
+    (dots,) = scoring.dots_scores({1: empty}, phone_voters=0, cap=3).values()
+    assert (dots.score, dots.low, dots.high, dots.norm_high) == (0, 0, 3, 1)
+    (share,) = scoring.approval_scores({1: empty}, phone_voters=0).values()
+    assert (share.score, share.low, share.high) == (0, 0, 1)
+    (rating,) = scoring.scale_scores({1: {"ratings": 0, "sum": 0, "squares": 0}}, 0).values()
+    assert rating.score == 3 and rating.low < 2 and rating.high > 4
+    assert scoring.combine([(0, 0.5, 0.2, 0.8)]) == {"score": 0.0, "low": 0.0, "high": 1.0,
+                                                      "events": 1}
+
+
 def test_broad_support_thresholds():
     assert not scoring.broad(1, 1, 2)
     assert scoring.broad(1, 1, 3) and scoring.broad(2, 1, 0) and scoring.broad(1, 2, 0)

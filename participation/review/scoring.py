@@ -116,6 +116,8 @@ def dots_scores(tallies: dict[int, dict], phone_voters: int, cap: int) -> dict[i
     mean = total / cells if cells else 0.0
     variance = max(0.0, squares / cells - mean * mean) if cells else 0.0
     scores = {}
+    if not voters:  # nobody has voted: nothing is known yet
+        return {pid: Score(0.0, 0.0, cap, 0.0, 0.0, 1.0, 0, 0) for pid in tallies}
     for pid, t in tallies.items():
         score, low, high = shrunk_mean(t["dots"] + t["paper"], t["squares"] + t["paper"],
                                        voters, mean, variance, DOTS_PRIOR, (0, cap))
