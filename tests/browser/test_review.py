@@ -2,6 +2,7 @@
 public answer, and the resident's follow link from the phone."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -10,6 +11,16 @@ from .conftest import DESKTOP, PASSWORD
 from .test_workshop import no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe.min.js"
+
+
+def axe_violations(page) -> list:
+    """Serious and critical findings of axe-core (from npm, copied by make) on the page."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run()).violations"
+                          ".filter(v => ['serious', 'critical'].includes(v.impact))"
+                          ".map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))")
+    return found
 
 
 def _propose_and_vote(server, event, titles, votes):
@@ -80,6 +91,7 @@ def test_review_filters_answer_and_follow_link(live_server, contexts, phone, sho
     expect(rows).to_have_count(2)  # a word in the titles, from both events
     expect(reviewer.locator("#group-heading")).to_be_visible()
     shots(reviewer, "review-filtered")
+    assert axe_violations(reviewer) == []
 
     reviewer.locator("#review-table a", has_text="Cykelgarage vid Kvarnbäckens").click()
     reviewer.select_option("#status", "not_pursued")
@@ -88,10 +100,13 @@ def test_review_filters_answer_and_follow_link(live_server, contexts, phone, sho
         reviewer.locator("#review-form button[type=submit]").click()
     expect(reviewer.locator("#decision")).to_contain_text("Drivs inte vidare")
     shots(reviewer, "review-proposal")
+    assert axe_violations(reviewer) == []
 
     resident.goto(follow_url)
     expect(resident.locator(".follow-item")).to_contain_text("garaget ingår i den planen")
     shots(resident, "follow-page")
+    assert axe_violations(resident) == []
     resident.locator("a", has_text="Alla förslag från aktiviteten").click()
     expect(resident.locator(".public-proposal")).to_have_count(2)
     shots(resident, "public-event")
+    assert axe_violations(resident) == []
