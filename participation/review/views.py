@@ -55,7 +55,9 @@ def index():
     return render_template(
         "review/index.html", events=everything, rows=rows[:PAGE_ROWS], total=len(rows),
         filters=filters, error=error, group=group, kinds=KINDS, statuses=REVIEW_STATUSES,
-        focus_areas=listing.focus_area_names(everything), query=request.args.to_dict(),
+        focus_areas=listing.focus_area_names(everything),
+        # The downloads get the same filters; only those (a stray "fmt" must not reach url_for).
+        query={k: v for k, v in filters.items() if v is not None and k != "sort"},
     ), 400 if error else 200
 
 
