@@ -87,7 +87,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .members.views import bp as members_bp
     from .proposals.views import bp as proposals_bp
     from .realtime import group_relay, relay
+    from .review import labels as review_labels
     from .review import models as _review_models  # noqa: F401
+    from .review.public import bp as public_bp
     from .review.views import bp as review_bp
 
     for blueprint in (pages.bp, accounts_bp, events_bp, proposals_bp, review_bp, api_bp,
@@ -100,6 +102,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     group_relay.init_app(app)
     labels.register(app)
     backlog_views.register(app)
+    review_labels.register(app)
+    app.register_blueprint(public_bp)
 
     @app.get("/healthz")
     def healthz():

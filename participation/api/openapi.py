@@ -2,7 +2,7 @@
 
 from functools import cache
 
-from . import openapi_backlog, openapi_group
+from . import openapi_backlog, openapi_group, openapi_review
 from .openapi_parts import ID
 from .openapi_parts import body as _body
 from .openapi_parts import errors as _errors
@@ -246,7 +246,8 @@ def spec() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": SCHEMAS | openapi_group.SCHEMAS | openapi_backlog.SCHEMAS,
+            "schemas": SCHEMAS | openapi_group.SCHEMAS | openapi_backlog.SCHEMAS
+                       | openapi_review.SCHEMAS,
             "responses": {"Error": _json(_ref("Error"), "Refused, with a machine-readable code")},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
@@ -523,5 +524,6 @@ def spec() -> dict:
             }},
             **openapi_group.paths(event_id, staff, participant),
             **openapi_backlog.paths(staff),
+            **openapi_review.paths(event_id, staff),
         },
     }

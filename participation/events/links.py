@@ -10,3 +10,8 @@ def base_url() -> str:
 
 def join_url(event) -> str:
     return base_url() + url_for("events.join", code=event.code)
+
+
+def follow_url(follow_code: str | None) -> str | None:
+    """A resident's personal "follow my proposals" page (served by review/public.py)."""
+    return base_url() + f"/folj/{follow_code}" if follow_code else None

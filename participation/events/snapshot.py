@@ -11,7 +11,7 @@ from ..proposals.models import Proposal
 from ..proposals.operations import my_ballot
 from ..proposals.order import ballot_seed
 from ..proposals.serialize import full_proposal, public_proposal
-from .links import join_url
+from .links import follow_url, join_url
 
 REVEALED = ("results", "closed")
 
@@ -81,5 +81,6 @@ def snapshot(event, token: str | None = None, *, staff: bool = False) -> dict:
             "proposal_ids": mine,
             "ballot": my_ballot(event, participant),
             "seed": ballot_seed(token) if event.shuffle_ballot and token else None,
+            "follow_url": follow_url(participant.follow_code if participant else None),
         }
     return state

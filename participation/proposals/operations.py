@@ -12,12 +12,14 @@ from ..core.bus import publish
 from ..core.errors import OperationError, not_found
 from ..core.tx import write_transaction
 from ..core.validate import clean_text, form_number, is_id
+from ..events.links import follow_url
 from ..events.models import SCALE_MAX, SCALE_MIN
 from ..events.operations import locked_event
 from ..events.schedule import is_past_closing
 from ..extensions import db
 from ..members import access
 from ..participants import identity
+from ..participants.follow import ensure_follow_code
 from .models import BODY_MAX, TITLE_MAX, Proposal, Vote
 from .serialize import full_proposal, public_proposal
 
@@ -135,9 +137,10 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
             table_id=participant.table_id,
         )
         session.add(proposal)
+        follow_code = ensure_follow_code(participant)
         session.flush()
         full = full_proposal(proposal, event)
-        result = {"proposal": full, "version": version}
+        result = {"proposal": full, "version": version, "follow_url": follow_url(follow_code)}
         receipts.store(session, participant.id, client_id, "proposal", result)
     publish("proposal.submitted", event_id, version, proposal=public_proposal(proposal, event),
             full=full)

@@ -31,3 +31,20 @@ def _cell(value):
 
 def _blank_none(value):
     return "" if value is None else value
+
+
+# Open data: proposals across events with rank, fair score and what became of them. Never an
+# author's name, a participant token, a follow code or a single vote.
+PROPOSAL_COLUMNS = (
+    "event_id", "event_code", "event_kind", "voting_method", "proposal_id", "title", "body",
+    "focus_area", "table", "source", "created_at", "rank", "fair_rank", "fair_score",
+    "fair_low", "fair_high", "norm_score", "norm_low", "norm_high", "voters", "supporters",
+    "tables_supported", "review_status", "public_answer", "link_kind", "measure_id",
+    "merged_from",
+)
+# Aggregated votes per proposal: counts and the distribution of ratings, no ballots.
+VOTE_COLUMNS = (
+    "event_id", "proposal_id", "voting_method", "voters", "supporters", "phone_votes",
+    "paper_votes", "dots", "ratings", "mean", "rated_1", "rated_2", "rated_3", "rated_4",
+    "rated_5",
+)

@@ -248,6 +248,15 @@ const socket = connect(Number(root.dataset.eventId), (status) => {
   setStatus(document.getElementById('connection'), t[status], status);
 });
 
+// The personal "follow my proposals" link appears after the first proposal.
+function showFollowLink(url) {
+  const link = document.getElementById('follow-link');
+  if (!link) return;
+  link.href = url;
+  link.textContent = url;
+  document.getElementById('follow-box').hidden = false;
+}
+
 function applySnapshot(s) {
   state.mine = new Set(s.me?.proposal_ids ?? []);
   state.seed = s.me?.seed ?? null;
@@ -264,6 +273,7 @@ function applySnapshot(s) {
     if (s.table_results) renderTableResults(s.table_results);
   }
   if (s.me && versions.accept('ballot', s.version, { snapshot: true })) applyBallot(s.me.ballot);
+  if (s.me?.follow_url) showFollowLink(s.me.follow_url);
   if (versions.accept('timer', s.version)) timer.set(s.event.timer_ends_at, s.server_time);
   versions.settle(s.version);
   root.dataset.synced = s.version; // the page now shows this snapshot (tests wait for it)
@@ -408,6 +418,7 @@ proposalForm.addEventListener('submit', async (event) => {
   button.disabled = false;
   if (!ack.ok) { showFieldError(proposalForm, ack.field, ack.message ?? t.error); return; }
   state.mine.add(ack.proposal.id);
+  if (ack.follow_url) showFollowLink(ack.follow_url);
   versions.accept(`proposal:${ack.proposal.id}`, ack.version);
   upsert(ack.proposal);
   proposalForm.reset();
