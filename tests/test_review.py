@@ -252,3 +252,12 @@ def test_proposal_page_shows_merges_and_scale_votes(app, make_event, staff):
     rows = browser.get(f"/review/votes.json?event_id={event.id}").get_json()["rows"]
     assert [(r["proposal_id"], r["rated_5"], r["rated_4"], r["rated_2"]) for r in rows] == [
         (a, 1, 1, 1)]  # the source's rating moved to the target
+
+
+def test_the_theme_filter_finds_the_consoles_themes_by_their_stem(app, make_event, staff):
+    workshop(make_event, staff, ["Cykelbanan längs älven", "Fler bänkar i parken"], {"a": [0]})
+    browser = app.test_client()
+    login(browser, staff.reviewer)
+    # "cykelbanor" is not in "Cykelbanan", but both are the theme cykelban on the console.
+    page = browser.get("/review/?theme=cykelbanor").get_data(as_text=True)
+    assert "Cykelbanan längs älven" in page and "Fler bänkar" not in page

@@ -8,7 +8,9 @@ from ..backlog.models import ProposalLink
 from ..core.errors import OperationError
 from ..events.models import KINDS, SCALE_MAX, SCALE_MIN, Event
 from ..extensions import db
+from ..proposals import themes
 from ..proposals.ranking import ranked
+from ..proposals.similarity import stem
 from . import scoring
 from .models import REVIEW_STATUSES, ProposalReview
 
@@ -51,9 +53,11 @@ def visible_events(user, filters: dict) -> list[Event]:
 
 
 def matches_theme(event, row: dict, theme: str) -> bool:
-    """THEME HOOK: a word in the title or text until proposals/themes.py (another branch)
-    gives real themes; then ask `proposals_with_theme(event, stem)` here instead."""
-    word = theme.casefold()
+    """One of the event's themes (by its stem, as the console's theme cloud counts them, so
+    "cykelbanor" finds "cykelbanan"), or else the word as written in the title or text."""
+    word = theme.casefold().strip()
+    if row["proposal_id"] in themes.proposals_with_theme(event, stem(word)):
+        return True
     return word in row["title"].casefold() or word in (row.get("body") or "").casefold()
 
 

@@ -1,7 +1,8 @@
 """From a vote in a workshop to the measure's public page, in real headless Chromium.
 
-A phone votes; a reviewer creates the measure with the plain form and links the proposals;
-anyone then reads the support on /atgarder/<id>. Screenshots go to test-artifacts/screenshots/.
+A phone votes; a reviewer creates the measure with the plain form and links the proposals
+from the review page; anyone then reads the support on /atgarder/<id>, and the author's
+follow page says what became of the proposal. Screenshots go to test-artifacts/screenshots/.
 """
 
 import re
@@ -20,12 +21,13 @@ def test_a_vote_becomes_support_on_the_public_measure_page(live_server, phone, c
     event = live_server.create_event(title="Verkstad om vintercykling")
     live_server.set_phase(event["id"], "collect")
     author = live_server.phone(event["code"])
-    ids = []
+    ids, follow = [], None
     for title in ("Belys cykelbanorna hela vintern", "Lys upp cykelvägen till jobbet"):
         answer = author.http.post(f"{live_server.url}/api/v1/events/{event['id']}/proposals",
                                   json={"title": title, "client_id": uuid.uuid4().hex})
         assert answer.status_code == 201, answer.text
         ids.append(answer.json()["proposal"]["id"])
+        follow = follow or answer.json()["follow_url"]
     live_server.set_phase(event["id"], "vote")
 
     # A resident votes for both proposals on their phone: one person, counted once.
@@ -57,12 +59,17 @@ def test_a_vote_becomes_support_on_the_public_measure_page(live_server, phone, c
     with staff.expect_navigation():
         staff.click("main form button.primary")
     measure_id = int(re.search(r"/backlog/(\d+)/edit", staff.url).group(1))
+    # From the review page of each proposal: the link form, as a reviewer would.
     for pid, kind in zip(ids, ("supports", "duplicate"), strict=True):
-        linked = requests.put(f"{live_server.url}/api/v1/proposals/{pid}/link",
-                              headers=live_server.auth("rev@live.se"),
-                              json={"kind": kind, "measure_id": measure_id,
-                                    "reason": "Ingår i gatuprogrammet 2027"})
-        assert linked.status_code == 200, linked.text
+        staff.goto(f"{live_server.url}/review/proposals/{pid}")
+        form = staff.locator(f"form[action$='/backlog/proposals/{pid}/link']")
+        form.locator(f"input[name=kind][value={kind}]").check()
+        form.locator("select[name=measure_id]").select_option(str(measure_id))
+        form.locator("textarea[name=reason]").fill("Ingår i gatuprogrammet 2027")
+        with staff.expect_navigation():
+            form.locator("button[type=submit]").click()
+        expect(staff.locator(".backlog-link")).to_contain_text("Belysta cykelvägar vintertid")
+    shots(staff, "backlog-review-linked")
     staff.goto(live_server.url + "/backlog/investment")
     expect(staff.locator("svg.macc title#macc-title")).to_have_count(1)
     shots(staff, "backlog-investment")
@@ -75,3 +82,11 @@ def test_a_vote_becomes_support_on_the_public_measure_page(live_server, phone, c
     expect(public.get_by_text("Belys cykelbanorna hela vintern")).to_be_visible()
     expect(public.get_by_text("Ingår i gatuprogrammet 2027").first).to_be_visible()
     shots(public, "backlog-public-measure")
+
+    # The author's personal follow link shows the proposal's new status and the measure.
+    follower = phone()
+    follower.goto(live_server.url + re.sub(r"^https?://[^/]+", "", follow))
+    expect(follower.locator("main")).to_contain_text("Belys cykelbanorna hela vintern")
+    expect(follower.locator("main")).to_contain_text("Belysta cykelvägar vintertid")
+    expect(follower.locator("main")).to_contain_text("Finns i åtgärdsportföljen")
+    shots(follower, "backlog-follow-page")
