@@ -169,12 +169,17 @@ def paths(event_id, staff) -> dict:
         "/public/events/{code}": {"get": {
             "summary": "What was proposed at an event, how it ranked, what was decided and "
                        "why (no login; not for a referensgrupp)",
+            "description": "Before the event's results are out (phase results or closed), "
+                           "every vote figure is null and the proposals come in the order "
+                           "they were written, so the page cannot sway a vote still running.",
             "security": [], "parameters": [code],
             "responses": {"200": _json({"type": "object", "properties": {
-                "event": {"type": "object"}, "voters": {"type": "integer"},
+                "event": {"type": "object"}, "voters": {"type": ["integer", "null"]},
+                "results_revealed": {"type": "boolean"},
                 "proposals": {"type": "array", "items": {"type": "object", "properties": {
                     "proposal_id": ID, "title": {"type": "string"},
-                    "fair_rank": {"type": "integer"}, "norm_score": SHARE,
+                    "fair_rank": {"type": ["integer", "null"]},
+                    "norm_score": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
                     "review_status": {"enum": list(REVIEW_STATUSES)},
                     "public_answer": {"type": "string"},
                     "measure": _ref("PublicMeasure")}}}}}),

@@ -160,6 +160,8 @@ def parse(text: str) -> list[dict]:
     except csv.Error:
         raise ImportRefused([_problem(reader.line_num, "", _l("The CSV file is broken here."))])\
             from None
+    if not records:  # e.g. only a byte-order mark
+        raise OperationError("empty_file", _l("The file is empty."), field="file")
     header, body = records[0], records[1:]
     fields, problems = _columns(header)
     if problems:

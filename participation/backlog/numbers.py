@@ -26,7 +26,7 @@ def parse_decimal(text, field: str):
     if text is None or not str(text).strip():
         return None
     plain = _plain(str(text))
-    if not _DECIMAL.match(plain):
+    if len(plain) > 20 or not _DECIMAL.match(plain):
         raise OperationError("invalid_number",
                              _l("Write a number that is 0 or more, e.g. 12,5."), field=field)
     return float(plain.replace(",", "."))
@@ -37,7 +37,7 @@ def parse_whole(text, field: str):
     if text is None or not str(text).strip():
         return None
     plain = _plain(str(text))
-    if not _WHOLE.match(plain):
+    if len(plain) > 15 or not _WHOLE.match(plain):
         raise OperationError("invalid_sek",
                              _l("Write whole kronor, 0 or more, e.g. 1 200 000."), field=field)
     return int(plain)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from ..core.bus import publish
 from ..core.errors import OperationError, forbidden, not_found
 from ..core.tx import write_transaction
-from ..core.validate import clean_text
+from ..core.validate import clean_text, is_id
 from ..events.models import FocusArea
 from ..proposals.operations import locked_proposal
 from ..review import state
@@ -64,7 +64,10 @@ def clean_reduction(value, field: str):
     if not 0 <= value <= REDUCTION_MAX:
         raise OperationError("out_of_range",
                              _l("Write a number from 0 to %(n)d.", n=REDUCTION_MAX), field=field)
-    return float(value)
+    # A thousandth of a tonne is the finest estimate anyone makes; finer values are noise that
+    # would make the cost per tonne overflow.
+    value = round(float(value), 3)
+    return value + 0.0  # no negative zero
 
 
 def clean_sek(value, field: str):
@@ -216,7 +219,7 @@ def _clean_link(kind, measure_id, reason):
     if kind in ("supports", "duplicate"):
         if measure_id is None:
             raise OperationError("measure_required", _l("Choose a measure."), field="measure_id")
-        if not isinstance(measure_id, int) or isinstance(measure_id, bool):
+        if not is_id(measure_id):
             raise OperationError("invalid_type", _l("Choose a measure."), field="measure_id")
     return reason
 
@@ -239,18 +242,28 @@ def link_proposal(user, proposal_id, kind, measure_id=None, reason=None,
         if proposal.status == "pending":
             raise OperationError("proposal_pending",
                                  _l("The proposal is waiting for approval."), 409)
-        if kind == "created_from":
+        if proposal.status != "visible":
+            # A hidden proposal may hold what was hidden for a reason; a merged one answers
+            # through the proposal it joined.
+            raise OperationError("not_linkable",
+                                 _l("Only proposals that are shown can be linked."), 409)
+        link = session.scalar(select(ProposalLink).where(ProposalLink.proposal_id == proposal.id))
+        if kind == "created_from" and link is not None and link.kind == "created_from":
+            # A second press (or a re-link) keeps the measure already made from it.
+            measure_id = link.measure_id
+        elif kind == "created_from":
             fields = {"title": proposal.title[:TITLE_MAX], "description": proposal.body,
                       "focus_area": _focus_name(session, proposal.focus_area_id)} | extra
             fields = {n: clean_field(n, fields.get(n)) for n in FIELDS}
             check_range(fields["reduction_low"], fields["reduction_high"])
             measure_id = new_measure(session, user, fields).id
-        elif kind != "out_of_scope" and session.get(Measure, measure_id) is None:
+        elif kind != "out_of_scope" and session.scalar(
+                select(Measure.id).where(Measure.id == measure_id).with_for_update()) is None:
+            # Locked: a delete of the measure cannot slip in before the link is written.
             raise OperationError("measure_not_found", _l("We could not find that."), 404,
                                  field="measure_id")
         values = {"kind": kind, "reason": reason, "actor_id": user.id,
                   "measure_id": None if kind == "out_of_scope" else measure_id}
-        link = session.scalar(select(ProposalLink).where(ProposalLink.proposal_id == proposal.id))
         if link is None:
             link = ProposalLink(proposal_id=proposal.id, **values)
             session.add(link)

@@ -118,6 +118,8 @@ def dossier(measure: Measure) -> dict:
             item["row"] = by_id.get(item["proposal"].id)
     words = Counter()
     for item in linked:
+        if item["event"].kind == "referensgrupp":
+            continue  # the group's words stay within the group
         words.update(set(content_words(f"{item['proposal'].title} {item['proposal'].body}")))
     themes = [w for w, n in words.most_common(8) if n > 1] or [w for w, _n in
                                                                words.most_common(5)]

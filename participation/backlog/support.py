@@ -39,7 +39,8 @@ def support_for(measure_ids, session=None) -> dict[int, dict]:
                Event.voting_method)
         .join(Proposal, Proposal.id == ProposalLink.proposal_id)
         .join(Event, Event.id == Proposal.event_id)
-        .where(ProposalLink.measure_id.in_(measure_ids), ProposalLink.kind.in_(SUPPORTING))
+        .where(ProposalLink.measure_id.in_(measure_ids), ProposalLink.kind.in_(SUPPORTING),
+               Proposal.status == "visible")
     ).all()
     voters = session.execute(
         select(ProposalLink.measure_id, Vote.event_id, Vote.participant_id, Proposal.table_id)

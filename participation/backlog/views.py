@@ -21,6 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..core import tabular
 from ..core.auth import staff_required
 from ..core.errors import OperationError
+from ..core.validate import form_number
 from ..extensions import csrf, db
 from . import costs, importer, operations, queries
 from .chart import macc
@@ -149,7 +150,8 @@ def _number_text(value) -> str:
         value = int(value)
     if isinstance(value, int):
         return f"{value:,}".replace(",", " ")
-    return str(value).replace(".", ",")
+    # Fixed point: "1e-05" would not be read back by the parser.
+    return f"{value:f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 @bp.post("/backlog/<int:measure_id>/status")
@@ -226,6 +228,8 @@ def safe_next(target: str | None, fallback: str) -> str:
     """Only a path on this site: never another host, never a scheme-relative //host."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return fallback
+    if any(ord(c) < 32 or c == "\x7f" for c in target):  # no header injection
+        return fallback
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else fallback
 
@@ -238,7 +242,7 @@ def link(proposal_id):
     if not form.validate_on_submit():
         abort(400)
     measure_id = form.measure_id.data
-    measure_id = int(measure_id) if measure_id and measure_id.isdigit() else None
+    measure_id = form_number(measure_id) if measure_id else None
     try:
         operations.link_proposal(current_user, proposal_id, form.kind.data,
                                  measure_id=measure_id, reason=form.reason.data or None)

@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from .errors import OperationError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (but tab and line breaks) and lone UTF-16 surrogates, which JSON can
+# carry but no database can store.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def clean_text(value, field: str, maximum: int, required: bool = True) -> str:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..backlog.models import ProposalLink
 from ..core.errors import OperationError
+from ..core.validate import form_number
 from ..events.models import KINDS, SCALE_MAX, SCALE_MIN, Event
 from ..extensions import db
 from ..proposals import themes
@@ -24,9 +25,9 @@ def parse_filters(args) -> dict:
                "status": None, "sort": "fair"}
     event_id = args.get("event_id") or None
     if event_id is not None:
-        if not str(event_id).isdigit():
+        if form_number(str(event_id)) is None or form_number(str(event_id)) == 0:
             raise OperationError("invalid_filter", _l("Choose an event."), field="event_id")
-        filters["event_id"] = int(event_id)
+        filters["event_id"] = form_number(str(event_id))
     for name, allowed in (("kind", KINDS), ("status", REVIEW_STATUSES), ("sort", SORTS)):
         value = args.get(name) or None
         if value is not None:

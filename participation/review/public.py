@@ -18,6 +18,11 @@ from . import listing, scoring
 from .models import ReviewEntry
 
 bp = Blueprint("public", __name__)
+# Counts that would sway a vote still running (the bandwagon the projector's held-back bars and
+# the phones' missing tallies guard against): public only once the results are out.
+VOTE_COLUMNS = ("rank", "fair_rank", "norm_score", "norm_low", "norm_high", "voters",
+                "supporters", "ratings", "mean")
+REVEALED = ("results", "closed")
 PUBLIC_COLUMNS = ("proposal_id", "title", "body", "focus_area", "table", "source", "rank",
                   "fair_rank", "norm_score", "norm_low", "norm_high", "voters", "supporters",
                   "ratings", "mean", "review_status", "public_answer", "link_kind",
@@ -40,16 +45,21 @@ def event_outcome(code) -> dict | None:
         return None
     rows = listing.rows_for(None, {"event_id": event.id, "sort": "event"})
     measures = _measures(r["measure_id"] for r in rows)
-    public = []
+    public, revealed = [], event.phase in REVEALED
+    if not revealed:
+        rows = sorted(rows, key=lambda r: r["proposal_id"])  # the order would tell the ranking
     for row in rows:
         measure = measures.get(row["measure_id"])
-        public.append({c: row[c] for c in PUBLIC_COLUMNS} | {
+        shown = {c: (row[c] if revealed or c not in VOTE_COLUMNS else None)
+                 for c in PUBLIC_COLUMNS}
+        public.append(shown | {
             "measure": {"id": measure.id, "title": measure.title, "status": measure.status,
                         "url": measure_path(measure.id)} if measure else None})
     return {"event": {"code": event.code, "title": event.title, "prompt": event.prompt,
                       "kind": event.kind, "phase": event.phase,
                       "voting_method": event.voting_method},
-            "voters": rows[0]["voters"] if rows else 0, "proposals": public}
+            "voters": rows[0]["voters"] if rows and revealed else None,
+            "results_revealed": revealed, "proposals": public}
 
 
 @bp.get("/offentligt/<code>")
@@ -115,7 +125,7 @@ def follow(follow_code):
     if participant is None:
         abort(404)
     event, items = follow_items(participant)
-    scores = scoring.event_scores([event])
+    scores = scoring.event_scores([event]) if event.phase in REVEALED else {}
     response = render_template("review/follow.html", event=event, items=items, scores=scores)
     # A personal link: keep it out of shared caches and other sites' referrers.
     return response, 200, {"Cache-Control": "private, no-store",

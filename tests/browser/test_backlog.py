@@ -9,7 +9,6 @@ import re
 import uuid
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
 from .conftest import DESKTOP, PASSWORD
