@@ -32,6 +32,9 @@ CLIENT_STRINGS = {
     "bars_held": _l("the votes are shown when the facilitator chooses"),
     "timer_minute": _l("One minute left"),
     "merged_with": _l("Merged with the proposal:"),
+    "support_instead": _l("Support this instead"),
+    "wished": _l("You chose to support this instead of writing your own. Vote for it when "
+                 "voting opens."),
     "mean": _l("mean %(mean)s"),
     "scores": _l("Scores:"),
     "opens": _l("Opens %(when)s"),

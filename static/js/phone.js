@@ -134,6 +134,7 @@ function upsert(p) {
   }
   updateCounts();
   relinkMerged();
+  markWishes();
   return isNew;
 }
 
@@ -375,6 +376,34 @@ function clearErrors(form) {
 
 const proposalForm = document.getElementById('proposal-form');
 
+// Proposals this phone chose to support instead of writing its own (kept in the browser only:
+// a vote is cast when voting opens, by the resident, like any other).
+const wishKey = `participation:support-instead:${root.dataset.eventId}`;
+function wishes() {
+  try { return new Set(JSON.parse(localStorage.getItem(wishKey) ?? '[]')); } catch { return new Set(); }
+}
+function markWishes() {
+  const chosen = wishes();
+  for (const item of list.querySelectorAll('.proposal')) {
+    const badge = item.querySelector('.p-wished');
+    if (!badge) continue;
+    badge.hidden = !chosen.has(Number(item.dataset.proposalId));
+    badge.textContent = badge.hidden ? '' : t.wished;
+  }
+}
+function supportInstead(id) {
+  const chosen = wishes();
+  chosen.add(id);
+  try { localStorage.setItem(wishKey, JSON.stringify([...chosen])); } catch { /* private mode */ }
+  proposalForm.reset();
+  proposalForm.querySelector('[name="client_id"]').value = newClientId();
+  document.getElementById('similar-box').hidden = true;
+  markWishes();
+  const target = document.getElementById(`proposal-${id}`);
+  target?.scrollIntoView({ block: 'center' });
+  target?.querySelector('.p-wished')?.focus?.();
+}
+
 // While a resident types, show the most similar proposals already on the wall.
 let similarTimer = null;
 let similarAsked = 0;
@@ -393,7 +422,12 @@ async function showSimilar() {
     const link = document.createElement('a');
     link.href = `#proposal-${match.id}`;
     link.textContent = match.title;
-    li.append(link);
+    const instead = document.createElement('button');
+    instead.type = 'button';
+    instead.className = 'secondary support-instead';
+    instead.textContent = t.support_instead;
+    instead.addEventListener('click', () => supportInstead(match.id));
+    li.append(link, ' ', instead);
     return li;
   }));
 }
@@ -452,3 +486,5 @@ list.addEventListener('submit', async (event) => {
     announce(ack.message ?? t.error);
   }
 });
+
+markWishes();

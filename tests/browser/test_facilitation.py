@@ -106,6 +106,14 @@ def test_typing_shows_similar_proposals(live_server, phone, shots):
     expect(resident.locator("#similar-box")).to_be_hidden()
     resident.locator("#title").press_sequentially("Cykelbanor på Storgatan", delay=20)
     expect(resident.locator("#similar-box")).to_be_visible()
-    expect(resident.locator("#similar-list li").first).to_have_text(
-        "Fler cykelbanor längs Storgatan")
+    first = resident.locator("#similar-list li").first
+    expect(first.locator("a")).to_have_text("Fler cykelbanor längs Storgatan")
     shots(resident, "similar-while-typing")
+    # Support it instead: the draft goes, the proposal is marked for when voting opens.
+    first.get_by_role("button", name="Stöd detta i stället").click()
+    expect(resident.locator("#title")).to_have_value("")
+    expect(resident.locator("#similar-box")).to_be_hidden()
+    wished = resident.locator(".proposal", has_text="Fler cykelbanor längs Storgatan")
+    expect(wished.locator(".p-wished")).to_be_visible()
+    resident.reload()  # remembered on this phone
+    expect(wished.locator(".p-wished")).to_be_visible()
