@@ -157,10 +157,13 @@ class Relay:
         with self.app.app_context():
             try:
                 for event_id in dirty:
-                    version = db.session.scalar(
-                        db.select(Event.version).where(Event.id == event_id)
-                    )
-                    counts = ranking.tallies(event_id)
+                    row = db.session.execute(
+                        db.select(Event.version, Event.voting_method).where(Event.id == event_id)
+                    ).one_or_none()
+                    if row is None:
+                        continue
+                    version, method = row
+                    counts = ranking.tallies(event_id, method=method)
                     socketio.emit(
                         "tallies",
                         {
