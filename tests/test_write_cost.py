@@ -28,8 +28,11 @@ FIRST_VOTE_STATEMENTS = VOTE_STATEMENTS + 1  # INSERT participant
 REPLAY_STATEMENTS = 3
 # The coalesced tallies push: version and method, tallies, hand counts, voters.
 TALLY_FLUSH_STATEMENTS = 4
-# Event, proposals, their merged sources, participant, focus areas, questions, tables, votes.
+# A resident's snapshot: the event, proposals, their merged sources, focus areas, questions and
+# tables once per version and process (events/snapshot.py), then the participant and its votes.
 SNAPSHOT_STATEMENTS = 8
+# The next phone at the same version: the event and the participant only.
+SHARED_SNAPSHOT_STATEMENTS = 2
 
 
 @contextmanager
@@ -124,6 +127,16 @@ def test_a_socket_vote_adds_no_statement_to_the_operation(any_db_app, voting, no
                          auth={"csrf_token": csrf, "event": event_id})
     assert phone.is_connected()
     assert len(connect) <= SNAPSHOT_STATEMENTS, connect
+    other = any_db_app.test_client()
+    other_csrf = csrf_from(other.get(f"/j/{code}").get_data(as_text=True))
+    with counted() as shared:
+        neighbour = isolated(socketio.test_client, any_db_app, flask_test_client=other,
+                             auth={"csrf_token": other_csrf, "event": event_id})
+    snapshot = neighbour.get_received()[0]["args"][0]
+    isolated(neighbour.disconnect)
+    assert len(shared) <= SHARED_SNAPSHOT_STATEMENTS, shared
+    assert {p["id"] for p in snapshot["proposals"]} == set(proposals)
+    assert snapshot["me"]["ballot"]["spent"] == 0
     try:
         with counted() as first:
             ack = isolated(phone.emit, "vote", {"proposal_id": proposals[0],
