@@ -4,7 +4,7 @@ import re
 from contextlib import contextmanager
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core import receipts
@@ -265,9 +265,9 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *, score=Non
                     .values(dots=total)
                 )
             else:
-                session.add(Vote(event_id=event.id, proposal_id=proposal_id,
-                                 participant_id=participant.id, dots=total))
-            session.flush()
+                # A plain INSERT, not an ORM object: the vote is not read back in this write.
+                session.execute(insert(Vote).values(event_id=event.id, proposal_id=proposal_id,
+                                                    participant_id=participant.id, dots=total))
         except IntegrityError:
             # Only reachable if two writers slipped past the event lock; the database refuses.
             raise OperationError(
