@@ -54,9 +54,11 @@ class Nginx:
         (workdir / "nginx.conf").write_text(f"""{user}
 daemon off;
 worker_processes 1;
+worker_rlimit_nofile 40000;
 pid {workdir / 'nginx.pid'};
 error_log {workdir / 'error.log'} info;
-events {{ worker_connections 2048; }}
+# Two connections per phone (the phone's and the one to the app): bench.phones opens thousands.
+events {{ worker_connections 16384; }}
 http {{
     {mime}
     access_log {workdir / 'access.log'};
