@@ -192,8 +192,12 @@ def test_a_vote_through_one_process_reaches_a_projector_on_the_other(topology):
     voter = Phone(proxy, event["code"], lb_a)
     voter_socket = Listener(proxy, voter.cookie_header, voter.csrf, event["id"])
     rest_voter = Phone(proxy, event["code"], lb_a)
+    on_b_phone = Phone(proxy, event["code"], lb_b)
+    watcher = Listener(proxy, on_b_phone.cookie_header, on_b_phone.csrf, event["id"])
     try:
-        assert voter.served_by() == "proc-a"
+        assert voter.served_by() == "proc-a" and on_b_phone.served_by() == "proc-b"
+        # One phone on each process: the projector counts both, wherever it is connected.
+        projector.wait_for("presence", lambda d: d["connected"] == 2)
         projector.wait_for("snapshot")
         voter_socket.wait_for("snapshot", lambda d: d["event"]["phase"] == "vote")
         ack = voter_socket.client.call("vote", {"proposal_id": proposal_id,
@@ -219,5 +223,5 @@ def test_a_vote_through_one_process_reaches_a_projector_on_the_other(topology):
                                  headers=server.auth()).json()["version"] for server in servers}
         assert versions == {on_a["version"]}
     finally:
-        for listener in (projector, voter_socket):
+        for listener in (projector, voter_socket, watcher):
             listener.close()
