@@ -1,6 +1,9 @@
 """Phones against the real server: join, connect, vote; the projector measures push delay.
 
-    .venv/bin/python -m bench.phones 250 1000      # sizes; results appended to the table
+    .venv/bin/python -m bench.phones 250 1000      # sizes; one JSON line per size
+    .venv/bin/python -m bench.phones 250 --bare    # the same, then against bench/bare_server.py
+    # an already-running site, e.g. nginx in front of two processes:
+    .venv/bin/python -m bench.phones 1000 --url http://127.0.0.1:8080 --token … --pid 11 --pid 12
 
 The server and this load generator run on the same machine, as separate processes.
 """
@@ -8,9 +11,11 @@ The server and this load generator run on the same machine, as separate processe
 import argparse
 import asyncio
 import json
+import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +26,55 @@ import psutil
 import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.support.live import LiveServer  # noqa: E402
+from tests.support.live import PASSWORD, LiveServer, free_port  # noqa: E402
+
+
+class Remote:
+    """A site that is already running (e.g. nginx in front of several processes)."""
+
+    def __init__(self, url, token, email, password, pids=()):
+        self.url, self.token, self.email, self.password = url.rstrip("/"), token, email, password
+        self.pids = list(pids)
+
+    def auth(self, email=None):
+        return {"Authorization": f"Bearer {self.token}"}
+
+    create_event = LiveServer.create_event
+    set_phase = LiveServer.set_phase
+
+
+class Bare(Remote):
+    """bench/bare_server.py in its own process: the same protocol, no application."""
+
+    def __init__(self):
+        port = free_port()
+        root = Path(__file__).resolve().parent.parent
+        self.process = subprocess.Popen([sys.executable, "-m", "bench.bare_server"], cwd=root,
+                                        env={**os.environ, "PORT": str(port)},
+                                        stdout=subprocess.DEVNULL)
+        super().__init__(f"http://127.0.0.1:{port}", "bare", "bare", "bare",
+                         [self.process.pid])
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                import requests
+
+                if requests.get(self.url + "/healthz", timeout=1).ok:
+                    return
+            except Exception:
+                time.sleep(0.1)
+        raise RuntimeError("bare server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def _live(server):
+    """The LiveServer this script started, seen as a Remote."""
+    server.email, server.password = "fac@live.se", PASSWORD
+    server.pids = [server.process.pid]
+    return server
 
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
@@ -68,27 +121,35 @@ async def run_size(server, phones, vote_window):
     staff = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
     page = await (await staff.get(server.url + "/login")).text()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    await staff.post(server.url + "/login", data={"email": "fac@live.se", "password":
-                     "correct horse battery", "csrf_token": token})
+    await staff.post(server.url + "/login", data={"email": server.email, "password":
+                     server.password, "csrf_token": token})
     staff_csrf = CSRF.search(await (await staff.get(server.url + "/events")).text()).group(1)
     staff_cookie = "; ".join(f"{c.key}={c.value}" for c in staff.cookie_jar)
     projector = socketio.AsyncClient(reconnection=False)
     pushes = []  # (arrival time, version)
     projector.on("tallies", lambda data: pushes.append((loop.time(), data["version"])))
     await projector.connect(server.url, headers={"Cookie": staff_cookie},
-                            auth={"csrf_token": staff_csrf, "event": event["id"]},
+                            auth={"csrf_token": staff_csrf, "event": event["id"],
+                                  "projector": True},  # read by the bare server only
                             transports=["websocket"])
 
-    process = psutil.Process(server.process.pid)
-    rss_before = process.memory_info().rss
+    processes = [psutil.Process(pid) for pid in server.pids]
+
+    def rss():
+        return sum(p.memory_info().rss for p in processes)
+
+    def cpu_seconds():
+        return sum(t.user + t.system for t in (p.cpu_times() for p in processes))
+
+    rss_before = rss()
     started = time.perf_counter()
     clients = []
     for batch in range(0, phones, 50):
         clients += await asyncio.gather(*(join(server.url, event["code"], event["id"], connector)
                                           for _ in range(min(50, phones - batch))))
     join_seconds = time.perf_counter() - started
-    rss_after = process.memory_info().rss
-    cpu_before = process.cpu_times()
+    rss_after = rss()
+    cpu_before = cpu_seconds()
 
     acks, delays = [], []
 
@@ -110,8 +171,7 @@ async def run_size(server, phones, vote_window):
     vote_started = loop.time()
     await asyncio.gather(*(vote(i, c) for i, c in enumerate(clients)))
     vote_seconds = loop.time() - vote_started
-    cpu_after = process.cpu_times()
-    cpu = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
+    cpu = cpu_seconds() - cpu_before
 
     for client in clients + seed + [projector]:
         await client.disconnect()
@@ -128,27 +188,62 @@ async def run_size(server, phones, vote_window):
         "push_p95_ms": round(1000 * pct(delays, 95), 1),
         "push_p99_ms": round(1000 * pct(delays, 99), 1),
         "server_cpu_s": round(cpu, 2),
-        "rss_mb": round(process.memory_info().rss / 2**20, 1),
-        "kb_per_phone": round((rss_after - rss_before) / 1024 / phones, 1),
+        "rss_mb": round(rss() / 2**20, 1) if processes else None,
+        "kb_per_phone": round((rss_after - rss_before) / 1024 / phones, 1) if processes else None,
     }
 
 
+def _run(server, sizes, vote_window, label):
+    rows = []
+    for size in sizes:
+        rows.append({"server": label, **asyncio.run(run_size(server, size, vote_window))})
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[250, 1000])
     parser.add_argument("--vote-window", type=float, default=10.0,
                         help="phones vote at random moments within this many seconds")
+    parser.add_argument("--url", help="an already-running site instead of starting one")
+    parser.add_argument("--token", help="with --url: a facilitator's API token")
+    parser.add_argument("--email", default="fac@live.se", help="with --url: that facilitator")
+    parser.add_argument("--password", default=PASSWORD, help="with --url: their password")
+    parser.add_argument("--pid", type=int, action="append", default=[],
+                        help="with --url: a server process to measure (CPU, RSS); repeatable")
+    parser.add_argument("--bare", action="store_true",
+                        help="then run the same sizes against bench/bare_server.py and print "
+                             "our figures as a ratio to it")
     args = parser.parse_args()
-    rows = []
-    with tempfile.TemporaryDirectory() as workdir:
-        server = LiveServer(Path(workdir))
-        server.start()
+    if args.url:
+        if not args.token:
+            parser.error("--url needs --token")
+        rows = _run(Remote(args.url, args.token, args.email, args.password, args.pid),
+                    args.sizes, args.vote_window, args.url)
+    else:
+        with tempfile.TemporaryDirectory() as workdir:
+            server = LiveServer(Path(workdir))
+            server.start()
+            try:
+                rows = _run(_live(server), args.sizes, args.vote_window, "participation")
+            finally:
+                server.stop()
+    if args.bare:
+        bare = Bare()
         try:
-            for size in args.sizes:
-                rows.append(asyncio.run(run_size(server, size, args.vote_window)))
-                print(json.dumps(rows[-1]), flush=True)
+            bare_rows = _run(bare, args.sizes, args.vote_window, "bare")
         finally:
-            server.stop()
+            bare.stop()
+        for ours, theirs in zip(rows, bare_rows, strict=True):
+            print(json.dumps({"phones": ours["phones"], "ratio_votes_per_s": round(
+                ours["votes_per_s"] / theirs["votes_per_s"], 2), "ratio_join": round(
+                theirs["join_s"] / ours["join_s"], 2), "ratio_cpu": round(
+                theirs["server_cpu_s"] / ours["server_cpu_s"], 2) if ours["server_cpu_s"] else None,
+                "ack_p95_ms": [ours["ack_p95_ms"],
+                theirs["ack_p95_ms"]]}), flush=True)
+        rows += bare_rows
     return rows
 
 

@@ -63,11 +63,20 @@ def create_app(overrides: dict | None = None) -> Flask:
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         cors_allowed_origins=origin_checker(app),
         message_queue=app.config["REDIS_URL"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         manage_session=False,
         ping_interval=20,
         ping_timeout=25,
         max_http_buffer_size=64 * 1024,
     )
+
+    if app.config["LB_COOKIE"] or app.config["SERVER_NAME_TAG"]:
+        from .core.routing import RoutingCookie
+
+        # Outside Engine.IO's middleware, so Socket.IO's polling answers carry it too.
+        app.wsgi_app = RoutingCookie(app.wsgi_app, app.config["LB_COOKIE"],
+                                     app.config["SERVER_NAME_TAG"],
+                                     secure=app.config["SESSION_COOKIE_SECURE"])
 
     from .core import sqlite
 

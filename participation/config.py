@@ -44,6 +44,14 @@ def load(instance_path: Path) -> dict:
         # None means same-origin only (python-engineio's default); never "*".
         "CORS_ALLOWED_ORIGINS": origins or None,
         "REDIS_URL": env.get("REDIS_URL") or None,
+        # The Redis pub/sub channel the processes of one installation share; two installations
+        # (or test runs) on one Redis keep apart by choosing different channels.
+        "SOCKETIO_CHANNEL": env.get("SOCKETIO_CHANNEL", "flask-socketio"),
+        # Behind nginx with several processes: the routing cookie it hashes on (core/routing.py),
+        # e.g. "lb"; empty (the default) sets none.
+        "LB_COOKIE": env.get("LB_COOKIE", "").strip() or None,
+        # Sent as X-Served-By on every answer when set: which process answered.
+        "SERVER_NAME_TAG": env.get("SERVER_NAME_TAG", "").strip() or None,
         # Tally pushes per event are coalesced to at most one per this many seconds.
         "REALTIME_COALESCE_SECONDS": float(env.get("REALTIME_COALESCE_SECONDS", "0.1")),
         # How often the serving process opens and closes scheduled events; 0 turns it off

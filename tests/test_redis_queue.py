@@ -2,6 +2,7 @@
 a phone connected to the other. (Full multi-process scale-out is the scaling issue's.)"""
 
 import os
+import uuid
 
 import pytest
 import redis
@@ -26,7 +27,9 @@ def redis_url():
 @pytest.fixture(scope="module")
 def two_servers(tmp_path_factory, redis_url):
     shared = {"DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('shared') / 'shared.db'}",
-              "REDIS_URL": redis_url}
+              "REDIS_URL": redis_url,
+              # Its own pub/sub channel: other runs on the same Redis never cross this one.
+              "SOCKETIO_CHANNEL": f"participation-test-{uuid.uuid4().hex[:12]}"}
     servers = [LiveServer(tmp_path_factory.mktemp(f"server{n}"), extra_env=shared)
                for n in range(2)]
     for server in servers:

@@ -31,27 +31,29 @@ TRANSITIONS = {
 }
 
 
-def bump_version(session, event_id: int) -> int:
-    """Take the event's row lock (on PostgreSQL) and return its next version.
+def lock_event_where(session, condition) -> Event | None:
+    """Bump the version of the event matching `condition` and load its row, in one statement.
 
-    Every write on an event starts here, so writes on one event are serialised and their
-    versions are gap-free and ordered as they commit.
+    Every write on an event starts here: the UPDATE takes the event's row lock (on PostgreSQL;
+    on SQLite BEGIN IMMEDIATE already holds the write lock), so writes on one event are
+    serialised and their versions are gap-free and ordered as they commit. RETURNING refreshes
+    the event in the session, so no second SELECT reloads it; its relationships (focus areas,
+    questions, tables) load only when an operation uses them.
     """
-    version = session.execute(
+    return session.scalars(
         update(Event)
-        .where(Event.id == event_id)
+        .where(condition)
         .values(version=Event.version + 1)
-        .returning(Event.version)
-    ).scalar_one_or_none()
-    if version is None:
-        raise not_found("event_not_found")
-    return version
+        .returning(Event)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    ).one_or_none()
 
 
 def locked_event(session, event_id: int) -> tuple[Event, int]:
-    version = bump_version(session, event_id)
-    event = session.get(Event, event_id, populate_existing=True)
-    return event, version
+    event = lock_event_where(session, Event.id == event_id)
+    if event is None:
+        raise not_found("event_not_found")
+    return event, event.version
 
 
 def managed_event(session, user, event_id: int, *, open_only: bool = False) -> tuple[Event, int]:

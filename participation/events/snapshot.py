@@ -1,5 +1,9 @@
 """The full state a client needs on every (re)connect, tagged with the event's version."""
 
+import threading
+from collections import OrderedDict
+
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -39,48 +43,95 @@ def event_info(event) -> dict:
     }
 
 
+_LOCK = threading.Lock()
+CACHED_VERSIONS = 16
+
+
+def _shared(event, version: int) -> dict:
+    """What every resident's snapshot at this version has in common, built once per process.
+
+    Every write bumps the event's version, so content cached under a version never goes stale;
+    a join storm (thousands of phones at one version) then costs one build, not thousands.
+    """
+    cache = current_app.extensions.setdefault("snapshot_shared", OrderedDict())
+    key = (event.id, version)
+    with _LOCK:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    built = {"event": event_info(event), "proposals": [
+        (p.id, p.participant_id, p.status, public_proposal(p, event), full_proposal(p, event))
+        for p in _proposals(event)],
+        # event_info names tables by number only; a phone's seat is matched by id.
+        "table_ids": {t.id: t.number for t in event.tables}}
+    if event.phase in REVEALED:
+        built["results"] = ranking.ranked(event)
+        if event.tables:
+            built["table_results"] = ranking.ranked_by_table(event)
+    with _LOCK:
+        cache[key] = built
+        while len(cache) > CACHED_VERSIONS:
+            cache.popitem(last=False)
+    return built
+
+
+def _proposals(event):
+    return db.session.scalars(
+        select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id)
+        .options(selectinload(Proposal.merged_sources))  # merged_from, in one query
+    ).all()
+
+
 def snapshot(event, token: str | None = None, *, staff: bool = False) -> dict:
     # Read the version before the content: the content is then at least that new, and any push
     # with a higher version still applies on top of it.
     version = event.version
-    proposals = db.session.scalars(
-        select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id)
-        .options(selectinload(Proposal.merged_sources))  # merged_from, in one query
-    ).all()
-    participant = None if staff else identity.find(event.id, token)
-
-    def shape(proposal):
-        if staff or (participant and proposal.participant_id == participant.id):
-            return full_proposal(proposal, event)
-        return public_proposal(proposal, event)
-
+    if not staff:
+        return _resident_snapshot(event, version, token)
+    proposals = _proposals(event)
     state = {
         "version": version,
         # Lets a client with a wrong clock still count down to the server's end time.
         "server_time": iso(utcnow()),
         "event": event_info(event),
-        "proposals": [shape(p) for p in proposals if staff or p.status != "pending"
-                      or (participant and p.participant_id == participant.id)],
+        "proposals": [full_proposal(p, event) for p in proposals],
     }
-    if staff:
-        state["tallies"] = {str(k): v for k, v in ranking.tallies(event.id).items()}
-        state["voters"] = ranking.voter_count(event.id)
-        state["event"]["show_themes"] = event.show_themes
-        state["themes"] = themes.cloud(event)
+    state["tallies"] = {str(k): v for k, v in ranking.tallies(event.id).items()}
+    state["voters"] = ranking.voter_count(event.id)
+    state["event"]["show_themes"] = event.show_themes
+    state["themes"] = themes.cloud(event)
     if event.phase in REVEALED:
         state["results"] = ranking.ranked(event)
         if event.tables:
             state["table_results"] = ranking.ranked_by_table(event)
-    if not staff:
-        mine = [p.id for p in proposals if participant and p.participant_id == participant.id]
-        state["me"] = {
-            "joined": token is not None,
-            "display_name": participant.display_name if participant else None,
-            "table": next((t.number for t in event.tables
-                           if participant and t.id == participant.table_id), None),
-            "proposal_ids": mine,
-            "ballot": my_ballot(event, participant),
-            "seed": ballot_seed(token) if event.shuffle_ballot and token else None,
-            "follow_url": follow_url(participant.follow_code if participant else None),
-        }
     return state
+
+
+def _resident_snapshot(event, version: int, token: str | None) -> dict:
+    shared = _shared(event, version)
+    participant = identity.find(event.id, token)
+    me = participant.id if participant else None
+    state = {
+        "version": version,
+        "server_time": iso(utcnow()),
+        "event": dict(shared["event"]),
+        # Their own proposals in full (also while pending); everyone else's as the public sees.
+        "proposals": [full if me is not None and author == me else public
+                      for _id, author, status, public, full in shared["proposals"]
+                      if status != "pending" or (me is not None and author == me)],
+    }
+    for key in ("results", "table_results"):
+        if key in shared:
+            state[key] = shared[key]
+    state["me"] = {
+        "joined": token is not None,
+        "display_name": participant.display_name if participant else None,
+        "table": shared["table_ids"].get(participant.table_id) if participant else None,
+        "proposal_ids": [pid for pid, author, *_ in shared["proposals"]
+                         if me is not None and author == me],
+        "ballot": my_ballot(event, participant),
+        "seed": ballot_seed(token) if event.shuffle_ballot and token else None,
+        "follow_url": follow_url(participant.follow_code if participant else None),
+    }
+    return state
+

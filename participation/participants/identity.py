@@ -3,8 +3,9 @@
 import secrets
 
 from flask import session
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
+from ..core.receipts import WriteReceipt
 from ..extensions import db
 from .models import Participant
 
@@ -49,12 +50,35 @@ def ensure(session_, event_id: int, token: str, display_name: str | None = None)
         select(Participant).where(Participant.event_id == event_id, Participant.token == token)
     )
     if participant is None:
-        participant = Participant(event_id=event_id, token=token, display_name=display_name)
-        session_.add(participant)
-        session_.flush()
-    elif display_name is not None:
+        return _create(session_, event_id, token, display_name)
+    if display_name is not None:
         participant.display_name = display_name
     return participant
+
+
+def _create(session_, event_id: int, token: str, display_name: str | None = None) -> Participant:
+    participant = Participant(event_id=event_id, token=token, display_name=display_name)
+    session_.add(participant)
+    session_.flush()
+    return participant
+
+
+def ensure_with_receipt(session_, event_id: int, token: str, client_id: str | None
+                        ) -> tuple[Participant, WriteReceipt | None]:
+    """Inside a write transaction: `ensure`, and this person's receipt for `client_id` (a
+    retry) found in the same query."""
+    if client_id is None:
+        return ensure(session_, event_id, token), None
+    row = session_.execute(
+        select(Participant, WriteReceipt)
+        .outerjoin(WriteReceipt, and_(WriteReceipt.participant_id == Participant.id,
+                                      WriteReceipt.client_id == client_id))
+        .where(Participant.event_id == event_id, Participant.token == token)
+    ).one_or_none()
+    if row is None:
+        # This person's first write: no receipt can exist yet.
+        return _create(session_, event_id, token), None
+    return row[0], row[1]
 
 
 def adopt(event_id: int, token: str) -> None:

@@ -4,7 +4,7 @@ import re
 from contextlib import contextmanager
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core import receipts
@@ -13,8 +13,8 @@ from ..core.errors import OperationError, not_found
 from ..core.tx import write_transaction
 from ..core.validate import clean_text, form_number, is_id
 from ..events.links import follow_url
-from ..events.models import SCALE_MAX, SCALE_MIN
-from ..events.operations import locked_event
+from ..events.models import SCALE_MAX, SCALE_MIN, Event
+from ..events.operations import lock_event_where, locked_event
 from ..events.schedule import is_past_closing
 from ..extensions import db
 from ..members import access
@@ -78,12 +78,13 @@ def _replayable(func_):
     return wrapper
 
 
-def _check_receipt(session, participant, client_id, kind):
-    if client_id is None:
-        return
-    previous = receipts.find(session, participant.id, client_id, kind)
+def _person(session, event_id: int, token: str, client_id: str | None, kind: str):
+    """The participant (created on first use); a retry of `client_id` is replayed instead."""
+    participant, receipt = identity.ensure_with_receipt(session, event_id, token, client_id)
+    previous = receipts.replay(receipt, kind)
     if previous is not None:
         raise _Replay(previous)
+    return participant
 
 
 def _question_id(value):
@@ -116,8 +117,7 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
         member = access.require_member(session, event, token)
-        participant = identity.ensure(session, event.id, token)
-        _check_receipt(session, participant, client_id, "proposal")
+        participant = _person(session, event.id, token, client_id, "proposal")
         _require_phase(event, "collect")
         known_areas = {f.id for f in event.focus_areas}
         if focus_area_id is not None and focus_area_id not in known_areas:
@@ -140,10 +140,10 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
         follow_code = ensure_follow_code(participant)
         session.flush()
         full = full_proposal(proposal, event)
+        public = public_proposal(proposal, event)
         result = {"proposal": full, "version": version, "follow_url": follow_url(follow_code)}
         receipts.store(session, participant.id, client_id, "proposal", result)
-    publish("proposal.submitted", event_id, version, proposal=public_proposal(proposal, event),
-            full=full)
+    publish("proposal.submitted", event_id, version, proposal=public, full=full)
     return result
 
 
@@ -173,12 +173,13 @@ def locked_proposal(session, proposal_id):
     """Inside a write transaction: the proposal, its event (locked) and the new version."""
     if not is_id(proposal_id):
         raise not_found("proposal_not_found")
-    # Read inside the write transaction, so a proposal committed a moment ago is seen.
-    event_id = session.scalar(select(Proposal.event_id).where(Proposal.id == proposal_id))
-    if event_id is None:
+    # The proposal's event is found inside the same UPDATE that locks it: one statement.
+    event = lock_event_where(session, Event.id == select(Proposal.event_id).where(
+        Proposal.id == proposal_id).scalar_subquery())
+    if event is None:
         raise not_found("proposal_not_found")
-    event, version = locked_event(session, event_id)
-    return session.get(Proposal, proposal_id), event, version
+    # Read under the lock, so a proposal committed (or moderated) a moment ago is seen.
+    return session.get(Proposal, proposal_id), event, event.version
 
 
 @contextmanager
@@ -189,8 +190,7 @@ def _ballot_write(proposal_id, token_for_event, client_id, kind):
         token = token_for_event(event.id)
         _require_joined(token)
         access.require_member(session, event, token)
-        participant = identity.ensure(session, event.id, token)
-        _check_receipt(session, participant, client_id, kind)
+        participant = _person(session, event.id, token, client_id, kind)
         _require_phase(event, "vote")
         yield session, proposal, event, participant, version
 
@@ -268,9 +268,9 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *, score=Non
                     .values(dots=total)
                 )
             else:
-                session.add(Vote(event_id=event.id, proposal_id=proposal_id,
-                                 participant_id=participant.id, dots=total))
-            session.flush()
+                # A plain INSERT, not an ORM object: the vote is not read back in this write.
+                session.execute(insert(Vote).values(event_id=event.id, proposal_id=proposal_id,
+                                                    participant_id=participant.id, dots=total))
         except IntegrityError:
             # Only reachable if two writers slipped past the event lock; the database refuses.
             raise OperationError(
@@ -279,7 +279,8 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *, score=Non
         votes[proposal_id] = total
         result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
         receipts.store(session, participant.id, client_id, "vote", result)
-    publish("vote.changed", event.id, version, proposal_id=proposal_id)
+        event_id = event.id  # read now: after the commit it would cost a reload
+    publish("vote.changed", event_id, version, proposal_id=proposal_id)
     return result
 
 
@@ -300,7 +301,8 @@ def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> dict:
         result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
         if client_id is not None:
             receipts.store(session, participant.id, client_id, "withdraw", result)
-    publish("vote.changed", event.id, version, proposal_id=proposal_id)
+        event_id = event.id
+    publish("vote.changed", event_id, version, proposal_id=proposal_id)
     return result
 
 

@@ -41,9 +41,10 @@ def empty_tally(event) -> dict:
     return {"votes": 0, "dots": 0}
 
 
-def tallies(event_id: int, session=None) -> dict[int, dict]:
+def tallies(event_id: int, session=None, method: str | None = None) -> dict[int, dict]:
     session = session or db.session
-    method = session.scalar(select(Event.voting_method).where(Event.id == event_id))
+    if method is None:
+        method = session.scalar(select(Event.voting_method).where(Event.id == event_id))
     if method == "scale":
         # Hand counts do not apply to a scale; each rating is a stored vote.
         return _scale_tallies(session, event_id)

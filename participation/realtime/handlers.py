@@ -84,7 +84,7 @@ def on_connect(auth):
             relay.presence(event.id, +1)
         state = snapshot(event, token, staff=staff)
         if staff:
-            state["connected"] = relay.connected.get(event.id, 0)
+            state["connected"] = relay.connected_total(event.id)
         socketio.emit("snapshot", state, to=request.sid)
     finally:
         db.session.remove()
@@ -148,7 +148,7 @@ def on_snapshot(connection, _data):
     event = event_ops.get_event(connection.event_id)
     state = snapshot(event, connection.token, staff=connection.staff)
     if connection.staff:
-        state["connected"] = relay.connected.get(event.id, 0)
+        state["connected"] = relay.connected_total(event.id)
     return {"state": state}
 
 

@@ -7,6 +7,7 @@ coalesced the same way: proposal changes mark it dirty, and a flush sends the cu
 """
 
 import threading
+import time
 from collections import Counter
 
 from ..core.bus import published
@@ -16,6 +17,7 @@ from ..events.snapshot import REVEALED
 from ..extensions import db, socketio
 from ..proposals import ranking, themes
 from . import event_room, staff_room
+from .presence import REFRESH_SECONDS, SharedPresence
 
 # Domain events relayed as they are: the push, its room, and the fields it carries.
 PLAIN = {
@@ -39,10 +41,15 @@ class Relay:
         self._lock = threading.Lock()
         self._task = None
         self._subscribed = False
+        self.shared = None  # SharedPresence with a message queue: counts over all processes
+        self._refreshed = 0.0
 
     def init_app(self, app):
         self.app = app
         self.interval = app.config["REALTIME_COALESCE_SECONDS"]
+        self.shared = None
+        if app.config["REDIS_URL"]:
+            self.shared = SharedPresence(app.config["REDIS_URL"], app.config["SOCKETIO_CHANNEL"])
         # Tests build many apps in one process: the newest is relayed for, subscribed once.
         if not self._subscribed:
             published.connect(self._on_published, weak=False)
@@ -125,6 +132,22 @@ class Relay:
                 del self.connected[event_id]
         self._mark(self._presence_dirty, event_id)
 
+    def connected_total(self, event_id: int) -> int:
+        """Phones connected to the event: on this process, or on all of them with Redis."""
+        if self.shared is None:
+            return self.connected.get(event_id, 0)
+        return self.shared.total(event_id)
+
+    def _refresh_shared(self):
+        # Keep this process's counts alive in Redis; a dead process's expire on their own.
+        if self.shared is None or time.monotonic() - self._refreshed < REFRESH_SECONDS:
+            return
+        self._refreshed = time.monotonic()
+        with self._lock:
+            counts = dict(self.connected)
+        for event_id, count in counts.items():
+            self.shared.store(event_id, count)
+
     def _mark(self, bucket: set, event_id: int):
         if self.interval <= 0:
             self._flush({event_id} if bucket is self._dirty else set(),
@@ -147,20 +170,24 @@ class Relay:
             dirty, self._dirty = self._dirty, set()
             presence, self._presence_dirty = self._presence_dirty, set()
             theme_events, self._themes_dirty = self._themes_dirty, set()
-        if dirty or presence or theme_events:
-            try:
+        try:
+            self._refresh_shared()
+            if dirty or presence or theme_events:
                 self._flush(dirty, presence, theme_events)
-            except Exception:  # keep relaying; one bad flush must not stop all pushes
-                self.app.logger.exception("tally flush failed")
+        except Exception:  # keep relaying; one bad flush must not stop all pushes
+            self.app.logger.exception("tally flush failed")
 
     def _flush(self, dirty: set[int], presence: set[int], theme_events: frozenset = frozenset()):
         with self.app.app_context():
             try:
                 for event_id in dirty:
-                    version = db.session.scalar(
-                        db.select(Event.version).where(Event.id == event_id)
-                    )
-                    counts = ranking.tallies(event_id)
+                    row = db.session.execute(
+                        db.select(Event.version, Event.voting_method).where(Event.id == event_id)
+                    ).one_or_none()
+                    if row is None:
+                        continue
+                    version, method = row
+                    counts = ranking.tallies(event_id, method=method)
                     socketio.emit(
                         "tallies",
                         {
@@ -177,8 +204,10 @@ class Relay:
                                                  "themes": themes.cloud(event)},
                                       to=staff_room(event_id))
                 for event_id in presence:
+                    if self.shared is not None:
+                        self.shared.store(event_id, self.connected.get(event_id, 0))
                     socketio.emit(
-                        "presence", {"connected": self.connected.get(event_id, 0)},
+                        "presence", {"connected": self.connected_total(event_id)},
                         to=staff_room(event_id),
                     )
             finally:

@@ -1,0 +1,227 @@
+"""Two server processes behind nginx on PostgreSQL and Redis behave like one.
+
+nginx runs with deploy/nginx/participation.conf (addresses swapped, tests/support/nginx.py);
+every phone comes from 127.0.0.1, like phones behind one venue address.
+"""
+
+import os
+import re
+import secrets
+import uuid
+from collections import Counter
+
+import pytest
+import redis
+import requests
+import socketio
+from sqlalchemy.engine import make_url
+
+from .conftest import _ensure_postgres_database, postgres_url
+from .support.live import PASSWORD, LiveServer
+from .support.nginx import Nginx, nginx_binary
+from .test_live_smoke import Listener
+
+pytestmark = [pytest.mark.live, pytest.mark.multiprocess]
+
+CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+TAGS = ("proc-a", "proc-b")
+
+
+def _required(what: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {what}: the multi-process topology must run in CI")
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="module")
+def topology(tmp_path_factory):
+    binary = nginx_binary()
+    if binary is None:
+        _required("nginx is not installed (apt-get install nginx)")
+    redis_url = os.environ.get("TEST_REDIS_URL") or _required("TEST_REDIS_URL is not set")
+    redis.Redis.from_url(redis_url).ping()  # a missing Redis fails here, loudly
+    base = postgres_url() or _required("TEST_POSTGRES_URL is not set")
+    url = make_url(base)
+    url = url.set(database=f"{url.database}_multiprocess")
+    _ensure_postgres_database(url.render_as_string(hide_password=False))
+    _reset_schema(url)
+
+    nginx_dir = tmp_path_factory.mktemp("nginx")
+    ports = []
+    servers = []
+    for tag in TAGS:
+        server = LiveServer(tmp_path_factory.mktemp(tag), extra_env={})
+        ports.append(server.port)
+        servers.append(server)
+    proxy = Nginx(binary, nginx_dir, [f"127.0.0.1:{port}" for port in ports])
+    # Its own pub/sub channel, so another run on the same Redis never crosses this one.
+    channel = f"participation-test-{uuid.uuid4().hex[:12]}"
+    for tag, server in zip(TAGS, servers, strict=True):
+        server.env.update({
+            "DATABASE_URL": url.render_as_string(hide_password=False),
+            "REDIS_URL": redis_url, "SOCKETIO_CHANNEL": channel,
+            "LB_COOKIE": "lb", "SERVER_NAME_TAG": tag, "PROXY_HOPS": "1",
+            "PUBLIC_BASE_URL": proxy.url,
+        })
+    try:
+        for server in servers:
+            server.start()
+        proxy.start()
+        yield proxy, servers
+    finally:
+        proxy.stop()
+        for server in servers:
+            server.stop()
+
+
+def _reset_schema(url):
+    import psycopg
+
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def _cookie_for(proxy, tag: str) -> str:
+    """A routing cookie nginx sends to the process `tag` (found by asking, not by hashing)."""
+    for _ in range(200):
+        value = secrets.token_hex(8)
+        if requests.get(proxy.url + "/healthz", cookies={"lb": value}).headers[
+                "X-Served-By"] == tag:
+            return value
+    raise AssertionError(f"no routing cookie reached {tag}")
+
+
+class Phone:
+    """A resident's browser through nginx: its routing cookie, session cookie and CSRF token."""
+
+    def __init__(self, proxy, code: str, lb: str | None = None):
+        self.proxy = proxy
+        self.http = requests.Session()
+        if lb:
+            self.http.cookies.set("lb", lb, domain="127.0.0.1")
+        page = self.http.get(f"{proxy.url}/j/{code}")
+        assert page.status_code == 200, page.text
+        self.csrf = CSRF.search(page.text).group(1)
+        self.http.headers["X-CSRFToken"] = self.csrf
+
+    @property
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
+
+    def served_by(self) -> str:
+        return self.http.get(self.proxy.url + "/healthz").headers["X-Served-By"]
+
+
+def _staff(proxy, lb: str):
+    http = requests.Session()
+    http.cookies.set("lb", lb, domain="127.0.0.1")
+    page = http.get(proxy.url + "/login")
+    token = page.text.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = http.post(proxy.url + "/login", data={"email": "fac@live.se", "password": PASSWORD,
+                                                     "csrf_token": token})
+    assert response.status_code == 200
+    csrf = CSRF.search(http.get(proxy.url + "/events").text).group(1)
+    return "; ".join(f"{c.name}={c.value}" for c in http.cookies), csrf
+
+
+def _event(servers, phase="collect", **overrides):
+    first = servers[0]
+    event = first.create_event(title="Två processer bakom nginx", **overrides)
+    first.set_phase(event["id"], phase)
+    return event
+
+
+def test_phones_behind_one_address_spread_over_both_processes_and_stay(topology):
+    proxy, servers = topology
+    event = _event(servers)
+    per_process = Counter()
+    for _ in range(24):
+        phone = Phone(proxy, event["code"])
+        assert phone.http.cookies.get("lb"), "the first answer sets the routing cookie"
+        landed = {phone.served_by() for _ in range(3)}
+        assert len(landed) == 1, f"one phone moved between processes: {landed}"
+        per_process[landed.pop()] += 1
+    assert set(per_process) == set(TAGS), per_process
+    # The routing cookie is only a random key: HttpOnly, SameSite=Lax.
+    fresh = requests.get(proxy.url + "/healthz")
+    routing = [c for c in fresh.raw.headers.getlist("Set-Cookie") if c.startswith("lb=")]
+    assert len(routing) == 1 and "HttpOnly" in routing[0] and "SameSite=Lax" in routing[0]
+
+
+def test_a_long_polling_phone_works_through_nginx(topology):
+    proxy, servers = topology
+    event = _event(servers)
+    for tag in TAGS:
+        phone = Phone(proxy, event["code"], _cookie_for(proxy, tag))
+        assert phone.served_by() == tag
+        # The phone's own cookie jar, as a browser sends its cookies with every poll.
+        client = socketio.Client(reconnection=False, http_session=phone.http)
+        snapshots = []
+        client.on("snapshot", snapshots.append)
+        # Polling only: several HTTP requests per Engine.IO session, all to one process.
+        client.connect(proxy.url,
+                       auth={"csrf_token": phone.csrf, "event": event["id"]},
+                       transports=["polling"], wait_timeout=10)
+        try:
+            assert client.transport() == "polling"
+            ack = client.call("submit_proposal", {"title": f"Via långsam polling {tag}",
+                                                  "client_id": uuid.uuid4().hex}, timeout=10)
+            assert ack["ok"], ack
+            state = client.call("snapshot", {}, timeout=10)["state"]
+            assert ack["proposal"]["id"] in state["me"]["proposal_ids"]
+            assert state["version"] >= ack["version"]
+            assert snapshots, "the connect snapshot arrived"
+        finally:
+            client.disconnect()
+
+
+def test_a_vote_through_one_process_reaches_a_projector_on_the_other(topology):
+    proxy, servers = topology
+    event = _event(servers)
+    lb_a, lb_b = _cookie_for(proxy, "proc-a"), _cookie_for(proxy, "proc-b")
+    author = Phone(proxy, event["code"], lb_a)
+    written = author.http.post(f"{proxy.url}/api/v1/events/{event['id']}/proposals",
+                               json={"title": "Fler cykelställ", "client_id": uuid.uuid4().hex})
+    assert written.status_code == 201 and written.headers["X-Served-By"] == "proc-a"
+    proposal_id = written.json()["proposal"]["id"]
+    servers[1].set_phase(event["id"], "vote")  # the phase change through the other process
+
+    projector = Listener(proxy, *_staff(proxy, lb_b), event["id"])
+    voter = Phone(proxy, event["code"], lb_a)
+    voter_socket = Listener(proxy, voter.cookie_header, voter.csrf, event["id"])
+    rest_voter = Phone(proxy, event["code"], lb_a)
+    on_b_phone = Phone(proxy, event["code"], lb_b)
+    watcher = Listener(proxy, on_b_phone.cookie_header, on_b_phone.csrf, event["id"])
+    try:
+        assert voter.served_by() == "proc-a" and on_b_phone.served_by() == "proc-b"
+        # One phone on each process: the projector counts both, wherever it is connected.
+        projector.wait_for("presence", lambda d: d["connected"] == 2)
+        projector.wait_for("snapshot")
+        voter_socket.wait_for("snapshot", lambda d: d["event"]["phase"] == "vote")
+        ack = voter_socket.client.call("vote", {"proposal_id": proposal_id,
+                                                "client_id": uuid.uuid4().hex}, timeout=10)
+        assert ack["ok"], ack
+        rest = rest_voter.http.post(f"{proxy.url}/api/v1/proposals/{proposal_id}/votes",
+                                    json={"client_id": uuid.uuid4().hex})
+        assert rest.status_code == 201 and rest.headers["X-Served-By"] == "proc-a", rest.text
+        latest = max(ack["version"], rest.json()["version"])
+        # Pushed from process A through Redis to the projector's process B.
+        pushed = projector.wait_for(
+            "tallies", lambda d: d["version"] >= latest
+            and d["tallies"].get(str(proposal_id), {}).get("votes") == 2)
+        assert pushed["voters"] == 2
+
+        # Both processes read the same state at the same version.
+        on_a = voter_socket.client.call("snapshot", {}, timeout=10)["state"]
+        on_b = projector.client.call("snapshot", {}, timeout=10)["state"]
+        assert on_a["version"] == on_b["version"] >= latest
+        assert on_b["tallies"][str(proposal_id)]["votes"] == 2
+        assert on_a["me"]["ballot"]["votes"] == {str(proposal_id): 1}
+        versions = {requests.get(f"{server.url}/api/v1/events/{event['id']}",
+                                 headers=server.auth()).json()["version"] for server in servers}
+        assert versions == {on_a["version"]}
+    finally:
+        for listener in (projector, voter_socket, watcher):
+            listener.close()
