@@ -83,8 +83,10 @@ def store_for(app):
 
 
 def _keys(email: str, ip: str) -> dict[str, str]:
+    from ..core.limits import address_key
+
     account = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()[:32]
-    return {"account": f"account:{account}", "ip": f"ip:{ip}"}
+    return {"account": f"account:{account}", "ip": address_key(ip)}
 
 
 def locked_for(app, email: str, ip: str) -> int:

@@ -6,6 +6,7 @@ account) do the real work. Limits are strings like "120/minute" from the environ
 """
 
 import hashlib
+import hmac
 import time
 
 from flask import current_app, g, jsonify, render_template, request
@@ -49,12 +50,19 @@ def caller_key() -> str | None:
     return f"participant:{event_id}:{token}" if token else None
 
 
+def address_key(address: str | None = None) -> str:
+    """The client address as a keyed hash: counters in memory or Redis hold no IP address."""
+    address = get_remote_address() if address is None else address
+    secret = current_app.config["SECRET_KEY"].encode()
+    return "ip:" + hmac.new(secret, (address or "").encode(), "sha256").hexdigest()[:24]
+
+
 def _participant_key() -> str:
-    return caller_key() or "ip:" + (get_remote_address() or "")
+    return caller_key() or address_key()
 
 
 def _ip_key() -> str:
-    return "ip:" + (get_remote_address() or "")
+    return address_key()
 
 
 def _config(name: str):
