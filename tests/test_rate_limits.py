@@ -314,3 +314,14 @@ def _event_with_staff():
                          {"method": "approval"}, [], "post")
     change_phase(user, event.id, "collect")
     return event
+
+
+def test_the_openapi_document_lists_429_on_every_write_and_none_on_reads():
+    from participation.api.openapi import spec
+
+    for path, operations in spec()["paths"].items():
+        for method, operation in operations.items():
+            limited = "429" in operation["responses"]
+            assert limited == (method in ("post", "put", "patch", "delete")), (method, path)
+    schema = spec()["components"]["schemas"]["RateLimited"]
+    assert set(schema["required"]) == {"error", "message", "retry_after"}
