@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from participation.accounts import lockout
+from participation.events.operations import change_phase
 from participation.extensions import db
 from participation.realtime import ratelimit
 from participation.realtime.ratelimit import MemoryBuckets, RedisBuckets
@@ -325,3 +326,31 @@ def test_the_openapi_document_lists_429_on_every_write_and_none_on_reads():
             assert limited == (method in ("post", "put", "patch", "delete")), (method, path)
     schema = spec()["components"]["schemas"]["RateLimited"]
     assert set(schema["required"]) == {"error", "message", "retry_after"}
+
+
+def test_votes_and_proposals_share_the_participants_write_budget(app, staff, make_event):
+    event = make_event(phase="collect")
+    phone = app.test_client()
+    csrf = join(phone, event)
+    first = _propose(phone, event, csrf, 0).get_json()["proposal"]["id"]
+    change_phase(staff.facilitator, event.id, "vote")
+
+    def vote():
+        return phone.post(f"/api/v1/proposals/{first}/votes",
+                          json={"client_id": uuid.uuid4().hex}, headers={"X-CSRFToken": csrf})
+
+    assert vote().status_code == 201
+    assert vote().status_code == 409  # counted, though the rules refuse it: one approval each
+    _assert_429(vote())
+
+
+def test_logins_are_limited_per_address(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'login.db'}",
+                   **{**LIMITS, "RATELIMIT_LOGINS_PER_IP": "3/minute"})
+    with app.app_context():
+        db.create_all()
+        client = app.test_client()
+        statuses = [_login_as(client, f"u{n}@example.se", "wrong password!").status_code
+                    for n in range(4)]
+        assert statuses == [422, 422, 422, 429]
+        db.engine.dispose()
