@@ -10,7 +10,7 @@ HSTS_SECONDS = 60 * 60 * 24 * 365
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()" for feature in (
-        "camera", "microphone", "geolocation", "payment", "usb", "interest-cohort",
+        "camera", "microphone", "geolocation", "payment", "usb",
     )
 )
 

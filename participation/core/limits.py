@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import time
 
-from flask import current_app, g, jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
@@ -34,7 +34,7 @@ def _event_id() -> int | None:
             event = event_by_code(args["code"])
             g.limit_event_id = event.id if event else None
         return g.limit_event_id
-    current = form_number(str(identity.session.get("current_event", "")))
+    current = form_number(str(session.get("current_event", "")))
     return current or None
 
 
