@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, jsonify, request, session
+from flask import Flask, has_request_context, jsonify, session
 from flask_babel import get_locale
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import config
+from .core import headers, limits
 from .core.time import local_datetime, local_time
 from .core.validate import ID_MAX
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
@@ -122,16 +123,11 @@ def create_app(overrides: dict | None = None) -> Flask:
             return jsonify(status="unavailable"), 503
         return jsonify(status="ok")
 
+    headers.init_app(app)
+    limits.init_app(app)
+
     @app.before_request
     def _keep_session():
         session.permanent = True
-
-    @app.after_request
-    def _headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.endpoint != "events.projector":
-            response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
 
     return app

@@ -68,6 +68,24 @@ def load(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # a rådslag phone may sit open for days
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),
+        # Rate limits (docs/deploy.md#security). Per IP high: a town hall shares one address.
+        "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI")
+        or env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_WRITES_PER_PARTICIPANT": env.get(
+            "RATELIMIT_WRITES_PER_PARTICIPANT", "30/10 seconds;240/minute"),
+        "RATELIMIT_WRITES_PER_IP": env.get("RATELIMIT_WRITES_PER_IP", "6000/minute"),
+        "RATELIMIT_JOINS_PER_IP": env.get("RATELIMIT_JOINS_PER_IP", "3000/minute"),
+        "RATELIMIT_LOGINS_PER_IP": env.get("RATELIMIT_LOGINS_PER_IP", "60/minute"),
+        # Socket events: a token bucket per connection and per participant.
+        "SOCKET_RATELIMIT_ENABLED": env.get("SOCKET_RATELIMIT_ENABLED", "1") != "0",
+        "SOCKET_RATE_PER_SECOND": float(env.get("SOCKET_RATE_PER_SECOND", "5")),
+        "SOCKET_RATE_BURST": int(env.get("SOCKET_RATE_BURST", "30")),
+        # Failed logins per account and per IP before a lockout, which doubles from the base.
+        "LOGIN_FAILURES_PER_ACCOUNT": int(env.get("LOGIN_FAILURES_PER_ACCOUNT", "5")),
+        "LOGIN_FAILURES_PER_IP": int(env.get("LOGIN_FAILURES_PER_IP", "50")),
+        "LOGIN_LOCKOUT_SECONDS": int(env.get("LOGIN_LOCKOUT_SECONDS", "60")),
+        "LOGIN_LOCKOUT_MAX_SECONDS": int(env.get("LOGIN_LOCKOUT_MAX_SECONDS", "3600")),
         # How long a referensgrupp invitation link stays valid.
         "INVITE_DAYS": int(env.get("INVITE_DAYS", "60")),
         # The largest portfolio CSV the backlog import takes (the page's own request limit).

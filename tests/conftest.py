@@ -41,7 +41,7 @@ class IsolatedClient(FlaskClient):
         return isolated(super().open, *args, **kwargs)
 
 
-def make_app(database_url: str):
+def make_app(database_url: str, **overrides):
     app = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -53,6 +53,10 @@ def make_app(database_url: str):
             {"connect_args": {"timeout": 15, "check_same_thread": False}}
             if database_url.startswith("sqlite") else {"pool_pre_ping": True}
         ),
+        # Limits are off except where tests/test_rate_limits.py turns them on.
+        "RATELIMIT_ENABLED": False,
+        "SOCKET_RATELIMIT_ENABLED": False,
+        **overrides,
     })
     app.test_client_class = IsolatedClient
     return app

@@ -48,8 +48,16 @@ def user_for_token(token: str) -> User | None:
     return db.session.get(User, row.user_id) if row else None
 
 
+_dummy: list[User] = []
+
+
 def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is not None and user.check_password(password):
-        return user
-    return None
+    if user is None:
+        # Hash anyway, so the time taken does not tell whether the account exists.
+        if not _dummy:
+            _dummy.append(User(email="", role="facilitator"))
+            _dummy[0].set_password(secrets.token_urlsafe(16))
+        _dummy[0].check_password(password)
+        return None
+    return user if user.check_password(password) else None

@@ -1,10 +1,21 @@
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from werkzeug.exceptions import BadRequest
 
 from ..core.validate import form_number
 from ..extensions import db, login_manager
+from . import lockout
 from .forms import LoginForm
 from .models import User
 from .operations import authenticate
@@ -33,19 +44,43 @@ def _safe_next(target: str | None) -> str:
     return url_for("events.dashboard")
 
 
+# What a browser keeps across a login: its resident tokens and its language, nothing else.
+KEPT_ON_LOGIN = ("participants", "current_event", "lang")
+
+
+def rotate_session() -> None:
+    """A new session on login: whatever a fixed pre-login cookie carried is not carried on,
+    and the CSRF token is new (the next page rendered gets it)."""
+    kept = {key: session[key] for key in KEPT_ON_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+    g.pop("csrf_token", None)
+
+
+def _locked_out(form, seconds: int):
+    form.password.errors.append(_(
+        "Too many failed logins. Wait %(seconds)s seconds and try again.", seconds=seconds))
+    response = current_app.make_response(render_template("accounts/login.html", form=form))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        email, ip = form.email.data, request.remote_addr or ""
+        if seconds := lockout.locked_for(current_app, email, ip):
+            return _locked_out(form, seconds)
+        user = authenticate(email, form.password.data)
         if user is None:
+            if seconds := lockout.record_failure(current_app, email, ip):
+                return _locked_out(form, seconds)
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
-            # Keep the resident part of the cookie, drop anything else (session rotation).
-            participants = session.get("participants")
-            session.clear()
-            if participants:
-                session["participants"] = participants
+            lockout.record_success(current_app, email)
+            rotate_session()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422

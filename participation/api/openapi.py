@@ -28,6 +28,16 @@ SCHEMAS = {
             "field": {"type": "string"},
         },
     },
+    "RateLimited": {
+        "type": "object",
+        "required": ["error", "message", "retry_after"],
+        "properties": {
+            "error": {"const": "rate_limited"},
+            "message": {"type": "string", "description": "Translated, for people."},
+            "retry_after": {"type": "integer", "minimum": 1,
+                            "description": "Seconds to wait; also in the Retry-After header."},
+        },
+    },
     "Voting": {
         "oneOf": [
             {"type": "object", "required": ["method"],
@@ -235,7 +245,7 @@ def spec() -> dict:
     merge_id = {"name": "merge_id", "in": "path", "required": True, "schema": ID}
     staff = [{"bearer": []}]
     participant = [{"participantCookie": [], "csrfHeader": []}]
-    return {
+    return _rate_limited_writes({
         "openapi": "3.1.0",
         "info": {
             "title": "participation API",
@@ -248,7 +258,11 @@ def spec() -> dict:
         "components": {
             "schemas": SCHEMAS | openapi_group.SCHEMAS | openapi_backlog.SCHEMAS
                        | openapi_review.SCHEMAS,
-            "responses": {"Error": _json(_ref("Error"), "Refused, with a machine-readable code")},
+            "responses": {
+                "Error": _json(_ref("Error"), "Refused, with a machine-readable code"),
+                "RateLimited": {**_json(_ref("RateLimited"), "Too many writes: wait and retry"),
+                                "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+            },
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "participantCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
@@ -526,4 +540,14 @@ def spec() -> dict:
             **openapi_backlog.paths(staff),
             **openapi_review.paths(event_id, staff),
         },
-    }
+    })
+
+
+def _rate_limited_writes(document: dict) -> dict:
+    """Every write may be answered 429 (participation/core/limits.py); reads are not limited."""
+    for operations in document["paths"].values():
+        for method, operation in operations.items():
+            if method in ("post", "put", "patch", "delete"):
+                operation["responses"].setdefault(
+                    "429", {"$ref": "#/components/responses/RateLimited"})
+    return document

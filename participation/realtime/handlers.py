@@ -1,6 +1,7 @@
 """Socket.IO handlers: authenticate on connect, then call the same operations as forms and REST."""
 
 import functools
+import math
 from dataclasses import dataclass
 
 from flask import current_app, request, session
@@ -21,7 +22,7 @@ from ..members.access import may_take_part
 from ..participants import identity
 from ..proposals import duplicates, merge, moderation, paper
 from ..proposals import operations as proposal_ops
-from . import event_room, staff_room
+from . import event_room, ratelimit, staff_room
 from .origins import origin_checker
 from .relay import relay
 
@@ -105,6 +106,16 @@ def _require_member(connection):
                              403)
 
 
+def _rate_limited(connection) -> dict | None:
+    wait = ratelimit.wait_seconds(current_app, request.sid, connection.event_id, connection.token)
+    if not wait:
+        return None
+    seconds = max(1, math.ceil(wait))
+    return {"ok": False, "error": "rate_limited", "retry_after": seconds,
+            "message": _("Too many requests. Wait %(seconds)s seconds and try again.",
+                         seconds=seconds)}
+
+
 def handler(event_name: str, staff_only: bool = False):
     """Register a handler that answers through the ack: {"ok": true, ...} or an error."""
 
@@ -116,6 +127,8 @@ def handler(event_name: str, staff_only: bool = False):
             try:
                 if connection is None:
                     raise OperationError("not_connected", _("Reconnect and try again."), 401)
+                if limited := _rate_limited(connection):
+                    return limited
                 if staff_only and not connection.staff:
                     raise OperationError("forbidden", _("You are not allowed to do that."), 403)
                 if connection.group and not connection.staff:

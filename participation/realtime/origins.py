@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 
 def origin_checker(app):
-    configured = set(app.config.get("CORS_ALLOWED_ORIGINS") or [])
+    # A "*" in the settings would mean any site may use a resident's cookie: never honoured.
+    configured = set(app.config.get("CORS_ALLOWED_ORIGINS") or []) - {"*"}
 
     def allowed(origin, environ) -> bool:
         if not origin:

@@ -1,0 +1,121 @@
+"""Failed logins, counted per account and per IP: after too many, a lockout that doubles.
+
+The account key is the e-mail as typed (hashed), whether or not such an account exists, so
+the answer never tells which addresses have accounts. Redis when REDIS_URL is set (shared by
+all processes), in memory otherwise.
+"""
+
+import hashlib
+import math
+import threading
+import time
+
+# Failures are forgotten this long after the last one.
+WINDOW_SECONDS = 24 * 60 * 60
+
+
+class MemoryStore:
+    def __init__(self, clock=time.time):
+        self.clock = clock
+        self.data: dict[str, tuple[int, float]] = {}
+        self.lock = threading.Lock()
+
+    def _live(self, key):
+        value = self.data.get(key)
+        if value and value[1] <= self.clock():
+            del self.data[key]
+            return None
+        return value
+
+    def incr(self, key: str, ttl: int) -> int:
+        with self.lock:
+            count = (self._live(key) or (0, 0))[0] + 1
+            self.data[key] = (count, self.clock() + ttl)
+            return count
+
+    def set(self, key: str, ttl: float) -> None:
+        with self.lock:
+            self.data[key] = (1, self.clock() + ttl)
+
+    def ttl(self, key: str) -> float:
+        with self.lock:
+            value = self._live(key)
+            return max(0.0, value[1] - self.clock()) if value else 0.0
+
+    def delete(self, key: str) -> None:
+        with self.lock:
+            self.data.pop(key, None)
+
+
+class RedisStore:
+    def __init__(self, client, prefix: str):
+        self.client, self.prefix = client, prefix
+
+    def incr(self, key: str, ttl: int) -> int:
+        pipe = self.client.pipeline()
+        pipe.incr(self.prefix + key)
+        pipe.expire(self.prefix + key, ttl)
+        return int(pipe.execute()[0])
+
+    def set(self, key: str, ttl: float) -> None:
+        self.client.set(self.prefix + key, 1, px=max(1, int(ttl * 1000)))
+
+    def ttl(self, key: str) -> float:
+        return max(0, self.client.pttl(self.prefix + key)) / 1000
+
+    def delete(self, key: str) -> None:
+        self.client.delete(self.prefix + key)
+
+
+def store_for(app):
+    store = app.extensions.get("login_lockout")
+    if store is None:
+        url = app.config.get("LOGIN_LOCKOUT_REDIS_URL") or app.config.get("REDIS_URL")
+        if url:
+            import redis
+
+            store = RedisStore(redis.Redis.from_url(url),
+                               app.config.get("LOGIN_LOCKOUT_PREFIX", "participation-login:"))
+        else:
+            store = MemoryStore()
+        app.extensions["login_lockout"] = store
+    return store
+
+
+def _keys(email: str, ip: str) -> dict[str, str]:
+    from ..core.limits import address_key
+
+    account = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()[:32]
+    return {"account": f"account:{account}", "ip": address_key(ip)}
+
+
+def locked_for(app, email: str, ip: str) -> int:
+    """Seconds until this account or this address may try again; 0 if it may now."""
+    store = store_for(app)
+    wait = max(store.ttl(f"lock:{key}") for key in _keys(email, ip).values())
+    return math.ceil(wait)
+
+
+def record_failure(app, email: str, ip: str) -> int:
+    """Count a failed login; returns the lockout it starts, in seconds (0 for none yet)."""
+    store = store_for(app)
+    limits = {"account": app.config["LOGIN_FAILURES_PER_ACCOUNT"],
+              "ip": app.config["LOGIN_FAILURES_PER_IP"]}
+    base, cap = app.config["LOGIN_LOCKOUT_SECONDS"], app.config["LOGIN_LOCKOUT_MAX_SECONDS"]
+    longest = 0
+    for kind, key in _keys(email, ip).items():
+        failures = store.incr(f"failures:{key}", WINDOW_SECONDS)
+        over = failures - limits[kind]
+        if over >= 0:
+            seconds = min(cap, base * 2 ** min(over, 20))
+            store.set(f"lock:{key}", seconds)
+            longest = max(longest, seconds)
+    return longest
+
+
+def record_success(app, email: str) -> None:
+    # Only the account is forgiven: one valid login must not clear an address's failures.
+    key = _keys(email, "")["account"]
+    store = store_for(app)
+    store.delete(f"failures:{key}")
+    store.delete(f"lock:{key}")

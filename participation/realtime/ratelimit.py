@@ -1,0 +1,96 @@
+"""A token bucket per socket connection and per participant: a burst is fine, a flood is not.
+
+In memory for one process; in Redis (one small Lua script, atomic) when REDIS_URL is set, so
+several processes share a participant's bucket.
+"""
+
+import threading
+import time
+
+# KEYS[1] bucket; ARGV: capacity, refill per second, now (s), cost. Returns {allowed, wait_ms}.
+TAKE_LUA = """
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
+local allowed = 0
+local wait = 0
+if tokens >= cost then
+  tokens = tokens - cost
+  allowed = 1
+else
+  wait = (cost - tokens) / rate
+end
+redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
+redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 1)
+return {allowed, math.ceil(wait * 1000)}
+"""
+
+
+class MemoryBuckets:
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.buckets: dict[str, tuple[float, float]] = {}
+        self.lock = threading.Lock()
+
+    def take(self, key: str, capacity: int, rate: float, cost: float = 1) -> float:
+        """0 when allowed, else the seconds until `cost` tokens are there again."""
+        with self.lock:
+            now = self.clock()
+            tokens, at = self.buckets.get(key, (capacity, now))
+            tokens = min(capacity, tokens + max(0.0, now - at) * rate)
+            if tokens >= cost:
+                self.buckets[key] = (tokens - cost, now)
+                return 0.0
+            self.buckets[key] = (tokens, now)
+            if len(self.buckets) > 100_000:  # full buckets are forgettable: drop the oldest
+                for stale in list(self.buckets)[:50_000]:
+                    del self.buckets[stale]
+            return (cost - tokens) / rate
+
+
+class RedisBuckets:
+    def __init__(self, client, prefix: str = "participation-sockets:", clock=time.time):
+        self.client = client
+        self.prefix = prefix
+        self.clock = clock
+        self.script = client.register_script(TAKE_LUA)
+
+    def take(self, key: str, capacity: int, rate: float, cost: float = 1) -> float:
+        allowed, wait_ms = self.script(keys=[self.prefix + key],
+                                       args=[capacity, rate, self.clock(), cost])
+        return 0.0 if int(allowed) else int(wait_ms) / 1000
+
+
+def buckets_for(app):
+    """The app's buckets, made on first use from its configuration."""
+    buckets = app.extensions.get("socket_buckets")
+    if buckets is None:
+        url = app.config.get("SOCKET_RATELIMIT_REDIS_URL") or app.config.get("REDIS_URL")
+        if url:
+            import redis
+
+            prefix = app.config.get("SOCKET_RATELIMIT_PREFIX", "participation-sockets:")
+            buckets = RedisBuckets(redis.Redis.from_url(url), prefix)
+        else:
+            buckets = MemoryBuckets()
+        app.extensions["socket_buckets"] = buckets
+    return buckets
+
+
+def wait_seconds(app, sid: str, event_id: int, token: str | None) -> float:
+    """0 if this socket event may go ahead; else how long to wait. Both buckets must allow it:
+    the connection's (one tab flooding) and the participant's (many tabs, one person)."""
+    if not app.config.get("SOCKET_RATELIMIT_ENABLED", True):
+        return 0.0
+    buckets = buckets_for(app)
+    capacity = app.config["SOCKET_RATE_BURST"]
+    rate = app.config["SOCKET_RATE_PER_SECOND"]
+    wait = buckets.take(f"sid:{sid}", capacity, rate)
+    if wait == 0 and token:
+        wait = buckets.take(f"participant:{event_id}:{token}", capacity, rate)
+    return wait
