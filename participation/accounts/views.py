@@ -1,10 +1,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import BadRequest
 
 from ..core.validate import form_number
 from ..extensions import db, login_manager
+from ..ops import audit
 from .forms import LoginForm
 from .models import User
 from .operations import authenticate
@@ -47,6 +48,7 @@ def login():
             if participants:
                 session["participants"] = participants
             login_user(user)
+            audit.record(user, "login")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
@@ -54,5 +56,6 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    audit.record(current_user, "logout")
     logout_user()
     return redirect(url_for("pages.home"))
