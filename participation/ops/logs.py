@@ -28,15 +28,19 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(app) -> None:
+    base = logging.getLogger("participation")
     if app.config.get("LOG_FORMAT") == "json":
         handler = logging.StreamHandler()
         handler.setFormatter(JsonFormatter())
-        root = logging.getLogger("participation")
-        root.handlers = [handler]
-        root.setLevel(logging.INFO)
-        root.propagate = False
-    elif not logging.getLogger("participation").level:
-        logging.getLogger("participation").setLevel(logging.INFO)
+        base.handlers = [handler]
+        base.propagate = False  # one line per entry, not a second plain copy via the root
+    elif not base.handlers and not logging.getLogger().handlers:
+        # Nobody configured logging (python wsgi.py): plain lines on stderr.
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        base.addHandler(handler)
+    if base.level == logging.NOTSET:
+        base.setLevel(logging.INFO)
     logger = logging.getLogger(LOGGER)
 
     @app.before_request
