@@ -195,3 +195,17 @@ def test_healthz_reports_a_real_redis(app):
     answer = app.test_client().get("/healthz")
     assert answer.status_code == 200
     assert answer.get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_referensgrupp_member_changes_are_audited_without_the_members_name(app, make_event,
+                                                                         staff):
+    group = make_event(kind="referensgrupp", phase="collect")
+    member = members.add_member(staff.facilitator, group.id, "Anna Andersson")["member"]
+    members.reissue_invitation(staff.facilitator, member["id"])
+    members.revoke_member(staff.facilitator, member["id"])
+    members.revoke_member(staff.facilitator, member["id"])  # already revoked: nothing new
+    rows = [row for row in audit_rows() if row[1].startswith("member.")]
+    target = f"member:{member['id']}"
+    assert rows == [("fac@example.se", "member.add", group.id, target),
+                    ("fac@example.se", "member.reissue", group.id, target),
+                    ("fac@example.se", "member.revoke", group.id, target)]
