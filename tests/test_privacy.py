@@ -293,3 +293,26 @@ def test_reopening_an_event_clears_its_closing_time(app, make_event, staff):
     change_phase(staff.facilitator, event.id, "results")
     db.session.rollback()
     assert db.session.get(Event, event.id).closed_at is None
+
+
+def test_rest_erase_uses_the_same_operation_and_is_described(app, erasable, room):
+    http = app.test_client()
+    answer = http.post(f"/api/v1/follow/{erasable['code']}/erase")
+    assert answer.status_code == 200
+    db.session.rollback()
+    assert answer.get_json() == {"proposals": 3, "votes": 1,
+                                 "version": db.session.get(Event, erasable["event"].id).version}
+    assert answer.headers["Cache-Control"] == "private, no-store"
+    assert http.post(f"/api/v1/follow/{erasable['code']}/erase").get_json()["proposals"] == 0
+    for bad in ("x" * 16, "short", "y" * 40):
+        refused = http.post(f"/api/v1/follow/{bad}/erase")
+        assert refused.status_code == 404 and refused.get_json()["error"] == "follow_not_found"
+    # A joined phone's cookie carries authority: then the page's CSRF token is required.
+    r = room()
+    phone = r.phone(connect=False)
+    assert phone.post(f"/api/v1/follow/{erasable['code']}/erase").status_code == 400
+    ok = phone.post(f"/api/v1/follow/{erasable['code']}/erase",
+                    headers={"X-CSRFToken": phone.csrf})
+    assert ok.status_code == 200
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    assert set(spec["paths"]["/follow/{follow_code}/erase"]) == {"post"}

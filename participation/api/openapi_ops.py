@@ -1,4 +1,4 @@
-"""The staff audit log's part of the OpenAPI description (admins only)."""
+"""The staff audit log (admins only) and a resident's own erasure, in the OpenAPI description."""
 
 from .openapi_parts import ID
 from .openapi_parts import errors as _errors
@@ -26,4 +26,18 @@ def paths(staff) -> dict:
              "description": "Only entries older than this id (the next page)."}],
         "responses": {"200": _json({"type": "object", "required": ["entries"], "properties": {
             "entries": {"type": "array", "items": ENTRY}}}), **_errors(400, 401, 403)},
+    }}, "/follow/{follow_code}/erase": {"post": {
+        "summary": "Erase every proposal and vote of the holder of this follow link",
+        "description": "The secret link is the key. Other people's proposals merged into an "
+                       "erased one are split off again; repeated calls erase nothing more.",
+        "security": [],
+        "parameters": [{"name": "follow_code", "in": "path", "required": True,
+                        "schema": {"type": "string", "minLength": 8, "maxLength": 24}}],
+        "responses": {"200": _json({"type": "object",
+                                    "required": ["proposals", "votes", "version"],
+                                    "properties": {
+                                        "proposals": {"type": "integer", "minimum": 0},
+                                        "votes": {"type": "integer", "minimum": 0},
+                                        "version": {"type": "integer"}}}),
+                      **_errors(400, 404)},
     }}}
