@@ -281,10 +281,12 @@ def test_purge_cli_reports_counts_and_dry_run(app, make_event, staff):
     app.config["RETENTION_DAYS"] = 0
     out = runner.invoke(args=["privacy", "purge", "--dry-run"]).output
     assert f"would purge event {event.id}" in out and "follow_codes 1" in out
-    assert person("anna") is not None
+    code = person("anna").follow_code
+    assert app.test_client().get(f"/folj/{code}").status_code == 200
     out = runner.invoke(args=["privacy", "purge"]).output
     assert f"purged event {event.id}" in out and "1 events purged" in out
     assert person("anna") is None
+    assert app.test_client().get(f"/folj/{code}").status_code == 404
 
 
 def test_reopening_an_event_clears_its_closing_time(app, make_event, staff):
@@ -316,3 +318,29 @@ def test_rest_erase_uses_the_same_operation_and_is_described(app, erasable, room
     assert ok.status_code == 200
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
     assert set(spec["paths"]["/follow/{follow_code}/erase"]) == {"post"}
+
+
+def test_the_migration_starts_the_retention_of_already_closed_events_now(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    from .conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'migrated.db'}")
+    with app.app_context():
+        upgrade(revision="e5a7c3d19b42")
+        with db.engine.begin() as conn:
+            for code, phase in (("OLD1", "closed"), ("OPEN1", "collect")):
+                conn.execute(text(
+                    "INSERT INTO events (code, title, prompt, kind, phase, voting_method, "
+                    "dots_per_person, max_dots_per_proposal, moderation, hide_tallies, "
+                    "tallies_revealed, shuffle_ballot, show_themes, version, created_at) "
+                    "VALUES (:code, 't', 'p', 'medborgarverkstad', :phase, 'approval', 1, 1, "
+                    "'post', 0, 0, 0, 0, 1, :now)"), {"code": code, "phase": phase,
+                                                     "now": utcnow()})
+        upgrade(revision="c4f1a9e27d30")
+        with db.engine.connect() as conn:
+            rows = dict(conn.execute(text("SELECT code, closed_at FROM events")).all())
+        assert rows["OPEN1"] is None and rows["OLD1"] is not None
+        downgrade(revision="e5a7c3d19b42")
+        assert "staff_audit" not in inspect(db.engine).get_table_names()
+        db.engine.dispose()

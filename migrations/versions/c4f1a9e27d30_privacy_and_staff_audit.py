@@ -5,6 +5,8 @@ Revises: e5a7c3d19b42
 Create Date: 2026-12-01 07:00:00.000000
 
 """
+from datetime import datetime, timezone
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -21,7 +23,10 @@ def upgrade():
         batch_op.add_column(sa.Column('closed_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('purged_at', sa.DateTime(), nullable=True))
     # Events closed before this migration: their retention period starts now (the safe side).
-    op.execute("UPDATE events SET closed_at = CURRENT_TIMESTAMP WHERE phase = 'closed'")
+    # UTC without a zone, like every stored time (core/time.utcnow), on either database.
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    op.get_bind().execute(sa.text("UPDATE events SET closed_at = :now WHERE phase = 'closed'"),
+                          {"now": now})
     op.create_table(
         'staff_audit',
         sa.Column('id', sa.Integer(), nullable=False),
