@@ -18,7 +18,7 @@ from participation.participants.models import Participant
 from participation.privacy import purge as purging
 from participation.proposals import operations as ops
 from participation.proposals.merge import merge_proposals
-from participation.proposals.models import Proposal, ProposalMergeVote, Vote
+from participation.proposals.models import ModerationEntry, Proposal, ProposalMergeVote, Vote
 from participation.proposals.ranking import tallies
 from participation.proposals.serialize import full_proposal
 
@@ -132,6 +132,10 @@ def test_erasing_removes_their_proposals_votes_and_merged_texts(app, erasable):
     source = db.session.get(Proposal, erasable["bo_source"])
     assert source.status == "visible" and source.merged_into_id is None
     assert stored_votes(event.id) == {erasable["bo_source"]: 2}
+    trail = db.session.execute(select(ModerationEntry.action, ModerationEntry.actor_id,
+                                      ModerationEntry.reason)
+                               .where(ModerationEntry.proposal_id == source.id)).all()
+    assert [tuple(t) for t in trail][-1] == ("unmerge", None, "Raderat av den som skrev det.")
     # Tallies are derived from what is stored, nothing else.
     derived = {pid: t["dots"] for pid, t in tallies(event.id).items() if t["dots"]}
     assert derived == stored_votes(event.id)

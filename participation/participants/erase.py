@@ -10,6 +10,9 @@ A proposal of theirs that others' proposals were merged into is split first, the
 facilitator's undo does, so the other people's texts and votes come back as their own.
 """
 
+import json
+
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
@@ -19,7 +22,13 @@ from ..core.time import utcnow
 from ..core.tx import write_transaction
 from ..events.operations import locked_event
 from ..proposals.merge import _restore_votes
-from ..proposals.models import Proposal, ProposalMerge, ProposalMergeVote, Vote
+from ..proposals.models import (
+    ModerationEntry,
+    Proposal,
+    ProposalMerge,
+    ProposalMergeVote,
+    Vote,
+)
 from ..proposals.serialize import full_proposal, public_proposal
 from .models import Participant
 
@@ -28,8 +37,14 @@ from .models import Participant
 ERASED_REASON = _l("Erased by the person who wrote it.")
 
 
+def erased_reason() -> str:
+    # The room's language, whatever language the person erasing reads the site in.
+    with force_locale("sv"):
+        return str(ERASED_REASON)
+
+
 def erased_shape(proposal_id: int) -> dict:
-    return {"id": proposal_id, "status": "hidden", "hidden_reason": str(ERASED_REASON),
+    return {"id": proposal_id, "status": "hidden", "hidden_reason": erased_reason(),
             "erased": True}
 
 
@@ -84,5 +99,11 @@ def _split_merges_into(session, event, own: set[int]) -> set[int]:
         source = session.get(Proposal, merge.source_id, populate_existing=True)
         source.status, source.merged_into_id = "visible", None
         merge.undone_at = utcnow()
+        # In the console's trail like a facilitator's undo, with no staff member and the reason.
+        session.add(ModerationEntry(event_id=event.id, proposal_id=source.id, actor_id=None,
+                                    action="unmerge", reason=erased_reason(),
+                                    before=json.dumps({"merge_id": merge.id,
+                                                       "source_id": merge.source_id,
+                                                       "target_id": merge.target_id})))
         restored.add(source.id)
     return restored
