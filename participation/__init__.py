@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, jsonify, session
+from flask import Flask, has_request_context, session
 from flask_babel import get_locale
-from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -115,13 +114,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     review_labels.register(app)
     app.register_blueprint(public_bp)
 
-    @app.get("/healthz")
-    def healthz():
-        try:
-            db.session.execute(text("SELECT 1"))
-        except Exception:  # the point of a health check is to report, not raise
-            return jsonify(status="unavailable"), 503
-        return jsonify(status="ok")
+    from . import ops, privacy
+
+    ops.init_app(app)
+    privacy.init_app(app)
 
     headers.init_app(app)
     limits.init_app(app)

@@ -88,6 +88,10 @@ def load(instance_path: Path) -> dict:
         "LOGIN_LOCKOUT_MAX_SECONDS": int(env.get("LOGIN_LOCKOUT_MAX_SECONDS", "3600")),
         # How long a referensgrupp invitation link stays valid.
         "INVITE_DAYS": int(env.get("INVITE_DAYS", "60")),
+        # Days after an event is closed until `flask privacy purge` removes its personal data.
+        "RETENTION_DAYS": int(env.get("RETENTION_DAYS", "365")),
+        # "json": one JSON object a line (participation/ops/logs.py); anything else: plain text.
+        "LOG_FORMAT": env.get("LOG_FORMAT", "text"),
         # The largest portfolio CSV the backlog import takes (the page's own request limit).
         "BACKLOG_IMPORT_MAX_BYTES": int(env.get("BACKLOG_IMPORT_MAX_BYTES", str(1024 * 1024))),
     }

@@ -555,7 +555,7 @@ def test_openapi_describes_the_contract(http):
 def test_healthz_reports_ok(http):
     response = http.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "redis": "not_configured"}
 
 
 # --- CSV for reviewers ----------------------------------------------------------------------

@@ -10,11 +10,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import BadRequest
 
 from ..core.validate import form_number
 from ..extensions import db, login_manager
+from ..ops import audit
 from . import lockout
 from .forms import LoginForm
 from .models import User
@@ -82,6 +83,7 @@ def login():
             lockout.record_success(current_app, email)
             rotate_session()
             login_user(user)
+            audit.record(user, "login")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
@@ -89,5 +91,6 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    audit.record(current_user, "logout")
     logout_user()
     return redirect(url_for("pages.home"))

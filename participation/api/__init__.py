@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import backlog_views, group_views, review_views, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    audit_views,
+    backlog_views,
+    group_views,
+    privacy_views,
+    review_views,
+    views,
+)

@@ -2,7 +2,7 @@
 
 from functools import cache
 
-from . import openapi_backlog, openapi_group, openapi_review
+from . import openapi_backlog, openapi_group, openapi_ops, openapi_review
 from .openapi_parts import ID
 from .openapi_parts import body as _body
 from .openapi_parts import errors as _errors
@@ -539,6 +539,7 @@ def spec() -> dict:
             **openapi_group.paths(event_id, staff, participant),
             **openapi_backlog.paths(staff),
             **openapi_review.paths(event_id, staff),
+            **openapi_ops.paths(staff),
         },
     })
 

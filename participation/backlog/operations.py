@@ -13,6 +13,7 @@ from ..core.errors import OperationError, forbidden, not_found
 from ..core.tx import write_transaction
 from ..core.validate import clean_text, is_id
 from ..events.models import FocusArea
+from ..ops.audit import audit
 from ..proposals.operations import locked_proposal
 from ..review import state
 from .models import (
@@ -207,6 +208,7 @@ def delete_measure(user, measure_id) -> dict:
                                  _l("Proposals are linked to this measure; it cannot be deleted."),
                                  409)
         session.delete(measure)
+        audit(session, user, "measure.delete", f"measure:{measure_id}")
     publish("measure.deleted", 0, 0, measure_id=measure_id)
     return {"deleted": measure_id}
 

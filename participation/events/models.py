@@ -57,6 +57,10 @@ class Event(db.Model):
     closes_at: Mapped[datetime | None] = mapped_column(default=None)
     # Bumped in every write transaction on the event; clients order pushes by it.
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # When it was last closed (cleared on reopening): the retention period counts from here.
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When `flask privacy purge` removed its personal data (privacy/purge.py).
+    purged_at: Mapped[datetime | None] = mapped_column(default=None)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

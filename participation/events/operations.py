@@ -12,6 +12,7 @@ from ..core.time import iso, utcnow
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..extensions import db
+from ..ops.audit import audit
 from .inputs import clean_questions, parse_schedule
 from .models import KINDS, PHASES, Event, FocusArea, Question
 
@@ -142,6 +143,8 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
             opens_at=opens, closes_at=closes,
         )
         session.add(event)
+        session.flush()
+        audit(session, user, "event.create", event.code, event.id)
     publish("event.created", event.id, event.version)
     return event
 
@@ -152,6 +155,7 @@ def change_phase(user, event_id: int, phase) -> Event:
     with write_transaction() as session:
         event, version = managed_event(session, user, event_id)
         previous = apply_phase(event, phase)
+        audit(session, user, "event.phase", phase, event.id)
     publish("event.phase_changed", event.id, version, phase=phase, previous=previous)
     return event
 
@@ -172,6 +176,7 @@ def apply_phase(event: Event, phase: str) -> str:
         )
     previous = event.phase
     event.phase = phase
+    event.closed_at = utcnow() if phase == "closed" else None
     # A countdown belongs to the phase it was set in.
     event.timer_ends_at = None
     return previous
@@ -184,6 +189,7 @@ def reveal_tallies(user, event_id: int, revealed) -> Event:
     with write_transaction() as session:
         event, version = managed_event(session, user, event_id)
         event.tallies_revealed = revealed
+        audit(session, user, "event.reveal", revealed, event.id)
     publish("event.tallies_revealed", event.id, version, revealed=revealed)
     return event
 
@@ -195,6 +201,7 @@ def set_show_themes(user, event_id: int, show) -> Event:
     with write_transaction() as session:
         event, version = managed_event(session, user, event_id)
         event.show_themes = show
+        audit(session, user, "event.themes", show, event.id)
     publish("event.themes_display", event.id, version, show=show)
     return event
 
@@ -216,6 +223,7 @@ def set_timer(user, event_id: int, seconds) -> Event:
     with write_transaction() as session:
         event, version = managed_event(session, user, event_id, open_only=True)
         event.timer_ends_at = utcnow() + timedelta(seconds=seconds) if seconds else None
+        audit(session, user, "event.timer", seconds or 0, event.id)
     publish("event.timer", event.id, version, ends_at=iso(event.timer_ends_at))
     return event
 

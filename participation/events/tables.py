@@ -11,6 +11,7 @@ from ..core.bus import publish
 from ..core.errors import OperationError, forbidden
 from ..core.tx import write_transaction
 from ..members import access
+from ..ops.audit import audit
 from ..participants import identity
 from ..participants.models import Participant
 from ..proposals.models import Proposal
@@ -55,6 +56,7 @@ def set_table_count(user, event_id: int, count) -> Event:
         event, version = locked_event(session, event_id)
         if user is None or not user.can_manage(event):
             raise forbidden()
+        audit(session, user, "event.tables", count, event.id)
         existing = {t.number: t for t in event.tables}
         for number in range(1, count + 1):
             if number not in existing:

@@ -17,6 +17,7 @@ from ..core.validate import clean_text, is_id
 from ..events.models import Event
 from ..events.operations import locked_event
 from ..extensions import db
+from ..ops.audit import audit
 from ..participants.models import Participant
 from ..proposals.models import Proposal
 from ..proposals.serialize import full_proposal, public_proposal
@@ -108,6 +109,7 @@ def add_member(user, event_id: int, name, email=None, organisation=None) -> dict
         token = _invitation(member)
         session.add(member)
         session.flush()
+        audit(session, user, "member.add", f"member:{member.id}", event.id)
         info, tally = member_info(member), counts(session, event.id)
     publish("members.changed", event.id, version, counts=tally)
     return {"member": info, "invite_token": token, "version": version}
@@ -119,6 +121,7 @@ def revoke_member(user, member_id) -> dict:
         member = session.get(Member, member_id)
         if member.revoked_at is None:
             member.revoked_at = utcnow()
+            audit(session, user, "member.revoke", f"member:{member.id}", event.id)
         info, tally = member_info(member), counts(session, event.id)
         participant = session.get(Participant, member.participant_id) if (
             member.participant_id) else None
@@ -138,6 +141,7 @@ def reissue_invitation(user, member_id) -> dict:
             raise OperationError("member_revoked", _l("This member's invitation was revoked."),
                                  409)
         token = _invitation(member)
+        audit(session, user, "member.reissue", f"member:{member.id}", event.id)
         # Phones that opened the old link lose the member's identity too: a leaked link is
         # shut out by a new one. The participant row (proposals, votes) stays; the member
         # takes it up again from the new link.

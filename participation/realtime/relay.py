@@ -60,14 +60,14 @@ class Relay:
             return
         name, event_id, version = domain_event.name, domain_event.event_id, domain_event.version
         data = domain_event.data
-        if name in ("proposal.submitted", "proposal.moderated"):
+        if name in ("proposal.submitted", "proposal.moderated", "proposal.erased"):
             # Staff see everything; everyone else never sees a proposal awaiting approval.
             socketio.emit("staff_proposal", {"version": version, "proposal": data["full"]},
                           to=staff_room(event_id))
             if data["proposal"]["status"] != "pending":
                 socketio.emit("proposal", {"version": version, "proposal": data["proposal"]},
                               to=event_room(event_id))
-            if name == "proposal.moderated":
+            if name != "proposal.submitted":
                 event = db.session.get(Event, event_id)
                 if event.phase in REVEALED:
                     # The ranking on every screen changes too; resend it with the phase.

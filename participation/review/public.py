@@ -126,7 +126,8 @@ def follow(follow_code):
         abort(404)
     event, items = follow_items(participant)
     scores = scoring.event_scores([event]) if event.phase in REVEALED else {}
-    response = render_template("review/follow.html", event=event, items=items, scores=scores)
+    response = render_template("review/follow.html", event=event, items=items, scores=scores,
+                               follow_code=follow_code)
     # A personal link: keep it out of shared caches and other sites' referrers.
     return response, 200, {"Cache-Control": "private, no-store",
                            "Referrer-Policy": "no-referrer"}

@@ -292,8 +292,19 @@ socket.on('merge', async ({ source_id: sourceId, target_id: targetId }) => {
   if (ack.ok) applySnapshot(ack.state);
 });
 
-socket.on('proposal', ({ version, proposal }) => {
+socket.on('proposal', async ({ version, proposal }) => {
   if (!versions.accept(`proposal:${proposal.id}`, version)) return;
+  if (proposal.erased) {
+    // Its author erased it (and all their votes): it is gone, not hidden by anyone.
+    document.getElementById(`proposal-${proposal.id}`)?.remove();
+    updateCounts();
+    applyBallotAfterRefund(proposal);
+    if (state.mine.delete(proposal.id)) {
+      const ack = await send(socket, 'snapshot', {}, { attempts: 2, timeout: 8000 });
+      if (ack.ok) applySnapshot(ack.state);
+    }
+    return;
+  }
   const isNew = upsert(proposal);
   applyBallotAfterRefund(proposal);
   if (isNew && proposal.status === 'visible') announce(format(t.new_proposal, { title: proposal.title }));
