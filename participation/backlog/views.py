@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -214,7 +215,8 @@ def import_page():
             except OperationError as refused:
                 error = str(refused.message)
             else:
-                flash(_("%(n)d measures imported.", n=result["imported"]), "success")
+                flash(ngettext("%(num)d measure imported.", "%(num)d measures imported.",
+                               result["imported"]), "success")
                 return redirect(url_for("backlog.index"), 303)
         elif error is None:
             abort(400)
