@@ -1,13 +1,10 @@
 """The full state a client needs on every (re)connect, tagged with the event's version."""
 
-import threading
-from collections import OrderedDict
-
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..core.time import iso, utcnow
+from ..core.version_cache import cached
 from ..extensions import db
 from ..participants import identity
 from ..proposals import ranking, themes
@@ -43,36 +40,27 @@ def event_info(event) -> dict:
     }
 
 
-_LOCK = threading.Lock()
 CACHED_VERSIONS = 16
 
 
 def _shared(event, version: int) -> dict:
-    """What every resident's snapshot at this version has in common, built once per process.
+    """What every resident's snapshot at this version has in common, built once per process:
+    a join storm (thousands of phones at one version) then costs one build, not thousands."""
 
-    Every write bumps the event's version, so content cached under a version never goes stale;
-    a join storm (thousands of phones at one version) then costs one build, not thousands.
-    """
-    cache = current_app.extensions.setdefault("snapshot_shared", OrderedDict())
-    key = (event.id, version)
-    with _LOCK:
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-    built = {"event": event_info(event), "proposals": [
-        (p.id, p.participant_id, p.status, public_proposal(p, event), full_proposal(p, event))
-        for p in _proposals(event)],
-        # event_info names tables by number only; a phone's seat is matched by id.
-        "table_ids": {t.id: t.number for t in event.tables}}
-    if event.phase in REVEALED:
-        built["results"] = ranking.ranked(event)
-        if event.tables:
-            built["table_results"] = ranking.ranked_by_table(event)
-    with _LOCK:
-        cache[key] = built
-        while len(cache) > CACHED_VERSIONS:
-            cache.popitem(last=False)
-    return built
+    def build():
+        built = {"event": event_info(event), "proposals": [
+            (p.id, p.participant_id, p.status, public_proposal(p, event),
+             full_proposal(p, event))
+            for p in _proposals(event)],
+            # event_info names tables by number only; a phone's seat is matched by id.
+            "table_ids": {t.id: t.number for t in event.tables}}
+        if event.phase in REVEALED:
+            built["results"] = ranking.ranked(event)
+            if event.tables:
+                built["table_results"] = ranking.ranked_by_table(event)
+        return built
+
+    return cached("snapshot_shared", event.id, version, build, CACHED_VERSIONS)
 
 
 def _proposals(event):

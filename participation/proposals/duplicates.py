@@ -4,46 +4,29 @@ The index is rebuilt only when the event's version moves, so a room full of phon
 once shares one index per event and process.
 """
 
-import threading
-from collections import OrderedDict
-
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..core.errors import OperationError
+from ..core.version_cache import cached
 from ..extensions import db
 from .models import BODY_MAX, TITLE_MAX, Proposal
 from .similarity import DuplicateIndex
 
-_LOCK = threading.Lock()
 CACHED_EVENTS = 32
-
-
-def _cache() -> OrderedDict:
-    # One cache per app: event ids repeat across databases (and across the tests' apps).
-    return current_app.extensions.setdefault("duplicate_index", OrderedDict())
 MIN_CHARS = 6
 
 
 def _index(event) -> tuple[DuplicateIndex, dict[int, str]]:
-    key = (event.id, event.version)
-    cache = _cache()
-    with _LOCK:
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-    rows = db.session.execute(
-        select(Proposal.id, Proposal.title, Proposal.body)
-        .where(Proposal.event_id == event.id, Proposal.status == "visible")
-    ).all()
-    built = (DuplicateIndex([(pid, title, body) for pid, title, body in rows]),
-             {pid: title for pid, title, _body in rows})
-    with _LOCK:
-        cache[key] = built
-        while len(cache) > CACHED_EVENTS:
-            cache.popitem(last=False)
-    return built
+    def build():
+        rows = db.session.execute(
+            select(Proposal.id, Proposal.title, Proposal.body)
+            .where(Proposal.event_id == event.id, Proposal.status == "visible")
+        ).all()
+        return (DuplicateIndex([(pid, title, body) for pid, title, body in rows]),
+                {pid: title for pid, title, _body in rows})
+
+    return cached("duplicate_index", event.id, event.version, build, CACHED_EVENTS)
 
 
 def similar_to(event, title, body=None, limit: int = 3) -> list[dict]:

@@ -15,13 +15,12 @@ Like the duplicate index, the counts are kept per (event id, version): every wri
 version, so a room's consoles and the projector share one count per event and change.
 """
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable
 
-from flask import current_app
 from sqlalchemy import select
 
+from ..core.version_cache import cached
 from ..extensions import db
 from .models import Proposal
 from .similarity import content_words, stem
@@ -32,7 +31,6 @@ SHARED_FROM = 5
 LIMIT = 20
 STEM_MAX = 64  # longer `?theme=` values cannot be a stem of a proposal word worth filtering by
 CACHED_EVENTS = 32
-_LOCK = threading.Lock()
 
 
 class ThemeIndex:
@@ -66,29 +64,15 @@ class ThemeIndex:
         )
 
 
-def _cache() -> OrderedDict:
-    # One cache per app: event ids repeat across databases (and across the tests' apps).
-    return current_app.extensions.setdefault("theme_index", OrderedDict())
-
-
 def _index(event) -> ThemeIndex:
-    key = (event.id, event.version)
-    cache = _cache()
-    with _LOCK:
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-    rows = db.session.execute(
-        select(Proposal.id, Proposal.title, Proposal.body)
-        .where(Proposal.event_id == event.id, Proposal.status == "visible")
-        .order_by(Proposal.id)
-    ).all()
-    built = ThemeIndex(rows)
-    with _LOCK:
-        cache[key] = built
-        while len(cache) > CACHED_EVENTS:
-            cache.popitem(last=False)
-    return built
+    def build():
+        return ThemeIndex(db.session.execute(
+            select(Proposal.id, Proposal.title, Proposal.body)
+            .where(Proposal.event_id == event.id, Proposal.status == "visible")
+            .order_by(Proposal.id)
+        ).all())
+
+    return cached("theme_index", event.id, event.version, build, CACHED_EVENTS)
 
 
 def themes(event, limit: int = LIMIT) -> list[dict]:
