@@ -4,6 +4,7 @@ Each endpoint has an explicit rule in RULES; a route without one fails the build
 route cannot ship without a permission decision.
 """
 
+import re
 import uuid
 
 import pytest
@@ -364,3 +365,76 @@ def test_participant_b_cannot_vote_on_a_proposal_of_a(app, world):
                     json={"client_id": uuid.uuid4().hex})
     assert own.status_code in (200, 201)
     assert _votes_on(world.b_pid) == 1
+
+
+def _staff_only_socket_events() -> list[str]:
+    # Read from the handler modules so a new staff-only event joins the matrix by itself.
+    from pathlib import Path
+
+    import participation.realtime as realtime
+
+    names = []
+    for module in ("handlers.py", "group_handlers.py"):
+        source = (Path(realtime.__file__).parent / module).read_text()
+        names += re.findall(r'@handler\("(\w+)", staff_only=True\)', source)
+    return names
+
+
+SOCKET_ROLES = ("participant_a", "participant_b", "facilitator_a", "facilitator_b", "reviewer",
+                "admin")
+
+
+def test_staff_only_socket_events_refuse_everyone_but_the_events_staff(app, world):
+    from .support.sockets import Socket
+
+    events = _staff_only_socket_events()
+    assert len(events) >= 20 and "set_phase" in events and "add_member" in events
+    cells, refused_at_connect = 0, []
+    for role in SOCKET_ROLES:
+        socket = Socket(app, world.http[role],
+                        {"csrf_token": world.csrf[role], "event": world.a_id})
+        try:
+            if not socket.connected:
+                # Turned away at connect (staff of another event, a phone of B): a refusal too.
+                assert role not in MANAGE_A, f"{role} could not connect to A"
+                refused_at_connect.append(role)
+                cells += len(events)
+                continue
+            for name in events:
+                ack = socket.call(name, {})
+                cells += 1
+                if role in MANAGE_A:
+                    # Staff of A reach the operation (which may reject the empty payload).
+                    assert ack.get("error") not in ("forbidden", "server_error"), (name, ack)
+                else:
+                    assert ack == {"ok": False, "error": "forbidden",
+                                   "message": ack.get("message")}, (role, name, ack)
+        finally:
+            socket.disconnect()
+    assert cells == len(events) * len(SOCKET_ROLES)
+    # The resident's own connection must really have been tried event by event.
+    assert "participant_a" not in refused_at_connect
+
+
+def test_facilitator_of_b_connects_to_a_only_as_a_resident(app, world):
+    from participation.realtime.handlers import connections
+
+    from .support.sockets import Socket
+
+    outsider = Socket(app, world.http["facilitator_b"],
+                      {"csrf_token": world.csrf["facilitator_b"], "event": world.a_id})
+    owner = Socket(app, world.http["facilitator_a"],
+                   {"csrf_token": world.csrf["facilitator_a"], "event": world.a_id})
+    try:
+        assert owner.connected
+        staff_flags = {c.event_id: [] for c in connections.values()}
+        for connection in connections.values():
+            staff_flags[connection.event_id].append(connection.staff)
+        # Exactly one staff connection to A: the owner's; B's facilitator is not staff there.
+        assert staff_flags.get(world.a_id, []).count(True) == 1
+        if outsider.connected:
+            assert outsider.call("set_phase", {"phase": "vote"})["error"] == "forbidden"
+        assert owner.call("set_phase", {"phase": "vote"})["ok"] is True
+    finally:
+        outsider.disconnect()
+        owner.disconnect()
