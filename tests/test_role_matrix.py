@@ -291,6 +291,9 @@ def _violation(world, role, rule_roles, response, path) -> str | None:
         return f"{status}"
     if rule_roles is ANY:
         return None
+    # Recorded as it is today: the no-JS console forms (events.set_*, proposals.moderate,
+    # merge_form, add_paper, undo_merge_form) answer a facilitator of B with a redirect back
+    # and a "not allowed" flash, not a 403; nothing is written. That counts as a refusal.
     refused = _refused(response) or (status in (302, 303) and forbidden_flash)
     if role in rule_roles:
         return f"refused ({status})" if refused else None
@@ -438,3 +441,18 @@ def test_facilitator_of_b_connects_to_a_only_as_a_resident(app, world):
     finally:
         outsider.disconnect()
         owner.disconnect()
+
+
+def test_console_forms_of_a_write_nothing_for_the_facilitator_of_b(app, world):
+    from participation.events.models import Event
+    from participation.proposals.models import Proposal
+
+    http, csrf = world.http["facilitator_b"], world.csrf["facilitator_b"]
+    phase = http.post(f"/events/{world.a_id}/phase", data={"csrf_token": csrf, "phase": "vote"})
+    hide = http.post(f"/events/{world.a_id}/proposals/{world.pid}/hide",
+                     data={"csrf_token": csrf, "reason": "Personuppgifter"})
+    assert phase.status_code in (302, 303) and hide.status_code in (302, 303)
+    assert world.flashed_forbidden("facilitator_b")
+    db.session.remove()
+    assert db.session.get(Event, world.a_id).phase == "collect"
+    assert db.session.get(Proposal, world.pid).status == "visible"
