@@ -1,0 +1,458 @@
+"""Role matrix: every route (and every staff-only socket event) against every role.
+
+Each endpoint has an explicit rule in RULES; a route without one fails the build, so a new
+route cannot ship without a permission decision.
+"""
+
+import re
+import uuid
+
+import pytest
+
+from participation.backlog import operations as backlog_ops
+from participation.events.models import Table
+from participation.events.operations import change_phase
+from participation.extensions import db
+from participation.members import operations as member_ops
+from participation.proposals.merge import merge_proposals
+
+from .conftest import csrf_from, login
+
+ROLES = ("anonymous", "participant_a", "participant_b", "facilitator_a", "facilitator_b",
+         "reviewer", "admin")
+STAFF = {"facilitator_a", "facilitator_b", "reviewer", "admin"}
+
+# A rule names the roles that must be allowed; every other role must be refused.
+# ANY: no refusal is asserted, only "no 500" (public pages, or routes whose answer does not
+# depend on who asks).
+ANY = "any"
+ALL = set(ROLES)
+MANAGE_A = {"facilitator_a", "admin"}            # user.can_manage(event A)
+REVIEW_A = {"facilitator_a", "reviewer", "admin"}  # user.can_review(event A)
+ANY_STAFF = set(STAFF)
+REVIEWERS = {"reviewer", "admin"}
+FACILITATORS = {"facilitator_a", "facilitator_b", "admin"}  # role facilitator or admin
+PHONE_A = {"participant_a"}
+
+# Routes without a staff check: public pages, the phone's own pages (anyone with the event
+# code may join, so writing through A's page is joining A, not a hole; the IDOR case — B's
+# page with A's proposal id — is tested below), capability links (follow code, invitation
+# token, scribe secret) and the login itself. Only "no 500" is asserted for these.
+PUBLIC_ROUTES = [
+    "accounts.login", "accounts.logout", "pages.home", "pages.join_by_code",
+    "pages.set_language", "ops.healthz", "privacy.notice", "api.openapi",
+    "events.join", "events.join_table", "events.join_as_scribe", "events.qr", "events.table_qr",
+    "proposals.name", "proposals.submit", "proposals.vote", "proposals.withdraw",
+    "proposals.table", "proposals.scribe", "api.add_scribe_proposal",
+    "members.show_name", "api.set_show_name", "members.invitation", "members.accept",
+    "api.accept_invitation", "public.follow", "public.event_page", "api.follow",
+    "api.public_event", "privacy.confirm_erase", "privacy.erase", "api.erase",
+    # The measure backlog is published to residents (docs/api.md: public reads).
+    "backlog.public", "backlog.dossier", "api.list_measures", "api.get_measure",
+    "api.investment",
+]
+MANAGE_A_ROUTES = [
+    "events.console", "events.console_rows", "events.poster", "events.projector",
+    "events.table_cards", "events.scribe_qr", "events.set_phase", "events.set_timer",
+    "events.set_tables", "events.reveal", "events.set_show_themes", "events.set_questions",
+    "events.set_schedule", "proposals.add_paper", "proposals.moderate", "proposals.merge_form",
+    "proposals.undo_merge_form", "members.add", "members.add_meeting", "members.attendance",
+    "members.member_action", "members.sheet",
+    "api.set_phase", "api.set_timer", "api.set_tables", "api.reveal", "api.set_show_themes",
+    "api.set_questions", "api.set_schedule", "api.add_paper_proposal", "api.set_hand_count",
+    "api.hide", "api.approve", "api.restore", "api.edit_proposal", "api.merge_proposals",
+    "api.undo_merge", "api.event_themes", "api.add_member", "api.list_members",
+    "api.revoke_member", "api.reissue_invitation", "api.add_meeting", "api.list_meetings",
+    "api.set_attendance",
+]
+REVIEW_A_ROUTES = [
+    "review.event", "review.event_csv", "review.proposal", "review.add_comment",
+    "review.set_review", "api.get_event", "api.results", "api.list_merges",
+    "api.moderation_log", "api.duplicate_pairs", "api.get_review", "api.put_review",
+    "api.post_comment",
+]
+# Any staff member may open these; what they list is filtered to the events the user may
+# review (test_staff_listings_hide_other_events checks that).
+ANY_STAFF_ROUTES = [
+    "events.dashboard", "review.index", "review.events", "review.export_proposals",
+    "review.export_votes", "api.list_proposals", "api.aggregated_votes",
+]
+BACKLOG_ROUTES = [
+    "backlog.index", "backlog.new", "backlog.edit", "backlog.set_status", "backlog.delete",
+    "backlog.import_page", "backlog.investment", "backlog.link", "backlog.unlink",
+    "api.create_measure", "api.update_measure", "api.delete_measure",
+    "api.change_measure_status", "api.import_measures", "api.link_proposal",
+    "api.unlink_proposal",
+]
+
+RULES: dict[str, object] = {
+    **dict.fromkeys(PUBLIC_ROUTES, ANY),
+    **dict.fromkeys(MANAGE_A_ROUTES, MANAGE_A),
+    **dict.fromkeys(REVIEW_A_ROUTES, REVIEW_A),
+    **dict.fromkeys(ANY_STAFF_ROUTES, ANY_STAFF),
+    **dict.fromkeys(BACKLOG_ROUTES, REVIEWERS),
+    # Only facilitators (and admins) create events; a reviewer cannot.
+    "events.create": FACILITATORS, "api.create_event": FACILITATORS,
+    "api.list_audit": {"admin"},
+    # The phone's own API on event A: only the phone that joined A has a token there.
+    "api.submit_proposal": PHONE_A, "api.vote": PHONE_A, "api.withdraw": PHONE_A,
+    "api.choose_table": PHONE_A,
+    "api.state": PHONE_A | REVIEW_A, "api.similar": PHONE_A | REVIEW_A,
+}
+
+
+def _fresh_csrf(http, path):
+    return csrf_from(http.get(path).get_data(as_text=True))
+
+
+class World:
+    """Events A and B (facilitator and other), a referensgrupp G of facilitator A, and a
+    phone of each role; every path parameter is filled from here."""
+
+    def __init__(self, app, make_event, staff):
+        self.app, self.staff = app, staff
+        self.a = make_event(phase="collect", title="Verkstad Alfa")
+        self.b = make_event(phase="collect", title="B", user=staff.other)
+        self.g = make_event(kind="referensgrupp", phase="collect", title="G")
+        self.a_id, self.b_id, self.g_id = self.a.id, self.b.id, self.g.id
+        self.a_code, self.b_code, self.g_code = self.a.code, self.b.code, self.g.code
+        self.http, self.csrf = {}, {}
+        self.http["anonymous"] = app.test_client()
+        self.csrf["anonymous"] = _fresh_csrf(self.http["anonymous"], "/login")
+        for role, code in (("participant_a", self.a_code), ("participant_b", self.b_code)):
+            self.http[role] = app.test_client()
+            self.csrf[role] = _fresh_csrf(self.http[role], f"/j/{code}")
+        self.users = {"facilitator_a": staff.facilitator, "facilitator_b": staff.other,
+                      "reviewer": staff.reviewer, "admin": staff.admin}
+        for role, user in self.users.items():
+            self.http[role] = app.test_client()
+            assert login(self.http[role], user).status_code in (302, 303)
+            self.csrf[role] = _fresh_csrf(self.http[role], "/events")
+        pids = [self._propose("participant_a", self.a_id, title)
+                for title in ("Fler cykelbanor", "Cykelbanor överallt", "Träd på torget",
+                              "Parkbänkar", "Lekplatser")]
+        self.spare = (pids[3][0], pids[4][0])
+        self.pid, self.follow_code = pids[0]
+        self.b_pid, _ = self._propose("participant_b", self.b_id, "Bättre bussar")
+        self.merge_id = merge_proposals(staff.facilitator, pids[2][0], pids[1][0])["merge"]["id"]
+        from participation.events.tables import set_table_count
+        set_table_count(staff.facilitator, self.a_id, 2)
+        table = db.session.query(Table).filter_by(event_id=self.a_id, number=1).one()
+        self.secret = table.scribe_token
+        added = member_ops.add_member(staff.facilitator, self.g_id, "Anna Andersson")
+        self.member_id, self.invite = added["member"]["id"], added["invite_token"]
+        self.meeting_id = member_ops.add_meeting(staff.facilitator, self.g_id, "Möte",
+                                                 "2026-12-03T18:00")["meeting"]["id"]
+        self.measure_id = backlog_ops.create_measure(staff.reviewer,
+                                                     {"title": "Åtgärd"})["measure"]["id"]
+        backlog_ops.link_proposal(staff.reviewer, self.b_pid, "supports",
+                                  measure_id=self.measure_id)
+
+    def _propose(self, role, event_id, title):
+        response = self.http[role].post(f"/api/v1/events/{event_id}/proposals",
+                                        headers={"X-CSRFToken": self.csrf[role]},
+                                        json={"title": title, "client_id": uuid.uuid4().hex})
+        assert response.status_code in (200, 201), response.get_data(as_text=True)
+        body = response.get_json()
+        return body["proposal"]["id"], body["follow_url"].rstrip("/").rsplit("/", 1)[-1]
+
+    def values(self, endpoint) -> dict:
+        group = endpoint.startswith("members.") or endpoint in GROUP_API
+        return {
+            "event_id": self.g_id if group else self.a_id,
+            "code": self.g_code if group else self.a_code,
+            "proposal_id": self.pid, "merge_id": self.merge_id, "measure_id": self.measure_id,
+            "meeting_id": self.meeting_id, "member_id": self.member_id,
+            "follow_code": self.follow_code, "token": self.invite, "number": 1,
+            "secret": self.secret, "lang": "en", "fmt": "csv",
+            "action": "invitation" if endpoint == "members.member_action" else "hide",
+        }
+
+    def payload(self, endpoint) -> dict:
+        source, target = self.spare
+        return {
+            "events.set_phase": {"phase": "vote"}, "api.set_phase": {"phase": "vote"},
+            "events.set_timer": {"minutes": "5"}, "api.set_timer": {"seconds": 300},
+            "events.set_tables": {"count": "3"}, "api.set_tables": {"count": 3},
+            "events.reveal": {"revealed": "1"}, "api.reveal": {"revealed": True},
+            "events.set_show_themes": {"show": "1"}, "api.set_show_themes": {"show": True},
+            "events.set_questions": {"questions": "Vad saknas?"},
+            "api.set_questions": {"questions": ["Vad saknas?"]},
+            "events.set_schedule": {}, "api.set_schedule": {},
+            "proposals.add_paper": {"title": "Från papperet"},
+            "api.add_paper_proposal": {"title": "Från papperet"},
+            "proposals.moderate": {"reason": "Personuppgifter"},
+            "api.hide": {"reason": "Personuppgifter"},
+            "api.edit_proposal": {"title": "Ny titel", "reason": "Stavning"},
+            "api.set_hand_count": {"count": 3},
+            "proposals.merge_form": {"source_id": str(source), "target_id": str(target)},
+            "api.merge_proposals": {"source_id": source, "target_id": target},
+            "members.add": {"name": "Bo Berg"}, "api.add_member": {"name": "Bo Berg"},
+            "members.add_meeting": {"title": "Träff", "starts_at": "2026-12-04T18:00"},
+            "api.add_meeting": {"title": "Träff", "starts_at": "2026-12-04T18:00"},
+            "members.attendance": {"present": "1"}, "api.set_attendance": {"present": True},
+            "review.add_comment": {"body": "Bra"}, "api.post_comment": {"body": "Bra"},
+            "review.set_review": {"status": "reviewing", "public_answer": "Tack"},
+            "api.put_review": {"status": "reviewing", "public_answer": "Tack"},
+            "api.vote": {"client_id": uuid.uuid4().hex},
+            "api.withdraw": {"client_id": uuid.uuid4().hex},
+            "api.choose_table": {"table": 1}, "api.submit_proposal": {
+                "title": "Ännu en idé", "client_id": uuid.uuid4().hex},
+            "api.link_proposal": {"kind": "supports", "measure_id": self.measure_id},
+            "api.change_measure_status": {"status": "planned"},
+            "api.update_measure": {"title": "Ändrad åtgärd"},
+            "api.create_measure": {"title": "Ny åtgärd"},
+            "api.create_event": {"title": "C", "prompt": "Hur?", "kind": "medborgarverkstad",
+                                 "voting": {"method": "approval"}},
+        }.get(endpoint, {})
+
+    def request(self, role, method, path, endpoint=""):
+        http = self.http[role]
+        api = path.startswith("/api/")
+        body = self.payload(endpoint)
+        if api and role in self.users:
+            headers = self.staff.auth(self.users[role])
+        else:
+            headers = {"X-CSRFToken": self.csrf[role]}
+        if method == "GET":
+            return http.get(path, headers=headers)
+        if api:
+            return http.open(path, method=method, headers=headers, json=body)
+        return http.open(path, method=method, headers=headers,
+                         data={"csrf_token": self.csrf[role], **body})
+
+    def flashed_forbidden(self, role) -> bool:
+        """Console forms turn a refused operation into a flash and a redirect back."""
+        with self.http[role].session_transaction() as session:
+            flashes = session.pop("_flashes", [])
+        return any(text in FORBIDDEN_TEXTS for _category, text in flashes)
+
+
+FORBIDDEN_TEXTS = {"You are not allowed to do that.", "Du har inte behörighet att göra det."}
+
+
+GROUP_API = {"api.list_meetings", "api.add_meeting", "api.list_members", "api.add_member"}
+
+
+def _refused(response) -> bool:
+    if response.status_code in (401, 403, 404):
+        return True
+    return response.status_code in (302, 303) and "/login" in response.headers.get("Location", "")
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+@pytest.fixture
+def world(app, make_event, staff):
+    return World(app, make_event, staff)
+
+
+def _path(app, world, rule):
+    from flask import url_for
+
+    with app.test_request_context():
+        values = world.values(rule.endpoint)
+        return url_for(rule.endpoint, **{k: v for k, v in values.items() if k in rule.arguments})
+
+
+def _ordered(app):
+    def key(route):
+        rule, method = route
+        last = LAST.index(rule.endpoint) if rule.endpoint in LAST else -1
+        return last, rule.endpoint, method
+
+    return sorted(_routes(app), key=key)
+
+
+# Routes that end a session or delete what later rows need run last, in this order.
+LAST = ["api.reissue_invitation", "members.invitation", "members.accept", "api.accept_invitation",
+        "api.revoke_member", "api.undo_merge", "proposals.undo_merge_form", "api.delete_measure",
+        "backlog.delete", "privacy.erase", "api.erase", "accounts.logout"]
+
+
+
+
+def test_every_route_has_a_permission_decision(app):
+    endpoints = {rule.endpoint for rule, _method in _routes(app)}
+    assert not endpoints - RULES.keys(), "routes without a rule in RULES"
+    assert not RULES.keys() - endpoints, "rules for routes that no longer exist"
+
+
+def _violation(world, role, rule_roles, response, path) -> str | None:
+    status = response.status_code
+    forbidden_flash = world.flashed_forbidden(role)
+    if status >= 500:
+        return f"{status}"
+    if rule_roles is ANY:
+        return None
+    # Recorded as it is today: the no-JS console forms (events.set_*, proposals.moderate,
+    # merge_form, add_paper, undo_merge_form) answer a facilitator of B with a redirect back
+    # and a "not allowed" flash, not a 403; nothing is written. That counts as a refusal.
+    refused = _refused(response) or (status in (302, 303) and forbidden_flash)
+    if role in rule_roles:
+        return f"refused ({status})" if refused else None
+    if not refused:
+        return f"allowed ({status})"
+    if role == "anonymous" and "participant_a" not in rule_roles:
+        # Staff routes tell a browser to log in and an API client that it is not authenticated.
+        if path.startswith("/api/") and status != 401:
+            return f"anonymous API got {status}, not 401"
+        if not path.startswith("/api/") and status not in (302, 303):
+            return f"anonymous page got {status}, not a redirect to /login"
+    return None
+
+
+def test_role_matrix(app, world):
+    failures, cells = [], 0
+    for rule, method in _ordered(app):
+        path = _path(app, world, rule)
+        for role in ROLES:
+            response = world.request(role, method, path, rule.endpoint)
+            cells += 1
+            if problem := _violation(world, role, RULES[rule.endpoint], response, path):
+                failures.append(f"{method} {path} ({rule.endpoint}) as {role}: {problem}")
+    assert not failures, "\n".join(failures)
+    assert cells >= 100 * len(ROLES)
+
+
+def _shows_a(world, text) -> bool:
+    # Pages and proposal lists name A's proposal; the vote CSV has only ids (first column).
+    return ("Fler cykelbanor" in text or "Verkstad Alfa" in text
+            or f"\n{world.a_id},{world.pid}," in text)
+
+
+def test_staff_listings_hide_other_events(app, world):
+    for path in ("/review/", "/review/events", "/review/proposals.csv", "/review/votes.csv"):
+        assert _shows_a(world, world.http["facilitator_a"].get(path).get_data(as_text=True)), path
+        seen_by_b = world.http["facilitator_b"].get(path)
+        assert seen_by_b.status_code == 200 and not _shows_a(world, seen_by_b.get_data(
+            as_text=True)), path
+    for path in ("/api/v1/proposals", "/api/v1/votes/aggregated"):
+        mine = world.http["facilitator_a"].get(path,
+                                               headers=world.staff.auth(world.staff.facilitator))
+        assert f'"proposal_id":{world.pid},' in mine.get_data(as_text=True).replace(" ", ""), path
+        theirs = world.http["facilitator_b"].get(path, headers=world.staff.auth(world.staff.other))
+        assert theirs.status_code == 200, path
+        assert f'"proposal_id":{world.pid},' not in theirs.get_data(as_text=True).replace(" ", "")
+
+
+def _votes_on(proposal_id) -> int:
+    from participation.proposals.models import Vote
+
+    db.session.remove()
+    return db.session.query(Vote).filter_by(proposal_id=proposal_id).count()
+
+
+def test_participant_b_cannot_vote_on_a_proposal_of_a(app, world):
+    change_phase(world.staff.facilitator, world.a_id, "vote")
+    change_phase(world.staff.other, world.b_id, "vote")
+    http, csrf = world.http["participant_b"], world.csrf["participant_b"]
+    through_b = http.post(f"/j/{world.b_code}/proposals/{world.pid}/vote",
+                          data={"csrf_token": csrf, "client_id": uuid.uuid4().hex})
+    assert through_b.status_code in (403, 404)
+    by_api = http.post(f"/api/v1/proposals/{world.pid}/votes", headers={"X-CSRFToken": csrf},
+                       json={"client_id": uuid.uuid4().hex})
+    assert by_api.status_code in (403, 404)
+    withdraw = http.delete(f"/api/v1/proposals/{world.pid}/votes", headers={"X-CSRFToken": csrf},
+                           json={"client_id": uuid.uuid4().hex})
+    assert withdraw.status_code in (403, 404)
+    assert _votes_on(world.pid) == 0
+    # The same phone may vote on B's own proposal, so the refusals above are about A.
+    own = http.post(f"/api/v1/proposals/{world.b_pid}/votes", headers={"X-CSRFToken": csrf},
+                    json={"client_id": uuid.uuid4().hex})
+    assert own.status_code in (200, 201)
+    assert _votes_on(world.b_pid) == 1
+
+
+def _staff_only_socket_events() -> list[str]:
+    # Read from the handler modules so a new staff-only event joins the matrix by itself.
+    from pathlib import Path
+
+    import participation.realtime as realtime
+
+    names = []
+    for module in ("handlers.py", "group_handlers.py"):
+        source = (Path(realtime.__file__).parent / module).read_text()
+        names += re.findall(r'@handler\("(\w+)", staff_only=True\)', source)
+    return names
+
+
+SOCKET_ROLES = ("participant_a", "participant_b", "facilitator_a", "facilitator_b", "reviewer",
+                "admin")
+
+
+def test_staff_only_socket_events_refuse_everyone_but_the_events_staff(app, world):
+    from .support.sockets import Socket
+
+    events = _staff_only_socket_events()
+    assert len(events) >= 20 and "set_phase" in events and "add_member" in events
+    cells, refused_at_connect = 0, []
+    for role in SOCKET_ROLES:
+        socket = Socket(app, world.http[role],
+                        {"csrf_token": world.csrf[role], "event": world.a_id})
+        try:
+            if not socket.connected:
+                # Turned away at connect (staff of another event, a phone of B): a refusal too.
+                assert role not in MANAGE_A, f"{role} could not connect to A"
+                refused_at_connect.append(role)
+                cells += len(events)
+                continue
+            for name in events:
+                ack = socket.call(name, {})
+                cells += 1
+                if role in MANAGE_A:
+                    # Staff of A reach the operation (which may reject the empty payload).
+                    assert ack.get("error") not in ("forbidden", "server_error"), (name, ack)
+                else:
+                    assert ack == {"ok": False, "error": "forbidden",
+                                   "message": ack.get("message")}, (role, name, ack)
+        finally:
+            socket.disconnect()
+    assert cells == len(events) * len(SOCKET_ROLES)
+    # The resident's own connection must really have been tried event by event.
+    assert "participant_a" not in refused_at_connect
+
+
+def test_facilitator_of_b_connects_to_a_only_as_a_resident(app, world):
+    from participation.realtime.handlers import connections
+
+    from .support.sockets import Socket
+
+    outsider = Socket(app, world.http["facilitator_b"],
+                      {"csrf_token": world.csrf["facilitator_b"], "event": world.a_id})
+    owner = Socket(app, world.http["facilitator_a"],
+                   {"csrf_token": world.csrf["facilitator_a"], "event": world.a_id})
+    try:
+        assert owner.connected
+        staff_flags = {c.event_id: [] for c in connections.values()}
+        for connection in connections.values():
+            staff_flags[connection.event_id].append(connection.staff)
+        # Exactly one staff connection to A: the owner's; B's facilitator is not staff there.
+        assert staff_flags.get(world.a_id, []).count(True) == 1
+        if outsider.connected:
+            assert outsider.call("set_phase", {"phase": "vote"})["error"] == "forbidden"
+        assert owner.call("set_phase", {"phase": "vote"})["ok"] is True
+    finally:
+        outsider.disconnect()
+        owner.disconnect()
+
+
+def test_console_forms_of_a_write_nothing_for_the_facilitator_of_b(app, world):
+    from participation.events.models import Event
+    from participation.proposals.models import Proposal
+
+    http, csrf = world.http["facilitator_b"], world.csrf["facilitator_b"]
+    phase = http.post(f"/events/{world.a_id}/phase", data={"csrf_token": csrf, "phase": "vote"})
+    hide = http.post(f"/events/{world.a_id}/proposals/{world.pid}/hide",
+                     data={"csrf_token": csrf, "reason": "Personuppgifter"})
+    assert phase.status_code in (302, 303) and hide.status_code in (302, 303)
+    assert world.flashed_forbidden("facilitator_b")
+    db.session.remove()
+    assert db.session.get(Event, world.a_id).phase == "collect"
+    assert db.session.get(Proposal, world.pid).status == "visible"
