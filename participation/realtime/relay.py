@@ -26,6 +26,8 @@ PLAIN = {
     "event.questions": ("questions", "event", ("questions",)),
     "event.tables": ("tables", "event", ("tables",)),
     "event.tallies_revealed": ("reveal", "staff", ("revealed",)),
+    "members.changed": ("members", "staff", ("counts",)),
+    "meeting.changed": ("meeting", "staff", ("meeting",)),
 }
 ROOMS = {"event": event_room, "staff": staff_room}
 
@@ -61,12 +63,7 @@ class Relay:
         name, event_id, version = domain_event.name, domain_event.event_id, domain_event.version
         data = domain_event.data
         if name in ("proposal.submitted", "proposal.moderated", "proposal.erased"):
-            # Staff see everything; everyone else never sees a proposal awaiting approval.
-            socketio.emit("staff_proposal", {"version": version, "proposal": data["full"]},
-                          to=staff_room(event_id))
-            if data["proposal"]["status"] != "pending":
-                socketio.emit("proposal", {"version": version, "proposal": data["proposal"]},
-                              to=event_room(event_id))
+            self._emit_proposal(event_id, version, data["proposal"], data["full"])
             if name != "proposal.submitted":
                 event = db.session.get(Event, event_id)
                 if event.phase in REVEALED:
@@ -76,11 +73,7 @@ class Relay:
             self.mark_themes(event_id)
         elif name in ("proposal.merged", "proposal.unmerged"):
             for key in ("source", "target"):
-                socketio.emit("staff_proposal",
-                              {"version": version, "proposal": data[f"{key}_full"]},
-                              to=staff_room(event_id))
-                socketio.emit("proposal", {"version": version, "proposal": data[key]},
-                              to=event_room(event_id))
+                self._emit_proposal(event_id, version, data[key], data[f"{key}_full"])
             # Ballots holding either proposal changed; those phones ask for a fresh snapshot.
             merge = data["merge"]
             socketio.emit("merge", {"version": version, "source_id": merge["source_id"],
@@ -93,7 +86,9 @@ class Relay:
             self.mark_tallies(event_id)
             self.mark_themes(event_id)
         elif name == "proposal.updated":
-            # Renamed authors (members/operations.py); the group relay pushes the proposals.
+            # Renamed authors (a member's consent changed, members/operations.py).
+            for item in data["proposals"]:
+                self._emit_proposal(event_id, version, item["proposal"], item["full"])
             self.mark_themes(event_id)
         elif name == "event.phase_changed":
             self._emit_phase(event_id, version, data["phase"], by=data.get("by"))
@@ -107,6 +102,15 @@ class Relay:
                                     "server_time": iso(utcnow())}, to=event_room(event_id))
         elif name == "vote.changed":
             self.mark_tallies(event_id)
+
+    @staticmethod
+    def _emit_proposal(event_id: int, version: int, public: dict, full: dict):
+        # Staff see everything; everyone else never sees a proposal awaiting approval.
+        socketio.emit("staff_proposal", {"version": version, "proposal": full},
+                      to=staff_room(event_id))
+        if public["status"] != "pending":
+            socketio.emit("proposal", {"version": version, "proposal": public},
+                          to=event_room(event_id))
 
     def _emit_phase(self, event_id: int, version: int, phase: str, by: str | None = None):
         payload = {"version": version, "phase": phase}
