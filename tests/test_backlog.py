@@ -416,3 +416,35 @@ def test_cost_curve_bars_are_as_wide_as_their_reduction(app, staff):
     assert (first["end"], second["end"], chart["total"]) == (100, 400, 400)
     assert second["h"] > first["h"]  # 3 000 kr/t against 1 000 kr/t
     assert {first["pattern"], second["pattern"]} == {"hatch", "dots"}
+
+
+def test_support_follows_a_linked_proposal_into_the_one_it_was_merged_into(app, make_event,
+                                                                           staff):
+    from participation.proposals.merge import merge_proposals, undo_merge
+
+    event = make_event(phase="collect")
+    linked, _ = propose(event, "Belys cykelbanorna")
+    other, _ = propose(event, "Lys upp cykelvägarna")
+    third, _ = propose(event, "Belysning längs cykelvägen")
+    change_phase(staff.facilitator, event.id, "vote")
+    both, one, two = token(), token(), token()
+    vote(linked, both)
+    vote(other, both)
+    vote(linked, one)
+    vote(other, two)
+    mid = measure(staff)["id"]
+    operations.link_proposal(staff.reviewer, linked, "supports", measure_id=mid)
+    assert support(mid)["phone_people"] == 2
+
+    first = merge_proposals(staff.facilitator, linked, other)
+    # The votes moved to `other`, and so does the support: `both` still counts once.
+    assert (support(mid)["phone_people"], support(mid)["proposals"]) == (3, 1)
+    second = merge_proposals(staff.facilitator, other, third)
+    assert support(mid)["phone_people"] == 3
+    operations.link_proposal(staff.reviewer, third, "supports", measure_id=mid)
+    assert (support(mid)["phone_people"], support(mid)["proposals"]) == (3, 1)
+
+    undo_merge(staff.facilitator, second["merge"]["id"])
+    undo_merge(staff.facilitator, first["merge"]["id"])
+    # Undone, each proposal carries its own votes again; `third` is linked now too.
+    assert (support(mid)["phone_people"], support(mid)["proposals"]) == (2, 2)

@@ -4,11 +4,12 @@ A resident is pseudonymous per event (one participant row per event and phone), 
 is one (event, participant): someone who voted for two proposals linked to the same measure
 counts once; the same phone at two events counts twice, since nothing may tie the two together.
 Hand counts (`paper_votes`) are added as they are: a show of hands cannot be de-duplicated.
-On a 1–5 scale a rating of 4 or 5 counts as support. Only visible proposals count (a merged
-proposal's votes already moved to the one it joined). See docs/backlog.md.
+On a 1–5 scale a rating of 4 or 5 counts as support. Only visible proposals count; a merged
+proposal counts through the one it joined, where its votes went. See docs/backlog.md.
 """
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from sqlalchemy import and_, or_, select
 
@@ -19,6 +20,51 @@ from .models import ProposalLink
 
 SUPPORTING = ("created_from", "supports", "duplicate")
 SCALE_SUPPORT = 4
+
+
+class _Linked(NamedTuple):
+    measure_id: int
+    id: int
+    event_id: int
+    table_id: int | None
+    paper_votes: int | None
+    status: str
+    title: str
+    code: str
+    kind: str
+    voting_method: str
+
+
+def _effective_links(session, measure_ids) -> dict[int, set[int]]:
+    """measure id -> the proposals that carry its support now.
+
+    A linked proposal merged into another counts through the one it joined, since its votes
+    moved there; chains of merges are followed to their end. Linking both halves counts once.
+    """
+    rows = session.execute(
+        select(ProposalLink.measure_id, ProposalLink.proposal_id)
+        .where(ProposalLink.measure_id.in_(measure_ids), ProposalLink.kind.in_(SUPPORTING))
+    ).all()
+    merged_into: dict[int, int | None] = {}
+    frontier = {pid for _, pid in rows}
+    while frontier:
+        found = session.execute(
+            select(Proposal.id, Proposal.merged_into_id).where(Proposal.id.in_(frontier))
+        ).all()
+        merged_into.update(found)
+        frontier = {into for _, into in found if into is not None and into not in merged_into}
+
+    def final(pid):
+        seen = set()
+        while merged_into.get(pid) is not None and pid not in seen:
+            seen.add(pid)
+            pid = merged_into[pid]
+        return pid
+
+    links = defaultdict(set)
+    for mid, pid in rows:
+        links[mid].add(final(pid))
+    return links
 
 
 def _empty() -> dict:
@@ -33,25 +79,30 @@ def support_for(measure_ids, session=None) -> dict[int, dict]:
     result = {mid: _empty() for mid in measure_ids}
     if not measure_ids:
         return result
-    linked = session.execute(
-        select(ProposalLink.measure_id, Proposal.id, Proposal.event_id, Proposal.table_id,
-               Proposal.paper_votes, Proposal.status, Event.title, Event.code, Event.kind,
-               Event.voting_method)
-        .join(Proposal, Proposal.id == ProposalLink.proposal_id)
+    links = _effective_links(session, measure_ids)
+    proposal_ids = {pid for pids in links.values() for pid in pids}
+    measures_of = defaultdict(set)
+    for mid, pids in links.items():
+        for pid in pids:
+            measures_of[pid].add(mid)
+    proposals = session.execute(
+        select(Proposal.id, Proposal.event_id, Proposal.table_id, Proposal.paper_votes,
+               Proposal.status, Event.title, Event.code, Event.kind, Event.voting_method)
         .join(Event, Event.id == Proposal.event_id)
-        .where(ProposalLink.measure_id.in_(measure_ids), ProposalLink.kind.in_(SUPPORTING),
-               Proposal.status == "visible")
-    ).all()
-    voters = session.execute(
-        select(ProposalLink.measure_id, Vote.event_id, Vote.participant_id, Proposal.table_id)
+        .where(Proposal.id.in_(proposal_ids), Proposal.status == "visible")
+    ).all() if proposal_ids else []
+    linked = [_Linked(mid, *row) for row in proposals for mid in sorted(measures_of[row.id])]
+    votes = session.execute(
+        select(Vote.proposal_id, Vote.event_id, Vote.participant_id, Proposal.table_id)
         .join(Proposal, Proposal.id == Vote.proposal_id)
-        .join(ProposalLink, ProposalLink.proposal_id == Proposal.id)
         .join(Event, Event.id == Vote.event_id)
-        .where(ProposalLink.measure_id.in_(measure_ids), ProposalLink.kind.in_(SUPPORTING),
-               Proposal.status == "visible",
+        .where(Vote.proposal_id.in_(proposal_ids), Proposal.status == "visible",
                or_(Event.voting_method != "scale",
                    and_(Event.voting_method == "scale", Vote.dots >= SCALE_SUPPORT)))
-    ).all()
+    ).all() if proposal_ids else []
+    voters = [(mid, event_id, participant_id, table_id)
+              for pid, event_id, participant_id, table_id in votes
+              for mid in measures_of[pid]]
     table_ids = {row.table_id for row in linked if row.table_id is not None}
     tables = {t.id: t for t in session.scalars(select(Table).where(Table.id.in_(table_ids)))} \
         if table_ids else {}
