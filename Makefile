@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 0.0.0.0
 export PORT HOST
 
-.PHONY: run test setup assets translations migrate lint bench clean
+.PHONY: run test setup assets translations migrate lint bench screenshots clean
 
 run: setup
 	$(BIN)/flask --app wsgi db upgrade
@@ -44,6 +44,12 @@ extract-messages: $(VENV)/.stamp-deps
 
 bench: setup
 	$(BIN)/python -m bench.phones $(BENCH_SIZES)
+
+# The README's pictures, from the end-to-end browser test of a whole workshop.
+screenshots: setup
+	@command -v chromium >/dev/null && command -v zbarimg >/dev/null || \
+	  { echo "needs Debian's chromium and zbar-tools (apt-get install chromium zbar-tools)"; exit 1; }
+	DOCS_IMAGES=docs/images $(BIN)/python -m pytest tests/browser/test_end_to_end.py -q
 
 lint: setup
 	$(BIN)/ruff check .

@@ -6,15 +6,12 @@ idea, and the facilitator merges them while the votes are in. The projector foll
 without a reload; one person who voted for both counts once; the merge can be undone.
 """
 
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import SCREENSHOTS
+from .qr import decode_qr
 from .test_workshop import assert_not_reloaded, click_phase, connected, mark, phone_in_phase
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -23,20 +20,6 @@ PROMPT = "Hur får fler att cykla till Backaskolan?"
 BIKE_A = "Fler cykelställ med tak vid skolan"
 BIKE_B = "Cykelställ med tak vid skolan behövs"
 BUS = "Gratis buss för unga på helger"
-
-
-def decode_qr(image: Page, name: str) -> str:
-    """What a phone camera would read off the rendered QR code (zbar, from Debian)."""
-    zbarimg = shutil.which("zbarimg")
-    if zbarimg is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("zbarimg is missing: .ci/run installs zbar-tools")
-        pytest.skip("zbarimg not installed (apt-get install zbar-tools)")
-    path = SCREENSHOTS / f"{name}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    image.screenshot(path=str(path))
-    return subprocess.run([zbarimg, "--raw", "-q", str(path)], check=True,
-                          capture_output=True, text=True).stdout.strip()
 
 
 def submit(page: Page, title: str) -> str:
