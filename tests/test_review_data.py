@@ -165,3 +165,37 @@ def test_follow_page_shows_each_proposal_with_its_timeline(app, make_event, staf
         assert stranger.get(bad).status_code == 404
     assert stranger.get("/api/v1/follow/abcdefghijklmnop").status_code == 404
     assert csrf_from(page.get_data(as_text=True))
+
+
+def test_follow_timeline_starts_the_measure_where_the_proposal_joined_it(app, make_event):
+    from datetime import timedelta
+
+    from participation.core.time import iso, utcnow
+
+    event = make_event(phase="collect")
+    phone = app.test_client()
+    csrf = join(phone, event)
+    phone.post(f"/api/v1/events/{event.id}/proposals", headers={"X-CSRFToken": csrf},
+               json={"title": "Laddstolpar vid skolan", "client_id": "timeline-client-1"})
+    snapshot = phone.get(f"/api/v1/events/{event.id}/state").get_json()
+    pid = snapshot["proposals"][0]["id"]
+    code = snapshot["me"]["follow_url"].rsplit("/", 1)[1]
+    linked_at = utcnow() + timedelta(hours=1)
+    db.session.rollback()  # a fresh snapshot: the phone wrote since this session last read
+    measure = Measure(title="Laddinfrastruktur", status="assessing")
+    db.session.add(measure)
+    db.session.flush()
+    for days, status, reason in ((-30, "idea", "Förslag från förvaltningen."),
+                                 (-10, "assessing", "Kostnaden räknas fram."),
+                                 (20, "planned", "Med i investeringsplanen.")):
+        db.session.add(MeasureStatusEntry(measure_id=measure.id, status=status, reason=reason,
+                                          created_at=linked_at + timedelta(days=days)))
+    db.session.add(ProposalLink(proposal_id=pid, measure_id=measure.id, kind="supports",
+                                created_at=linked_at))
+    db.session.commit()
+
+    data = app.test_client().get(f"/api/v1/follow/{code}").get_json()
+    steps = [(t["kind"], t.get("status")) for t in data["proposals"][0]["timeline"]]
+    # The idea stage before the link is not the resident's story; the state at the link is.
+    assert steps == [("submitted", None), ("measure", "assessing"), ("measure", "planned")]
+    assert data["proposals"][0]["timeline"][1]["at"] == iso(linked_at)

@@ -70,6 +70,20 @@ def event_page(code):
     return render_template("review/public_event.html", **outcome)
 
 
+def _measure_steps(link, log) -> list[dict]:
+    """The measure's history as the resident lived it: its state when their proposal was
+    linked (dated then), and every change since. What came before is not their story."""
+    before = [m for m in log if m.created_at <= link.created_at]
+    since = [m for m in log if m.created_at > link.created_at]
+    steps = [{"kind": "measure", "status": m.status, "reason": m.reason,
+              "at": iso(m.created_at)} for m in since]
+    if before:
+        m = before[-1]
+        steps.insert(0, {"kind": "measure", "status": m.status, "reason": m.reason,
+                         "at": iso(link.created_at)})
+    return steps
+
+
 def follow_items(participant) -> tuple[Event, list[dict]]:
     """The person's proposals, newest first, each with its public timeline."""
     proposals = db.session.scalars(select(Proposal)
@@ -95,10 +109,10 @@ def follow_items(participant) -> tuple[Event, list[dict]]:
         link = links.get(p.id)
         measure = measures.get(link.measure_id) if link else None
         if measure is not None:
-            timeline += [{"kind": "measure", "status": m.status, "reason": m.reason,
-                          "at": iso(m.created_at)}
-                         for m in measure_log if m.measure_id == measure.id]
-        timeline.sort(key=lambda entry: entry["at"] or "")
+            timeline += _measure_steps(link, [m for m in measure_log
+                                              if m.measure_id == measure.id])
+        # Times are to the second; within one, the review step (the link) reads first.
+        timeline.sort(key=lambda entry: (entry["at"] or "", entry["kind"] == "measure"))
         target = targets.get(p.merged_into_id)
         items.append({
             "id": p.id, "title": p.title, "status": p.status, "hidden_reason": p.hidden_reason,
