@@ -81,6 +81,19 @@ def load(instance_path: Path) -> dict:
         "SOCKET_RATELIMIT_ENABLED": env.get("SOCKET_RATELIMIT_ENABLED", "1") != "0",
         "SOCKET_RATE_PER_SECOND": float(env.get("SOCKET_RATE_PER_SECOND", "5")),
         "SOCKET_RATE_BURST": int(env.get("SOCKET_RATE_BURST", "30")),
+        # Socket connects (also off with SOCKET_RATELIMIT_ENABLED=0), a token bucket per address
+        # and one per participant or staff account. A venue puts every phone behind one NAT
+        # address: 2000 phones joining in 20 s is 100 a second, and a server restart or a Wi-Fi
+        # blip brings them all back within about a second (socket.io-client's first reconnect
+        # waits 0.5-1.5 s), hence a burst of 3000. One phone reconnects after a reload, a
+        # network change or a new tab: 30 at once and one more every 2 s is far more than a
+        # person does, and stops one browser looping on connect (each connect builds a snapshot).
+        "SOCKET_CONNECT_RATE_PER_IP": float(env.get("SOCKET_CONNECT_RATE_PER_IP", "100")),
+        "SOCKET_CONNECT_BURST_PER_IP": int(env.get("SOCKET_CONNECT_BURST_PER_IP", "3000")),
+        "SOCKET_CONNECT_RATE_PER_SESSION": float(
+            env.get("SOCKET_CONNECT_RATE_PER_SESSION", "0.5")),
+        "SOCKET_CONNECT_BURST_PER_SESSION": int(
+            env.get("SOCKET_CONNECT_BURST_PER_SESSION", "30")),
         # Failed logins per account and per IP before a lockout, which doubles from the base.
         "LOGIN_FAILURES_PER_ACCOUNT": int(env.get("LOGIN_FAILURES_PER_ACCOUNT", "5")),
         "LOGIN_FAILURES_PER_IP": int(env.get("LOGIN_FAILURES_PER_IP", "50")),

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..participants import identity
 from .validate import form_number
@@ -55,6 +56,18 @@ def address_key(address: str | None = None) -> str:
     address = get_remote_address() if address is None else address
     secret = current_app.config["SECRET_KEY"].encode()
     return "ip:" + hmac.new(secret, (address or "").encode(), "sha256").hexdigest()[:24]
+
+
+def client_address(environ) -> str:
+    """The address the HTTP limits would see for this WSGI environ. Engine.IO's middleware
+    sits outside ProxyFix, so a socket's environ still has the proxy's REMOTE_ADDR: the same
+    ProxyFix, with the same PROXY_HOPS, is applied to a copy here."""
+    hops = current_app.config.get("PROXY_HOPS", 0)
+    if not hops or "werkzeug.proxy_fix.orig" in environ:
+        return environ.get("REMOTE_ADDR") or ""
+    fixed = {}
+    ProxyFix(lambda env, _start: fixed.update(env) or [], x_for=hops)(dict(environ), None)
+    return fixed.get("REMOTE_ADDR") or ""
 
 
 def _participant_key() -> str:

@@ -11,6 +11,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from flask_wtf.csrf import ValidationError, validate_csrf
 
 from ..core.errors import OperationError
+from ..core.limits import address_key, client_address
 from ..core.time import iso
 from ..core.validate import form_number, is_id
 from ..events import operations as event_ops
@@ -50,14 +51,26 @@ def _requested_event_id(auth: dict):
     return value if is_id(value) else None
 
 
-def _refused(code: str, message: str) -> ConnectionRefusedError:
-    # Arrives at the client as {"message": message, "data": {"error": code}}.
-    return ConnectionRefusedError(message, {"error": code})
+def _refused(code: str, message: str, **data) -> ConnectionRefusedError:
+    # Arrives at the client as {"message": message, "data": {"error": code, **data}}.
+    return ConnectionRefusedError(message, {"error": code, **data})
+
+
+def _limit_connect(scope: str, key: str) -> None:
+    wait = ratelimit.connect_wait(current_app, scope, key)
+    if wait:
+        seconds = max(1, math.ceil(wait))
+        # socket.io-client does not retry a refused connect by itself: the page must reload.
+        message = _("Too many connections. Wait %(seconds)s seconds and reload the page.",
+                    seconds=seconds)
+        raise _refused("rate_limited", message, retry_after=seconds)
 
 
 @socketio.on("connect")
 def on_connect(auth):
     try:
+        # Every attempt counts against the address, before any other work is done for it.
+        _limit_connect("ip", address_key(client_address(request.environ)))
         auth = auth if isinstance(auth, dict) else {}
         if not _origin_allowed():
             raise _refused("bad_origin", _("Wrong origin."))
@@ -73,6 +86,9 @@ def on_connect(auth):
         token = identity.token_for(event.id)
         if not staff and token is None:
             raise _refused("not_joined", _("Join the event first."))
+        # Before the snapshot, the one costly part of a connect.
+        _limit_connect("session", f"user:{current_user.id}" if staff
+                       else f"participant:{event.id}:{token}")
         if not staff and not may_take_part(event, token):
             raise _refused("not_a_member",
                            _("Only invited members of this reference group can take part."))

@@ -1,4 +1,5 @@
 """A token bucket per socket connection and per participant: a burst is fine, a flood is not.
+Connects have their own buckets, per address and per participant or staff account.
 
 In memory for one process; in Redis (one small Lua script, atomic) when REDIS_URL is set, so
 several processes share a participant's bucket.
@@ -94,3 +95,18 @@ def wait_seconds(app, sid: str, event_id: int, token: str | None) -> float:
     if wait == 0 and token:
         wait = buckets.take(f"participant:{event_id}:{token}", capacity, rate)
     return wait
+
+
+CONNECT_LIMITS = {
+    "ip": ("SOCKET_CONNECT_BURST_PER_IP", "SOCKET_CONNECT_RATE_PER_IP"),
+    "session": ("SOCKET_CONNECT_BURST_PER_SESSION", "SOCKET_CONNECT_RATE_PER_SESSION"),
+}
+
+
+def connect_wait(app, scope: str, key: str) -> float:
+    """0 if this connect may go ahead; else how long to wait. `scope` is "ip" (key: the
+    hashed address) or "session" (key: the participant or staff account)."""
+    if not app.config.get("SOCKET_RATELIMIT_ENABLED", True):
+        return 0.0
+    capacity, rate = (app.config[name] for name in CONNECT_LIMITS[scope])
+    return buckets_for(app).take(f"connect-{scope}:{key}", capacity, rate)

@@ -2,6 +2,7 @@
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +13,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
+STAFF = (("fac@live.se", "facilitator"), ("rev@live.se", "reviewer"),
+         ("other@live.se", "facilitator"))
 
 
 def free_port() -> int:
@@ -51,13 +54,17 @@ class LiveServer:
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
-    def start(self):
+    def start(self, staff=STAFF):
         self.flask("db", "upgrade")
-        for email, role in (("fac@live.se", "facilitator"), ("rev@live.se", "reviewer"),
-                            ("other@live.se", "facilitator")):
+        # Each account costs two CLI runs (seconds each): a test may ask for fewer.
+        for email, role in staff:
             self.flask("users", "create", email, "--role", role, "--password", PASSWORD)
             self.tokens[email] = self.flask("users", "token", email).strip().splitlines()[-1]
         self.log = open(self.workdir / "server.log", "w")  # noqa: SIM115
+        self.launch()
+
+    def launch(self):
+        """Run the server process on the prepared database and wait until it answers."""
         self.process = subprocess.Popen(
             [sys.executable, "wsgi.py"], cwd=ROOT, env=self.env,
             stdout=self.log, stderr=subprocess.STDOUT,
@@ -75,6 +82,18 @@ class LiveServer:
 
     def read_log(self) -> str:
         return (self.workdir / "server.log").read_text()
+
+    def kill(self):
+        """SIGKILL, as a crash or the OOM killer would: no cleanup, no flush, no goodbye."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def restart(self):
+        """Start again on the same database, port and secret key, so cookies stay valid."""
+        assert self.process.poll() is not None, "kill() or stop() the running server first"
+        self.log.write("\n--- restart ---\n")
+        self.log.flush()
+        self.launch()
 
     def stop(self):
         if self.process and self.process.poll() is None:
