@@ -3,6 +3,7 @@
 Chromium's offline emulation (context.set_offline) fails new requests and fires the window's
 `offline` event, but leaves an open WebSocket up; live.js closes the socket on that event, as a
 phone that really lost its network would find out at the next missed ping.
+Screenshots go to test-artifacts/screenshots/offline-*.png.
 """
 
 import time
@@ -68,7 +69,7 @@ def go_online(page: Page) -> float:
     return time.monotonic()
 
 
-def test_writes_made_offline_arrive_once_and_the_page_catches_up(live_server, phone):
+def test_writes_made_offline_arrive_once_and_the_page_catches_up(live_server, phone, shots):
     event = live_server.create_event(title="Offline", prompt="Vad behöver Husby?")
     live_server.set_phase(event["id"], "collect")
     page = phone()
@@ -129,6 +130,7 @@ def test_writes_made_offline_arrive_once_and_the_page_catches_up(live_server, ph
             "Sparat på telefonen – skickas när du är ansluten igen.")
     expect(page.locator("#spent")).to_have_text("2")
     expect(page.locator("#outbox-list li")).to_have_text([f"Röst: {theirs}", f"Röst: {mine}"])
+    shots(page, "offline-01-votes-queued")
     # The facilitator hides our proposal meanwhile: that vote cannot count.
     hidden = requests.post(f"{live_server.url}/api/v1/proposals/{mine_id}/hide",
                            json={"reason": "Dubblett"}, headers=live_server.auth())
@@ -146,6 +148,7 @@ def test_writes_made_offline_arrive_once_and_the_page_catches_up(live_server, ph
     expect(page.locator("#spent")).to_have_text("1")
     assert votes_on_server(live_server, event) == {their_id: 1}
     assert outbox(page, event) == []
+    shots(page, "offline-02-vote-refused")
     page.locator("#outbox-dismiss").click()
     expect(page.locator("#outbox")).to_be_hidden()
 
