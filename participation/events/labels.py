@@ -42,6 +42,17 @@ CLIENT_STRINGS = {
     "at_time": _l("%(date)s at %(time)s"),
     "opened_by_schedule": _l("The event opened on its own at the scheduled time."),
     "closed_by_schedule": _l("The event closed on its own at the scheduled time."),
+    "back_online": _l("Connected again."),
+    "required": _l("Write something here."),
+    "choose_question": _l("Choose the question your proposal answers."),
+    "choose_score": _l("Choose a score from 1 to 5."),
+    "outbox_saved": _l("Saved on your phone – it is sent when you are connected again."),
+    "outbox_all_sent": _l("Everything saved on your phone has been sent."),
+    "outbox_proposal": _l("Proposal: %(title)s"),
+    "outbox_vote": _l("Vote: %(title)s"),
+    "outbox_score": _l("Rating %(score)s: %(title)s"),
+    "outbox_withdraw": _l("Take back vote: %(title)s"),
+    "outbox_refused": _l("Not sent: %(what)s. %(reason)s"),
 }
 
 

@@ -47,8 +47,19 @@ export function connect(eventId, onStatus) {
   // eslint-disable-next-line no-undef
   const socket = io({ auth: { csrf_token: csrfToken(), event: eventId } });
   socket.on('connect', () => onStatus('connected'));
-  socket.on('disconnect', () => onStatus('reconnecting'));
+  socket.on('disconnect', () => onStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
   socket.on('connect_error', () => onStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
+  // When the phone says it has no network, the socket is dead even if the browser has not
+  // noticed yet (that takes a missed ping, up to 45 s, and Chromium keeps an open WebSocket
+  // "up" while offline): close it, so writes wait in the outbox instead of vanishing into it.
+  window.addEventListener('offline', () => {
+    socket.disconnect();
+    onStatus('offline');
+  });
+  // Back on the network: connect now rather than at the next back-off step (up to 5 s away).
+  window.addEventListener('online', () => {
+    if (!socket.connected) socket.disconnect().connect();
+  });
   return socket;
 }
 

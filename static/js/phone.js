@@ -3,6 +3,7 @@ import {
   Versions, connect, format, newClientId, plural, send, setStatus, strings,
 } from './live.js';
 import { orderKey } from './order.js';
+import { Outbox, ballotWithQueued, describeWrite } from './outbox.js';
 import { countdown } from './timer.js';
 import { scheduleLine } from './schedule.js';
 
@@ -145,8 +146,19 @@ function updateCounts() {
   document.getElementById('no-proposals').hidden = list.children.length > 0;
 }
 
+// `ballot` is the server's; the page shows it with the votes still waiting on the phone.
+let ballotKnown = false;
 function applyBallot(ballot) {
   state.ballot = ballot;
+  ballotKnown = true;
+  renderBallot(withQueued(ballot));
+}
+
+function withQueued(ballot) {
+  return ballotWithQueued(ballot, outbox.queued, state);
+}
+
+function renderBallot(ballot) {
   const remaining = ballot.remaining;
   for (const item of list.querySelectorAll('.proposal')) {
     const mine = ballot.votes[item.dataset.proposalId] ?? 0;
@@ -245,9 +257,35 @@ function renderResults(results) {
   }));
 }
 
+// The status line shows every change; a screen reader hears only the ones that last (a
+// reconnect that takes under two seconds is not worth interrupting anyone for).
+let heardStatus = 'connected';
+let statusTimer = null;
 const socket = connect(Number(root.dataset.eventId), (status) => {
   setStatus(document.getElementById('connection'), t[status], status);
+  clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => {
+    if (status === heardStatus) return;
+    heardStatus = status;
+    announce(status === 'connected' ? t.back_online : t[status]);
+  }, status === 'reconnecting' ? 2000 : 0);
 });
+
+const outbox = new Outbox(`participation:outbox:${root.dataset.eventId}`, {
+  transmit: (name, payload) => send(socket, name, payload, { attempts: 1 }),
+  ready: () => socket.connected,
+  settled: settleQueued,
+  changed: renderOutbox,
+});
+let everConnected = false;
+socket.on('connect', () => { everConnected = true; outbox.drain(); });
+
+// Once the socket has worked, a write never falls back to a plain form post: offline, that post
+// would end on the browser's error page. Before it has ever connected (a proxy that blocks
+// WebSockets, say), the plain forms still work, as they do without JavaScript.
+function queueable() {
+  return socket.connected || everConnected || outbox.items.length > 0 || navigator.onLine === false;
+}
 
 // The personal "follow my proposals" link appears after the first proposal.
 function showFollowLink(url) {
@@ -446,51 +484,84 @@ proposalForm.addEventListener('input', () => {
   clearTimeout(similarTimer);
   similarTimer = setTimeout(showSimilar, 400);
 });
+function resetProposalForm() {
+  proposalForm.reset();
+  document.getElementById('similar-box').hidden = true;
+  proposalForm.querySelector('[name="client_id"]').value = newClientId();
+}
+
+function proposalSent(ack) {
+  state.mine.add(ack.proposal.id);
+  if (ack.follow_url) showFollowLink(ack.follow_url);
+  versions.accept(`proposal:${ack.proposal.id}`, ack.version);
+  upsert(ack.proposal);
+  return ack.proposal.status === 'pending' ? t.sent_pending : t.sent;
+}
+
+function ballotSent(ack) {
+  // An older answer (a replay, or one overtaken by a snapshot) changes nothing, but the queued
+  // write it answers is gone from the outbox, so the ballot is drawn again either way.
+  applyBallot(versions.accept('ballot', ack.version) ? ack.ballot : state.ballot);
+}
+
+// Offline, the checks the server would make first, so the resident can fix them now.
+function draftProblem(payload) {
+  if (!payload.title?.trim()) return ['title', t.required];
+  const cards = document.getElementById('question-cards');
+  if (cards && !cards.hidden && !payload.question_id) return ['question_id', t.choose_question];
+  return null;
+}
+
 proposalForm.addEventListener('submit', async (event) => {
-  if (!socket.connected) return; // no socket: the plain form post still works
+  if (!queueable()) return; // the plain form post
   event.preventDefault();
   clearErrors(proposalForm);
   const data = new FormData(proposalForm);
-  const button = proposalForm.querySelector('button[type="submit"]');
-  button.disabled = true;
-  const ack = await send(socket, 'submit_proposal', {
+  const payload = {
     title: data.get('title'),
     body: data.get('body'),
     focus_area_id: data.get('focus_area_id') ? Number(data.get('focus_area_id')) : null,
     question_id: data.get('question_id') ? Number(data.get('question_id')) : null,
     client_id: data.get('client_id'),
-  });
+  };
+  const problem = socket.connected ? null : draftProblem(payload);
+  if (problem) { showFieldError(proposalForm, ...problem); return; }
+  const button = proposalForm.querySelector('button[type="submit"]');
+  const status = proposalForm.querySelector('.form-status');
+  button.disabled = true;
+  const ack = await outbox.add('submit_proposal', payload,
+    { kind: 'proposal', title: payload.title.trim(), body: payload.body ?? '' });
   button.disabled = false;
+  if (ack.queued) { resetProposalForm(); status.textContent = t.outbox_saved; return; }
   if (!ack.ok) { showFieldError(proposalForm, ack.field, ack.message ?? t.error); return; }
-  state.mine.add(ack.proposal.id);
-  if (ack.follow_url) showFollowLink(ack.follow_url);
-  versions.accept(`proposal:${ack.proposal.id}`, ack.version);
-  upsert(ack.proposal);
-  proposalForm.reset();
-  document.getElementById('similar-box').hidden = true;
-  proposalForm.querySelector('[name="client_id"]').value = newClientId();
-  proposalForm.querySelector('.form-status').textContent =
-    ack.proposal.status === 'pending' ? t.sent_pending : t.sent;
+  status.textContent = proposalSent(ack);
+  resetProposalForm();
 });
 
 list.addEventListener('submit', async (event) => {
   const form = event.target;
-  if (!socket.connected || !form.matches('.vote-form, .withdraw-form')) return;
+  if (!form.matches('.vote-form, .withdraw-form') || !queueable()) return;
   event.preventDefault();
-  const proposalId = Number(form.closest('.proposal').dataset.proposalId);
+  const item = form.closest('.proposal');
+  const proposalId = Number(item.dataset.proposalId);
   const name = form.matches('.vote-form') ? 'vote' : 'withdraw_vote';
-  const button = form.querySelector('button');
-  button.disabled = true;
   const payload = { proposal_id: proposalId, client_id: newClientId() };
   if (name === 'vote' && state.scale) {
     const chosen = form.querySelector('input[name="score"]:checked');
     payload.score = chosen ? Number(chosen.value) : null;
+    if (payload.score === null && !socket.connected) { announce(t.choose_score); return; }
   } else if (name === 'vote') payload.dots = 1;
-  const ack = await send(socket, name, payload);
+  const button = form.querySelector('button');
+  button.disabled = true;
+  const ack = await outbox.add(name, payload, {
+    kind: name === 'vote' ? 'vote' : 'withdraw',
+    title: item.querySelector('.p-title').textContent,
+    score: payload.score ?? null,
+  });
   button.disabled = false;
-  if (ack.ok) {
-    if (versions.accept('ballot', ack.version)) applyBallot(ack.ballot);
-    const item = form.closest('.proposal');
+  if (ack.queued || ack.ok) {
+    if (ack.ok) ballotSent(ack);
+    else announce(t.outbox_saved);
     (item.querySelector('.withdraw-form:not([hidden]) button')
       ?? item.querySelector('.vote-form:not([hidden]) button'))?.focus();
   } else {
@@ -498,4 +569,75 @@ list.addEventListener('submit', async (event) => {
   }
 });
 
+// --- the outbox on screen: what waits on the phone, and what the server refused afterwards ---
+
+const refusals = [];
+let justRefused = false;
+let hadQueued = outbox.queued.length > 0;
+
+function describe(item) { return describeWrite(item, t); }
+
+function renderOutbox() {
+  const queued = outbox.queued;
+  document.getElementById('outbox-list').replaceChildren(...queued.map((item) => {
+    const li = document.createElement('li');
+    li.textContent = describe(item);
+    return li;
+  }));
+  document.getElementById('outbox-pending').hidden = queued.length === 0;
+  document.getElementById('outbox-refused-list').replaceChildren(...refusals.map((text) => {
+    const li = document.createElement('li');
+    li.textContent = text;
+    return li;
+  }));
+  document.getElementById('outbox-refused').hidden = refusals.length === 0;
+  document.getElementById('outbox').hidden = queued.length === 0 && refusals.length === 0;
+  // A vote still on the phone is marked where it was cast.
+  const waiting = new Set(queued.filter((item) => item.name !== 'submit_proposal')
+    .map((item) => item.payload.proposal_id));
+  for (const node of list.querySelectorAll('.proposal')) {
+    let badge = node.querySelector('.p-queued');
+    const here = waiting.has(Number(node.dataset.proposalId));
+    if (here && !badge) {
+      badge = document.createElement('p');
+      badge.className = 'p-queued badge badge-pending';
+      node.querySelector('.vote-controls').prepend(badge);
+    }
+    if (badge) { badge.hidden = !here; badge.textContent = here ? t.outbox_saved : ''; }
+  }
+  if (ballotKnown) renderBallot(withQueued(state.ballot));
+  // A refusal speaks for itself (role=alert); otherwise say once that the queue has gone.
+  if (hadQueued && queued.length === 0 && !justRefused) announce(t.outbox_all_sent);
+  hadQueued = queued.length > 0;
+  justRefused = false;
+}
+
+// The answer to a write that had waited on the phone; the resident has moved on meanwhile.
+function settleQueued(item, ack) {
+  const status = proposalForm.querySelector('.form-status');
+  if (ack.ok) {
+    if (item.name === 'submit_proposal') {
+      const sent = proposalSent(ack);
+      if (status.textContent === t.outbox_saved) status.textContent = sent;
+    } else ballotSent(ack);
+    return;
+  }
+  refusals.push(format(t.outbox_refused, { what: describe(item), reason: ack.message ?? t.error }));
+  justRefused = true;
+  // A refused proposal's text goes back into an empty form, so it is not lost.
+  const title = proposalForm.querySelector('[name="title"]');
+  if (item.name === 'submit_proposal' && !title.value) {
+    title.value = item.label.title;
+    proposalForm.querySelector('[name="body"]').value = item.label.body;
+  }
+  if (status.textContent === t.outbox_saved) status.textContent = '';
+  renderOutbox();
+}
+
+document.getElementById('outbox-dismiss').addEventListener('click', () => {
+  refusals.length = 0;
+  renderOutbox();
+});
+
+renderOutbox();
 markWishes();
