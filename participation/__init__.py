@@ -18,6 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class BoundedInt(IntegerConverter):
+    # Werkzeug checks a rule's methods before its converter: a number the converter refuses
+    # after matching would make a 405 (the other method's route matched). So the pattern
+    # itself stops at ID_MAX (2147483647) and a bigger id matches no route: a 404.
+    regex = (r"\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}"
+             r"|21474[0-7]\d{4}|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d"
+             r"|214748364[0-7]")
+
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", ID_MAX)
         super().__init__(url_map, *args, **kwargs)

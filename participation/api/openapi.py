@@ -216,7 +216,8 @@ SCHEMAS = {
         "type": "object",
         "required": ["version", "event", "proposals"],
         "properties": {
-            "version": {"type": "integer"}, "event": _ref("Event"),
+            "version": {"type": "integer"},
+            "event": _ref("SnapshotEvent"),
             "server_time": {"type": "string", "description": "The server's clock (UTC)."},
             "proposals": {"type": "array", "items": _ref("Proposal")},
             "results": {"type": "array", "items": _ref("RankedProposal")},
@@ -236,6 +237,11 @@ SCHEMAS = {
         },
     },
 }
+
+
+# In a snapshot the event's version is the snapshot's own, at the top.
+SCHEMAS["SnapshotEvent"] = {**SCHEMAS["Event"], "required": [
+    name for name in SCHEMAS["Event"]["required"] if name != "version"]}
 
 
 @cache
@@ -379,7 +385,7 @@ def spec() -> dict:
                 "responses": {"200": _json({"type": "object", "properties": {"matches": {
                     "type": "array", "items": {"type": "object", "properties": {
                         "id": ID, "title": {"type": "string"},
-                        "score": {"type": "number"}}}}}}), **_errors(403, 404)},
+                        "score": {"type": "number"}}}}}}), **_errors(401, 403, 404)},
             }},
             "/events/{event_id}/duplicates": {"get": {
                 "summary": "Suggested duplicate pairs for the facilitator", "security": staff,
@@ -414,7 +420,7 @@ def spec() -> dict:
             "/events/{event_id}/state": {"get": {
                 "summary": "The full snapshot, with version", "security": participant + staff,
                 "parameters": [event_id],
-                "responses": {"200": _json(_ref("State")), **_errors(403, 404)},
+                "responses": {"200": _json(_ref("State")), **_errors(401, 403, 404)},
             }},
             "/events/{event_id}/proposals": {"post": {
                 "summary": "Submit a proposal (collect phase)", "security": participant,

@@ -60,9 +60,14 @@ def to_xlsx(columns: Sequence[str], rows: Iterable[dict], title: str = "data") -
     return buffer.getvalue()
 
 
+def _json_value(value):
+    return [_plain(v) for v in value] if isinstance(value, list | tuple) else _plain(value)
+
+
 def to_json(columns: Sequence[str], rows: Iterable[dict]) -> bytes:
     data = {"columns": list(columns),
-            "rows": [{c: _plain(row.get(c)) for c in columns} for row in rows]}
+            # A list stays a list in JSON; only the flat formats join it with spaces.
+            "rows": [{c: _json_value(row.get(c)) for c in columns} for row in rows]}
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 

@@ -148,6 +148,10 @@ def _console_action(event_id: int, form, action, invalid_message=None):
             flash(str(error.message), "error")
     elif invalid_message:
         flash(invalid_message, "error")
+    else:
+        # A refused form must say why, or the facilitator thinks it was saved.
+        flash(_("Check the form: %(errors)s", errors=" ".join(
+            str(e) for errors in form.errors.values() for e in errors)), "error")
     return redirect(url_for("events.console", event_id=event_id))
 
 
