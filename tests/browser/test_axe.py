@@ -130,8 +130,17 @@ def test_facilitator_pages(live_server, site, contexts, lang):
         page.locator("main form button[type=submit]").last.click()
     c.check(page, "event create with errors")
     for key in ("lobby", "collect", "approval", "dots", "scale", "results", "group"):
-        event = site[key]
-        c.visit(page, f"{base}/events/{event['id']}/console", f"console {key}")
+        page.goto(f"{base}/events/{site[key]['id']}/console")
+        if key == "collect":  # the content axe must see is there
+            expect(page.locator(".duplicates-row")).to_have_count(1)
+            expect(page.locator(".theme-cloud .theme").first).to_be_visible()
+            expect(page.locator("#timer")).to_be_visible()
+            expect(page.locator("#console-rows .status-hidden")).to_have_count(1)
+        if key == "scale":
+            expect(page.locator("#questions-heading")).to_be_visible()
+        if key == "group":
+            expect(page.locator("#members-table tbody tr").nth(1)).to_be_attached()
+        c.check(page, f"console {key}")
     group = site["group"]
     page.goto(f"{base}/events/{group['id']}/console")
     page.fill("#add-member-form [name=name]", "Cecilia Ek")
