@@ -90,6 +90,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     with app.app_context():
         sqlite.configure(db.engine)
 
+    from .accessibility.views import bp as accessibility_bp
     from .accounts import cli as accounts_cli
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
@@ -109,7 +110,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .review.views import bp as review_bp
 
     for blueprint in (pages.bp, accounts_bp, events_bp, proposals_bp, review_bp, api_bp,
-                      members_bp, backlog_views.bp):
+                      members_bp, backlog_views.bp, accessibility_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(demo.demo_cli)

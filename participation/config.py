@@ -103,6 +103,11 @@ def load(instance_path: Path) -> dict:
         "INVITE_DAYS": int(env.get("INVITE_DAYS", "60")),
         # Days after an event is closed until `flask privacy purge` removes its personal data.
         "RETENTION_DAYS": int(env.get("RETENTION_DAYS", "365")),
+        # The accessibility statement (/tillganglighet): who runs the service, where to report
+        # a barrier, and the date of the last test (axe-core and keyboard, ISO date).
+        "ACCESSIBILITY_ORGANISATION": env.get("ACCESSIBILITY_ORGANISATION", ""),
+        "ACCESSIBILITY_CONTACT": env.get("ACCESSIBILITY_CONTACT", ""),
+        "ACCESSIBILITY_TESTED_ON": env.get("ACCESSIBILITY_TESTED_ON", "2026-12-01"),
         # "json": one JSON object a line (participation/ops/logs.py); anything else: plain text.
         "LOG_FORMAT": env.get("LOG_FORMAT", "text"),
         # The largest portfolio CSV the backlog import takes (the page's own request limit).

@@ -41,6 +41,7 @@ PHONE_A = {"participant_a"}
 PUBLIC_ROUTES = [
     "accounts.login", "accounts.logout", "pages.home", "pages.join_by_code",
     "pages.set_language", "ops.healthz", "privacy.notice", "api.openapi",
+    "accessibility.statement",
     "events.join", "events.join_table", "events.join_as_scribe", "events.qr", "events.table_qr",
     "proposals.name", "proposals.submit", "proposals.vote", "proposals.withdraw",
     "proposals.table", "proposals.scribe", "api.add_scribe_proposal",

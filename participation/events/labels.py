@@ -25,7 +25,6 @@ CLIENT_STRINGS = {
     "sent": _l("Thank you! Your proposal is on the wall."),
     "sent_pending": _l("Thank you! Your proposal will show once the facilitator approves it."),
     "phase_now": _l("The event is now: %(phase)s"),
-    "new_proposal": _l("New proposal: %(title)s"),
     "error": _l("Something went wrong. Try again."),
     "hidden_by": _l("Hidden by the facilitator:"),
     "timer_up": _l("Time is up"),
@@ -68,6 +67,7 @@ PLURALS = {
     "count_voted": plural_noop("%(num)d person has voted", "%(num)d people have voted"),
     "count_merged": plural_noop("Merged from %(num)d proposal", "Merged from %(num)d proposals"),
     "count_ratings": plural_noop("%(num)d rating", "%(num)d ratings"),
+    "count_new_proposals": plural_noop("%(num)d new proposal", "%(num)d new proposals"),
 }
 # What the projector tells the room to do in each phase.
 PROJECTOR_HINTS = {

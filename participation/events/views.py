@@ -139,8 +139,11 @@ def console_rows(event_id):
                            duplicate_pairs=suggested_pairs(event))
 
 
-def _console_action(event_id: int, form, action, invalid_message=None):
-    """A console button: run the operation, say what went wrong, go back to the console."""
+def _console_action(event_id: int, form, action, invalid_message=None, anchor="phase-heading"):
+    """A console button: run the operation, say what went wrong, go back to the console.
+
+    Back at the section the button was in: the fragment puts a keyboard user's next Tab
+    there instead of at the top of the page."""
     if form.validate_on_submit():
         try:
             action(form)
@@ -152,7 +155,7 @@ def _console_action(event_id: int, form, action, invalid_message=None):
         # A refused form must say why, or the facilitator thinks it was saved.
         flash(_("Check the form: %(errors)s", errors=" ".join(
             str(e) for errors in form.errors.values() for e in errors)), "error")
-    return redirect(url_for("events.console", event_id=event_id))
+    return redirect(url_for("events.console", event_id=event_id, _anchor=anchor))
 
 
 @bp.post("/events/<int:event_id>/phase")
@@ -173,14 +176,15 @@ def _local_input(value) -> str:
 @staff_required("facilitator", "admin")
 def set_schedule(event_id):
     return _console_action(event_id, ScheduleForm(), lambda form: schedule.set_schedule(
-        current_user, event_id, form.opens_at.data or None, form.closes_at.data or None))
+        current_user, event_id, form.opens_at.data or None, form.closes_at.data or None),
+        anchor="schedule-heading")
 
 
 @bp.post("/events/<int:event_id>/questions")
 @staff_required("facilitator", "admin")
 def set_questions(event_id):
     return _console_action(event_id, QuestionsForm(), lambda form: questions.set_questions(
-        current_user, event_id, form.texts()))
+        current_user, event_id, form.texts()), anchor="questions-heading")
 
 
 @bp.post("/events/<int:event_id>/tables")
@@ -188,7 +192,7 @@ def set_questions(event_id):
 def set_tables(event_id):
     return _console_action(event_id, TablesForm(), lambda form: tables.set_table_count(
         current_user, event_id, form.count.data),
-        _("Give a number of tables between 0 and 60."))
+        _("Give a number of tables between 0 and 60."), anchor="join-heading")
 
 
 @bp.get("/events/<int:event_id>/tables/cards")

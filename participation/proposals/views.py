@@ -136,7 +136,7 @@ def table(code):
         choose_table(event.id, identity.token_for(event.id), form_number(value))
     except OperationError as error:
         return render_phone(event, error.status, error=str(error.message))
-    return _back(event)
+    return _back(event, "#table-heading")  # a keyboard's next Tab goes on from the table
 
 
 @bp.post("/j/<code>/name")

@@ -6,6 +6,7 @@ import { orderKey } from './order.js';
 import { Outbox, ballotWithQueued, describeWrite } from './outbox.js';
 import { countdown } from './timer.js';
 import { scheduleLine } from './schedule.js';
+import { announcer } from './announce.js';
 
 const root = document.getElementById('phone');
 const t = strings();
@@ -27,7 +28,8 @@ const list = document.getElementById('proposal-list');
 const template = document.getElementById('proposal-template');
 const live = document.getElementById('live-status');
 
-function announce(text) { live.textContent = text; }
+const news = announcer(live, t);
+function announce(text) { news.say(text); }
 const timer = countdown(document.getElementById('timer'), announce, t);
 const schedule = scheduleLine(document.getElementById('schedule-line'), t);
 schedule.phase(root.dataset.phase);
@@ -345,7 +347,7 @@ socket.on('proposal', async ({ version, proposal }) => {
   }
   const isNew = upsert(proposal);
   applyBallotAfterRefund(proposal);
-  if (isNew && proposal.status === 'visible') announce(format(t.new_proposal, { title: proposal.title }));
+  if (isNew && proposal.status === 'visible') news.proposal();
 });
 
 // A hidden proposal's votes go back to the voters; mirror that locally.
@@ -393,7 +395,7 @@ socket.on('phase', ({
   if (results) renderTableResults(tableResults);
   const opened = phase === 'collect' ? t.opened_by_schedule : t.closed_by_schedule;
   const byClock = by === 'schedule' ? opened : null;
-  announce([byClock, format(t.phase_now, { phase: t.phases[phase] ?? phase })].filter(Boolean).join(' '));
+  news.phase([byClock, format(t.phase_now, { phase: t.phases[phase] ?? phase })].filter(Boolean).join(' '));
 });
 
 function showFieldError(form, field, message) {
@@ -532,6 +534,8 @@ proposalForm.addEventListener('submit', async (event) => {
   const ack = await outbox.add('submit_proposal', payload,
     { kind: 'proposal', title: payload.title.trim(), body: payload.body ?? '' });
   button.disabled = false;
+  // Disabling the focused button dropped the focus to the page: give it back.
+  if (document.activeElement === document.body) button.focus();
   if (ack.queued) { resetProposalForm(); status.textContent = t.outbox_saved; return; }
   if (!ack.ok) { showFieldError(proposalForm, ack.field, ack.message ?? t.error); return; }
   status.textContent = proposalSent(ack);

@@ -4,6 +4,7 @@ import {
 } from './live.js';
 import { countdown } from './timer.js';
 import { scheduleLine } from './schedule.js';
+import { announcer } from './announce.js';
 
 const root = document.getElementById('projector');
 const t = strings();
@@ -21,6 +22,7 @@ const bars = document.getElementById('bars');
 const ranking = document.getElementById('ranking');
 let scheduled = false;
 const timerAnnounce = document.getElementById('timer-announce');
+const news = announcer(document.getElementById('projector-news'), t);
 const timer = countdown(document.getElementById('timer'), (text) => {
   timerAnnounce.textContent = text;
 }, t);
@@ -210,6 +212,9 @@ socket.on('snapshot', (s) => {
 
 socket.on('proposal', ({ version, proposal }) => {
   if (!versions.accept(`proposal:${proposal.id}`, version)) return;
+  if (proposal.status === 'visible' && state.proposals.get(proposal.id)?.status !== 'visible') {
+    news.proposal();
+  }
   state.proposals.set(proposal.id, proposal);
   schedule();
 });
@@ -235,6 +240,7 @@ socket.on('phase', ({
   // A new phase ends the previous phase's countdown; a re-sent same phase does not.
   if (phase !== state.phase && versions.accept('timer', version)) timer.set(null);
   if (!versions.accept('phase', version)) return;
+  if (phase !== state.phase) news.phase(format(t.phase_now, { phase: t.phases[phase] ?? phase }));
   state.phase = phase;
   if (results) { state.results = results; state.tableResults = tableResults ?? null; }
   schedule();

@@ -1,0 +1,1 @@
+"""The accessibility statement (tillgänglighetsredogörelse) required of Swedish public bodies."""

@@ -1,0 +1,187 @@
+"""axe-core (WCAG 2.1 A and AA rules) on every page, in Swedish and in English, with real
+content: events in each phase and voting method, a referensgrupp, reviews and measures.
+
+Each test walks its pages and collects every finding before failing, so one run lists them all.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .a11y_support import Seeder, run_axe, scribe_path, summary, switch_language
+from .conftest import DESKTOP, PASSWORD, PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+LANGS = ["sv", "en"]
+
+
+@pytest.fixture(scope="module")
+def site(live_server):
+    return Seeder(live_server).seed()
+
+
+class Checker:
+    def __init__(self, lang):
+        self.lang = lang
+        self.found = {}
+        self.pages = 0
+
+    def check(self, page, name):
+        self.pages += 1
+        lang = page.evaluate("() => document.documentElement.lang")
+        problems = run_axe(page)
+        if lang != self.lang:
+            problems.append({"id": "lang-mismatch", "impact": "serious", "nodes": [],
+                             "help": f"<html lang={lang!r}>, the session's language is "
+                                     f"{self.lang!r}"})
+        if problems:
+            self.found[f"[{self.lang}] {name} {page.url}"] = problems
+
+    def visit(self, page, url, name, wait=None):
+        page.goto(url)
+        if wait:
+            expect(page.locator(wait[0])).to_have_attribute("data-state", wait[1])
+        self.check(page, name)
+
+    def done(self, least):
+        assert not self.found, f"axe found problems on {len(self.found)} of {self.pages} " \
+                               f"pages:\n{summary(self.found)}"
+        assert self.pages >= least
+
+
+def login(contexts, base, email, lang, **options):
+    page = contexts(**options).new_page()
+    switch_language(page, base, lang)
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/login" not in page.url
+    return page
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_resident_and_public_pages(live_server, site, contexts, lang):
+    base, c = live_server.url, Checker(lang)
+    page = contexts(**PHONE).new_page()
+    switch_language(page, base, lang)
+    connected = ("#connection", "connected")
+    for path, name in (("/", "home"), ("/login", "login"), ("/integritet", "privacy"),
+                       ("/tillganglighet", "accessibility statement"),
+                       ("/finns-inte", "404"), ("/join?code=", "join without code"),
+                       ("/j/XXXXXX", "unknown event")):
+        c.visit(page, base + path, name)
+
+    c.visit(page, f"{base}/j/{site['lobby']['code']}", "phone lobby", connected)
+    c.visit(page, f"{base}/j/{site['collect']['code']}", "phone collect, tables", connected)
+    c.visit(page, f"{base}/j/{site['collect']['code']}/bord/1", "phone at table 1", connected)
+    page.fill("#title", "Cykelgarage vid stationen")
+    page.locator("#proposal-form button[type=submit]").click()
+    expect(page.locator("#follow-box")).to_be_visible()
+    c.check(page, "phone after submitting (follow link)")
+    follow = page.locator("#follow-link").get_attribute("href")
+
+    c.visit(page, f"{base}/j/{site['approval']['code']}", "phone approval vote", connected)
+    item = page.locator(".proposal").first
+    item.locator(".vote-button").click()
+    expect(item.locator(".voted-note")).to_be_visible()
+    c.check(page, "phone approval after voting")
+    c.visit(page, f"{base}/j/{site['dots']['code']}", "phone dots vote", connected)
+    page.locator(".proposal .vote-button").first.click()
+    expect(page.locator("#remaining, .remaining").first).to_contain_text("4")
+    c.check(page, "phone dots after a dot")
+    c.visit(page, f"{base}/j/{site['scale']['code']}", "phone scale vote", connected)
+    item = page.locator(".proposal").first
+    item.locator(".scale-choice", has_text="4").click()
+    item.locator(".scale-form button[type=submit]").click()
+    expect(item.locator(".my-score")).to_have_text("4")
+    c.check(page, "phone scale after rating")
+    c.visit(page, f"{base}/j/{site['results']['code']}", "phone results", connected)
+    c.visit(page, f"{base}/j/{site['group']['code']}", "referensgrupp, not a member")
+
+    c.visit(page, follow, "follow page (new proposal)")
+    c.visit(page, site["follow"], "follow page (voted proposals)")
+    c.visit(page, follow + "/radera", "erase page")
+    c.visit(page, f"{base}/offentligt/{site['results']['code']}", "public event page")
+    c.visit(page, f"{base}/atgarder/{site['measure']['id']}", "public measure page")
+    c.visit(page, f"{base}/atgarder/{site['measure']['id']}/underlag", "measure dossier")
+    c.visit(page, base + "/i/not-a-real-token-at-all", "invitation refused")
+    invited = contexts(**PHONE).new_page()
+    switch_language(invited, base, lang)
+    c.visit(invited, site["invite_url"], "invitation accept page")
+    with invited.expect_navigation():
+        invited.locator("main form button[type=submit]").first.click()
+    expect(invited.locator("#connection")).to_have_attribute("data-state", "connected")
+    c.check(invited, "referensgrupp phone as member")
+    c.done(least=28)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_facilitator_pages(live_server, site, contexts, lang):
+    base, c = live_server.url, Checker(lang)
+    page = login(contexts, base, "fac@live.se", lang, viewport=DESKTOP)
+    c.visit(page, base + "/events", "dashboard")
+    c.visit(page, base + "/events/new", "event create")
+    page.evaluate("() => document.querySelectorAll('form').forEach((f) => f.noValidate = true)")
+    page.fill("#title", "")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").last.click()
+    c.check(page, "event create with errors")
+    for key in ("lobby", "collect", "approval", "dots", "scale", "results", "group"):
+        page.goto(f"{base}/events/{site[key]['id']}/console")
+        if key == "collect":  # the content axe must see is there
+            expect(page.locator(".duplicates-row")).to_have_count(1)
+            expect(page.locator(".theme-cloud .theme").first).to_be_visible()
+            expect(page.locator("#timer")).to_be_visible()
+            expect(page.locator("#console-rows .status-hidden")).to_have_count(1)
+        if key == "scale":
+            expect(page.locator("#questions-heading")).to_be_visible()
+        if key == "group":
+            expect(page.locator("#members-table tbody tr").nth(1)).to_be_attached()
+        c.check(page, f"console {key}")
+    group = site["group"]
+    page.goto(f"{base}/events/{group['id']}/console")
+    page.fill("#add-member-form [name=name]", "Cecilia Ek")
+    with page.expect_navigation():
+        page.locator("#add-member-form button[type=submit]").click()
+    assert re.search(r"/members/\d+/sheet$", page.url), page.url
+    c.check(page, "invitation sheet")
+    projector_live = ("#projector-status", "connected")
+    for key in ("lobby", "collect", "approval", "dots", "scale", "results"):
+        c.visit(page, f"{base}/events/{site[key]['id']}/projector", f"projector {key}",
+                projector_live)
+    results = page.locator("#bars .bar-row, #ranking li, .rank-row")
+    expect(results.first).to_be_visible()  # the revealed bars are what axe must see
+    page.emulate_media(color_scheme="dark")
+    c.check(page, "projector results, dark colour scheme")
+    page.emulate_media(color_scheme="light")
+    c.visit(page, f"{base}/events/{site['collect']['id']}/tables/cards", "table cards")
+    scribe = scribe_path(page, site["collect"]["id"])
+    c.visit(page, f"{base}/events/{site['collect']['id']}/poster", "poster")
+    page.emulate_media(media="print")
+    c.check(page, "poster, print media")
+    page.emulate_media(media="screen")
+    c.visit(page, base + scribe, "scribe phone", ("#connection", "connected"))
+    c.done(least=20)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_reviewer_and_backlog_pages(live_server, site, contexts, lang):
+    base, c = live_server.url, Checker(lang)
+    page = login(contexts, base, "rev@live.se", lang, viewport=DESKTOP)
+    ids, measure = site["results_ids"], site["measure"]
+    for path, name in (
+            ("/review/", "review index"), ("/review/events", "review events"),
+            (f"/review/events/{site['results']['id']}", "review event"),
+            (f"/review/proposals/{ids[0]}", "review proposal, linked"),
+            (f"/review/proposals/{ids[2]}", "review proposal, answered"),
+            (f"/review/proposals/{ids[1]}", "review proposal, link form"),
+            ("/backlog/", "backlog index"), ("/backlog/new", "backlog new"),
+            (f"/backlog/{measure['id']}/edit", "backlog edit"),
+            ("/backlog/import", "backlog import"), ("/backlog/investment", "investment"),
+            (f"/atgarder/{measure['id']}/underlag", "dossier"),
+            (f"/atgarder/{measure['id']}", "measure page")):
+        c.visit(page, base + path, name)
+    c.done(least=13)
