@@ -109,6 +109,12 @@ table.addEventListener('toggle', () => { if (refreshWanted) refreshRows(); }, tr
 
 const socket = connect(Number(root.dataset.eventId), (state) => setStatus(status, t[state], state));
 
+// A button here posts a plain form and the page navigates to its answer. The push that the
+// post causes can arrive first; reloading then would cut off that navigation (and its message).
+let leaving = false;
+window.addEventListener('submit', (event) => { if (!event.defaultPrevented) leaving = true; });
+function reloadStale() { if (!leaving) window.location.reload(); }
+
 socket.on('snapshot', (s) => {
   versions.accept('reveal', s.version);
   versions.accept('themes_display', s.version);
@@ -124,7 +130,7 @@ socket.on('snapshot', (s) => {
   // A phase changed while this console was away: the page's controls are stale.
   if (versions.accept('phase', s.version)) {
     const current = root.querySelector('.phases [aria-current]');
-    if (current?.dataset.phase !== s.event.phase) { window.location.reload(); return; }
+    if (current?.dataset.phase !== s.event.phase) { reloadStale(); return; }
   }
   versions.settle(s.version);
   document.getElementById('connected').textContent = s.connected ?? 0;
@@ -150,14 +156,14 @@ socket.on('tallies', ({ version, tallies, voters }) => {
 socket.on('reveal', ({ version, revealed }) => {
   // Another staff member toggled the projector's bars: this page's button is stale.
   if (versions.accept('reveal', version) && String(revealed) !== root.dataset.revealed) {
-    window.location.reload();
+    reloadStale();
   }
 });
 
 socket.on('themes_display', ({ version, show }) => {
   // Another staff member toggled the projector's theme cloud: this page's button is stale.
   if (versions.accept('themes_display', version) && String(show) !== root.dataset.showThemes) {
-    window.location.reload();
+    reloadStale();
   }
 });
 
@@ -172,7 +178,7 @@ socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
 socket.on('phase', ({ version, phase }) => {
   if (!versions.accept('phase', version)) return;
   const current = root.querySelector('.phases [aria-current]');
-  if (current?.dataset.phase !== phase) window.location.reload();
+  if (current?.dataset.phase !== phase) reloadStale();
 });
 
 // A referensgrupp: members accepting their invitations, counted live (numbers only).
