@@ -22,7 +22,6 @@ from .conftest import isolated, join
 
 BURST = 64
 DOTS = {"method": "dots", "dots": 5, "max_per_proposal": 3}
-raced = {"requests": 0}  # for the report: how many requests these tests fired concurrently
 
 
 class Phone:
@@ -98,7 +97,6 @@ def race(phone, plan):
 
     with ThreadPoolExecutor(max_workers=BURST) as pool:
         answers = list(pool.map(one, range(BURST)))
-    raced["requests"] += BURST
     db.session.remove()  # end the test's read snapshot: see what the burst committed
     return answers
 
