@@ -395,7 +395,7 @@ def test_console_forms_merge_and_undo_without_javascript(app, make_event, staff)
     csrf_other = csrf_from(other.get("/events").get_data(as_text=True))
     forbidden = other.post(f"/events/{event.id}/merges", data={
         "csrf_token": csrf_other, "source_id": str(b), "target_id": str(a)})
-    assert forbidden.status_code == 302
+    assert forbidden.status_code == 403
     db.session.rollback()
     assert db.session.get(Proposal, b).status == "visible"
 

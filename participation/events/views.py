@@ -144,6 +144,7 @@ def _console_action(event_id: int, form, action, invalid_message=None, anchor="p
 
     Back at the section the button was in: the fragment puts a keyboard user's next Tab
     there instead of at the top of the page."""
+    managed_event(event_id)  # another event's facilitator gets a 403, as on every channel
     if form.validate_on_submit():
         try:
             action(form)

@@ -9,7 +9,7 @@ from ..core.errors import OperationError
 from ..core.validate import form_number
 from ..events import operations as event_ops
 from ..events.tables import choose_table, scribe_grant
-from ..events.views import render_phone
+from ..events.views import managed_event, render_phone
 from ..extensions import db
 from ..participants import identity
 from ..participants.operations import set_display_name
@@ -156,6 +156,7 @@ def name(code):
 @staff_required("facilitator", "admin")
 def add_paper(event_id):
     """A proposal from a paper note, typed in on the console for a table."""
+    managed_event(event_id)  # 404 or 403 before anything else
     form = PaperProposalForm()
     if not form.validate_on_submit():
         _flash_form_errors(form)
@@ -175,6 +176,7 @@ def add_paper(event_id):
 @staff_required("facilitator", "admin")
 def moderate(event_id, proposal_id, action):
     """The console's moderation forms: approve, hide, restore, edit."""
+    managed_event(event_id)  # 404 or 403 before anything else
     forms = {"approve": ConfirmForm, "hide": HideForm, "restore": ConfirmForm, "edit": EditForm,
              "count": HandCountForm}
     if action not in forms:
@@ -205,6 +207,7 @@ def moderate(event_id, proposal_id, action):
 @staff_required("facilitator", "admin")
 def merge_form(event_id):
     """The console's "merge" buttons: a suggested pair, or a proposal and a chosen target."""
+    managed_event(event_id)  # 404 or 403 before anything else
     form = MergeForm()
     if not form.validate_on_submit():
         _flash_form_errors(form)
@@ -223,6 +226,7 @@ def merge_form(event_id):
 @bp.post("/events/<int:event_id>/merges/<int:merge_id>/undo")
 @staff_required("facilitator", "admin")
 def undo_merge_form(event_id, merge_id):
+    managed_event(event_id)  # 404 or 403 before anything else
     form = ConfirmForm()
     if not form.validate_on_submit():
         _flash_form_errors(form)
