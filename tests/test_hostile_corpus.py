@@ -542,6 +542,7 @@ def test_a_megabyte_proposal_is_refused_with_a_clear_error(world, target):
         assert (reply.status, reply.body["error"]) == (413, "too_large")
     elif target.channel == "form":  # the same limit, answered with a page
         assert reply.status == 413
-        assert "Det du skickade var för stort." in reply.html
+        assert "Det du skickade var för stort. Korta texten och skicka igen." in reply.html
+        assert "Tillbaka till aktiviteten" in reply.html  # back to where they were writing
     else:  # a test socket has no HTTP buffer limit: the operation itself refuses it
         assert reply.body["error"] == "too_long"

@@ -1,5 +1,7 @@
 """Pages that belong to no domain: home, language switch, error pages."""
 
+import re
+
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -39,10 +41,28 @@ def _wants_json() -> bool:
     )
 
 
+_EVENT_PAGE = re.compile(r"^/j/([A-Za-z0-9]{4,12})(?:/|$)")
+_CONSOLE_PAGE = re.compile(r"^/events/(\d{1,10})/")
+
+
+def _way_back(status: int) -> tuple[str, str]:
+    """Where the person was: their event's page or console, else the start page (also for a
+    page not found: the event in the address may be what does not exist)."""
+    if status == 404:
+        return url_for("pages.home"), _("Back to the start page")
+    if match := _EVENT_PAGE.match(request.path):
+        return url_for("events.join", code=match[1]), _("Back to the event")
+    if match := _CONSOLE_PAGE.match(request.path):
+        return url_for("events.console", event_id=int(match[1])), _("Back to the console")
+    return url_for("pages.home"), _("Back to the start page")
+
+
 def _error(status: int, code: str, message: str):
     if _wants_json():
         return jsonify(error=code, message=message), status
-    return render_template("error.html", status=status, message=message), status
+    back_url, back_text = _way_back(status)
+    return render_template("error.html", status=status, message=message, back_url=back_url,
+                           back_text=back_text), status
 
 
 @bp.app_errorhandler(CSRFError)
@@ -72,7 +92,8 @@ def bad_request(_e):
 
 @bp.app_errorhandler(413)
 def too_large(_e):
-    return _error(413, "too_large", _("That was too much data."))
+    return _error(413, "too_large", _("That was too much data. Shorten the text and send it "
+                                      "again."))
 
 
 @bp.app_errorhandler(500)
