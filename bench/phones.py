@@ -240,7 +240,8 @@ def _measure(server, args, label):
 
     rows = _run(server, args.sizes, args.vote_window, label)
     if args.rate:
-        row = asyncio.run(run_sustained(server, args.sustained_phones, args.rate, args.duration))
+        row = asyncio.run(run_sustained(server, args.sustained_phones, args.rate, args.duration,
+                                        profile=args.profile))
         rows.append({"server": label, **row})
         _emit(rows[-1])
     return rows
@@ -294,6 +295,8 @@ def main(argv=None):
     parser.add_argument("--bare", action="store_true",
                         help="then run the same sizes against bench/bare_server.py and print "
                              "our figures as a ratio to it")
+    parser.add_argument("--profile", help="py-spy samples the server during the sustained run "
+                        "into this file (collapsed stacks; bench/profile_report.py reads it)")
     parser.add_argument("--out", help="also append every JSON line to this file")
     args = parser.parse_args(argv)
     if args.sizes is None or (not args.sizes and not args.rate):

@@ -11,9 +11,13 @@ import asyncio
 import bisect
 import itertools
 import random
+import shutil
 import statistics
+import subprocess
+import sys
 import time
 from collections import Counter, deque
+from pathlib import Path
 
 import aiohttp
 import psutil
@@ -30,6 +34,14 @@ async def wire_join(server, event, connector, ws_http):
     await phone.connect(ws_http, server.url, cookie, {"csrf_token": csrf, "event": event["id"]})
     await asyncio.wait_for(got_snapshot.wait(), 30)
     return phone
+
+
+def _profiler(pid, duration, path):
+    """py-spy sampling the (first) server process for the paced part: collapsed stacks."""
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    return subprocess.Popen([py_spy, "record", "--pid", str(pid), "--duration", str(int(duration)),
+                             "--rate", "200", "--nonblocking", "--format", "raw",
+                             "--output", path], stdout=subprocess.DEVNULL)
 
 
 def _ms(values, q):
@@ -51,7 +63,7 @@ def push_delays(acks, pushes):
     return delays
 
 
-async def run_sustained(server, phones, rate, duration, window=10.0):
+async def run_sustained(server, phones, rate, duration, window=10.0, profile=None):
     window = min(window, duration)
     loop = asyncio.get_running_loop()
     event = server.create_event(title=f"Sustained {phones} × {rate}/s")
@@ -113,6 +125,7 @@ async def run_sustained(server, phones, rate, duration, window=10.0):
 
     cpu_before, my_cpu_before = meter.cpu_seconds(), sum(me.cpu_times()[:2])
     sampler = asyncio.create_task(sample())
+    profiler = _profiler(server.pids[0], duration, profile) if profile else None
     tasks, issued, busy = set(), 0, 0
     start = loop.time()
     end = start + duration
@@ -130,6 +143,8 @@ async def run_sustained(server, phones, rate, duration, window=10.0):
     await asyncio.gather(*tasks)
     drain_seconds = loop.time() - end
     sampler.cancel()
+    if profiler:
+        profiler.wait(60)
     samples.append((loop.time(), meter.cpu_seconds(), meter.rss()))
     cpu = meter.cpu_seconds() - cpu_before
     my_cpu = sum(me.cpu_times()[:2]) - my_cpu_before
