@@ -2,10 +2,14 @@
 
     .venv/bin/python -m bench.profile_report FILE [--writes N]
 
+py-spy samples the process whenever it is runnable, so on a loaded machine the samples also
+cover time it waited for a core: shares are read as shares, and with --writes and
+--cpu-seconds (both printed by the sustained run) each layer becomes microseconds of server CPU
+per acknowledged write.
+
 Each sample is given to one layer: the innermost frame that belongs to a layer below wins, so
 time inside SQLite (C code under SQLAlchemy's execute) counts as SQLite, not as the ORM that
-called it. With --writes (the run's acknowledged writes) the layers are also shown as
-microseconds of server time per write.
+called it.
 """
 
 import argparse
@@ -55,7 +59,7 @@ def read(path):
                 yield stack.split(";"), int(count)
 
 
-def report(path, writes=None, rate=200):
+def report(path, writes=None, cpu_seconds=None):
     layers, entries, total = Counter(), Counter(), 0
     for frames, count in read(path):
         total += count
@@ -69,7 +73,8 @@ def report(path, writes=None, rate=200):
     for title, counter in (("layer (self time)", layers), ("entry point (inclusive)", entries)):
         rows.append((title, None, None))
         for name, count in counter.most_common():
-            per_write = (1e6 * count / rate / writes) if writes else None
+            per_write = (1e6 * cpu_seconds * count / total / writes
+                         if writes and cpu_seconds else None)
             rows.append((name, 100 * count / total, per_write))
     return total, rows
 
@@ -79,13 +84,13 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path")
     parser.add_argument("--writes", type=int, help="acknowledged writes in the profiled run")
-    parser.add_argument("--rate", type=int, default=200, help="py-spy samples per second")
+    parser.add_argument("--cpu-seconds", type=float, help="the server's CPU seconds in that run")
     args = parser.parse_args()
-    total, rows = report(args.path, args.writes, args.rate)
-    print(f"{total} samples ({total / args.rate:.1f} s of server time on CPU)")
+    total, rows = report(args.path, args.writes, args.cpu_seconds)
+    print(f"{total} samples")
     for name, share, per_write in rows:
         if share is None:
-            print(f"\n| {name} | share | µs per write |\n|---|---:|---:|")
+            print(f"\n| {name} | share | µs CPU per write |\n|---|---:|---:|")
         else:
             print(f"| {name} | {share:.1f} % | {per_write:.0f} |" if per_write is not None
                   else f"| {name} | {share:.1f} % | |")
