@@ -1,6 +1,7 @@
 """Where the server's time goes, from py-spy's collapsed stacks (`bench.phones --profile FILE`).
 
-    .venv/bin/python -m bench.profile_report FILE [--writes N]
+    .venv/bin/python -m bench.profile_report FILE --writes N --cpu-seconds S
+    .venv/bin/python -m bench.profile_report FILE --rows ROWS.jsonl   # both from the run's rows
 
 py-spy samples the process whenever it is runnable, so on a loaded machine the samples also
 cover time it waited for a core: shares are read as shares, and with --writes and
@@ -13,6 +14,7 @@ called it.
 """
 
 import argparse
+import json
 import re
 from collections import Counter
 
@@ -34,6 +36,8 @@ LAYERS = [
     ("Socket.IO / Engine.IO framing, WebSocket", re.compile(
         r"\((socketio|engineio|simple_websocket|geventwebsocket|wsproto)/")),
     ("gevent hub, sockets, HTTP server", re.compile(r"\(gevent/")),
+    ("SQLite WAL checkpoint (its own thread, off the loop)", re.compile(
+        r"_checkpoint_loop \(participation/core/sqlite")),
     ("our code: relay (tally, presence pushes)", re.compile(r"\(participation/realtime/relay")),
     ("our code: snapshot", re.compile(r"\(participation/events/snapshot")),
     ("our code: handlers", re.compile(r"\(participation/realtime/")),
@@ -85,7 +89,14 @@ def main():
     parser.add_argument("path")
     parser.add_argument("--writes", type=int, help="acknowledged writes in the profiled run")
     parser.add_argument("--cpu-seconds", type=float, help="the server's CPU seconds in that run")
+    parser.add_argument("--rows", help="bench.phones --out file: its last sustained run that is "
+                        "not the bare server's gives --writes and --cpu-seconds")
     args = parser.parse_args()
+    if args.rows:
+        with open(args.rows) as lines:
+            run = [row for row in map(json.loads, lines)
+                   if row.get("mode") == "sustained" and row.get("server") != "bare"][-1]
+        args.writes, args.cpu_seconds = run["acked"], run["server_cpu_s"]
     total, rows = report(args.path, args.writes, args.cpu_seconds)
     print(f"{total} samples")
     for name, share, per_write in rows:

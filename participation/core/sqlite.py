@@ -44,35 +44,38 @@ def configure(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def start_background_checkpoints(engine: Engine, interval: float = 0.2) -> bool:
+def start_background_checkpoints(engine: Engine, interval: float = 0.2):
     """In the serving process: checkpoint the WAL every `interval` seconds from an OS thread.
 
     The thread has its own sqlite3 connection and runs PASSIVE checkpoints, which never wait
     for or block a writer; the sqlite3 module releases the GIL while SQLite works, so the
-    gevent loop keeps serving meanwhile.
+    gevent loop keeps serving meanwhile. Returns a function that stops the thread (None for
+    a database that is not a SQLite file).
     """
     global _autocheckpoint_pages
     path = engine.url.database
     if engine.dialect.name != "sqlite" or not path or path == ":memory:":
-        return False
+        return None
     _autocheckpoint_pages = FOREGROUND_CHECKPOINT_PAGES
     engine.dispose()  # pooled connections reopen with the raised limit
     from gevent import monkey
 
     start_thread = monkey.get_original("_thread", "start_new_thread")
     sleep = monkey.get_original("time", "sleep")
-    start_thread(_checkpoint_loop, (path, interval, sleep))
-    return True
+    running = [True]  # a plain flag: gevent's Event would not wake an OS thread
+    start_thread(_checkpoint_loop, (path, interval, sleep, running))
+    return lambda: running.clear()
 
 
-def _checkpoint_loop(path: str, interval: float, sleep) -> None:
+def _checkpoint_loop(path: str, interval: float, sleep, running: list) -> None:
     import sqlite3
 
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    while True:
+    while running:
         sleep(interval)
         try:
             connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         except sqlite3.Error as error:  # e.g. busy or being replaced; try again next time
             # Not `logging`: its locks are gevent's, and this is not a gevent thread.
             sys.stderr.write(f"background WAL checkpoint failed: {error}\n")
+    connection.close()
