@@ -234,14 +234,14 @@ def _run(server, sizes, vote_window, label):
     return rows
 
 
-def _measure(server, args, label):
+def _measure(server, args, label, profile=None):
     """The sizes, then the sustained run, against one server."""
     from .sustained import run_sustained
 
     rows = _run(server, args.sizes, args.vote_window, label)
     if args.rate:
         row = asyncio.run(run_sustained(server, args.sustained_phones, args.rate, args.duration,
-                                        profile=args.profile))
+                                        profile=profile))
         rows.append({"server": label, **row})
         _emit(rows[-1])
     return rows
@@ -295,8 +295,9 @@ def main(argv=None):
     parser.add_argument("--bare", action="store_true",
                         help="then run the same sizes against bench/bare_server.py and print "
                              "our figures as a ratio to it")
-    parser.add_argument("--profile", help="py-spy samples the server during the sustained run "
-                        "into this file (collapsed stacks; bench/profile_report.py reads it)")
+    parser.add_argument("--profile", help="py-spy samples our server (the first process) during "
+                        "the sustained run into this file (collapsed stacks; bench/profile_report"
+                        ".py reads it); never the bare server")
     parser.add_argument("--out", help="also append every JSON line to this file")
     args = parser.parse_args(argv)
     if args.sizes is None or (not args.sizes and not args.rate):
@@ -306,20 +307,20 @@ def main(argv=None):
         if not args.token:
             parser.error("--url needs --token")
         rows = _measure(Remote(args.url, args.token, args.email, args.password, args.pid),
-                        args, args.url)
+                        args, args.url, args.profile)
     elif args.topology == "two":
         if not (args.postgres_url and args.redis_url):
             parser.error("--topology two needs --postgres-url and --redis-url")
         from .topology import two_processes
 
         with two_processes(args.postgres_url, args.redis_url) as site:
-            rows = _measure(site, args, "two processes")
+            rows = _measure(site, args, "two processes", args.profile)
     else:
         with tempfile.TemporaryDirectory() as workdir:
             server = LiveServer(Path(workdir))
             server.start()
             try:
-                rows = _measure(_live(server), args, "participation")
+                rows = _measure(_live(server), args, "participation", args.profile)
             finally:
                 server.stop()
     if args.bare:

@@ -94,8 +94,8 @@ def main():
     args = parser.parse_args()
     if args.rows:
         with open(args.rows) as lines:
-            run = [row for row in map(json.loads, lines)
-                   if row.get("mode") == "sustained" and row.get("server") != "bare"][-1]
+            run = [row for row in map(json.loads, lines) if row.get("mode") == "sustained"
+                   and row.get("server") not in (None, "bare")][-1]
         args.writes, args.cpu_seconds = run["acked"], run["server_cpu_s"]
     total, rows = report(args.path, args.writes, args.cpu_seconds)
     print(f"{total} samples")
