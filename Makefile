@@ -44,7 +44,8 @@ extract-messages: $(VENV)/.stamp-deps
 
 # The full benchmark (docs/benchmarks.md), about 15 minutes on a quiet 2-core machine: the sizes,
 # the sustained paced run with a py-spy profile, the same against the bare stack for the ratio,
-# then nginx + two processes on PostgreSQL and Redis. Rows land in bench-results/.
+# then nginx + two processes on PostgreSQL and Redis. Rows land in bench-results/ (a profile
+# that py-spy could not take, e.g. without ptrace, does not stop the run).
 BENCH_SIZES ?= 250 1000 2000 5000
 BENCH_RATE ?= 1000
 BENCH_DURATION ?= 60
@@ -60,7 +61,7 @@ bench: setup
 	mkdir -p $(BENCH_DIR)
 	$(BIN)/python -m bench.phones $(BENCH_SIZES) $(BENCH_ARGS) --bare \
 		--profile $(BENCH_DIR)/profile-one.txt --out $(BENCH_DIR)/one.jsonl
-	$(BIN)/python -m bench.profile_report $(BENCH_DIR)/profile-one.txt \
+	-$(BIN)/python -m bench.profile_report $(BENCH_DIR)/profile-one.txt \
 		--rows $(BENCH_DIR)/one.jsonl | tee $(BENCH_DIR)/profile-one.md
 	$(BIN)/python -m bench.phones $(BENCH_TWO_SIZES) $(BENCH_ARGS) --topology two \
 		--postgres-url $(BENCH_POSTGRES_URL) --redis-url $(BENCH_REDIS_URL) \
