@@ -31,6 +31,10 @@ def test_events_on_one_connection_each_get_a_copy_of_the_decoded_session(app, mo
     second = interface.open_session(app, _request(environ))
     assert decoded == [], "the same cookie on the same connection is not decoded again"
     assert second["participants"] == [[1, "token-a"]], "an event's change leaks into no other"
+    second["participants"].append([3, "changed-in-another-event"])
+    second["current_event"] = 3
+    third = interface.open_session(app, _request(environ))
+    assert third == {"participants": [[1, "token-a"]], "current_event": 1}
 
 
 def test_a_forged_or_other_cookie_is_still_verified(app):
