@@ -31,17 +31,18 @@ LOCK_PROPOSALS_EVENT = (
                events.c.max_dots_per_proposal)
 )
 PROPOSAL_STATUS = select(proposals.c.status).where(proposals.c.id == bindparam("proposal_id"))
-PERSON_WITH_RECEIPT = (
-    select(participants.c.id, write_receipts.c.kind, write_receipts.c.result)
+# The participant, any receipt for this client_id (a retry), and their votes: one round trip
+# instead of two, inside the lock. One row per vote (at least one); no receipt with no key.
+PERSON_RECEIPT_VOTES = (
+    select(participants.c.id, write_receipts.c.kind, write_receipts.c.result,
+           votes.c.proposal_id, votes.c.dots)
     .select_from(participants.outerjoin(write_receipts, and_(
         write_receipts.c.participant_id == participants.c.id,
-        write_receipts.c.client_id == bindparam("client_id"))))
+        write_receipts.c.client_id == bindparam("client_id")))
+        .outerjoin(votes, votes.c.participant_id == participants.c.id))
     .where(participants.c.event_id == bindparam("event_id"),
            participants.c.token == bindparam("token"))
 )
-PERSON = (select(participants.c.id)
-          .where(participants.c.event_id == bindparam("event_id"),
-                 participants.c.token == bindparam("token")))
 MY_VOTES = (select(votes.c.proposal_id, votes.c.dots)
             .where(votes.c.event_id == bindparam("event_id"),
                    votes.c.participant_id == bindparam("participant_id")))

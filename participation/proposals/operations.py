@@ -179,19 +179,17 @@ def locked_proposal(session, proposal_id):
     return session.get(Proposal, proposal_id), event, event.version
 
 
-def _person_id(session, connection, event_id: int, token: str, client_id: str | None,
-               kind: str) -> int:
-    """Inside a vote's transaction: `_person` as one plain-row query (created on first use)."""
-    if client_id is None:
-        row = connection.execute(S.PERSON, {"event_id": event_id, "token": token}).one_or_none()
-    else:
-        row = connection.execute(S.PERSON_WITH_RECEIPT, {"event_id": event_id, "token": token,
-                                                         "client_id": client_id}).one_or_none()
-    if row is None:
-        return identity.create(session, event_id, token).id
-    if client_id is not None and row.kind is not None:
-        raise _Replay(receipts.replay(row, kind))
-    return row.id
+def _person_and_votes(session, connection, event_id: int, token: str, client_id: str | None,
+                      kind: str) -> tuple[int, dict[int, int]]:
+    """Inside a vote's transaction: `_person` and the person's votes in one plain-row query
+    (the participant created on first use, with no votes yet)."""
+    rows = connection.execute(S.PERSON_RECEIPT_VOTES, {"event_id": event_id, "token": token,
+                                                       "client_id": client_id}).all()
+    if not rows:
+        return identity.create(session, event_id, token).id, {}
+    if rows[0].kind is not None:
+        raise _Replay(receipts.replay(rows[0], kind))
+    return rows[0].id, {row.proposal_id: row.dots for row in rows if row.proposal_id is not None}
 
 
 @contextmanager
@@ -213,9 +211,10 @@ def _ballot_write(proposal_id, token_for_event, client_id, kind):
         token = token_for_event(event.id)
         _require_joined(token)
         access.require_member(session, event, token)
-        participant_id = _person_id(session, connection, event.id, token, client_id, kind)
+        participant_id, votes = _person_and_votes(session, connection, event.id, token,
+                                                  client_id, kind)
         _require_phase(event, "vote")
-        yield connection, event, participant_id
+        yield connection, event, participant_id, votes
 
 
 def _is_whole(value) -> bool:
@@ -244,7 +243,7 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *, score=Non
     if score is None and (not _is_whole(dots) or not 1 <= dots <= 100):
         raise OperationError("invalid_dots", _l("Give a whole number of dots."), field="dots")
     with _ballot_write(proposal_id, token_for_event, client_id, "vote") as (
-        connection, event, participant_id
+        connection, event, participant_id, votes
     ):
         # Read under the lock, so a proposal moderated a moment ago is seen as it is now.
         status = connection.execute(S.PROPOSAL_STATUS, {"proposal_id": proposal_id}).scalar()
@@ -257,7 +256,6 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *, score=Non
                                  _l("That proposal has been merged with another."), 409)
         if status != "visible":
             raise OperationError("proposal_hidden", _l("That proposal has been hidden."), 409)
-        votes = _my_votes(connection, event.id, participant_id)
         current = votes.get(proposal_id, 0)
         if event.is_scale:
             if rating is None or not SCALE_MIN <= rating <= SCALE_MAX:
@@ -313,13 +311,13 @@ def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> dict:
     if client_id is not None:
         client_id = _client_id(client_id)
     with _ballot_write(proposal_id, token_for_event, client_id, "withdraw") as (
-        connection, event, participant_id
+        connection, event, participant_id, votes
     ):
         removed = connection.execute(S.DELETE_VOTE, {"the_proposal": proposal_id,
                                                      "the_participant": participant_id}).rowcount
         if not removed:
             raise OperationError("no_vote", _l("You have no vote on that proposal."), 404)
-        votes = _my_votes(connection, event.id, participant_id)
+        votes.pop(proposal_id, None)  # read under the same lock, before the DELETE
         version = event.version
         result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
         if client_id is not None:
