@@ -4,7 +4,8 @@ A vote is the write that comes a thousand a second. A profile under load (docs/b
 showed two thirds of its server time in building statements, their cache keys, and loading ORM
 objects that the vote reads two fields of and never changes. These statements are built once
 (their cache key is memoised on the object, their compiled form cached per dialect) and return
-plain rows. They are the same SQL as before, under the same lock and transaction.
+plain rows, under the same lock and transaction as before; the participant, a retry's receipt
+and the person's votes come in one query.
 """
 
 from sqlalchemy import and_, bindparam, delete, insert, select, update
