@@ -42,8 +42,30 @@ extract-messages: $(VENV)/.stamp-deps
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k plural_noop:1,2 -o participation/translations/messages.pot .
 	$(BIN)/pybabel update -i participation/translations/messages.pot -d participation/translations --no-fuzzy-matching
 
+# The full benchmark (docs/benchmarks.md), about 15 minutes on a quiet 2-core machine: the sizes,
+# the sustained paced run with a py-spy profile, the same against the bare stack for the ratio,
+# then nginx + two processes on PostgreSQL and Redis. Rows land in bench-results/ (a profile
+# that py-spy could not take, e.g. without ptrace, does not stop the run).
+BENCH_SIZES ?= 250 1000 2000 5000
+BENCH_RATE ?= 1000
+BENCH_DURATION ?= 60
+BENCH_PHONES ?= 1000
+BENCH_TWO_SIZES ?= 1000 2000
+# The two-process run empties and uses <database>_bench beside this database.
+BENCH_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/participation
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+BENCH_DIR ?= bench-results
+BENCH_ARGS = --rate $(BENCH_RATE) --duration $(BENCH_DURATION) --sustained-phones $(BENCH_PHONES)
+
 bench: setup
-	$(BIN)/python -m bench.phones $(BENCH_SIZES)
+	mkdir -p $(BENCH_DIR)
+	$(BIN)/python -m bench.phones $(BENCH_SIZES) $(BENCH_ARGS) --bare \
+		--profile $(BENCH_DIR)/profile-one.txt --out $(BENCH_DIR)/one.jsonl
+	-$(BIN)/python -m bench.profile_report $(BENCH_DIR)/profile-one.txt \
+		--rows $(BENCH_DIR)/one.jsonl | tee $(BENCH_DIR)/profile-one.md
+	$(BIN)/python -m bench.phones $(BENCH_TWO_SIZES) $(BENCH_ARGS) --topology two \
+		--postgres-url $(BENCH_POSTGRES_URL) --redis-url $(BENCH_REDIS_URL) \
+		--out $(BENCH_DIR)/two.jsonl
 
 # The README's pictures, from the end-to-end browser test of a whole workshop.
 screenshots: setup

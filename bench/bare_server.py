@@ -4,9 +4,9 @@
 
 No database, no Flask, no rules: the HTTP routes bench/phones.py uses (create an event, set its
 phase, log in, open the join page) and the socket events (connect → snapshot, submit_proposal,
-vote → ack with a version, coalesced `tallies` to staff ten times a second), all in memory.
-`python -m bench.phones --bare` runs the same load against it, so our figures can be read as a
-ratio to this one.
+vote and withdraw_vote → ack with a version, coalesced `tallies` to staff ten times a second),
+all in memory. `python -m bench.phones --bare` runs the same load against it, so our figures
+can be read as a ratio to this one.
 """
 
 from gevent import monkey
@@ -90,6 +90,17 @@ def vote(sid, data):
     dirty.add(event_id)
     return {"ok": True, "proposal_id": data.get("proposal_id"), "version": event["version"],
             "ballot": {"spent": 1}}
+
+
+@sio.event
+def withdraw_vote(sid, data):
+    event_id = sio.get_session(sid)["event"]
+    event = events[event_id]
+    event["version"] += 1
+    event["votes"][data.get("proposal_id")] -= 1
+    dirty.add(event_id)
+    return {"ok": True, "proposal_id": data.get("proposal_id"), "version": event["version"],
+            "ballot": {"spent": 0}}
 
 
 def flush_tallies():

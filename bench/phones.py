@@ -24,6 +24,7 @@ from pathlib import Path
 import aiohttp
 import psutil
 import socketio
+import yarl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.support.live import PASSWORD, LiveServer, free_port  # noqa: E402
@@ -86,13 +87,18 @@ def pct(values, q):
     return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
 
-async def join(http_url, code, event_id, connector):
+async def join_page(http_url, code, connector):
+    """A phone opening the join link: its cookies (session, routing) and the page's token."""
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(cookie_jar=jar, connector=connector,
                                      connector_owner=False) as http:
         async with http.get(f"{http_url}/j/{code}") as response:
             csrf = CSRF.search(await response.text()).group(1)
-        cookie = "; ".join(f"{c.key}={c.value}" for c in jar)
+        return "; ".join(f"{c.key}={c.value}" for c in jar), csrf
+
+
+async def join(http_url, code, event_id, connector):
+    cookie, csrf = await join_page(http_url, code, connector)
     client = socketio.AsyncClient(reconnection=False)
     got_snapshot = asyncio.Event()
     client.on("snapshot", lambda data: got_snapshot.set())
@@ -100,6 +106,41 @@ async def join(http_url, code, event_id, connector):
                          "event": event_id}, transports=["websocket"], wait_timeout=30)
     await asyncio.wait_for(got_snapshot.wait(), 30)
     return client
+
+
+async def open_projector(server, event_id, pushes):
+    """A logged-in facilitator's projector; each tallies push is kept as (arrival, version)."""
+    loop = asyncio.get_running_loop()
+    staff = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    # Behind nginx: a routing cookie that puts the projector on a chosen process.
+    staff.cookie_jar.update_cookies(getattr(server, "projector_cookies", {}),
+                                    yarl.URL(server.url))
+    page = await (await staff.get(server.url + "/login")).text()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    await staff.post(server.url + "/login", data={"email": server.email, "password":
+                     server.password, "csrf_token": token})
+    staff_csrf = CSRF.search(await (await staff.get(server.url + "/events")).text()).group(1)
+    staff_cookie = "; ".join(f"{c.key}={c.value}" for c in staff.cookie_jar)
+    projector = socketio.AsyncClient(reconnection=False)
+    projector.on("tallies", lambda data: pushes.append((loop.time(), data["version"])))
+    await projector.connect(server.url, headers={"Cookie": staff_cookie},
+                            auth={"csrf_token": staff_csrf, "event": event_id,
+                                  "projector": True},  # read by the bare server only
+                            transports=["websocket"])
+    return staff, projector
+
+
+class Meter:
+    """CPU seconds and resident memory of the server processes, added up."""
+
+    def __init__(self, pids):
+        self.processes = [psutil.Process(pid) for pid in pids]
+
+    def rss(self):
+        return sum(p.memory_info().rss for p in self.processes)
+
+    def cpu_seconds(self):
+        return sum(t.user + t.system for t in (p.cpu_times() for p in self.processes))
 
 
 async def run_size(server, phones, vote_window):
@@ -117,29 +158,10 @@ async def run_size(server, phones, vote_window):
         proposal_ids.append(ack["proposal"]["id"])
     server.set_phase(event["id"], "vote")
 
-    # The projector: a staff session, recording when each tallies push arrives.
-    staff = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
-    page = await (await staff.get(server.url + "/login")).text()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    await staff.post(server.url + "/login", data={"email": server.email, "password":
-                     server.password, "csrf_token": token})
-    staff_csrf = CSRF.search(await (await staff.get(server.url + "/events")).text()).group(1)
-    staff_cookie = "; ".join(f"{c.key}={c.value}" for c in staff.cookie_jar)
-    projector = socketio.AsyncClient(reconnection=False)
     pushes = []  # (arrival time, version)
-    projector.on("tallies", lambda data: pushes.append((loop.time(), data["version"])))
-    await projector.connect(server.url, headers={"Cookie": staff_cookie},
-                            auth={"csrf_token": staff_csrf, "event": event["id"],
-                                  "projector": True},  # read by the bare server only
-                            transports=["websocket"])
-
-    processes = [psutil.Process(pid) for pid in server.pids]
-
-    def rss():
-        return sum(p.memory_info().rss for p in processes)
-
-    def cpu_seconds():
-        return sum(t.user + t.system for t in (p.cpu_times() for p in processes))
+    staff, projector = await open_projector(server, event["id"], pushes)
+    meter = Meter(server.pids)
+    processes, rss, cpu_seconds = meter.processes, meter.rss, meter.cpu_seconds
 
     rss_before = rss()
     started = time.perf_counter()
@@ -193,20 +215,77 @@ async def run_size(server, phones, vote_window):
     }
 
 
+OUT: list[str] = []  # --out: a file every row is appended to as well
+
+
+def _emit(row):
+    line = json.dumps(row, ensure_ascii=False)
+    print(line, flush=True)
+    for path in OUT:
+        with open(path, "a") as out:
+            out.write(line + "\n")
+
+
 def _run(server, sizes, vote_window, label):
     rows = []
     for size in sizes:
         rows.append({"server": label, **asyncio.run(run_size(server, size, vote_window))})
-        print(json.dumps(rows[-1]), flush=True)
+        _emit(rows[-1])
     return rows
 
 
-def main():
+def _measure(server, args, label, profile=None):
+    """The sizes, then the sustained run, against one server."""
+    from .sustained import run_sustained
+
+    rows = _run(server, args.sizes, args.vote_window, label)
+    if args.rate:
+        row = asyncio.run(run_sustained(server, args.sustained_phones, args.rate, args.duration,
+                                        profile=profile))
+        rows.append({"server": label, **row})
+        _emit(rows[-1])
+    return rows
+
+
+def _ratios(rows, bare_rows):
+    for ours, theirs in zip(rows, bare_rows, strict=True):
+        if ours.get("mode") == "sustained":
+            yield {"mode": "sustained", "phones": ours["phones"],
+                   "target_per_s": ours["target_per_s"],
+                   "ratio_acked_per_s": round(ours["acked_per_s"] / theirs["acked_per_s"], 2),
+                   "ratio_cpu_per_ack": round(theirs["server_cpu_s_per_1000"]
+                                              / ours["server_cpu_s_per_1000"], 2),
+                   "ack_p95_ms": [ours["ack_p95_ms"], theirs["ack_p95_ms"]]}
+            continue
+        yield {"phones": ours["phones"], "ratio_votes_per_s": round(
+            ours["votes_per_s"] / theirs["votes_per_s"], 2), "ratio_join": round(
+            theirs["join_s"] / ours["join_s"], 2), "ratio_cpu": round(
+            theirs["server_cpu_s"] / ours["server_cpu_s"], 2) if ours["server_cpu_s"] else None,
+            "ack_p95_ms": [ours["ack_p95_ms"], theirs["ack_p95_ms"]]}
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("sizes", nargs="*", type=int, default=[250, 1000])
+    parser.add_argument("sizes", nargs="*", type=int,
+                        help="phones per run (default 250 1000, none with --rate alone)")
     parser.add_argument("--vote-window", type=float, default=10.0,
                         help="phones vote at random moments within this many seconds")
+    parser.add_argument("--rate", type=float, default=0,
+                        help="then a sustained run: this many writes a second in all "
+                             "(votes and withdrawals), paced, from --sustained-phones phones")
+    parser.add_argument("--duration", type=float, default=60.0,
+                        help="the sustained run's length in seconds")
+    parser.add_argument("--sustained-phones", type=int, default=1000)
+    parser.add_argument("--topology", choices=("one", "two"), default="one",
+                        help="one: one process on SQLite; two: nginx, two processes, "
+                             "PostgreSQL and Redis (--postgres-url, --redis-url)")
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL")
+                        or os.environ.get("TEST_POSTGRES_URL"),
+                        help="with --topology two: the bench uses <database>_bench beside it, "
+                             "emptied first")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL"),
+                        help="with --topology two: Socket.IO's message queue")
     parser.add_argument("--url", help="an already-running site instead of starting one")
     parser.add_argument("--token", help="with --url: a facilitator's API token")
     parser.add_argument("--email", default="fac@live.se", help="with --url: that facilitator")
@@ -216,33 +295,42 @@ def main():
     parser.add_argument("--bare", action="store_true",
                         help="then run the same sizes against bench/bare_server.py and print "
                              "our figures as a ratio to it")
-    args = parser.parse_args()
+    parser.add_argument("--profile", help="py-spy samples our server (the first process) during "
+                        "the sustained run into this file (collapsed stacks; bench/profile_report"
+                        ".py reads it); never the bare server")
+    parser.add_argument("--out", help="also append every JSON line to this file")
+    args = parser.parse_args(argv)
+    if args.sizes is None or (not args.sizes and not args.rate):
+        args.sizes = [] if args.rate else [250, 1000]
+    OUT[:] = [args.out] if args.out else []
     if args.url:
         if not args.token:
             parser.error("--url needs --token")
-        rows = _run(Remote(args.url, args.token, args.email, args.password, args.pid),
-                    args.sizes, args.vote_window, args.url)
+        rows = _measure(Remote(args.url, args.token, args.email, args.password, args.pid),
+                        args, args.url, args.profile)
+    elif args.topology == "two":
+        if not (args.postgres_url and args.redis_url):
+            parser.error("--topology two needs --postgres-url and --redis-url")
+        from .topology import two_processes
+
+        with two_processes(args.postgres_url, args.redis_url) as site:
+            rows = _measure(site, args, "two processes", args.profile)
     else:
         with tempfile.TemporaryDirectory() as workdir:
             server = LiveServer(Path(workdir))
             server.start()
             try:
-                rows = _run(_live(server), args.sizes, args.vote_window, "participation")
+                rows = _measure(_live(server), args, "participation", args.profile)
             finally:
                 server.stop()
     if args.bare:
         bare = Bare()
         try:
-            bare_rows = _run(bare, args.sizes, args.vote_window, "bare")
+            bare_rows = _measure(bare, args, "bare")
         finally:
             bare.stop()
-        for ours, theirs in zip(rows, bare_rows, strict=True):
-            print(json.dumps({"phones": ours["phones"], "ratio_votes_per_s": round(
-                ours["votes_per_s"] / theirs["votes_per_s"], 2), "ratio_join": round(
-                theirs["join_s"] / ours["join_s"], 2), "ratio_cpu": round(
-                theirs["server_cpu_s"] / ours["server_cpu_s"], 2) if ours["server_cpu_s"] else None,
-                "ack_p95_ms": [ours["ack_p95_ms"],
-                theirs["ack_p95_ms"]]}), flush=True)
+        for ratio in _ratios(rows, bare_rows):
+            _emit(ratio)
         rows += bare_rows
     return rows
 

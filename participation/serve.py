@@ -45,7 +45,11 @@ def serve(app, socketio):
         for event in events:
             print(f"  Residents join «{event.title}»: {base}/j/{event.code}", flush=True)
         print(f"  Serving on {host}:{port} (async mode: {socketio.async_mode})\n", flush=True)
+    from .core.sqlite import start_background_checkpoints
     from .events.schedule import start_loop
+
+    with app.app_context():
+        start_background_checkpoints(db.engine)
 
     start_loop(app)  # scheduled events open and close on their own while we serve
     socketio.run(app, host=host, port=port, log_output=os.environ.get("ACCESS_LOG") == "1",

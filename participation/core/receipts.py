@@ -26,8 +26,9 @@ class WriteReceipt(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-def replay(receipt: WriteReceipt | None, kind: str) -> dict | None:
-    """What a retry gets back: the stored result, or None when the key is new."""
+def replay(receipt, kind: str) -> dict | None:
+    """What a retry gets back: the stored result, or None when the key is new. `receipt` is a
+    WriteReceipt or a row with its `kind` and `result`."""
     if receipt is None:
         return None
     data = json.loads(receipt.result)
@@ -38,8 +39,12 @@ def replay(receipt: WriteReceipt | None, kind: str) -> dict | None:
     return data
 
 
+_INSERT = insert(WriteReceipt.__table__)  # built once: every write stores a receipt
+
+
 def store(session, participant_id: int, client_id: str, kind: str, result: dict) -> None:
+    """`session`: the write's Session or its Connection."""
     # A plain INSERT: nothing reads the receipt back in this transaction, so the ORM's unit of
     # work (object, identity map, flush) would only cost time on every write.
-    session.execute(insert(WriteReceipt).values(
-        participant_id=participant_id, client_id=client_id, kind=kind, result=json.dumps(result)))
+    session.execute(_INSERT, {"participant_id": participant_id, "client_id": client_id,
+                              "kind": kind, "result": json.dumps(result)})

@@ -50,13 +50,13 @@ def ensure(session_, event_id: int, token: str, display_name: str | None = None)
         select(Participant).where(Participant.event_id == event_id, Participant.token == token)
     )
     if participant is None:
-        return _create(session_, event_id, token, display_name)
+        return create(session_, event_id, token, display_name)
     if display_name is not None:
         participant.display_name = display_name
     return participant
 
 
-def _create(session_, event_id: int, token: str, display_name: str | None = None) -> Participant:
+def create(session_, event_id: int, token: str, display_name: str | None = None) -> Participant:
     participant = Participant(event_id=event_id, token=token, display_name=display_name)
     session_.add(participant)
     session_.flush()
@@ -77,7 +77,7 @@ def ensure_with_receipt(session_, event_id: int, token: str, client_id: str | No
     ).one_or_none()
     if row is None:
         # This person's first write: no receipt can exist yet.
-        return _create(session_, event_id, token), None
+        return create(session_, event_id, token), None
     return row[0], row[1]
 
 

@@ -4,7 +4,7 @@ import re
 from contextlib import contextmanager
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..core import receipts
@@ -20,7 +20,8 @@ from ..extensions import db
 from ..members import access
 from ..participants import identity
 from ..participants.follow import ensure_follow_code
-from .models import BODY_MAX, TITLE_MAX, Proposal, Vote
+from . import ballot_statements as S
+from .models import BODY_MAX, TITLE_MAX, Proposal
 from .serialize import full_proposal, public_proposal
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
@@ -148,11 +149,7 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
 
 
 def _my_votes(session, event_id: int, participant_id: int) -> dict[int, int]:
-    rows = session.execute(
-        select(Vote.proposal_id, Vote.dots).where(
-            Vote.event_id == event_id, Vote.participant_id == participant_id
-        )
-    )
+    rows = session.execute(S.MY_VOTES, {"event_id": event_id, "participant_id": participant_id})
     return {proposal_id: dots for proposal_id, dots in rows}
 
 
@@ -182,17 +179,42 @@ def locked_proposal(session, proposal_id):
     return session.get(Proposal, proposal_id), event, event.version
 
 
+def _person_and_votes(session, connection, event_id: int, token: str, client_id: str | None,
+                      kind: str) -> tuple[int, dict[int, int]]:
+    """Inside a vote's transaction: `_person` and the person's votes in one plain-row query
+    (the participant created on first use, with no votes yet)."""
+    rows = connection.execute(S.PERSON_RECEIPT_VOTES, {"event_id": event_id, "token": token,
+                                                       "client_id": client_id}).all()
+    if not rows:
+        return identity.create(session, event_id, token).id, {}
+    if rows[0].kind is not None:
+        raise _Replay(receipts.replay(rows[0], kind))
+    return rows[0].id, {row.proposal_id: row.dots for row in rows if row.proposal_id is not None}
+
+
 @contextmanager
 def _ballot_write(proposal_id, token_for_event, client_id, kind):
-    """The start every vote change shares: the event lock, the person, a replay, the phase."""
+    """The start every vote change shares: the event lock, the person, a replay, the phase.
+
+    In Core, on the transaction's connection (ballot_statements.py says why); the same checks
+    and order as every other write on an event.
+    """
+    if not is_id(proposal_id):
+        raise not_found("proposal_not_found")
     with write_transaction() as session:
-        proposal, event, version = locked_proposal(session, proposal_id)
+        connection = session.connection()
+        row = connection.execute(S.LOCK_PROPOSALS_EVENT,
+                                 {"proposal_id": proposal_id}).one_or_none()
+        if row is None:
+            raise not_found("proposal_not_found")
+        event = S.LockedEvent(row)
         token = token_for_event(event.id)
         _require_joined(token)
         access.require_member(session, event, token)
-        participant = _person(session, event.id, token, client_id, kind)
+        participant_id, votes = _person_and_votes(session, connection, event.id, token,
+                                                  client_id, kind)
         _require_phase(event, "vote")
-        yield session, proposal, event, participant, version
+        yield connection, event, participant_id, votes
 
 
 def _is_whole(value) -> bool:
@@ -221,18 +243,19 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *, score=Non
     if score is None and (not _is_whole(dots) or not 1 <= dots <= 100):
         raise OperationError("invalid_dots", _l("Give a whole number of dots."), field="dots")
     with _ballot_write(proposal_id, token_for_event, client_id, "vote") as (
-        session, proposal, event, participant, version
+        connection, event, participant_id, votes
     ):
-        if proposal.status == "pending":
+        # Read under the lock, so a proposal moderated a moment ago is seen as it is now.
+        status = connection.execute(S.PROPOSAL_STATUS, {"proposal_id": proposal_id}).scalar()
+        if status == "pending":
             raise OperationError(
                 "proposal_pending", _l("That proposal is waiting for approval."), 409
             )
-        if proposal.status == "merged":
+        if status == "merged":
             raise OperationError("proposal_merged",
                                  _l("That proposal has been merged with another."), 409)
-        if not proposal.is_visible:
+        if status != "visible":
             raise OperationError("proposal_hidden", _l("That proposal has been hidden."), 409)
-        votes = _my_votes(session, event.id, participant.id)
         current = votes.get(proposal_id, 0)
         if event.is_scale:
             if rating is None or not SCALE_MIN <= rating <= SCALE_MAX:
@@ -262,25 +285,24 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *, score=Non
         total = rating if event.is_scale else current + dots
         try:
             if current:
-                session.execute(
-                    Vote.__table__.update()
-                    .where(Vote.proposal_id == proposal_id, Vote.participant_id == participant.id)
-                    .values(dots=total)
-                )
+                connection.execute(S.SET_DOTS, {"the_proposal": proposal_id,
+                                                "the_participant": participant_id,
+                                                "new_dots": total})
             else:
-                # A plain INSERT, not an ORM object: the vote is not read back in this write.
-                session.execute(insert(Vote).values(event_id=event.id, proposal_id=proposal_id,
-                                                    participant_id=participant.id, dots=total))
+                connection.execute(S.INSERT_VOTE, {"event_id": event.id,
+                                                   "proposal_id": proposal_id,
+                                                   "participant_id": participant_id,
+                                                   "dots": total})
         except IntegrityError:
             # Only reachable if two writers slipped past the event lock; the database refuses.
             raise OperationError(
                 "already_voted", _l("You have already voted for this proposal."), 409
             ) from None
         votes[proposal_id] = total
+        version = event.version
         result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
-        receipts.store(session, participant.id, client_id, "vote", result)
-        event_id = event.id  # read now: after the commit it would cost a reload
-    publish("vote.changed", event_id, version, proposal_id=proposal_id)
+        receipts.store(connection, participant_id, client_id, "vote", result)
+    publish("vote.changed", event.id, version, proposal_id=proposal_id)
     return result
 
 
@@ -289,20 +311,18 @@ def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> dict:
     if client_id is not None:
         client_id = _client_id(client_id)
     with _ballot_write(proposal_id, token_for_event, client_id, "withdraw") as (
-        session, _proposal, event, participant, version
+        connection, event, participant_id, votes
     ):
-        removed = session.execute(
-            delete(Vote).where(Vote.proposal_id == proposal_id,
-                               Vote.participant_id == participant.id)
-        ).rowcount
+        removed = connection.execute(S.DELETE_VOTE, {"the_proposal": proposal_id,
+                                                     "the_participant": participant_id}).rowcount
         if not removed:
             raise OperationError("no_vote", _l("You have no vote on that proposal."), 404)
-        votes = _my_votes(session, event.id, participant.id)
+        votes.pop(proposal_id, None)  # read under the same lock, before the DELETE
+        version = event.version
         result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
         if client_id is not None:
-            receipts.store(session, participant.id, client_id, "withdraw", result)
-        event_id = event.id
-    publish("vote.changed", event_id, version, proposal_id=proposal_id)
+            receipts.store(connection, participant_id, client_id, "withdraw", result)
+    publish("vote.changed", event.id, version, proposal_id=proposal_id)
     return result
 
 

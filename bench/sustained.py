@@ -1,0 +1,197 @@
+"""Sustained writes: connected phones vote and withdraw at a paced aggregate rate.
+
+Each phone holds at most one write in flight. Every 1/rate seconds the next idle phone (round
+robin) sends one: a vote for a proposal it has not voted for, or a withdrawal of one it has, so
+every write is valid on an approval event however long the run. When every phone is waiting
+for an acknowledgement the write is not sent and is counted as `not_sent_busy`: the server is
+behind. Figures come per 10 s window, so a rate that holds for a while and then sinks shows.
+"""
+
+import asyncio
+import bisect
+import itertools
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter, deque
+from pathlib import Path
+
+import aiohttp
+import psutil
+
+from .phones import Meter, join_page, open_projector, pct
+from .wire import WirePhone
+
+
+async def wire_join(server, event, connector, ws_http):
+    cookie, csrf = await join_page(server.url, event["code"], connector)
+    phone = WirePhone()
+    got_snapshot = asyncio.Event()
+    phone.on("snapshot", lambda data: got_snapshot.set())
+    await phone.connect(ws_http, server.url, cookie, {"csrf_token": csrf, "event": event["id"]})
+    await asyncio.wait_for(got_snapshot.wait(), 30)
+    return phone
+
+
+def _profiler(pid, duration, path):
+    """py-spy sampling the (first) server process for the paced part: collapsed stacks."""
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    return subprocess.Popen([py_spy, "record", "--pid", str(pid), "--duration", str(int(duration)),
+                             "--rate", "200", "--nonblocking", "--format", "raw",
+                             "--output", path], stdout=subprocess.DEVNULL)
+
+
+def _ms(values, q):
+    return round(1000 * pct(values, q), 1) if values else None
+
+
+def push_delays(acks, pushes):
+    """For each ack (acked at, version): the time to the first tallies push that includes it."""
+    times, best, running = [], [], 0
+    for arrived, version in pushes:
+        running = max(running, version)
+        times.append(arrived)
+        best.append(running)
+    delays = []
+    for acked, version in acks:
+        index = bisect.bisect_left(best, version)
+        if index < len(best):
+            delays.append(max(0.0, times[index] - acked))
+    return delays
+
+
+async def run_sustained(server, phones, rate, duration, window=10.0, profile=None):
+    window = min(window, duration)
+    loop = asyncio.get_running_loop()
+    event = server.create_event(title=f"Sustained {phones} × {rate}/s")
+    server.set_phase(event["id"], "collect")
+    connector = aiohttp.TCPConnector(limit=200)
+    # WebSockets hold their connection for the whole run: no pool limit for them.
+    ws_http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
+                                    cookie_jar=aiohttp.DummyCookieJar())
+    seed = [await wire_join(server, event, connector, ws_http) for _ in range(3)]
+    proposal_ids = []
+    for i, phone in enumerate(seed * 2):
+        ack = await phone.call("submit_proposal", {"title": f"Förslag {i}",
+                                                   "client_id": f"sustained-seed-{i:04d}"})
+        proposal_ids.append(ack["proposal"]["id"])
+    server.set_phase(event["id"], "vote")
+    pushes = []
+    staff, projector = await open_projector(server, event["id"], pushes)
+
+    clients = []
+    started = time.perf_counter()
+    for batch in range(0, phones, 50):
+        clients += await asyncio.gather(*(wire_join(server, event, connector, ws_http)
+                                          for _ in range(min(50, phones - batch))))
+    join_seconds = time.perf_counter() - started
+
+    meter, me = Meter(server.pids), psutil.Process()
+    voted = [set() for _ in clients]
+    idle = deque(range(len(clients)))
+    serial = itertools.count()
+    acks, latencies, errors, kinds = [], [], Counter(), Counter()
+    samples = []  # (time, server CPU seconds, server RSS)
+
+    async def write(index):
+        phone, mine = clients[index], voted[index]
+        unvoted = [p for p in proposal_ids if p not in mine]
+        kind = "vote" if unvoted and (not mine or random.random() < 0.5) else "withdraw_vote"
+        proposal_id = random.choice(unvoted if kind == "vote" else sorted(mine))
+        sent = loop.time()
+        try:
+            ack = await phone.call(kind, {"proposal_id": proposal_id,
+                                          "client_id": f"sus-{index:06d}-{next(serial):09d}"})
+        except Exception as error:  # a timeout or a closed socket: this phone stops
+            errors[type(error).__name__] += 1
+            return
+        acked = loop.time()
+        if not ack.get("ok"):
+            errors[ack.get("error", "unknown")] += 1
+        else:
+            (mine.add if kind == "vote" else mine.discard)(proposal_id)
+            kinds[kind] += 1
+            latencies.append(acked - sent)
+            acks.append((acked, ack["version"]))
+        idle.append(index)
+
+    async def sample():
+        while True:
+            samples.append((loop.time(), meter.cpu_seconds(), meter.rss()))
+            await asyncio.sleep(window)
+
+    cpu_before, my_cpu_before = meter.cpu_seconds(), sum(me.cpu_times()[:2])
+    sampler = asyncio.create_task(sample())
+    profiler = _profiler(server.pids[0], duration, profile) if profile else None
+    tasks, issued, busy = set(), 0, 0
+    start = loop.time()
+    end = start + duration
+    while (now := loop.time()) < end:
+        for _ in range(int((now - start) * rate) - issued - busy):
+            if not idle:
+                busy += 1
+                continue
+            task = asyncio.create_task(write(idle.popleft()))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+            issued += 1
+        await asyncio.sleep(0.002)
+    in_window = len(acks)
+    await asyncio.gather(*tasks)
+    drain_seconds = loop.time() - end
+    sampler.cancel()
+    if profiler:
+        profiler.wait(60)
+    samples.append((loop.time(), meter.cpu_seconds(), meter.rss()))
+    cpu = meter.cpu_seconds() - cpu_before
+    my_cpu = sum(me.cpu_times()[:2]) - my_cpu_before
+    await asyncio.sleep(3 * 0.1 + 0.2)  # the last coalesced push (0.1 s) for the last acks
+
+    windows = []
+    for w in range(int(duration // window)):
+        low, high = start + w * window, start + (w + 1) * window
+        count = sum(1 for acked, _ in acks if low <= acked < high)
+        in_range = [s for s in samples if low - 1 <= s[0] <= high + 1]
+        entry = {"t_s": round((w + 1) * window), "acked_per_s": round(count / window, 1)}
+        if len(in_range) >= 2:
+            entry["server_cpu_pct"] = round(100 * (in_range[-1][1] - in_range[0][1])
+                                            / (in_range[-1][0] - in_range[0][0]))
+        windows.append(entry)
+    delays = push_delays(acks, pushes)
+    acked = len(acks)
+
+    for phone in clients + seed:
+        await phone.disconnect()
+    await projector.disconnect()
+    await staff.close()
+    await ws_http.close()
+    await connector.close()
+    return {
+        "mode": "sustained",
+        "phones": phones,
+        "target_per_s": rate,
+        "duration_s": duration,
+        "join_s": round(join_seconds, 2),
+        "acked": acked,
+        "acked_votes": kinds["vote"],
+        "acked_withdrawals": kinds["withdraw_vote"],
+        "errors": dict(errors),
+        "not_sent_busy": busy,
+        "acked_per_s": round(in_window / duration, 1),
+        "worst_window_per_s": min((w["acked_per_s"] for w in windows), default=None),
+        "drain_s": round(drain_seconds, 2),
+        "windows": windows,
+        "ack_p50_ms": round(1000 * statistics.median(latencies), 1) if latencies else None,
+        "ack_p95_ms": _ms(latencies, 95),
+        "ack_p99_ms": _ms(latencies, 99),
+        "push_p50_ms": round(1000 * statistics.median(delays), 1) if delays else None,
+        "push_p95_ms": _ms(delays, 95),
+        "push_p99_ms": _ms(delays, 99),
+        "server_cpu_s": round(cpu, 2),
+        "server_cpu_s_per_1000": round(1000 * cpu / acked, 2) if acked else None,
+        "server_rss_mb": round(max(s[2] for s in samples) / 2**20, 1),
+        "loadgen_cpu_s": round(my_cpu, 2),
+    }

@@ -1,0 +1,99 @@
+"""The benchmark still runs: bench.phones at tiny sizes completes and reports its figures.
+
+No figure is judged here (timings belong in docs/benchmarks.md, measured on a quiet machine);
+these only catch a bench that no longer starts, connects, votes or reports.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import redis
+
+from bench.profile_report import report
+from bench.sustained import push_delays
+
+from .conftest import postgres_url
+from .support.live import ROOT
+from .support.nginx import nginx_binary
+
+SIZE_FIGURES = {"join_s", "votes_per_s", "ack_p50_ms", "ack_p95_ms", "ack_p99_ms",
+                "push_p95_ms", "server_cpu_s", "rss_mb"}
+SUSTAINED_FIGURES = {"acked_per_s", "worst_window_per_s", "windows", "ack_p95_ms",
+                     "push_p95_ms", "server_cpu_s_per_1000", "server_rss_mb", "not_sent_busy"}
+
+
+def _bench(tmp_path, *args):
+    out = tmp_path / "rows.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.phones", "20", "--vote-window", "1", "--rate", "20",
+         "--duration", "3", "--sustained-phones", "20", "--out", str(out), *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=400)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows == [json.loads(line) for line in result.stdout.splitlines()]
+    return rows
+
+
+def _check(rows, server):
+    size = next(r for r in rows if r.get("server") == server and "mode" not in r)
+    sustained = next(r for r in rows if r.get("server") == server and r.get("mode"))
+    assert size.keys() >= SIZE_FIGURES and size["phones"] == 20
+    assert sustained.keys() >= SUSTAINED_FIGURES
+    # Every paced write was answered, and answered yes: votes and withdrawals stay valid.
+    assert sustained["errors"] == {}
+    assert sustained["acked"] == sustained["acked_votes"] + sustained["acked_withdrawals"] > 0
+    assert sustained["acked_votes"] >= sustained["acked_withdrawals"]
+
+
+@pytest.mark.live
+def test_the_bench_runs_one_process_and_the_bare_server(tmp_path):
+    rows = _bench(tmp_path, "--bare")
+    _check(rows, "participation")
+    _check(rows, "bare")
+    ratios = [r for r in rows if "server" not in r]
+    assert {"ratio_votes_per_s", "ratio_cpu"} <= ratios[0].keys()
+    assert {"ratio_acked_per_s", "ratio_cpu_per_ack"} <= ratios[1].keys()
+
+
+@pytest.mark.live
+@pytest.mark.multiprocess
+def test_the_bench_runs_two_processes_behind_nginx(tmp_path):
+    missing = [what for what, ok in (("nginx", nginx_binary()),
+                                     ("TEST_POSTGRES_URL", postgres_url()),
+                                     ("TEST_REDIS_URL", os.environ.get("TEST_REDIS_URL")))
+               if not ok]
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {missing} missing: the two-process bench must run in CI")
+        pytest.skip(f"{missing} missing")
+    redis.Redis.from_url(os.environ["TEST_REDIS_URL"]).ping()
+    rows = _bench(tmp_path, "--topology", "two", "--postgres-url", postgres_url(),
+                  "--redis-url", os.environ["TEST_REDIS_URL"])
+    _check(rows, "two processes")
+
+
+def test_a_push_delay_is_measured_to_the_first_push_that_includes_the_vote():
+    pushes = [(1.00, 5), (1.10, 9), (1.20, 8), (1.30, 12)]  # a late push with an older version
+    acks = [(0.95, 5), (1.02, 6), (1.25, 10), (1.40, 13)]
+    assert push_delays(acks, pushes) == [pytest.approx(0.05), pytest.approx(0.08),
+                                         pytest.approx(0.05)]  # version 13 never pushed
+
+
+def test_the_profile_report_gives_sqlite_time_to_the_driver_not_the_orm(tmp_path):
+    stacks = tmp_path / "stacks.txt"
+    stacks.write_text(
+        "cast_vote (participation/proposals/operations.py:1);Session.execute "
+        "(sqlalchemy/orm/session.py:2);DefaultDialect.do_execute "
+        "(sqlalchemy/engine/default.py:3) 30\n"
+        "cast_vote (participation/proposals/operations.py:1);Session.execute "
+        "(sqlalchemy/orm/session.py:2) 10\n"
+        "Hub.run (gevent/hub.py:1) 60\n")
+    total, rows = report(str(stacks), writes=100, cpu_seconds=1.0)
+    shares = {name: (share, per_write) for name, share, per_write in rows if share is not None}
+    assert total == 100
+    assert shares["database driver: execute, commit, fetch (C)"] == (30.0, pytest.approx(3000))
+    assert shares["SQLAlchemy ORM"][0] == 10.0
+    assert shares["vote operation (cast_vote)"][0] == 40.0
