@@ -176,6 +176,22 @@ def test_the_bucket_refills_with_time():
     assert buckets.take("k", 2, 1.0) == 0
 
 
+def test_refilled_buckets_are_forgotten_and_a_drained_one_is_kept():
+    now = [0.0]
+    buckets = MemoryBuckets(clock=lambda: now[0])
+    buckets.PRUNE_EVERY = 4
+    buckets.take("sid:a", 10, 1.0)           # full again at t=1
+    for _ in range(3):
+        buckets.take("sid:drained", 3, 0.1)  # empty: full again at t=30
+    assert set(buckets.buckets) == {"sid:a", "sid:drained"}
+    now[0] = 2.0
+    for _ in range(4):                       # the fourth take of this round prunes
+        buckets.take("sid:b", 10, 1.0)
+    assert "sid:a" not in buckets.buckets
+    # Forgetting must not forgive: the drained bucket still refuses.
+    assert buckets.take("sid:drained", 3, 0.1) > 0
+
+
 # --- login brute force -----------------------------------------------------------------------
 
 def _login_as(client, email, password):

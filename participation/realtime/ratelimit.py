@@ -33,25 +33,37 @@ return {allowed, math.ceil(wait * 1000)}
 
 
 class MemoryBuckets:
+    """Buckets in this process. A bucket that has refilled is the same as none, so those are
+    forgotten every PRUNE_EVERY takes: one per connection would otherwise pile up for the
+    life of the process."""
+
+    PRUNE_EVERY = 10_000
+
     def __init__(self, clock=time.monotonic):
         self.clock = clock
-        self.buckets: dict[str, tuple[float, float]] = {}
+        # key -> (tokens, at, full_at): full_at is when the bucket will be full again.
+        self.buckets: dict[str, tuple[float, float, float]] = {}
         self.lock = threading.Lock()
+        self.takes = 0
 
     def take(self, key: str, capacity: int, rate: float, cost: float = 1) -> float:
         """0 when allowed, else the seconds until `cost` tokens are there again."""
         with self.lock:
             now = self.clock()
-            tokens, at = self.buckets.get(key, (capacity, now))
+            self.takes += 1
+            if self.takes % self.PRUNE_EVERY == 0:
+                self.prune(now)
+            tokens, at, _full = self.buckets.get(key, (capacity, now, now))
             tokens = min(capacity, tokens + max(0.0, now - at) * rate)
-            if tokens >= cost:
-                self.buckets[key] = (tokens - cost, now)
-                return 0.0
-            self.buckets[key] = (tokens, now)
-            if len(self.buckets) > 100_000:  # full buckets are forgettable: drop the oldest
-                for stale in list(self.buckets)[:50_000]:
-                    del self.buckets[stale]
-            return (cost - tokens) / rate
+            allowed = tokens >= cost
+            if allowed:
+                tokens -= cost
+            self.buckets[key] = (tokens, now, now + (capacity - tokens) / rate)
+            return 0.0 if allowed else (cost - tokens) / rate
+
+    def prune(self, now: float) -> None:
+        for key in [k for k, (_t, _at, full_at) in self.buckets.items() if full_at <= now]:
+            del self.buckets[key]
 
 
 class RedisBuckets:

@@ -107,7 +107,7 @@ document.addEventListener('click', (event) => {
 table.addEventListener('focusout', () => { if (refreshWanted) setTimeout(refreshRows, 0); });
 table.addEventListener('toggle', () => { if (refreshWanted) refreshRows(); }, true);
 
-const socket = connect(Number(root.dataset.eventId), (state) => setStatus(status, t[state], state));
+const socket = connect(Number(root.dataset.eventId), (state, message) => setStatus(status, t[state] ?? message, state));
 
 // A button here posts a plain form and the page navigates to its answer. The push that the
 // post causes can arrive first; reloading then would cut off that navigation (and its message).

@@ -46,9 +46,22 @@ export class Versions {
 export function connect(eventId, onStatus) {
   // eslint-disable-next-line no-undef
   const socket = io({ auth: { csrf_token: csrfToken(), event: eventId } });
-  socket.on('connect', () => onStatus('connected'));
+  socket.on('connect', () => { socket.refused = false; onStatus('connected'); });
   socket.on('disconnect', () => onStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
-  socket.on('connect_error', () => onStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
+  socket.on('connect_error', (err) => {
+    if (socket.active) { onStatus(navigator.onLine === false ? 'offline' : 'reconnecting'); return; }
+    // The server refused this connect; socket.io-client does not try again by itself.
+    const data = err?.data ?? {};
+    if (data.error === 'rate_limited') {
+      // Too many at once (a whole venue reconnecting): come back later, not all together.
+      onStatus('reconnecting');
+      const wait = (Number(data.retry_after) || 1) * 1000 * (1 + Math.random());
+      setTimeout(() => { if (!socket.connected) socket.connect(); }, wait);
+      return;
+    }
+    socket.refused = true; // for good (the session expired, say): the page's forms take over
+    onStatus('refused', err?.message);
+  });
   // When the phone says it has no network, the socket is dead even if the browser has not
   // noticed yet (that takes a missed ping, up to 45 s, and Chromium keeps an open WebSocket
   // "up" while offline): close it, so writes wait in the outbox instead of vanishing into it.

@@ -9,9 +9,23 @@
 
 import { format } from './live.js';
 
-// Answers that mean "not now" rather than "no": the write stays and is sent again.
-const NOT_NOW = new Set(['timeout', 'not_connected', 'rate_limited']);
+// Answers that mean "not now" rather than "no": the write stays and is sent again. A
+// server_error may have come after the commit (a push that failed), so it is sent again too:
+// with the same client_id that is safe. Unanswered or failing while connected, a write is
+// given up after MAX_TRIES, so one broken write cannot hold up all behind it for good.
+const NOT_NOW = new Set(['timeout', 'not_connected', 'rate_limited', 'server_error']);
+const COUNTED = new Set(['timeout', 'server_error']);
+const MAX_TRIES = 5;
 const RETRY_MS = 5000;
+const WRITES = new Set(['submit_proposal', 'vote', 'withdraw_vote']);
+
+// What an earlier page (or an older version of this one) left in storage, if it is usable.
+function usable(item) {
+  return item !== null && typeof item === 'object' && WRITES.has(item.name)
+    && item.payload !== null && typeof item.payload === 'object'
+    && typeof item.payload.client_id === 'string' && item.payload.client_id.length > 0
+    && item.label !== null && typeof item.label === 'object' && typeof item.label.kind === 'string';
+}
 
 export class Outbox {
   // transmit(name, payload) -> Promise<ack>; ready() -> may we send now;
@@ -29,7 +43,8 @@ export class Outbox {
     try {
       const items = JSON.parse(localStorage.getItem(this.key) ?? '[]');
       // Whatever was left by an earlier page is by definition waiting for a connection.
-      return Array.isArray(items) ? items.map((item) => ({ ...item, queued: true })) : [];
+      return Array.isArray(items)
+        ? items.filter(usable).map((item) => ({ ...item, queued: true })) : [];
     } catch { return []; }
   }
 
@@ -63,7 +78,10 @@ export class Outbox {
         const item = this.items[0];
         // One at a time, in the order made: a withdrawal must not overtake its vote.
         const ack = await this.transmit(item.name, item.payload);
-        if (NOT_NOW.has(ack?.error)) { this.hold(ack); break; }
+        if (NOT_NOW.has(ack?.error)) {
+          item.tries = (item.tries ?? 0) + (COUNTED.has(ack.error) && this.ready() ? 1 : 0);
+          if (item.tries < MAX_TRIES) { this.hold(ack); break; }
+        }
         this.items.splice(this.items.indexOf(item), 1);
         const resolve = this.waiting.get(item.payload.client_id);
         this.waiting.delete(item.payload.client_id);

@@ -263,13 +263,13 @@ function renderResults(results) {
 // reconnect that takes under two seconds is not worth interrupting anyone for).
 let heardStatus = 'connected';
 let statusTimer = null;
-const socket = connect(Number(root.dataset.eventId), (status) => {
-  setStatus(document.getElementById('connection'), t[status], status);
+const socket = connect(Number(root.dataset.eventId), (status, message) => {
+  setStatus(document.getElementById('connection'), t[status] ?? message, status);
   clearTimeout(statusTimer);
   statusTimer = setTimeout(() => {
     if (status === heardStatus) return;
     heardStatus = status;
-    announce(status === 'connected' ? t.back_online : t[status]);
+    announce(status === 'connected' ? t.back_online : t[status] ?? message);
   }, status === 'reconnecting' ? 2000 : 0);
 });
 
@@ -286,6 +286,7 @@ socket.on('connect', () => { everConnected = true; outbox.drain(); });
 // would end on the browser's error page. Before it has ever connected (a proxy that blocks
 // WebSockets, say), the plain forms still work, as they do without JavaScript.
 function queueable() {
+  if (socket.refused) return false; // refused for good: the plain forms say why
   return socket.connected || everConnected || outbox.items.length > 0 || navigator.onLine === false;
 }
 

@@ -178,8 +178,8 @@ function schedule() {
   if (!scheduled) { scheduled = true; requestAnimationFrame(render); }
 }
 
-const socket = connect(Number(root.dataset.eventId), (status) => {
-  setStatus(document.getElementById('projector-status'), t[status], status);
+const socket = connect(Number(root.dataset.eventId), (status, message) => {
+  setStatus(document.getElementById('projector-status'), t[status] ?? message, status);
 });
 
 socket.on('snapshot', (s) => {
