@@ -16,6 +16,7 @@ from participation.events.operations import create_event  # noqa: E402
 from participation.extensions import db  # noqa: E402
 
 from .support.live import LiveServer  # noqa: E402
+from .support.topology import ensure_database  # noqa: E402
 
 # Staff passwords are hashed in every test's fixture; the production work factor would dominate.
 _models = __import__("participation.accounts.models", fromlist=["generate_password_hash"])
@@ -167,19 +168,6 @@ def postgres_url() -> str | None:
     return url
 
 
-def _ensure_postgres_database(url: str) -> None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    admin = parsed.set(database="postgres", drivername="postgresql")
-    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                              (parsed.database,)).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{parsed.database}"')
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def any_db_app(request, tmp_path):
     """The same test on the embedded SQLite and on PostgreSQL (TEST_POSTGRES_URL)."""
@@ -189,7 +177,7 @@ def any_db_app(request, tmp_path):
         url = postgres_url()
         if url is None:
             pytest.skip("TEST_POSTGRES_URL not set")
-        _ensure_postgres_database(url)
+        ensure_database(url)
     app = make_app(url)
     with app.app_context():
         db.drop_all()

@@ -8,7 +8,8 @@ from sqlalchemy import CheckConstraint, inspect, text
 
 from participation.extensions import db
 
-from .conftest import _ensure_postgres_database, make_app, postgres_url
+from .conftest import make_app, postgres_url
+from .support.topology import ensure_database
 
 
 def _database_url(kind: str, tmp_path) -> str:
@@ -18,7 +19,7 @@ def _database_url(kind: str, tmp_path) -> str:
     if url is None:
         pytest.skip("TEST_POSTGRES_URL not set")
     url = url.rsplit("/", 1)[0] + "/participation_migrations"
-    _ensure_postgres_database(url)
+    ensure_database(url)
     return url
 
 

@@ -6,7 +6,6 @@ every phone comes from 127.0.0.1, like phones behind one venue address.
 
 import os
 import re
-import secrets
 import uuid
 from collections import Counter
 
@@ -14,17 +13,16 @@ import pytest
 import redis
 import requests
 import socketio
-from sqlalchemy.engine import make_url
 
-from .conftest import _ensure_postgres_database, postgres_url
-from .support.live import PASSWORD, LiveServer
-from .support.nginx import Nginx, nginx_binary
+from .conftest import postgres_url
+from .support.live import PASSWORD
+from .support.nginx import nginx_binary
+from .support.topology import TAGS, behind_nginx, fresh_database, routing_cookie
 from .test_live_smoke import Listener
 
 pytestmark = [pytest.mark.live, pytest.mark.multiprocess]
 
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-TAGS = ("proc-a", "proc-b")
 
 
 def _required(what: str):
@@ -41,56 +39,10 @@ def topology(tmp_path_factory):
     redis_url = os.environ.get("TEST_REDIS_URL") or _required("TEST_REDIS_URL is not set")
     redis.Redis.from_url(redis_url).ping()  # a missing Redis fails here, loudly
     base = postgres_url() or _required("TEST_POSTGRES_URL is not set")
-    url = make_url(base)
-    url = url.set(database=f"{url.database}_multiprocess")
-    _ensure_postgres_database(url.render_as_string(hide_password=False))
-    _reset_schema(url)
-
-    nginx_dir = tmp_path_factory.mktemp("nginx")
-    ports = []
-    servers = []
-    for tag in TAGS:
-        server = LiveServer(tmp_path_factory.mktemp(tag), extra_env={})
-        ports.append(server.port)
-        servers.append(server)
-    proxy = Nginx(binary, nginx_dir, [f"127.0.0.1:{port}" for port in ports])
-    # Its own pub/sub channel, so another run on the same Redis never crosses this one.
-    channel = f"participation-test-{uuid.uuid4().hex[:12]}"
-    for tag, server in zip(TAGS, servers, strict=True):
-        server.env.update({
-            "DATABASE_URL": url.render_as_string(hide_password=False),
-            "REDIS_URL": redis_url, "SOCKETIO_CHANNEL": channel,
-            "LB_COOKIE": "lb", "SERVER_NAME_TAG": tag, "PROXY_HOPS": "1",
-            "PUBLIC_BASE_URL": proxy.url,
-        })
-    try:
-        for server in servers:
-            server.start()
-        proxy.start()
+    database = fresh_database(base, "multiprocess")
+    with behind_nginx(binary, tmp_path_factory.mktemp("topology"), database,
+                      redis_url) as (proxy, servers):
         yield proxy, servers
-    finally:
-        proxy.stop()
-        for server in servers:
-            server.stop()
-
-
-def _reset_schema(url):
-    import psycopg
-
-    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-
-
-def _cookie_for(proxy, tag: str) -> str:
-    """A routing cookie nginx sends to the process `tag` (found by asking, not by hashing)."""
-    for _ in range(200):
-        value = secrets.token_hex(8)
-        if requests.get(proxy.url + "/healthz", cookies={"lb": value}).headers[
-                "X-Served-By"] == tag:
-            return value
-    raise AssertionError(f"no routing cookie reached {tag}")
 
 
 class Phone:
@@ -154,7 +106,7 @@ def test_a_long_polling_phone_works_through_nginx(topology):
     proxy, servers = topology
     event = _event(servers)
     for tag in TAGS:
-        phone = Phone(proxy, event["code"], _cookie_for(proxy, tag))
+        phone = Phone(proxy, event["code"], routing_cookie(proxy.url, tag))
         assert phone.served_by() == tag
         # The phone's own cookie jar, as a browser sends its cookies with every poll.
         client = socketio.Client(reconnection=False, http_session=phone.http)
@@ -180,7 +132,7 @@ def test_a_long_polling_phone_works_through_nginx(topology):
 def test_a_vote_through_one_process_reaches_a_projector_on_the_other(topology):
     proxy, servers = topology
     event = _event(servers)
-    lb_a, lb_b = _cookie_for(proxy, "proc-a"), _cookie_for(proxy, "proc-b")
+    lb_a, lb_b = routing_cookie(proxy.url, "proc-a"), routing_cookie(proxy.url, "proc-b")
     author = Phone(proxy, event["code"], lb_a)
     written = author.http.post(f"{proxy.url}/api/v1/events/{event['id']}/proposals",
                                json={"title": "Fler cykelställ", "client_id": uuid.uuid4().hex})

@@ -1,7 +1,5 @@
 """Pages that belong to no domain: home, language switch, error pages."""
 
-import re
-
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -41,19 +39,14 @@ def _wants_json() -> bool:
     )
 
 
-_EVENT_PAGE = re.compile(r"^/j/([A-Za-z0-9]{4,12})(?:/|$)")
-_CONSOLE_PAGE = re.compile(r"^/events/(\d{1,10})/")
-
-
 def _way_back(status: int) -> tuple[str, str]:
     """Where the person was: their event's page or console, else the start page (also for a
     page not found: the event in the address may be what does not exist)."""
-    if status == 404:
-        return url_for("pages.home"), _("Back to the start page")
-    if match := _EVENT_PAGE.match(request.path):
-        return url_for("events.join", code=match[1]), _("Back to the event")
-    if match := _CONSOLE_PAGE.match(request.path):
-        return url_for("events.console", event_id=int(match[1])), _("Back to the console")
+    args = (request.view_args or {}) if status != 404 else {}
+    if "code" in args and request.path.startswith("/j/"):
+        return url_for("events.join", code=args["code"]), _("Back to the event")
+    if "event_id" in args and request.path.startswith("/events/"):
+        return url_for("events.console", event_id=args["event_id"]), _("Back to the console")
     return url_for("pages.home"), _("Back to the start page")
 
 

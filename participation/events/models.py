@@ -14,7 +14,22 @@ SCALE_MIN, SCALE_MAX = 1, 5
 QUESTION_MAX = 300
 
 
-class Event(db.Model):
+class VotingMethod:
+    """What the ballot asks of an event: the ORM Event, and the row the vote path locks."""
+
+    __slots__ = ()
+    voting_method: str
+
+    @property
+    def is_dots(self) -> bool:
+        return self.voting_method == "dots"
+
+    @property
+    def is_scale(self) -> bool:
+        return self.voting_method == "scale"
+
+
+class Event(VotingMethod, db.Model):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint("kind IN ('radslag', 'referensgrupp', 'medborgarverkstad')", name="kind"),
@@ -75,14 +90,6 @@ class Event(db.Model):
     questions: Mapped[list["Question"]] = relationship(
         order_by="Question.position", cascade="all, delete-orphan"
     )
-
-    @property
-    def is_dots(self) -> bool:
-        return self.voting_method == "dots"
-
-    @property
-    def is_scale(self) -> bool:
-        return self.voting_method == "scale"
 
     def voting_dict(self) -> dict:
         if self.is_scale:

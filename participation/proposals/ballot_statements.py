@@ -11,7 +11,7 @@ and the person's votes come in one query.
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 
 from ..core.receipts import WriteReceipt
-from ..events.models import Event
+from ..events.models import Event, VotingMethod
 from ..participants.models import Participant
 from .models import Proposal, Vote
 
@@ -59,7 +59,7 @@ DELETE_VOTE = (delete(votes)
 INSERT_RECEIPT = insert(write_receipts)
 
 
-class LockedEvent:
+class LockedEvent(VotingMethod):
     """The locked event's row, with the two questions the ballot asks of an Event."""
 
     __slots__ = ("id", "version", "phase", "kind", "closes_at", "voting_method",
@@ -68,11 +68,3 @@ class LockedEvent:
     def __init__(self, row):
         (self.id, self.version, self.phase, self.kind, self.closes_at, self.voting_method,
          self.dots_per_person, self.max_dots_per_proposal) = row
-
-    @property
-    def is_dots(self) -> bool:
-        return self.voting_method == "dots"
-
-    @property
-    def is_scale(self) -> bool:
-        return self.voting_method == "scale"

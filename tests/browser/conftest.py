@@ -1,6 +1,5 @@
 """Headless Chromium (Debian's, driven by Playwright) against the real server process."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -55,17 +54,21 @@ def phone(contexts):
     return open_phone
 
 
+def log_in(page, base: str, email: str):
+    """Logs a staff member in through the real /login form."""
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/login" not in page.url, "login failed: still on " + page.url
+
+
 @pytest.fixture
 def facilitator(contexts, live_server):
     """A desktop context logged in as fac@live.se through the real /login form."""
     context = contexts(viewport=DESKTOP)
-    page = context.new_page()
-    page.goto(live_server.url + "/login")
-    page.fill("#email", "fac@live.se")
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    assert not re.search(r"/login", page.url), "login failed: still on " + page.url
+    log_in(context.new_page(), live_server.url, "fac@live.se")
     return context
 
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .a11y_support import Seeder, run_axe, scribe_path, summary, switch_language
-from .conftest import DESKTOP, PASSWORD, PHONE
+from .conftest import DESKTOP, PHONE, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 LANGS = ["sv", "en"]
@@ -53,12 +53,7 @@ class Checker:
 def login(contexts, base, email, lang, **options):
     page = contexts(**options).new_page()
     switch_language(page, base, lang)
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    assert "/login" not in page.url
+    log_in(page, base, email)
     return page
 
 

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP, PASSWORD
+from .conftest import DESKTOP, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -43,11 +43,7 @@ def test_a_vote_becomes_support_on_the_public_measure_page(live_server, phone, c
 
     # The reviewer creates the measure with the no-JavaScript form.
     staff = contexts(viewport=DESKTOP).new_page()
-    staff.goto(live_server.url + "/login")
-    staff.fill("#email", "rev@live.se")
-    staff.fill("#password", PASSWORD)
-    with staff.expect_navigation():
-        staff.click("main form button[type=submit]")
+    log_in(staff, live_server.url, "rev@live.se")
     staff.goto(live_server.url + "/backlog/new")
     staff.fill("#title", "Belysta cykelvägar vintertid")
     staff.fill("#owner", "Gatu- och parkförvaltningen")

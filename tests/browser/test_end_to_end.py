@@ -18,8 +18,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from ..support.live import LiveServer
-from .conftest import DESKTOP, PASSWORD, ROOT, SCREENSHOTS
+from .conftest import DESKTOP, ROOT, SCREENSHOTS, log_in
 from .qr import decode_qr
+from .resident import submit, vote
 from .test_workshop import assert_not_reloaded, click_phase, connected, mark, phone_in_phase
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -83,32 +84,6 @@ class Steps:
         page.screenshot(path=path, full_page=doc_full, animations="disabled")
 
 
-def log_in(page: Page, base: str, email: str):
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    assert "/login" not in page.url, "login failed: still on " + page.url
-
-
-def write(page: Page, title: str, body: str = ""):
-    form = page.locator("#proposal-form")
-    form.locator("[name=title]").fill(title)
-    if body:
-        form.locator("[name=body]").fill(body)
-    form.locator("button[type=submit]").click()
-    mine = page.locator("#proposal-list .proposal.mine", has_text=title)
-    expect(mine).to_have_count(1)
-    return mine.get_attribute("data-proposal-id")
-
-
-def vote(page: Page, proposal_id: str):
-    item = page.locator(f"#proposal-{proposal_id}")
-    item.locator(".vote-button").click()
-    expect(item.locator(".voted-note")).to_be_visible()
-
-
 def reload_in_phase(page: Page, phase: str):
     """Without JavaScript nothing pushes the phase: the resident reloads, as they would."""
     page.reload()
@@ -168,11 +143,11 @@ def test_a_workshop_from_creation_to_the_follow_page(live_server, facilitator, c
     for page in (amina, erik):
         phone_in_phase(page, "collect")
     reload_in_phase(karin, "collect")
-    bike = write(amina, BIKE, "Idag tar cykelbanan slut vid Artillerigatan.")
+    bike = submit(amina, BIKE, "Idag tar cykelbanan slut vid Artillerigatan.")
     expect(amina.locator("#follow-box")).to_be_visible()
     follow_url = amina.locator("#follow-link").get_attribute("href")
     assert re.fullmatch(rf"{re.escape(public)}/folj/[\w-]{{16}}", follow_url), follow_url
-    bus = write(erik, BUS)
+    bus = submit(erik, BUS)
     wall = projector.locator("#wall .wall-card")
     expect(wall).to_have_count(2)
     form = karin.locator("#proposal-form")

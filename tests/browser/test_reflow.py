@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .a11y_support import Seeder
-from .conftest import DESKTOP, PASSWORD
+from .conftest import DESKTOP, log_in
 from .test_workshop import no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -47,11 +47,7 @@ def test_console_and_projector_at_200_percent_zoom(live_server, contexts, events
     context = contexts(viewport={"width": DESKTOP["width"] // 2,
                                  "height": DESKTOP["height"] // 2}, device_scale_factor=2)
     page = context.new_page()
-    page.goto(live_server.url + "/login")
-    page.fill("#email", "fac@live.se")
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
+    log_in(page, live_server.url, "fac@live.se")
     for key in ("collect", "scale"):
         event = events[key]
         for view in ("console", "projector"):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP, PASSWORD
+from .conftest import DESKTOP, log_in
 from .test_workshop import no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -70,11 +70,7 @@ def test_review_filters_answer_and_follow_link(live_server, contexts, phone, sho
     _propose_and_vote(live_server, dialogue, ["Tätare bussar på kvällen"], 3)
 
     reviewer = contexts(viewport=DESKTOP).new_page()
-    reviewer.goto(base + "/login")
-    reviewer.fill("#email", "rev@live.se")
-    reviewer.fill("#password", PASSWORD)
-    with reviewer.expect_navigation():
-        reviewer.click("main form button[type=submit]")
+    log_in(reviewer, base, "rev@live.se")
     reviewer.goto(base + "/review/")
     rows = reviewer.locator("#review-table tbody tr[data-proposal-id]")
     mine = rows.filter(has_text="Kvarnbäcken")  # the event column names both events

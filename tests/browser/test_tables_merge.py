@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .qr import decode_qr
+from .resident import submit, vote
 from .test_workshop import assert_not_reloaded, click_phase, connected, mark, phone_in_phase
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -20,21 +21,6 @@ PROMPT = "Hur får fler att cykla till Backaskolan?"
 BIKE_A = "Fler cykelställ med tak vid skolan"
 BIKE_B = "Cykelställ med tak vid skolan behövs"
 BUS = "Gratis buss för unga på helger"
-
-
-def submit(page: Page, title: str) -> str:
-    form = page.locator("#proposal-form")
-    form.locator("[name=title]").fill(title)
-    form.locator("button[type=submit]").click()
-    mine = page.locator("#proposal-list .proposal.mine", has_text=title)
-    expect(mine).to_have_count(1)
-    return mine.get_attribute("data-proposal-id")
-
-
-def vote(page: Page, proposal_id: str):
-    item = page.locator(f"#proposal-{proposal_id}")
-    item.locator(".vote-button").click()
-    expect(item.locator(".voted-note")).to_be_visible()
 
 
 def bar(projector: Page, proposal_id: str):
