@@ -8,11 +8,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import config
-from .core import headers, limits
-from .core.time import local_datetime, local_time
+from .core.time import local_date, local_datetime, local_time
 from .core.validate import ID_MAX
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
-from .realtime.origins import origin_checker
+from .live.socket.origins import origin_checker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +36,10 @@ def select_locale():
 
 
 def create_app(overrides: dict | None = None) -> Flask:
+    """The layers, bottom up: core (plumbing) and the domains (models, operations, queries,
+    shapes; access.py decides who may do what) know nothing of requests. On top, the screens:
+    web/ (what they share), live/ (phone, console, projector, sockets), public/, staff/, api/.
+    """
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -56,14 +59,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # Templates get the person as a plain `viewer` dict (web/__init__.py), never `current_user`.
+    login_manager.init_app(app, add_context_processor=False)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["local_datetime"] = local_datetime
-    # Handlers must be declared before init_app: Flask-SocketIO keeps them only while no server
-    # exists yet, then registers them on every server it creates (one per app).
-    from .realtime import group_handlers, handlers  # noqa: F401
+    app.jinja_env.filters["local_date"] = local_date
+    # Socket handlers must be declared before init_app: Flask-SocketIO keeps them only while no
+    # server exists yet, then registers them on every server it creates (one per app).
+    from .live.socket import commands, connect  # noqa: F401
 
     socketio.init_app(
         app,
@@ -78,7 +83,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
 
     if app.config["LB_COOKIE"] or app.config["SERVER_NAME_TAG"]:
-        from .core.routing import RoutingCookie
+        from .web.routing import RoutingCookie
 
         # Outside Engine.IO's middleware, so Socket.IO's polling answers carry it too.
         app.wsgi_app = RoutingCookie(app.wsgi_app, app.config["LB_COOKIE"],
@@ -90,45 +95,29 @@ def create_app(overrides: dict | None = None) -> Flask:
     with app.app_context():
         sqlite.configure(db.engine)
 
-    from .accessibility.views import bp as accessibility_bp
+    # Every domain's tables exist from the start (migrations compare them).
+    from . import (
+        api,
+        demo,
+        live,
+        models,  # noqa: F401
+        public,
+        staff,
+        web,
+    )
     from .accounts import cli as accounts_cli
-    from .accounts.views import bp as accounts_bp
-    from .api import bp as api_bp
+    from .events import schedule
+    from .ops import cli as ops_cli
+    from .privacy import cli as privacy_cli
 
-    # The backlog's and the review's tables exist from the start (migrations compare them).
-    from .backlog import models as _backlog_models  # noqa: F401
-    from .backlog import views as backlog_views
-    from .core import demo, pages
-    from .events import labels, schedule
-    from .events.views import bp as events_bp
-    from .members.views import bp as members_bp
-    from .proposals.views import bp as proposals_bp
-    from .realtime import group_relay, relay
-    from .review import labels as review_labels
-    from .review import models as _review_models  # noqa: F401
-    from .review.public import bp as public_bp
-    from .review.views import bp as review_bp
-
-    for blueprint in (pages.bp, accounts_bp, events_bp, proposals_bp, review_bp, api_bp,
-                      members_bp, backlog_views.bp, accessibility_bp):
-        app.register_blueprint(blueprint)
-    app.cli.add_command(accounts_cli.users)
-    app.cli.add_command(demo.demo_cli)
-    app.cli.add_command(schedule.schedule_cli)
-    relay.init_app(app)
-    group_relay.init_app(app)
-    labels.register(app)
-    backlog_views.register(app)
-    review_labels.register(app)
-    app.register_blueprint(public_bp)
-
-    from . import ops, privacy
-
-    ops.init_app(app)
-    privacy.init_app(app)
-
-    headers.init_app(app)
-    limits.init_app(app)
+    web.init_app(app)
+    live.init_app(app)
+    staff.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    for command in (accounts_cli.users, demo.demo_cli, schedule.schedule_cli,
+                    ops_cli.backup_command, privacy_cli.privacy_cli):
+        app.cli.add_command(command)
 
     @app.before_request
     def _keep_session():

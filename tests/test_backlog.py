@@ -11,10 +11,12 @@ from participation.backlog.support import support
 from participation.core.bus import published
 from participation.core.errors import OperationError
 from participation.events.operations import change_phase
-from participation.events.tables import choose_table, set_table_count
+from participation.events.tables import set_table_count
 from participation.extensions import db
+from participation.participants.operations import choose_table
 from participation.proposals.operations import cast_vote, submit_proposal
 from participation.proposals.paper import set_hand_count
+from participation.review import links
 from participation.review.models import ProposalReview, ReviewEntry
 
 LIMIT = 1024 * 1024
@@ -134,7 +136,7 @@ def test_update_keeps_the_range_consistent_and_delete_needs_no_links(app, make_e
     assert (changed["reduction_high"], changed["owner"]) == (40, "Umeå Energi")
     event = make_event(phase="collect")
     pid, _tok = propose(event)
-    operations.link_proposal(staff.reviewer, pid, "supports", measure_id=mid)
+    links.link_proposal(staff.reviewer, pid, "supports", measure_id=mid)
     with pytest.raises(OperationError) as linked:
         operations.delete_measure(staff.reviewer, mid)
     assert linked.value.code == "measure_has_links"
@@ -156,17 +158,17 @@ def test_each_link_kind_sets_its_review_status(app, make_event, staff, events_se
     existing = measure(staff, title="Tätare busstrafik till universitetet")["id"]
     pids = [propose(event, f"Förslag {i}")[0] for i in range(4)]
 
-    created = operations.link_proposal(staff.reviewer, pids[0], "created_from")
+    created = links.link_proposal(staff.reviewer, pids[0], "created_from")
     new_id = created["link"]["measure_id"]
     new = db.session.get(Measure, new_id)
     assert (new.title, new.description, new.status) == ("Förslag 0", "Mörkt på vintern", "idea")
     assert _review(pids[0]) == ("in_backlog", "")
-    operations.link_proposal(staff.reviewer, pids[1], "supports", measure_id=existing,
+    links.link_proposal(staff.reviewer, pids[1], "supports", measure_id=existing,
                              reason="Ingår i busslinjeutredningen")
     assert _review(pids[1]) == ("in_backlog", "Ingår i busslinjeutredningen")
-    operations.link_proposal(staff.reviewer, pids[2], "duplicate", measure_id=existing)
+    links.link_proposal(staff.reviewer, pids[2], "duplicate", measure_id=existing)
     assert _review(pids[2]) == ("duplicate", "")
-    operations.link_proposal(staff.reviewer, pids[3], "out_of_scope",
+    links.link_proposal(staff.reviewer, pids[3], "out_of_scope",
                              reason="Regionens ansvar, vi skickar förslaget vidare")
     assert _review(pids[3]) == ("out_of_scope", "Regionens ansvar, vi skickar förslaget vidare")
     linked = [e for e in events_seen if e.name == "proposal.linked"]
@@ -179,19 +181,19 @@ def test_relinking_replaces_the_link_and_unlink_reopens_review(any_db_app, make_
     event = make_event(phase="collect")
     a, b = measure(staff)["id"], measure(staff)["id"]
     pid, _tok = propose(event)
-    operations.link_proposal(staff.reviewer, pid, "supports", measure_id=a)
-    operations.link_proposal(staff.reviewer, pid, "duplicate", measure_id=b)
+    links.link_proposal(staff.reviewer, pid, "supports", measure_id=a)
+    links.link_proposal(staff.reviewer, pid, "duplicate", measure_id=b)
     db.session.rollback()
     (link,) = db.session.scalars(select(ProposalLink)).all()
     assert (link.kind, link.measure_id) == ("duplicate", b)
-    operations.unlink_proposal(staff.reviewer, pid)
+    links.unlink_proposal(staff.reviewer, pid)
     assert count(ProposalLink) == 0
     assert _review(pid)[0] == "reviewing"
     history = db.session.scalars(select(ReviewEntry.status).where(
         ReviewEntry.proposal_id == pid).order_by(ReviewEntry.id)).all()
     assert history == ["in_backlog", "duplicate", "reviewing"]
     with pytest.raises(OperationError) as again:
-        operations.unlink_proposal(staff.reviewer, pid)
+        links.unlink_proposal(staff.reviewer, pid)
     assert again.value.code == "not_linked"
 
 
@@ -205,18 +207,18 @@ def test_link_refuses_bad_input_and_stores_nothing(app, make_event, staff):
              ("out_of_scope", None, ["skäl"], "reason")]
     for kind, measure_id, reason, field in cases:
         with pytest.raises(OperationError) as refused:
-            operations.link_proposal(staff.reviewer, pid, kind, measure_id=measure_id,
+            links.link_proposal(staff.reviewer, pid, kind, measure_id=measure_id,
                                      reason=reason)
         assert refused.value.field == field, (kind, measure_id, reason)
     for user in (staff.facilitator, staff.other):
         with pytest.raises(OperationError) as forbidden:
-            operations.link_proposal(user, pid, "supports", measure_id=mid)
+            links.link_proposal(user, pid, "supports", measure_id=mid)
         assert forbidden.value.status == 403
     with pytest.raises(OperationError) as missing:
-        operations.link_proposal(staff.reviewer, 999, "supports", measure_id=mid)
+        links.link_proposal(staff.reviewer, 999, "supports", measure_id=mid)
     assert missing.value.status == 404
     with pytest.raises(OperationError) as bad_new:
-        operations.link_proposal(staff.reviewer, pid, "created_from",
+        links.link_proposal(staff.reviewer, pid, "created_from",
                                  new_measure_fields={"investment_sek": "mycket"})
     assert bad_new.value.field == "investment_sek"
     assert (count(ProposalLink), count(ProposalReview), count(Measure)) == (0, 0, 1)
@@ -246,9 +248,9 @@ def test_support_counts_each_person_once_per_event(any_db_app, make_event, staff
     vote(p3, both)           # the same phone at another event is another participant
     set_hand_count(staff.facilitator, p2, 4)
     mid = measure(staff)["id"]
-    operations.link_proposal(staff.reviewer, p1, "supports", measure_id=mid)
-    operations.link_proposal(staff.reviewer, p2, "duplicate", measure_id=mid)
-    operations.link_proposal(staff.reviewer, p3, "supports", measure_id=mid)
+    links.link_proposal(staff.reviewer, p1, "supports", measure_id=mid)
+    links.link_proposal(staff.reviewer, p2, "duplicate", measure_id=mid)
+    links.link_proposal(staff.reviewer, p3, "supports", measure_id=mid)
     result = support(mid)
     assert (result["phone_people"], result["hand_counts"], result["people"]) == (3, 4, 7)
     assert result["proposals"] == 3
@@ -257,7 +259,7 @@ def test_support_counts_each_person_once_per_event(any_db_app, make_event, staff
     assert result["broad"] == {"events": 2, "tables": 1, "kinds": 2}
     assert [(t["table"], t["phone_people"]) for t in result["tables"]] == [(2, 2)]
     # Out of scope is no support.
-    operations.link_proposal(staff.reviewer, p3, "out_of_scope", reason="Annan huvudman")
+    links.link_proposal(staff.reviewer, p3, "out_of_scope", reason="Annan huvudman")
     assert support(mid)["phone_people"] == 2
 
 
@@ -269,7 +271,7 @@ def test_scale_support_counts_ratings_of_four_and_five(app, make_event, staff):
         tok = token()
         cast_vote(pid, lambda _e, t=tok: t, secrets.token_hex(8), score=score)
     mid = measure(staff)["id"]
-    operations.link_proposal(staff.reviewer, pid, "supports", measure_id=mid)
+    links.link_proposal(staff.reviewer, pid, "supports", measure_id=mid)
     assert support(mid)["phone_people"] == 2
 
 
@@ -433,7 +435,7 @@ def test_support_follows_a_linked_proposal_into_the_one_it_was_merged_into(app, 
     vote(linked, one)
     vote(other, two)
     mid = measure(staff)["id"]
-    operations.link_proposal(staff.reviewer, linked, "supports", measure_id=mid)
+    links.link_proposal(staff.reviewer, linked, "supports", measure_id=mid)
     assert support(mid)["phone_people"] == 2
 
     first = merge_proposals(staff.facilitator, linked, other)
@@ -441,7 +443,7 @@ def test_support_follows_a_linked_proposal_into_the_one_it_was_merged_into(app, 
     assert (support(mid)["phone_people"], support(mid)["proposals"]) == (3, 1)
     second = merge_proposals(staff.facilitator, other, third)
     assert support(mid)["phone_people"] == 3
-    operations.link_proposal(staff.reviewer, third, "supports", measure_id=mid)
+    links.link_proposal(staff.reviewer, third, "supports", measure_id=mid)
     assert (support(mid)["phone_people"], support(mid)["proposals"]) == (3, 1)
 
     undo_merge(staff.facilitator, second["merge"]["id"])

@@ -5,13 +5,13 @@ import uuid
 
 import pytest
 
-from participation.backlog import operations as backlog
 from participation.core.errors import OperationError
 from participation.events.operations import change_phase
 from participation.extensions import db
 from participation.members import operations as members
 from participation.proposals.moderation import hide_proposal
 from participation.proposals.operations import cast_vote, submit_proposal
+from participation.review import links
 
 from .conftest import csrf_from, login
 
@@ -39,15 +39,15 @@ def test_hidden_proposals_cannot_be_linked(app, make_event, staff):
     pid = _proposal(event, "Ring Anna 070-1234567")
     hide_proposal(staff.facilitator, pid, "Personuppgifter")
     with pytest.raises(OperationError) as refused:
-        backlog.link_proposal(staff.reviewer, pid, "created_from")
+        links.link_proposal(staff.reviewer, pid, "created_from")
     assert refused.value.code == "not_linkable"
 
 
 def test_a_second_created_from_keeps_the_same_measure(app, make_event, staff):
     event = make_event(phase="collect")
     pid = _proposal(event)
-    first = backlog.link_proposal(staff.reviewer, pid, "created_from")["link"]["measure_id"]
-    again = backlog.link_proposal(staff.reviewer, pid, "created_from")["link"]["measure_id"]
+    first = links.link_proposal(staff.reviewer, pid, "created_from")["link"]["measure_id"]
+    again = links.link_proposal(staff.reviewer, pid, "created_from")["link"]["measure_id"]
     assert first == again
 
 
@@ -105,7 +105,7 @@ def test_a_groups_proposals_stay_off_the_public_measure_pages(app, make_event, s
     written = phone.post(f"{API}/events/{event.id}/proposals", headers={"X-CSRFToken": csrf},
                          json={"title": "Hemligt gruppförslag", "client_id": uuid.uuid4().hex})
     pid = written.get_json()["proposal"]["id"]
-    measure = backlog.link_proposal(staff.reviewer, pid, "created_from",
+    measure = links.link_proposal(staff.reviewer, pid, "created_from",
                                     new_measure_fields={"title": "Gröna gårdar"})
     measure_id = measure["link"]["measure_id"]
     db.session.rollback()

@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 
 from participation.backlog import operations
 from participation.backlog.models import Measure, ProposalLink
-from participation.backlog.views import safe_next
 from participation.events.operations import change_phase
 from participation.extensions import db
 from participation.proposals.operations import cast_vote, submit_proposal
+from participation.review import links
 from participation.review.models import ProposalReview
+from participation.web.redirects import safe_next
 
 from .conftest import csrf_from, login
 
@@ -217,7 +218,7 @@ def test_investment_view_has_an_accessible_chart_and_table(app, staff):
 
 def test_exports_hold_aggregates_and_no_identities(app, make_event, staff):
     event, pid, author = workshop_with_votes(make_event, staff, "=HYPERLINK(\"x\")")
-    operations.link_proposal(staff.reviewer, pid, "created_from",
+    links.link_proposal(staff.reviewer, pid, "created_from",
                              new_measure_fields={"reduction_low": 1, "reduction_high": 2,
                                                  "yearly_cost_sek": 1000})
     client, _csrf = staff_client(app, staff.reviewer)
@@ -236,10 +237,16 @@ def test_exports_hold_aggregates_and_no_identities(app, make_event, staff):
 
 def test_public_page_and_dossier_tell_what_became_of_the_proposals(app, make_event, staff):
     event, pid, author = workshop_with_votes(make_event, staff)
-    mid = operations.link_proposal(staff.reviewer, pid, "created_from")["link"]["measure_id"]
-    operations.link_proposal(staff.reviewer, pid, "supports", measure_id=mid,
+    mid = links.link_proposal(staff.reviewer, pid, "created_from")["link"]["measure_id"]
+    links.link_proposal(staff.reviewer, pid, "supports", measure_id=mid,
                              reason="Ingår i gatuprogrammet 2027")
     operations.change_status(staff.reviewer, mid, "planned")
+    # While the vote runs, no public figure tells how it goes: not here, not in the dossier.
+    voting = app.test_client().get(f"/atgarder/{mid}").get_data(as_text=True)
+    assert "0 personer stödjer" in voting and "3 personer" not in voting
+    assert "3 personer" not in app.test_client().get(f"/atgarder/{mid}/underlag").get_data(
+        as_text=True)
+    change_phase(staff.facilitator, event.id, "results")
     page = app.test_client().get(f"/atgarder/{mid}").get_data(as_text=True)
     assert "Planerad" in page and "Belys cykelbanorna vintertid" in page
     assert "Ingår i gatuprogrammet 2027" in page and "3 personer stödjer" in page
@@ -313,8 +320,14 @@ def test_rest_import_and_links(app, make_event, staff):
     linked = api.put(f"{API}/proposals/{pid}/link", headers=auth,
                      json={"kind": "supports", "measure_id": mid})
     assert linked.get_json()["link"]["kind"] == "supports"
+    # Public data: the support waits for the event's results, as on the event's own page.
+    supported = api.get(f"{API}/measures/investment").get_json()["measures"]
+    assert next(m for m in supported if m["id"] == mid)["support"]["people"] == 0
+    assert api.get(f"{API}/measures/{mid}").get_json()["support"]["people"] == 0
+    change_phase(staff.facilitator, _event.id, "results")
     supported = api.get(f"{API}/measures/investment").get_json()["measures"]
     assert next(m for m in supported if m["id"] == mid)["support"]["people"] == 3
+    assert api.get(f"{API}/measures/{mid}").get_json()["support"]["people"] == 3
     assert api.delete(f"{API}/proposals/{pid}/link", headers=auth).get_json()["link"] is None
     assert api.put(f"{API}/proposals/{pid}/link", headers=staff.auth(staff.facilitator),
                    json={"kind": "supports", "measure_id": mid}).status_code == 403

@@ -17,14 +17,10 @@ def test_fnv1a_matches_the_reference_values():
 
 
 def test_each_person_gets_a_stable_order_of_their_own():
-    class P:
-        def __init__(self, id_):
-            self.id = id_
-
-    proposals = [P(i) for i in range(1, 21)]
-    first = [p.id for p in shuffled(proposals, ballot_seed("person-a"))]
-    again = [p.id for p in shuffled(list(reversed(proposals)), ballot_seed("person-a"))]
-    other = [p.id for p in shuffled(proposals, ballot_seed("person-b"))]
+    proposals = [{"id": i} for i in range(1, 21)]
+    first = [p["id"] for p in shuffled(proposals, ballot_seed("person-a"))]
+    again = [p["id"] for p in shuffled(list(reversed(proposals)), ballot_seed("person-a"))]
+    other = [p["id"] for p in shuffled(proposals, ballot_seed("person-b"))]
     assert first == again
     assert sorted(first) == list(range(1, 21))
     assert first != other and first != list(range(1, 21))

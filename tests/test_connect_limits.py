@@ -6,9 +6,9 @@ the one limit it is about (the limits are read on every connect)."""
 import pytest
 from flask_socketio import ConnectionRefusedError
 
-from participation.core.limits import client_address
 from participation.extensions import db, socketio
-from participation.realtime import handlers
+from participation.live.socket import connect as handlers
+from participation.web.limits import client_address
 
 from .conftest import IsolatedClient, csrf_from, isolated, login, make_app
 

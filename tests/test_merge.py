@@ -505,7 +505,7 @@ def test_the_worked_example_in_ranking_md(any_db_app, make_event, staff):
 def test_snapshot_reads_merged_texts_without_a_query_per_proposal(app, make_event, staff):
     from sqlalchemy import event as sa_event
 
-    from participation.events.snapshot import snapshot
+    from participation.live.snapshot import state_for
 
     def queries_for(count):
         event = make_event(phase="collect")
@@ -521,7 +521,7 @@ def test_snapshot_reads_merged_texts_without_a_query_per_proposal(app, make_even
         sa_event.listen(db.engine, "before_cursor_execute", record)
         try:
             with app.test_request_context():  # the join URL in the event part
-                state = snapshot(db.session.get(Event, event.id), staff=True)
+                state = state_for(db.session.get(Event, event.id), None, True)
         finally:
             sa_event.remove(db.engine, "before_cursor_execute", record)
         assert sum(len(p["merged_from"]) for p in state["proposals"]) == count // 2

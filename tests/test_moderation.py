@@ -44,7 +44,16 @@ def test_votes_only_on_approved_proposals(room):
     pending_id = workshop.propose(author, "Väntande förslag")
     workshop.to("vote")
     refused = author.call("vote", {"proposal_id": pending_id, "client_id": "vote-pending-1"})
-    assert (refused["ok"], refused["error"]) == (False, "proposal_pending")
+    # As if there were no such proposal: the answer must not tell a stranger that one waits.
+    missing = author.call("vote", {"proposal_id": pending_id + 1000, "client_id": "vote-none-1"})
+    assert refused == missing | {"ok": False}
+    assert (refused["ok"], refused["error"]) == (False, "proposal_not_found")
+    stranger = workshop.phone()
+    for name, payload in (("vote", {"client_id": "vote-pending-2"}),
+                          ("withdraw_vote", {"client_id": "withdraw-pend-1"})):
+        answers = [stranger.call(name, payload | {"proposal_id": pid})
+                   for pid in (pending_id, pending_id + 1000)]
+        assert answers[0] == answers[1], (name, answers)
 
 
 def test_hide_restore_edit_are_logged_with_who_when_why(room, staff):

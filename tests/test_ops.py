@@ -13,10 +13,10 @@ from participation.events.operations import change_phase, set_timer
 from participation.events.tables import set_table_count
 from participation.extensions import db
 from participation.members import operations as members
-from participation.ops import logs
 from participation.ops.models import StaffAudit
 from participation.participants.models import Participant
 from participation.proposals import operations as ops
+from participation.web import logs
 
 from .conftest import csrf_from, login, make_app
 

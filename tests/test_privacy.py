@@ -13,14 +13,14 @@ from participation.events.operations import change_phase
 from participation.extensions import db
 from participation.members import operations as members
 from participation.members.models import Member
-from participation.participants.erase import erase_own_input
 from participation.participants.models import Participant
 from participation.privacy import purge as purging
+from participation.privacy.erase import erase_own_input
 from participation.proposals import operations as ops
 from participation.proposals.merge import merge_proposals
 from participation.proposals.models import ModerationEntry, Proposal, ProposalMergeVote, Vote
 from participation.proposals.ranking import tallies
-from participation.proposals.serialize import full_proposal
+from participation.proposals.shapes import author_proposal as full_proposal
 
 from .conftest import csrf_from
 

@@ -11,8 +11,8 @@ import pytest
 from participation.accounts import lockout
 from participation.events.operations import change_phase
 from participation.extensions import db
-from participation.realtime import ratelimit
-from participation.realtime.ratelimit import MemoryBuckets, RedisBuckets
+from participation.live.socket import ratelimit
+from participation.live.socket.ratelimit import MemoryBuckets, RedisBuckets
 
 from .conftest import PASSWORD, csrf_from, join, login, make_app
 

@@ -14,9 +14,9 @@ from participation.events.operations import change_phase
 from participation.extensions import db, socketio
 from participation.members import operations as ops
 from participation.members.models import Attendance, Meeting, Member, invite_digest
-from participation.participants import identity
 from participation.participants.models import Participant
 from participation.proposals.models import Proposal
+from participation.web import identity
 
 from .conftest import csrf_from, isolated, login
 

@@ -4,12 +4,12 @@ Each endpoint has an explicit rule in RULES; a route without one fails the build
 route cannot ship without a permission decision.
 """
 
-import re
 import uuid
 
 import pytest
 
 from participation.backlog import operations as backlog_ops
+from participation.review import links as review_links
 from participation.events.models import Table
 from participation.events.operations import change_phase
 from participation.extensions import db
@@ -40,25 +40,26 @@ PHONE_A = {"participant_a"}
 # token, scribe secret) and the login itself. Only "no 500" is asserted for these.
 PUBLIC_ROUTES = [
     "accounts.login", "accounts.logout", "pages.home", "pages.join_by_code",
-    "pages.set_language", "ops.healthz", "privacy.notice", "api.openapi",
-    "accessibility.statement",
-    "events.join", "events.join_table", "events.join_as_scribe", "events.qr", "events.table_qr",
-    "proposals.name", "proposals.submit", "proposals.vote", "proposals.withdraw",
-    "proposals.table", "proposals.scribe", "api.add_scribe_proposal",
-    "members.show_name", "api.set_show_name", "members.invitation", "members.accept",
+    "pages.set_language", "health.healthz", "public.privacy", "api.openapi",
+    "public.accessibility",
+    "phone.join", "phone.join_table", "phone.join_as_scribe", "phone.qr", "phone.table_qr",
+    "phone.name", "phone.submit", "phone.vote", "phone.withdraw",
+    "phone.table", "phone.scribe", "api.add_scribe_proposal",
+    "phone.show_name", "api.set_show_name", "phone.invitation", "phone.accept",
     "api.accept_invitation", "public.follow", "public.event_page", "api.follow",
-    "api.public_event", "privacy.confirm_erase", "privacy.erase", "api.erase",
+    "api.public_event", "public.confirm_erase", "public.erase", "api.erase",
     # The measure backlog is published to residents (docs/api.md: public reads).
-    "backlog.public", "backlog.dossier", "api.list_measures", "api.get_measure",
+    "public.measure", "public.dossier", "api.list_measures", "api.get_measure",
     "api.investment",
 ]
 MANAGE_A_ROUTES = [
-    "events.console", "events.console_rows", "events.poster", "events.projector",
-    "events.table_cards", "events.scribe_qr", "events.set_phase", "events.set_timer",
-    "events.set_tables", "events.reveal", "events.set_show_themes", "events.set_questions",
-    "events.set_schedule", "proposals.add_paper", "proposals.moderate", "proposals.merge_form",
-    "proposals.undo_merge_form", "members.add", "members.add_meeting", "members.attendance",
-    "members.member_action", "members.sheet",
+    "console.page", "console.rows", "projector.poster", "projector.page",
+    "projector.table_cards", "console.scribe_qr", "console.set_phase", "console.set_timer",
+    "console.new_scribe_card", "api.new_scribe_card",
+    "console.set_tables", "console.reveal", "console.set_show_themes", "console.set_questions",
+    "console.set_schedule", "console.add_paper", "console.moderate", "console.merge_form",
+    "console.undo_merge_form", "console.add_member", "console.add_meeting", "console.attendance",
+    "console.member_action", "console.sheet",
     "api.set_phase", "api.set_timer", "api.set_tables", "api.reveal", "api.set_show_themes",
     "api.set_questions", "api.set_schedule", "api.add_paper_proposal", "api.set_hand_count",
     "api.hide", "api.approve", "api.restore", "api.edit_proposal", "api.merge_proposals",
@@ -75,7 +76,7 @@ REVIEW_A_ROUTES = [
 # Any staff member may open these; what they list is filtered to the events the user may
 # review (test_staff_listings_hide_other_events checks that).
 ANY_STAFF_ROUTES = [
-    "events.dashboard", "review.index", "review.events", "review.export_proposals",
+    "dashboard.index", "review.index", "review.events", "review.export_proposals",
     "review.export_votes", "api.list_proposals", "api.aggregated_votes",
 ]
 BACKLOG_ROUTES = [
@@ -86,6 +87,10 @@ BACKLOG_ROUTES = [
     "api.unlink_proposal",
 ]
 
+# The referensgrupp's console forms, filled with group G's ids.
+GROUP_PAGES = {"console.add_member", "console.add_meeting", "console.attendance",
+               "console.member_action", "console.sheet", "phone.show_name"}
+
 RULES: dict[str, object] = {
     **dict.fromkeys(PUBLIC_ROUTES, ANY),
     **dict.fromkeys(MANAGE_A_ROUTES, MANAGE_A),
@@ -93,7 +98,7 @@ RULES: dict[str, object] = {
     **dict.fromkeys(ANY_STAFF_ROUTES, ANY_STAFF),
     **dict.fromkeys(BACKLOG_ROUTES, REVIEWERS),
     # Only facilitators (and admins) create events; a reviewer cannot.
-    "events.create": FACILITATORS, "api.create_event": FACILITATORS,
+    "dashboard.create": FACILITATORS, "api.create_event": FACILITATORS,
     "api.list_audit": {"admin"},
     # The phone's own API on event A: only the phone that joined A has a token there.
     "api.submit_proposal": PHONE_A, "api.vote": PHONE_A, "api.withdraw": PHONE_A,
@@ -146,8 +151,8 @@ class World:
                                                  "2026-12-03T18:00")["meeting"]["id"]
         self.measure_id = backlog_ops.create_measure(staff.reviewer,
                                                      {"title": "Åtgärd"})["measure"]["id"]
-        backlog_ops.link_proposal(staff.reviewer, self.b_pid, "supports",
-                                  measure_id=self.measure_id)
+        review_links.link_proposal(staff.reviewer, self.b_pid, "supports",
+                                   measure_id=self.measure_id)
 
     def _propose(self, role, event_id, title):
         response = self.http[role].post(f"/api/v1/events/{event_id}/proposals",
@@ -158,7 +163,7 @@ class World:
         return body["proposal"]["id"], body["follow_url"].rstrip("/").rsplit("/", 1)[-1]
 
     def values(self, endpoint) -> dict:
-        group = endpoint.startswith("members.") or endpoint in GROUP_API
+        group = endpoint in GROUP_PAGES or endpoint in GROUP_API
         return {
             "event_id": self.g_id if group else self.a_id,
             "code": self.g_code if group else self.a_code,
@@ -166,32 +171,33 @@ class World:
             "meeting_id": self.meeting_id, "member_id": self.member_id,
             "follow_code": self.follow_code, "token": self.invite, "number": 1,
             "secret": self.secret, "lang": "en", "fmt": "csv",
-            "action": "invitation" if endpoint == "members.member_action" else "hide",
+            "action": "invitation" if endpoint == "console.member_action" else "hide",
         }
 
     def payload(self, endpoint) -> dict:
         source, target = self.spare
         return {
-            "events.set_phase": {"phase": "vote"}, "api.set_phase": {"phase": "vote"},
-            "events.set_timer": {"minutes": "5"}, "api.set_timer": {"seconds": 300},
-            "events.set_tables": {"count": "3"}, "api.set_tables": {"count": 3},
-            "events.reveal": {"revealed": "1"}, "api.reveal": {"revealed": True},
-            "events.set_show_themes": {"show": "1"}, "api.set_show_themes": {"show": True},
-            "events.set_questions": {"questions": "Vad saknas?"},
+            "console.set_phase": {"phase": "vote"}, "api.set_phase": {"phase": "vote"},
+            "console.set_timer": {"minutes": "5"}, "api.set_timer": {"seconds": 300},
+            "console.set_tables": {"count": "3"}, "api.set_tables": {"count": 3},
+            "console.new_scribe_card": {"table": "1"}, "api.new_scribe_card": {"table": 1},
+            "console.reveal": {"revealed": "1"}, "api.reveal": {"revealed": True},
+            "console.set_show_themes": {"show": "1"}, "api.set_show_themes": {"show": True},
+            "console.set_questions": {"questions": "Vad saknas?"},
             "api.set_questions": {"questions": ["Vad saknas?"]},
-            "events.set_schedule": {}, "api.set_schedule": {},
-            "proposals.add_paper": {"title": "Från papperet"},
+            "console.set_schedule": {}, "api.set_schedule": {},
+            "console.add_paper": {"title": "Från papperet"},
             "api.add_paper_proposal": {"title": "Från papperet"},
-            "proposals.moderate": {"reason": "Personuppgifter"},
+            "console.moderate": {"reason": "Personuppgifter"},
             "api.hide": {"reason": "Personuppgifter"},
             "api.edit_proposal": {"title": "Ny titel", "reason": "Stavning"},
             "api.set_hand_count": {"count": 3},
-            "proposals.merge_form": {"source_id": str(source), "target_id": str(target)},
+            "console.merge_form": {"source_id": str(source), "target_id": str(target)},
             "api.merge_proposals": {"source_id": source, "target_id": target},
-            "members.add": {"name": "Bo Berg"}, "api.add_member": {"name": "Bo Berg"},
-            "members.add_meeting": {"title": "Träff", "starts_at": "2026-12-04T18:00"},
+            "console.add_member": {"name": "Bo Berg"}, "api.add_member": {"name": "Bo Berg"},
+            "console.add_meeting": {"title": "Träff", "starts_at": "2026-12-04T18:00"},
             "api.add_meeting": {"title": "Träff", "starts_at": "2026-12-04T18:00"},
-            "members.attendance": {"present": "1"}, "api.set_attendance": {"present": True},
+            "console.attendance": {"present": "1"}, "api.set_attendance": {"present": True},
             "review.add_comment": {"body": "Bra"}, "api.post_comment": {"body": "Bra"},
             "review.set_review": {"status": "reviewing", "public_answer": "Tack"},
             "api.put_review": {"status": "reviewing", "public_answer": "Tack"},
@@ -264,9 +270,9 @@ def _ordered(app):
 
 
 # Routes that end a session or delete what later rows need run last, in this order.
-LAST = ["api.reissue_invitation", "members.invitation", "members.accept", "api.accept_invitation",
-        "api.revoke_member", "api.undo_merge", "proposals.undo_merge_form", "api.delete_measure",
-        "backlog.delete", "privacy.erase", "api.erase", "accounts.logout"]
+LAST = ["api.reissue_invitation", "phone.invitation", "phone.accept", "api.accept_invitation",
+        "api.revoke_member", "api.undo_merge", "console.undo_merge_form", "api.delete_measure",
+        "backlog.delete", "public.erase", "api.erase", "accounts.logout"]
 
 
 
@@ -360,16 +366,10 @@ def test_participant_b_cannot_vote_on_a_proposal_of_a(app, world):
 
 
 def _staff_only_socket_events() -> list[str]:
-    # Read from the handler modules so a new staff-only event joins the matrix by itself.
-    from pathlib import Path
+    # From the command table, so a new staff-only command joins the matrix by itself.
+    from participation.live.socket.commands import COMMANDS, STAFF
 
-    import participation.realtime as realtime
-
-    names = []
-    for module in ("handlers.py", "group_handlers.py"):
-        source = (Path(realtime.__file__).parent / module).read_text()
-        names += re.findall(r'@handler\("(\w+)", staff_only=True\)', source)
-    return names
+    return [name for name, command in COMMANDS.items() if command.who == STAFF]
 
 
 SOCKET_ROLES = ("participant_a", "participant_b", "facilitator_a", "facilitator_b", "reviewer",
@@ -409,7 +409,7 @@ def test_staff_only_socket_events_refuse_everyone_but_the_events_staff(app, worl
 
 
 def test_facilitator_of_b_connects_to_a_only_as_a_resident(app, world):
-    from participation.realtime.handlers import connections
+    from participation.live.socket.connections import connections
 
     from .support.sockets import Socket
 

@@ -22,11 +22,12 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-from participation.backlog.operations import create_measure, link_proposal  # noqa: E402
+from participation.backlog.operations import create_measure
 from participation.extensions import db  # noqa: E402
 from participation.members import operations as members  # noqa: E402
 from participation.proposals.merge import merge_proposals  # noqa: E402
 from participation.proposals.operations import cast_vote, submit_proposal  # noqa: E402
+from participation.review.links import link_proposal  # noqa: E402
 
 from .conftest import isolated  # noqa: E402
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from participation.extensions import socketio
-from participation.realtime.origins import origin_checker
+from participation.live.socket.origins import origin_checker
 
 from .conftest import join, login, make_app
 

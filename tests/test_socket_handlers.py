@@ -216,8 +216,10 @@ def test_another_phone_receives_the_proposal_push(room):
     reader.forget()
     ack = writer.call("submit_proposal", {"title": "Fler parkbänkar", "client_id": new_id()})
     (push,) = reader.received("proposal")
-    # The writer's ack has the author's view; everyone else gets the public one.
-    assert push["proposal"] == {k: v for k, v in ack["proposal"].items() if k != "hidden_reason"}
+    # The writer's ack has the author's view; everyone else gets the public one, which has
+    # neither the hidden reason nor the merge target a shown proposal does not need.
+    author_only = ("hidden_reason", "merged_into")
+    assert push["proposal"] == {k: v for k, v in ack["proposal"].items() if k not in author_only}
     assert push["version"] == ack["version"]
 
 

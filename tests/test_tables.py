@@ -5,9 +5,11 @@ import pytest
 
 from participation.core.errors import OperationError
 from participation.events.operations import change_phase
-from participation.events.tables import choose_table, set_table_count
+from participation.events.tables import set_table_count
 from participation.extensions import db
-from participation.participants import identity
+from participation.participants import identity as participants
+from participation.participants.operations import choose_table
+from participation.web import identity
 
 from .conftest import csrf_from, login
 
@@ -105,7 +107,7 @@ def test_phone_picks_a_table_with_the_plain_form(app, make_event, staff):
     with http.session_transaction() as cookie:
         token = identity.token_for(event.id, cookie)
     db.session.rollback()
-    participant = identity.find(event.id, token)
+    participant = participants.find(event.id, token)
     assert participant.table_id == event.tables[0].id
 
 

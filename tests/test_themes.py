@@ -233,7 +233,7 @@ def test_themes_are_pushed_to_staff_after_a_proposal(room, staff):
 
 
 def test_themes_pushes_are_coalesced(room, monkeypatch):
-    from participation.realtime import relay as relay_module
+    from participation.live.socket import relay as relay_module
 
     relay = relay_module.relay
     workshop = room()

@@ -14,9 +14,9 @@ from sqlalchemy import event as sa_event
 
 from participation.events.operations import change_phase
 from participation.extensions import db
+from participation.live.socket.relay import relay
 from participation.proposals.models import Vote
 from participation.proposals.operations import cast_vote, submit_proposal, withdraw_vote
-from participation.realtime.relay import relay
 
 from .conftest import csrf_from, isolated
 from .support.sockets import new_id

@@ -10,6 +10,8 @@ import math
 import threading
 import time
 
+from ..core.addresses import address_key
+
 # Failures are forgotten this long after the last one.
 WINDOW_SECONDS = 24 * 60 * 60
 
@@ -83,7 +85,6 @@ def store_for(app):
 
 
 def _keys(email: str, ip: str) -> dict[str, str]:
-    from ..core.limits import address_key
 
     account = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()[:32]
     return {"account": f"account:{account}", "ip": address_key(ip)}

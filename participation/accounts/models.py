@@ -29,16 +29,6 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    def can_manage(self, event) -> bool:
-        return self.is_admin or (self.role == "facilitator" and event.created_by_id == self.id)
-
-    def can_review(self, event) -> bool:
-        return self.role in ("reviewer", "admin") or self.can_manage(event)
-
 
 class ApiToken(db.Model):
     """Bearer tokens are stored only as a SHA-256 digest; the token itself is shown once."""

@@ -5,6 +5,7 @@ import re
 from flask import jsonify, request
 from flask_babel import gettext as _
 
+from .. import access
 from ..core.errors import OperationError, forbidden
 from ..core.validate import is_id
 from ..ops.audit import recent
@@ -18,7 +19,7 @@ DIGITS = re.compile(r"[0-9]{1,19}")
 @bp.get("/audit")
 def list_audit():
     user = staff_user()
-    if not user.is_admin:
+    if not access.may_read_audit(user):
         raise forbidden()
     limit, before = _number(request.args.get("limit", "200")), request.args.get("before")
     if limit is None or not 1 <= limit <= LIMIT_MAX:

@@ -7,7 +7,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 
 from ..accounts.operations import user_for_token
 from ..core.errors import OperationError
-from ..participants.identity import KEY
+from ..web.identity import KEY
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -53,3 +53,10 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise OperationError("invalid_json", _("Send a JSON object."), 400)
     return data
+
+
+def json_body_or_empty() -> dict:
+    """For a body that may be left out (an undo's optional reason): {} when there is none."""
+    if not request.get_data(cache=True):
+        return {}
+    return json_body()

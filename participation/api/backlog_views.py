@@ -3,29 +3,20 @@
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
+from .. import access
 from ..backlog import costs, importer, operations, queries
-from ..backlog.models import Measure
-from ..backlog.serialize import measure_dict
-from ..backlog.support import support
 from ..core import tabular
-from ..core.errors import OperationError, forbidden, not_found
-from ..extensions import db
+from ..core.errors import OperationError, not_found
+from ..review import links
+from ..review.outcomes import measure_page
 from . import bp
 from .auth import json_body, staff_user
 
 
 def _manager():
     user = staff_user()
-    if not operations.may_manage_backlog(user):
-        raise forbidden()
+    access.require_manage_backlog(user)
     return user
-
-
-def _measure(measure_id: int) -> Measure:
-    measure = db.session.get(Measure, measure_id)
-    if measure is None:
-        raise not_found("measure_not_found")
-    return measure
 
 
 def _export(rows):
@@ -40,8 +31,8 @@ def _export(rows):
 @bp.get("/measures")
 def list_measures():
     """Public data (what the measure pages show): no login needed. `format=` gives a file."""
-    rows = queries.investment_rows(**queries.filters_from(request.args))
-    rows.sort(key=lambda r: r["measure"].id)
+    rows = queries.investment_rows(**queries.filters_from(request.args), public=True)
+    rows.sort(key=lambda r: r["measure"]["id"])
     if request.args.get("format") is not None:
         return _export(rows)
     return jsonify({"measures": [queries.api_row(r) for r in rows]})
@@ -57,12 +48,10 @@ def create_measure():
 
 @bp.get("/measures/<int:measure_id>")
 def get_measure(measure_id):
-    measure = _measure(measure_id)
-    return jsonify(measure_dict(measure) | {
-        "cost_effectiveness": costs.cost_effectiveness(measure),
-        "support": queries.public_support(support(measure.id)),
-        "history": [{"status": e.status, "reason": e.reason, "at": e.created_at.isoformat(
-            timespec="milliseconds") + "Z"} for e in queries.history(measure.id)]})
+    page = measure_page(measure_id)
+    if page is None:
+        raise not_found("measure_not_found")
+    return jsonify(page.pop("measure") | page)
 
 
 @bp.patch("/measures/<int:measure_id>")
@@ -103,7 +92,7 @@ def import_measures():
 @bp.get("/measures/investment")
 def investment():
     """Cheapest tonne first, with the support; `format=csv|xlsx|json` gives the open-data file."""
-    rows = queries.investment_rows(**queries.filters_from(request.args))
+    rows = queries.investment_rows(**queries.filters_from(request.args), public=True)
     if request.args.get("format") is not None:
         return _export(rows)
     return jsonify({"lifetime_years": costs.LIFETIME_YEARS,
@@ -122,13 +111,13 @@ def link_proposal(proposal_id):
     new_fields = data.get("new_measure")
     if new_fields is not None and not isinstance(new_fields, dict):
         raise OperationError("invalid_type", _("Send a JSON object."), field="new_measure")
-    return jsonify(operations.link_proposal(
+    return jsonify(links.link_proposal(
         staff_user(), proposal_id, data.get("kind"), measure_id=_measure_id(
             data.get("measure_id")), reason=data.get("reason"), new_measure_fields=new_fields))
 
 
 @bp.delete("/proposals/<int:proposal_id>/link")
 def unlink_proposal(proposal_id):
-    return jsonify(operations.unlink_proposal(staff_user(), proposal_id))
+    return jsonify(links.unlink_proposal(staff_user(), proposal_id))
 
 

@@ -4,12 +4,13 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import ValidationError, validate_csrf
 
-from ..core.errors import OperationError, forbidden, not_found
+from .. import access
+from ..core.errors import OperationError, not_found
 from ..events.models import Event
 from ..extensions import db
 from ..members import operations
-from ..members.links import invite_url
-from ..participants import identity
+from ..web import identity
+from ..web.links import with_invite_url
 from . import bp
 from .auth import json_body, staff_user
 
@@ -18,14 +19,8 @@ def _managed(event_id: int) -> Event:
     user, event = staff_user(), db.session.get(Event, event_id)
     if event is None:
         raise not_found("event_not_found")
-    if not user.can_manage(event):
-        raise forbidden()
+    access.require_manage(user, event)
     return event
-
-
-def _with_link(result: dict) -> dict:
-    token = result.pop("invite_token")
-    return {**result, "invite_url": invite_url(token)}
 
 
 @bp.get("/events/<int:event_id>/members")
@@ -41,7 +36,7 @@ def add_member(event_id):
     data = json_body()
     result = operations.add_member(staff_user(), event_id, data.get("name"), data.get("email"),
                                    data.get("organisation"))
-    return jsonify(_with_link(result)), 201
+    return jsonify(with_invite_url(result)), 201
 
 
 @bp.post("/members/<int:member_id>/revoke")
@@ -51,7 +46,7 @@ def revoke_member(member_id):
 
 @bp.post("/members/<int:member_id>/invitation")
 def reissue_invitation(member_id):
-    return jsonify(_with_link(operations.reissue_invitation(staff_user(), member_id)))
+    return jsonify(with_invite_url(operations.reissue_invitation(staff_user(), member_id)))
 
 
 @bp.get("/events/<int:event_id>/meetings")

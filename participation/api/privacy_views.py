@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from ..participants.erase import erase_own_input
+from ..privacy.erase import erase_own_input
 from . import bp
 
 

@@ -4,15 +4,18 @@ scores, aggregated votes, a proposal's review, and the residents' public pages a
 from flask import jsonify, request
 from flask_babel import gettext as _
 
+from .. import access
 from ..core import tabular
-from ..core.errors import OperationError, forbidden, not_found
+from ..core.errors import OperationError, not_found
 from ..events.models import Event
+from ..events.operations import event_by_code
 from ..extensions import db
+from ..participants.identity import by_follow_code
 from ..proposals.models import Proposal
 from ..review import listing, operations
 from ..review.export import PROPOSAL_COLUMNS, VOTE_COLUMNS
-from ..review.public import event_outcome, follow_items, follow_participant
-from ..review.views import proposal_detail
+from ..review.outcomes import event_outcome, follow_items
+from ..review.queries import proposal_detail
 from . import bp
 from .auth import json_body, staff_user
 
@@ -41,8 +44,7 @@ def _reviewable(proposal_id):
     if proposal is None:
         raise not_found("proposal_not_found")
     event = db.session.get(Event, proposal.event_id)
-    if not user.can_review(event):
-        raise forbidden()
+    access.require_review(user, event)
     return proposal, event
 
 
@@ -52,8 +54,6 @@ def get_review(proposal_id):
     detail = proposal_detail(proposal, event)
     row = detail.pop("row")
     detail["tables"] = len(detail["tables"])
-    for entry in detail["history"] + detail["comments"]:
-        entry.pop("at_local")
     detail["score"] = ({c: row[c] for c in PROPOSAL_COLUMNS if c not in ("title", "body")}
                        if row else None)
     return jsonify(detail | {"version": event.version})
@@ -74,7 +74,7 @@ def post_comment(proposal_id):
 
 @bp.get("/public/events/<code>")
 def public_event(code):
-    outcome = event_outcome(code)
+    outcome = event_outcome(event_by_code(code))
     if outcome is None:
         raise not_found("event_not_found")
     return jsonify(outcome)
@@ -82,12 +82,10 @@ def public_event(code):
 
 @bp.get("/follow/<follow_code>")
 def follow(follow_code):
-    participant = follow_participant(follow_code)
+    participant = by_follow_code(follow_code)
     if participant is None:
         raise not_found()
     event, items = follow_items(participant)
-    response = jsonify({"event": {"code": event.code, "title": event.title,
-                                  "kind": event.kind, "phase": event.phase},
-                        "proposals": items})
+    response = jsonify({"event": event, "proposals": items})
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -8,16 +8,13 @@ writes on a proposal, so it takes that proposal's event lock and version like ev
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from .. import access
 from ..core.bus import publish
-from ..core.errors import OperationError, forbidden, not_found
+from ..core.errors import OperationError, not_found
 from ..core.tx import write_transaction
-from ..core.validate import clean_text, is_id
-from ..events.models import FocusArea
+from ..core.validate import clean_text
 from ..ops.audit import audit
-from ..proposals.operations import locked_proposal
-from ..review import state
 from .models import (
-    LINK_KINDS,
     MEASURE_STATUSES,
     REASON_MAX,
     TITLE_MAX,
@@ -25,13 +22,10 @@ from .models import (
     MeasureStatusEntry,
     ProposalLink,
 )
-from .serialize import link_dict, measure_dict
+from .shapes import measure_dict
 
 # The order a measure normally moves in; `rejected` stands beside it.
 FORWARD = ("idea", "assessing", "planned", "in_progress", "done")
-# What linking does to the proposal's review status (the resident's follow page shows it).
-LINK_STATUS = {"created_from": "in_backlog", "supports": "in_backlog",
-               "duplicate": "duplicate", "out_of_scope": "out_of_scope"}
 DESCRIPTION_MAX = 5000
 CO_BENEFITS_MAX = 2000
 # A whole city's reduction is far below this; a bigger figure is a typing error.
@@ -43,13 +37,8 @@ FIELDS = ("title", "description", "focus_area", "owner", "reduction_low", "reduc
           "investment_sek", "yearly_cost_sek", "co_benefits", "time_frame")
 
 
-def may_manage_backlog(user) -> bool:
-    return user is not None and getattr(user, "role", None) in ("reviewer", "admin")
-
-
 def _require_manager(user):
-    if not may_manage_backlog(user):
-        raise forbidden()
+    access.require_manage_backlog(user)
 
 
 def _is_number(value) -> bool:
@@ -128,7 +117,7 @@ def clean_measure(data, partial: bool = False) -> dict:
     return {name: clean_field(name, data.get(name)) for name in names}
 
 
-def _locked_measure(session, measure_id) -> Measure:
+def locked_measure(session, measure_id) -> Measure:
     if not isinstance(measure_id, int) or isinstance(measure_id, bool):
         raise not_found("measure_not_found")
     measure = session.scalar(select(Measure).where(Measure.id == measure_id).with_for_update()
@@ -166,7 +155,7 @@ def update_measure(user, measure_id, data) -> dict:
     _require_manager(user)
     fields = clean_measure(data, partial=True)
     with write_transaction() as session:
-        measure = _locked_measure(session, measure_id)
+        measure = locked_measure(session, measure_id)
         merged = {n: fields.get(n, getattr(measure, n)) for n in ("reduction_low",
                                                                     "reduction_high")}
         check_range(merged["reduction_low"], merged["reduction_high"])
@@ -182,7 +171,7 @@ def change_status(user, measure_id, status, reason=None) -> dict:
     """Forward any number of steps; back, to `rejected` or out of it only with a reason."""
     _require_manager(user)
     with write_transaction() as session:
-        measure = _locked_measure(session, measure_id)
+        measure = locked_measure(session, measure_id)
         status, reason = clean_status(status, reason, measure.status)
         if status == measure.status:
             raise OperationError("unchanged", _l("The measure already has that status."), 409,
@@ -201,7 +190,7 @@ def delete_measure(user, measure_id) -> dict:
     """Only a measure nothing points at: residents follow linked ones from their proposals."""
     _require_manager(user)
     with write_transaction() as session:
-        measure = _locked_measure(session, measure_id)
+        measure = locked_measure(session, measure_id)
         if session.scalar(select(func.count(ProposalLink.id))
                           .where(ProposalLink.measure_id == measure.id)):
             raise OperationError("measure_has_links",
@@ -211,87 +200,3 @@ def delete_measure(user, measure_id) -> dict:
         audit(session, user, "measure.delete", f"measure:{measure_id}")
     publish("measure.deleted", 0, 0, measure_id=measure_id)
     return {"deleted": measure_id}
-
-
-def _clean_link(kind, measure_id, reason):
-    if not isinstance(kind, str) or kind not in LINK_KINDS:
-        raise OperationError("invalid_kind", _l("Choose what to do with the proposal."),
-                             field="kind")
-    reason = clean_text(reason, "reason", REASON_MAX, required=kind == "out_of_scope") or None
-    if kind in ("supports", "duplicate"):
-        if measure_id is None:
-            raise OperationError("measure_required", _l("Choose a measure."), field="measure_id")
-        if not is_id(measure_id):
-            raise OperationError("invalid_type", _l("Choose a measure."), field="measure_id")
-    return reason
-
-
-def _focus_name(session, focus_area_id):
-    if focus_area_id is None:
-        return None
-    return session.scalar(select(FocusArea.name).where(FocusArea.id == focus_area_id))
-
-
-def link_proposal(user, proposal_id, kind, measure_id=None, reason=None,
-                  new_measure_fields=None) -> dict:
-    """One answer per proposal; linking again replaces the answer. Sets the review status."""
-    _require_manager(user)
-    reason = _clean_link(kind, measure_id, reason)
-    extra = clean_measure(new_measure_fields or {}, partial=True) if kind == "created_from" \
-        else {}
-    with write_transaction() as session:
-        proposal, event, version = locked_proposal(session, proposal_id)
-        if proposal.status == "pending":
-            raise OperationError("proposal_pending",
-                                 _l("The proposal is waiting for approval."), 409)
-        if proposal.status != "visible":
-            # A hidden proposal may hold what was hidden for a reason; a merged one answers
-            # through the proposal it joined.
-            raise OperationError("not_linkable",
-                                 _l("Only proposals that are shown can be linked."), 409)
-        link = session.scalar(select(ProposalLink).where(ProposalLink.proposal_id == proposal.id))
-        if kind == "created_from" and link is not None and link.kind == "created_from":
-            # A second press (or a re-link) keeps the measure already made from it.
-            measure_id = link.measure_id
-        elif kind == "created_from":
-            fields = {"title": proposal.title[:TITLE_MAX], "description": proposal.body,
-                      "focus_area": _focus_name(session, proposal.focus_area_id)} | extra
-            fields = {n: clean_field(n, fields.get(n)) for n in FIELDS}
-            check_range(fields["reduction_low"], fields["reduction_high"])
-            measure_id = new_measure(session, user, fields).id
-        elif kind != "out_of_scope" and session.scalar(
-                select(Measure.id).where(Measure.id == measure_id).with_for_update()) is None:
-            # Locked: a delete of the measure cannot slip in before the link is written.
-            raise OperationError("measure_not_found", _l("We could not find that."), 404,
-                                 field="measure_id")
-        values = {"kind": kind, "reason": reason, "actor_id": user.id,
-                  "measure_id": None if kind == "out_of_scope" else measure_id}
-        if link is None:
-            link = ProposalLink(proposal_id=proposal.id, **values)
-            session.add(link)
-        for name, value in values.items():
-            setattr(link, name, value)
-        review = state.current(session, proposal.id)
-        answer = reason or (review.public_answer if review is not None else "")
-        state.record_status(session, proposal.id, LINK_STATUS[kind], answer, user)
-        session.flush()
-        result = {"link": link_dict(link), "version": version}
-    publish("proposal.linked", event.id, version, proposal_id=proposal.id, link=result["link"])
-    return result
-
-
-def unlink_proposal(user, proposal_id) -> dict:
-    """Takes the answer back; the proposal is `reviewing` again (its history keeps the link)."""
-    _require_manager(user)
-    with write_transaction() as session:
-        proposal, event, version = locked_proposal(session, proposal_id)
-        link = session.scalar(select(ProposalLink).where(ProposalLink.proposal_id == proposal.id))
-        if link is None:
-            raise OperationError("not_linked", _l("The proposal is not linked."), 409)
-        session.delete(link)
-        review = state.current(session, proposal.id)
-        state.record_status(session, proposal.id, "reviewing",
-                            review.public_answer if review is not None else "", user)
-        result = {"link": None, "version": version}
-    publish("proposal.linked", event.id, version, proposal_id=proposal.id, link=None)
-    return result

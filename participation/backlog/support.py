@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, or_, select
 
+from .. import access
 from ..events.models import Event, Table
 from ..extensions import db
 from ..proposals.models import Proposal, Vote
@@ -72,8 +73,12 @@ def _empty() -> dict:
             "events": [], "tables": [], "broad": {"events": 0, "tables": 0, "kinds": 0}}
 
 
-def support_for(measure_ids, session=None) -> dict[int, dict]:
-    """measure id -> its support; measures without linked proposals get zeros."""
+def support_for(measure_ids, session=None, *, revealed_only: bool = False) -> dict[int, dict]:
+    """measure id -> its support; measures without linked proposals get zeros.
+
+    `revealed_only`: count only events whose results are out (the public pages and exports:
+    access.may_see_results), so no support figure tells how a vote still running goes.
+    """
     session = session or db.session
     measure_ids = list(measure_ids)
     result = {mid: _empty() for mid in measure_ids}
@@ -89,7 +94,8 @@ def support_for(measure_ids, session=None) -> dict[int, dict]:
         select(Proposal.id, Proposal.event_id, Proposal.table_id, Proposal.paper_votes,
                Proposal.status, Event.title, Event.code, Event.kind, Event.voting_method)
         .join(Event, Event.id == Proposal.event_id)
-        .where(Proposal.id.in_(proposal_ids), Proposal.status == "visible")
+        .where(Proposal.id.in_(proposal_ids), Proposal.status == "visible",
+               *_revealed(revealed_only))
     ).all() if proposal_ids else []
     linked = [_Linked(mid, *row) for row in proposals for mid in sorted(measures_of[row.id])]
     votes = session.execute(
@@ -97,6 +103,7 @@ def support_for(measure_ids, session=None) -> dict[int, dict]:
         .join(Proposal, Proposal.id == Vote.proposal_id)
         .join(Event, Event.id == Vote.event_id)
         .where(Vote.proposal_id.in_(proposal_ids), Proposal.status == "visible",
+               *_revealed(revealed_only),
                or_(Event.voting_method != "scale",
                    and_(Event.voting_method == "scale", Vote.dots >= SCALE_SUPPORT)))
     ).all() if proposal_ids else []
@@ -148,5 +155,9 @@ def support_for(measure_ids, session=None) -> dict[int, dict]:
     return result
 
 
-def support(measure_id: int, session=None) -> dict:
-    return support_for([measure_id], session)[measure_id]
+def support(measure_id: int, session=None, *, revealed_only: bool = False) -> dict:
+    return support_for([measure_id], session, revealed_only=revealed_only)[measure_id]
+
+
+def _revealed(revealed_only: bool) -> tuple:
+    return (Event.phase.in_(access.RESULTS_PHASES),) if revealed_only else ()

@@ -18,10 +18,26 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def local_time(value: datetime | None) -> str:
+def from_iso(value: str | datetime | None) -> datetime | None:
+    """A time from a JSON shape ("…Z", UTC) as naive UTC; a datetime stays as it is."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value.removesuffix("Z"))
+    return value
+
+
+def local_time(value: str | datetime | None) -> str:
+    value = from_iso(value)
     if value is None:
         return ""
     return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).strftime("%H:%M")
+
+
+def local_date(value: str | datetime | None) -> str:
+    """The room's calendar date, e.g. 2026-12-03 (printed invitations, attendance)."""
+    value = from_iso(value)
+    if value is None:
+        return ""
+    return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).strftime("%Y-%m-%d")
 
 
 def iso(value: datetime | None) -> str | None:
@@ -56,8 +72,9 @@ def parse_when(value, field: str) -> datetime | None:
     return parsed.astimezone(UTC).replace(tzinfo=None)
 
 
-def local_datetime(value: datetime | None) -> str:
+def local_datetime(value: str | datetime | None) -> str:
     """"3 december kl. 18:00" in the page's language, on the room's clock."""
+    value = from_iso(value)
     if value is None:
         return ""
     local = value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE)

@@ -45,3 +45,15 @@ def form_number(text) -> int | None:
         value = int(text)
         return value if value <= ID_MAX else None
     return None
+
+
+def clean_name(value, field: str, maximum: int) -> str:
+    """A single-line name: runs of whitespace become one space; empty is allowed."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise OperationError("invalid_type", _l("This field must be text."), field=field)
+    value = " ".join(value.split())
+    if len(value) > maximum:
+        raise OperationError("too_long", _l("At most %(n)d characters.", n=maximum), field=field)
+    return value

@@ -8,6 +8,8 @@ from ..core.time import utcnow
 from ..extensions import db
 
 KINDS = ("radslag", "referensgrupp", "medborgarverkstad")
+# The invited reference group: only its members take part, and nothing of it is public.
+GROUP = "referensgrupp"
 PHASES = ("lobby", "collect", "vote", "results", "closed")
 # A scale rating: 1 = not important at all ... 5 = very important.
 SCALE_MIN, SCALE_MAX = 1, 5
@@ -19,6 +21,11 @@ class VotingMethod:
 
     __slots__ = ()
     voting_method: str
+    kind: str
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == GROUP
 
     @property
     def is_dots(self) -> bool:

@@ -6,8 +6,9 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from .. import access
 from ..core.bus import publish
-from ..core.errors import OperationError, forbidden, not_found
+from ..core.errors import OperationError, not_found
 from ..core.time import iso, utcnow
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
@@ -60,8 +61,7 @@ def locked_event(session, event_id: int) -> tuple[Event, int]:
 def managed_event(session, user, event_id: int, *, open_only: bool = False) -> tuple[Event, int]:
     """Inside a write transaction: the locked event, for its facilitator or an admin only."""
     event, version = locked_event(session, event_id)
-    if user is None or not user.can_manage(event):
-        raise forbidden()
+    access.require_manage(user, event)
     if open_only and event.phase == "closed":
         raise OperationError("event_closed", _l("The event is closed."), 409)
     return event, version
@@ -104,8 +104,7 @@ def _new_code(session) -> str:
 def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="post", *,
                  hide_tallies=False, shuffle_ballot=False, questions=None, opens_at=None,
                  closes_at=None) -> Event:
-    if user is None or user.role not in ("facilitator", "admin"):
-        raise forbidden()
+    access.require_run_events(user)
     title = clean_text(title, "title", TITLE_MAX)
     prompt = clean_text(prompt, "prompt", PROMPT_MAX)
     if kind not in KINDS:

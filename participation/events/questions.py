@@ -1,12 +1,11 @@
 """A rådslag's question cards: several prompts, each proposal answering one of them."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from ..core.bus import publish
 from ..core.errors import OperationError
+from ..core.references import in_use
 from ..core.tx import write_transaction
-from ..proposals.models import Proposal
 from .inputs import clean_questions
 from .models import Event, Question
 from .operations import managed_event
@@ -27,8 +26,7 @@ def set_questions(user, event_id: int, texts) -> Event:
         event, version = managed_event(session, user, event_id, open_only=True)
         existing = {q.text: q for q in event.questions}
         removed = [q.id for q in event.questions if q.text not in cleaned]
-        if removed and session.scalar(
-                select(Proposal.id).where(Proposal.question_id.in_(removed)).limit(1)):
+        if any(in_use(session, Question.__table__, question_id) for question_id in removed):
             raise OperationError(
                 "question_in_use",
                 _l("A question that already has proposals cannot be removed."), 409,

@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import access
 from ..core.bus import publish
-from ..core.errors import OperationError, forbidden, not_found
+from ..core.errors import OperationError, not_found
 from ..core.time import LOCAL_ZONE, iso, parse_when, utcnow
 from ..core.tx import write_transaction
 from ..core.validate import clean_text, is_id
@@ -18,10 +19,10 @@ from ..events.models import Event
 from ..events.operations import locked_event
 from ..extensions import db
 from ..ops.audit import audit
+from ..participants import identity
 from ..participants.models import Participant
-from ..proposals.models import Proposal
-from ..proposals.serialize import full_proposal, public_proposal
-from . import access
+from ..proposals.models import AUTHOR_NAME_MAX, Proposal
+from ..proposals.shapes import shapes_of
 from .models import (
     EMAIL_MAX,
     MEETING_TITLE_MAX,
@@ -46,9 +47,8 @@ def _is_int(value) -> bool:
 def _staff_group(session, user, event_id):
     """The event locked for a staff write; only its managers, only a referensgrupp."""
     event, version = locked_event(session, event_id)
-    if user is None or not user.can_manage(event):
-        raise forbidden()
-    if event.kind != access.GROUP:
+    access.require_manage(user, event)
+    if not event.is_group:
         raise OperationError("not_a_group", _l("This event is not a reference group."), 409)
     return event, version
 
@@ -235,21 +235,20 @@ def set_show_name(event_id: int, participant_token, show) -> dict:
         raise OperationError("not_joined", _l("Join the event first."), 403)
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
-        if event.kind != access.GROUP:
+        if not event.is_group:
             raise OperationError("not_a_group", _l("This event is not a reference group."), 409)
-        member = access.require_member(session, event, participant_token)
+        member = identity.require_take_part(session, event, participant_token)
         member.show_name = show
         proposals = session.scalars(select(Proposal).where(
             Proposal.event_id == event.id, Proposal.participant_id == member.participant_id)
         ).all()
         for proposal in proposals:
-            proposal.author_name = access.author_name(member, None)
+            proposal.author_name = access.author_name(member, None, AUTHOR_NAME_MAX)
         session.flush()
-        changed = [{"proposal": public_proposal(p, event), "full": full_proposal(p, event)}
-                   for p in proposals]
+        changed = [shapes_of(p, event) for p in proposals]
     if changed:
         publish("proposal.updated", event.id, version, proposals=changed)
-    return {"show_name": show, "proposal_ids": [c["full"]["id"] for c in changed],
+    return {"show_name": show, "proposal_ids": [c["staff"]["id"] for c in changed],
             "version": version}
 
 
@@ -316,16 +315,14 @@ def set_attendance(user, meeting_id, member_id, present) -> dict:
 
 
 def list_members(user, event) -> list[dict]:
-    if user is None or not user.can_manage(event):
-        raise forbidden()
+    access.require_manage(user, event)
     members = db.session.scalars(select(Member).where(Member.event_id == event.id)
                                  .order_by(Member.id)).all()
     return [member_info(m) for m in members]
 
 
 def list_meetings(user, event) -> list[dict]:
-    if user is None or not user.can_manage(event):
-        raise forbidden()
+    access.require_manage(user, event)
     meetings = db.session.scalars(select(Meeting).where(Meeting.event_id == event.id)
                                   .order_by(Meeting.starts_at, Meeting.id)).all()
     return [meeting_info(db.session, m) for m in meetings]

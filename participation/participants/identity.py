@@ -1,54 +1,28 @@
-"""Which participant this browser is, per event, kept in the signed session cookie."""
+"""A resident's participant row for their pseudonymous token: found, or made on first write.
 
-import secrets
+The token itself lives in the browser's signed cookie (web/identity.py); this module is the
+database side, used inside the operations' write transactions and by the screens' reads.
+"""
 
-from flask import session
 from sqlalchemy import and_, select
 
+from .. import access
 from ..core.receipts import WriteReceipt
 from ..extensions import db
 from .models import Participant
 
-KEY = "participants"
-# Keep the cookie small: a phone remembers its most recent events only.
-MAX_EVENTS = 8
 
-
-def _pairs(source) -> list[list]:
-    value = source.get(KEY, [])
-    return value if isinstance(value, list) else []
-
-
-def join(event) -> str:
-    """Bind this browser to the event; returns the pseudonymous token (no database write)."""
-    pairs = _pairs(session)
-    token = next((t for eid, t in pairs if eid == event.id), None)
-    if token is None:
-        token = secrets.token_urlsafe(32)
-        # A list keeps the order of joining, so the oldest is the one a full cookie drops.
-        session[KEY] = [*pairs, [event.id, token]][-MAX_EVENTS:]
-    session["current_event"] = event.id
-    return token
-
-
-def token_for(event_id: int, source=None) -> str | None:
-    pairs = _pairs(session if source is None else source)
-    return next((t for eid, t in pairs if eid == event_id), None)
-
-
-def find(event_id: int, token: str | None) -> Participant | None:
+def find(event_id: int, token: str | None, session=None) -> Participant | None:
     if token is None:
         return None
-    return db.session.scalar(
+    return (session or db.session).scalar(
         select(Participant).where(Participant.event_id == event_id, Participant.token == token)
     )
 
 
 def ensure(session_, event_id: int, token: str, display_name: str | None = None) -> Participant:
     """Inside a write transaction: the participant row for this token, created on first use."""
-    participant = session_.scalar(
-        select(Participant).where(Participant.event_id == event_id, Participant.token == token)
-    )
+    participant = find(event_id, token, session_)
     if participant is None:
         return create(session_, event_id, token, display_name)
     if display_name is not None:
@@ -81,9 +55,22 @@ def ensure_with_receipt(session_, event_id: int, token: str, client_id: str | No
     return row[0], row[1]
 
 
-def adopt(event_id: int, token: str) -> None:
-    """Bind this browser to a given token, e.g. a referensgrupp member's from their invitation;
-    it replaces any token the browser had for the event."""
-    pairs = [p for p in _pairs(session) if p[0] != event_id]
-    session[KEY] = [*pairs, [event_id, token]][-MAX_EVENTS:]
-    session["current_event"] = event_id
+def by_follow_code(follow_code) -> Participant | None:
+    """The holder of a "follow my proposals" link (16 random characters)."""
+    if not isinstance(follow_code, str) or not 8 <= len(follow_code) <= 24:
+        return None
+    return db.session.scalar(select(Participant).where(Participant.follow_code == follow_code))
+
+
+def may_take_part(event, token: str | None, session=None) -> bool:
+    """access.may_take_part for the phone holding `token` (reads; pages and connects). The
+    participant row is read only for a referensgrupp, the one kind where it decides."""
+    return not event.is_group or access.may_take_part(event, find(event.id, token, session))
+
+
+def require_take_part(session, event, token):
+    """Inside a write transaction on the event: the caller's active referensgrupp membership
+    (None for an open event, where joining is enough), or `not_a_member` (access.py)."""
+    if not event.is_group:
+        return None
+    return access.require_take_part(event, find(event.id, token, session))

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
 from ..extensions import db
@@ -24,3 +24,8 @@ class Participant(db.Model):
     # The secret in the resident's "follow my proposals" link: no account, no e-mail.
     follow_code: Mapped[str | None] = mapped_column(String(24), unique=True, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # A referensgrupp member's row (members/models.py), by name: the access rules read it
+    # (access.may_take_part) without this package importing the group's.
+    member = relationship("Member", primaryjoin="Member.participant_id == Participant.id",
+                          foreign_keys="Member.participant_id", uselist=False, viewonly=True)

@@ -11,9 +11,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
+from .. import access
 from ..accounts.models import User
 from ..core.bus import publish
-from ..core.errors import OperationError, forbidden, not_found
+from ..core.errors import OperationError, not_found
 from ..core.time import iso, utcnow
 from ..core.tx import write_transaction
 from ..core.validate import clean_text, is_id
@@ -22,7 +23,7 @@ from ..extensions import db
 from .models import ModerationEntry, Proposal, ProposalMerge, ProposalMergeVote, Vote
 from .moderation import REASON_MAX
 from .operations import locked_proposal
-from .serialize import full_proposal, public_proposal
+from .shapes import shapes_of
 
 VOTES = Vote.__table__
 RECORDED = ProposalMergeVote.__table__
@@ -75,8 +76,7 @@ def _require_mergeable(proposal, field: str):
 
 
 def _require_staff(user, event):
-    if user is None or not user.can_manage(event):
-        raise forbidden()
+    access.require_manage(user, event)
     if event.phase == "closed":
         raise OperationError("event_closed", _l("The event is closed."), 409)
 
@@ -107,14 +107,11 @@ def _answer(session, event, version, merge, source, target, name):
     session.flush()
     # The target's list of merged texts is a view of merged_into_id, which just changed.
     session.expire(target, ["merged_sources"])
-    shapes = {
-        "target": public_proposal(target, event), "target_full": full_proposal(target, event),
-        "source": public_proposal(source, event), "source_full": full_proposal(source, event),
-    }
+    shapes = {"target": shapes_of(target, event), "source": shapes_of(source, event)}
     merged = merge_dict(merge)
     published = {"name": name, "merge": merged, **shapes}
-    return published, {"merge": merged, "target": shapes["target_full"],
-                       "source": shapes["source_full"], "version": version}
+    return published, {"merge": merged, "target": shapes["target"]["staff"],
+                       "source": shapes["source"]["staff"], "version": version}
 
 
 def merge_proposals(user, source_id, target_id, reason=None, event_id=None) -> dict:
@@ -214,7 +211,7 @@ def undo_merge(user, merge_id, reason=None, event_id=None) -> dict:
                 _l("Undo the later merge of this proposal first."), 409)
         source = session.get(Proposal, merge.source_id, populate_existing=True)
         target = session.get(Proposal, merge.target_id, populate_existing=True)
-        restored = _restore_votes(session, event, merge)
+        restored = restore_votes(session, event, merge)
         # Each gets its own hand count back, unless the merged one was counted again since:
         # that count is the room's latest word on it, so it stays, and both are counted anew.
         recount = target.paper_votes != merge.target_paper_before + source.paper_votes
@@ -231,7 +228,7 @@ def undo_merge(user, merge_id, reason=None, event_id=None) -> dict:
     return answer
 
 
-def _restore_votes(session, event, merge) -> int:
+def restore_votes(session, event, merge) -> int:
     """Put back each person's votes unless they changed their vote on the target since.
 
     Someone whose target vote is no longer what the merge made it (they withdrew it or added

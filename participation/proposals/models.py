@@ -8,6 +8,7 @@ from ..extensions import db
 
 TITLE_MAX = 120
 BODY_MAX = 1000
+AUTHOR_NAME_MAX = 60
 
 
 class Proposal(db.Model):
@@ -43,7 +44,7 @@ class Proposal(db.Model):
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     body: Mapped[str] = mapped_column(Text, default="")
     # The optional name the resident gave, copied when they wrote it.
-    author_name: Mapped[str | None] = mapped_column(String(60), default=None)
+    author_name: Mapped[str | None] = mapped_column(String(AUTHOR_NAME_MAX), default=None)
     status: Mapped[str] = mapped_column(String(10), default="visible")
     hidden_reason: Mapped[str | None] = mapped_column(String(300), default=None)
     hidden_by_id: Mapped[int | None] = mapped_column(

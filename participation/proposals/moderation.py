@@ -5,16 +5,17 @@ import json
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from .. import access
 from ..accounts.models import User
 from ..core.bus import publish
-from ..core.errors import OperationError, forbidden
+from ..core.errors import OperationError
 from ..core.time import utcnow
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..extensions import db
 from .models import BODY_MAX, TITLE_MAX, ModerationEntry, Vote
 from .operations import locked_proposal
-from .serialize import full_proposal, public_proposal
+from .shapes import shapes_of
 
 REASON_MAX = 300
 
@@ -23,8 +24,7 @@ def _moderate(user, proposal_id, action: str, change, reason=None) -> dict:
     """Lock the event, check the moderator, apply `change(proposal)`, log it, publish it."""
     with write_transaction() as session:
         proposal, event, version = locked_proposal(session, proposal_id)
-        if user is None or not user.can_manage(event):
-            raise forbidden()
+        access.require_manage(user, event)
         before = {"title": proposal.title, "body": proposal.body}
         extra = change(session, proposal) or {}
         after = {"title": proposal.title, "body": proposal.body}
@@ -34,10 +34,9 @@ def _moderate(user, proposal_id, action: str, change, reason=None) -> dict:
             before=json.dumps(before, ensure_ascii=False) if action == "edit" else None,
             after=json.dumps(after, ensure_ascii=False) if action == "edit" else None,
         ))
-        public, full = public_proposal(proposal, event), full_proposal(proposal, event)
-    publish("proposal.moderated", event.id, version, action=action, proposal=public, full=full,
-            **extra)
-    return {"proposal": full, "version": version}
+        shapes = shapes_of(proposal, event)
+    publish("proposal.moderated", event.id, version, action=action, **shapes, **extra)
+    return {"proposal": shapes["staff"], "version": version}
 
 
 def _require_status(proposal, *allowed):

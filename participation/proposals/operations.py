@@ -7,22 +7,22 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import access
 from ..core import receipts
 from ..core.bus import publish
 from ..core.errors import OperationError, not_found
 from ..core.tx import write_transaction
 from ..core.validate import clean_text, form_number, is_id
-from ..events.links import follow_url
 from ..events.models import SCALE_MAX, SCALE_MIN, Event
 from ..events.operations import lock_event_where, locked_event
 from ..events.schedule import is_past_closing
 from ..extensions import db
-from ..members import access
 from ..participants import identity
 from ..participants.follow import ensure_follow_code
+from ..participants.operations import require_joined
 from . import ballot_statements as S
-from .models import BODY_MAX, TITLE_MAX, Proposal
-from .serialize import full_proposal, public_proposal
+from .models import AUTHOR_NAME_MAX, BODY_MAX, TITLE_MAX, Proposal
+from .shapes import author_proposal, shapes_of
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
@@ -40,13 +40,6 @@ def _client_id(value) -> str:
             field="client_id",
         )
     return value
-
-
-def _require_joined(token):
-    if token is None:
-        raise OperationError(
-            "not_joined", _l("Join the event first: scan the QR code or enter the code."), 403
-        )
 
 
 def _require_phase(event, phase: str):
@@ -103,7 +96,7 @@ def _question_id(value):
 @_replayable
 def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=None,
                     author_name=None, question_id=None) -> dict:
-    _require_joined(token)
+    require_joined(token)
     client_id = _client_id(client_id)
     title = clean_text(title, "title", TITLE_MAX, required=True)
     body = clean_text(body, "body", BODY_MAX, required=False)
@@ -117,7 +110,7 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
 
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
-        member = access.require_member(session, event, token)
+        member = identity.require_take_part(session, event, token)
         participant = _person(session, event.id, token, client_id, "proposal")
         _require_phase(event, "collect")
         known_areas = {f.id for f in event.focus_areas}
@@ -133,18 +126,19 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
         proposal = Proposal(
             event_id=event.id, participant_id=participant.id, title=title, body=body,
             focus_area_id=focus_area_id, question_id=question_id,
-            author_name=access.author_name(member, participant.display_name),
+            author_name=access.author_name(member, participant.display_name, AUTHOR_NAME_MAX),
             status="pending" if event.moderation == "pre" else "visible",
             table_id=participant.table_id,
         )
         session.add(proposal)
         follow_code = ensure_follow_code(participant)
         session.flush()
-        full = full_proposal(proposal, event)
-        public = public_proposal(proposal, event)
-        result = {"proposal": full, "version": version, "follow_url": follow_url(follow_code)}
+        shapes = shapes_of(proposal, event)
+        # The follow code is the person's own: the screens turn it into their follow link.
+        result = {"proposal": author_proposal(proposal, event), "version": version,
+                  "follow_code": follow_code}
         receipts.store(session, participant.id, client_id, "proposal", result)
-    publish("proposal.submitted", event_id, version, proposal=public, full=full)
+    publish("proposal.submitted", event_id, version, **shapes)
     return result
 
 
@@ -209,8 +203,8 @@ def _ballot_write(proposal_id, token_for_event, client_id, kind):
             raise not_found("proposal_not_found")
         event = S.LockedEvent(row)
         token = token_for_event(event.id)
-        _require_joined(token)
-        access.require_member(session, event, token)
+        require_joined(token)
+        identity.require_take_part(session, event, token)
         participant_id, votes = _person_and_votes(session, connection, event.id, token,
                                                   client_id, kind)
         _require_phase(event, "vote")
@@ -248,9 +242,8 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *, score=Non
         # Read under the lock, so a proposal moderated a moment ago is seen as it is now.
         status = connection.execute(S.PROPOSAL_STATUS, {"proposal_id": proposal_id}).scalar()
         if status == "pending":
-            raise OperationError(
-                "proposal_pending", _l("That proposal is waiting for approval."), 409
-            )
+            # As if it did not exist: a stranger must not learn that it waits for approval.
+            raise not_found("proposal_not_found")
         if status == "merged":
             raise OperationError("proposal_merged",
                                  _l("That proposal has been merged with another."), 409)
@@ -316,6 +309,9 @@ def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> dict:
         removed = connection.execute(S.DELETE_VOTE, {"the_proposal": proposal_id,
                                                      "the_participant": participant_id}).rowcount
         if not removed:
+            status = connection.execute(S.PROPOSAL_STATUS, {"proposal_id": proposal_id}).scalar()
+            if status == "pending":  # as for a vote: not even its existence is told
+                raise not_found("proposal_not_found")
             raise OperationError("no_vote", _l("You have no vote on that proposal."), 404)
         votes.pop(proposal_id, None)  # read under the same lock, before the DELETE
         version = event.version

@@ -18,5 +18,6 @@ def fnv1a(text: str) -> int:
     return value
 
 
-def shuffled(proposals, seed: str):
-    return sorted(proposals, key=lambda p: (fnv1a(f"{seed}:{p.id}"), p.id))
+def shuffled(proposals: list[dict], seed: str) -> list[dict]:
+    """Proposal shapes in this person's order."""
+    return sorted(proposals, key=lambda p: (fnv1a(f"{seed}:{p['id']}"), p["id"]))

@@ -1,19 +1,19 @@
 """Input for people without a phone: proposals written on paper and hand counts of votes."""
 
-import hmac
-
 from flask_babel import lazy_gettext as _l
 
+from .. import access
 from ..core.bus import publish
-from ..core.errors import OperationError, forbidden
+from ..core.errors import OperationError
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..events.operations import locked_event, managed_event
 from ..events.schedule import is_past_closing
-from ..members import access
+from ..events.tables import table_by_number
+from ..participants import identity
 from .models import BODY_MAX, TITLE_MAX, ModerationEntry, Proposal
 from .operations import locked_proposal
-from .serialize import full_proposal, public_proposal
+from .shapes import author_proposal, shapes_of, staff_proposal
 
 HAND_COUNT_MAX = 100_000
 
@@ -25,7 +25,7 @@ def add_paper_proposal(user, event_id: int, title, body=None, table=None,
     body = clean_text(body, "body", BODY_MAX, required=False)
     with write_transaction() as session:
         event, version = managed_event(session, user, event_id, open_only=True)
-        table_row = next((t for t in event.tables if t.number == table), None)
+        table_row = table_by_number(event, table)
         if table is not None and table_row is None:
             raise OperationError("unknown_table", _l("There is no such table."), 404,
                                  field="table")
@@ -38,39 +38,41 @@ def add_paper_proposal(user, event_id: int, title, body=None, table=None,
     return result["answer"]
 
 
-def _paper_proposal(session, event, version, title, body, table_row, focus_area_id=None):
+def _paper_proposal(session, event, version, title, body, table_row, focus_area_id=None,
+                    status="visible", shape=staff_proposal):
     proposal = Proposal(event_id=event.id, title=title, body=body, source="paper",
                         table_id=table_row.id if table_row else None,
-                        focus_area_id=focus_area_id, status="visible")
+                        focus_area_id=focus_area_id, status=status)
     session.add(proposal)
     session.flush()
-    public, full = public_proposal(proposal, event), full_proposal(proposal, event)
-    return {"published": {"proposal": public, "full": full},
-            "answer": {"proposal": full, "version": version}}
+    return {"published": shapes_of(proposal, event),
+            "answer": {"proposal": shape(proposal, event), "version": version}}
 
 
 def add_scribe_proposal(event_id: int, grant, title, body=None, token=None) -> dict:
     """The table scribe enters a proposal the table agreed on (`grant`: number and secret).
 
-    In a referensgrupp the scribe must also be an active member (`token`: the phone's own).
+    It follows the event's moderation like any resident's proposal: with approval first it
+    waits for the facilitator. In a referensgrupp the scribe must also be an active member
+    (`token`: the phone's own).
     """
     title = clean_text(title, "title", TITLE_MAX, required=True)
     body = clean_text(body, "body", BODY_MAX, required=False)
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
-        access.require_member(session, event, token)
+        identity.require_take_part(session, event, token)
         number, secret = grant if grant else (None, None)
-        table_row = next((t for t in event.tables if t.number == number), None)
-        if table_row is None or not secret or not hmac.compare_digest(
-                table_row.scribe_token, secret):
-            raise OperationError("not_scribe", _l("Only the table's scribe can do that."), 403)
+        table_row = table_by_number(event, number)
+        access.require_scribe(table_row, secret)
         if is_past_closing(event):
             raise OperationError("event_closed", _l("The event is closed."), 409)
         if event.phase != "collect":
             raise OperationError(
                 "wrong_phase",
                 _l("Proposals can only be written while the event is collecting them."), 409)
-        result = _paper_proposal(session, event, version, title, body, table_row)
+        result = _paper_proposal(session, event, version, title, body, table_row,
+                                 status="pending" if event.moderation == "pre" else "visible",
+                                 shape=author_proposal)
     publish("proposal.submitted", event.id, version, **result["published"])
     return result["answer"]
 
@@ -82,8 +84,7 @@ def set_hand_count(user, proposal_id, count) -> dict:
                              field="count")
     with write_transaction() as session:
         proposal, event, version = locked_proposal(session, proposal_id)
-        if user is None or not user.can_manage(event):
-            raise forbidden()
+        access.require_manage(user, event)
         if event.is_scale:
             # A raised hand is not a score from 1 to 5.
             raise OperationError(

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 from ..events.models import SCALE_MAX, SCALE_MIN, Event
 from ..extensions import db
 from .models import Proposal, Vote
-from .serialize import public_proposal
+from .shapes import public_proposal
 
 # How many ratings at the event's overall mean every scale proposal starts with, so that one
 # lone 5 does not beat many 4s and 5s (see docs/ranking.md).

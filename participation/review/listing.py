@@ -4,6 +4,7 @@ list share them. A row never holds who proposed or who voted."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import access
 from ..backlog.models import ProposalLink
 from ..core.errors import OperationError
 from ..core.validate import form_number
@@ -50,7 +51,7 @@ def visible_events(user, filters: dict) -> list[Event]:
         query = query.where(Event.id == filters["event_id"])
     if filters.get("kind"):
         query = query.where(Event.kind == filters["kind"])
-    return [e for e in db.session.scalars(query) if user is None or user.can_review(e)]
+    return [e for e in db.session.scalars(query) if user is None or access.may_review(user, e)]
 
 
 def matches_theme(event, row: dict, theme: str) -> bool:

@@ -4,9 +4,10 @@ staff discussion. The one path for the review forms and REST."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import access
 from ..backlog.models import ProposalLink
 from ..core.bus import publish
-from ..core.errors import OperationError, forbidden, not_found
+from ..core.errors import OperationError, not_found
 from ..core.time import iso
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
@@ -28,8 +29,7 @@ def _proposal_id(value) -> int:
 
 def _reviewable(session, user, proposal_id):
     proposal, event, version = locked_proposal(session, _proposal_id(proposal_id))
-    if user is None or not user.can_review(event):
-        raise forbidden()
+    access.require_review(user, event)
     if proposal.status != "visible":
         raise OperationError("not_reviewable",
                              _l("Only proposals that are shown can be reviewed."), 409)
@@ -73,8 +73,7 @@ def add_comment(user, proposal_id, body) -> dict:
         proposal, event, version = locked_proposal(session, _proposal_id(proposal_id))
         if proposal is None:
             raise not_found("proposal_not_found")
-        if user is None or not user.can_review(event):
-            raise forbidden()
+        access.require_review(user, event)
         comment = ReviewComment(proposal_id=proposal.id, author_id=user.id, body=body)
         session.add(comment)
         session.flush()

@@ -69,8 +69,12 @@ def test_a_vote_becomes_support_on_the_public_measure_page(live_server, phone, c
     expect(staff.locator("svg.macc title#macc-title")).to_have_count(1)
     shots(staff, "backlog-investment")
 
-    # Anyone, without logging in, sees what became of the input.
+    # Anyone, without logging in, sees what became of the input: the support once the
+    # event's results are out (while it votes, no public figure tells how the vote goes).
     public = contexts(viewport=DESKTOP).new_page()
+    public.goto(f"{live_server.url}/atgarder/{measure_id}")
+    expect(public.locator(".big-figure")).to_have_text("0 personer stödjer åtgärden")
+    live_server.set_phase(event["id"], "results")
     public.goto(f"{live_server.url}/atgarder/{measure_id}")
     expect(public.locator("h1")).to_have_text("Belysta cykelvägar vintertid")
     expect(public.locator(".big-figure")).to_have_text("2 personer stödjer åtgärden")

@@ -1,0 +1,195 @@
+"""Who may do what: every access decision of the platform, in this one module.
+
+Forms, REST, Socket.IO, the pages and the operations all ask here; nothing else spells a rule.
+The functions take what they decide on (a staff user, an event, a participant, a proposal)
+and read only their attributes, so every layer can call them, inside a write transaction as
+well as on a page. `may_*` answers yes or no; `require_*` raises the OperationError the
+channels turn into 403s (or a 404 where saying "forbidden" would tell that something exists).
+
+Staff roles: a *facilitator* (processledare) runs their own events; a *reviewer* (projektgrupp)
+reviews proposals from every event and keeps the measure backlog; an *admin* may do both,
+everywhere. Residents have no account: a participant is a pseudonymous token per event.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from .core.errors import OperationError, forbidden
+
+FACILITATOR, REVIEWER, ADMIN = "facilitator", "reviewer", "admin"
+# What everyone may see of results: only once they are out (the bandwagon the held-back bars
+# and the phones' missing tallies guard against while voting runs).
+RESULTS_PHASES = ("results", "closed")
+
+
+def _role(user) -> str | None:
+    return getattr(user, "role", None) if user is not None else None
+
+
+# --- staff -------------------------------------------------------------------------------
+
+
+def is_admin(user) -> bool:
+    return _role(user) == ADMIN
+
+
+def may_run_events(user) -> bool:
+    """Create events and open the console pages at all (each event still asks may_manage)."""
+    return _role(user) in (FACILITATOR, ADMIN)
+
+
+def may_manage(user, event) -> bool:
+    """Run this event: its phases, countdown, vote bars and theme cloud, schedule and question
+    cards, tables and scribe cards, moderation (approve, hide, restore, edit), merging and
+    undoing merges, paper proposals and hand counts, the referensgrupp's members, invitations
+    and meetings; its console, projector, poster and table cards. The event's facilitator and
+    admins."""
+    return is_admin(user) or (_role(user) == FACILITATOR
+                              and event.created_by_id == getattr(user, "id", None))
+
+
+def may_review_every_event(user) -> bool:
+    """Reviewers and admins read and review the proposals of every event."""
+    return _role(user) in (REVIEWER, ADMIN)
+
+
+def may_review(user, event) -> bool:
+    """Read everything about this event's proposals (results, merges, the moderation trail,
+    duplicates) and review them: status, public answer, staff discussion. Reviewers and admins
+    for every event; a facilitator for their own."""
+    return may_review_every_event(user) or may_manage(user, event)
+
+
+def may_manage_backlog(user) -> bool:
+    """Keep the measure backlog: measures, statuses, imports, links from proposals."""
+    return _role(user) in (REVIEWER, ADMIN)
+
+
+def may_read_audit(user) -> bool:
+    """The staff audit log."""
+    return is_admin(user)
+
+
+def require_run_events(user) -> None:
+    if not may_run_events(user):
+        raise forbidden()
+
+
+def require_manage(user, event) -> None:
+    if not may_manage(user, event):
+        raise forbidden()
+
+
+def require_review(user, event) -> None:
+    if not may_review(user, event):
+        raise forbidden()
+
+
+def require_manage_backlog(user) -> None:
+    if not may_manage_backlog(user):
+        raise forbidden()
+
+
+# --- residents ---------------------------------------------------------------------------
+
+
+def not_a_member() -> OperationError:
+    return OperationError("not_a_member",
+                          _l("Only invited members of this reference group can take part."), 403)
+
+
+def active_membership(event, participant):
+    """The participant's membership of this referensgrupp if it is active, else None."""
+    member = getattr(participant, "member", None) if participant is not None else None
+    if member is None or member.event_id != event.id or member.revoked_at is not None:
+        return None
+    return member
+
+
+def may_take_part(event, participant) -> bool:
+    """Read and write in the event as a resident. An open event (rådslag, medborgarverkstad):
+    anyone who joined with the code. A referensgrupp: only its invited members whose invitation
+    is not revoked; `participant` is the joined phone's participant row (or None)."""
+    return not event.is_group or active_membership(event, participant) is not None
+
+
+def require_take_part(event, participant):
+    """Inside the write transaction: the active membership (None for open events)."""
+    if not event.is_group:
+        return None
+    member = active_membership(event, participant)
+    if member is None:
+        raise not_a_member()
+    return member
+
+
+def author_name(member, display_name: str | None, limit: int) -> str | None:
+    """The name printed on a proposal: the name the resident chose to give; in a referensgrupp
+    only the member's own name, and only with their consent (`show_name`)."""
+    if member is None:
+        return display_name or None
+    return member.name[:limit] if member.show_name else None
+
+
+def is_scribe(table, secret: str | None) -> bool:
+    """The phone scanned this table's scribe card (its current secret): it may enter the
+    proposals the table agreed on."""
+    import hmac
+
+    return (table is not None and bool(secret) and isinstance(secret, str)
+            and hmac.compare_digest(table.scribe_token, secret))
+
+
+def require_scribe(table, secret) -> None:
+    if not is_scribe(table, secret):
+        raise OperationError("not_scribe", _l("Only the table's scribe can do that."), 403)
+
+
+# --- what a viewer sees ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: `staff` (the event's staff, via may_review), a `resident` (with their
+    participant id once they have one) or the `public` (no cookie, public pages, exports)."""
+
+    kind: str  # "staff" | "resident" | "public"
+    participant_id: int | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == "staff"
+
+
+PUBLIC = Viewer("public")
+STAFF = Viewer("staff")
+
+
+def resident(participant) -> Viewer:
+    return Viewer("resident", participant.id if participant is not None else None)
+
+
+def proposal_view(viewer: Viewer, status: str, author_id: int | None) -> str | None:
+    """Which shape of a proposal this viewer gets: "staff" (everything), "author" (their own,
+    also while it waits for approval), "public" (hidden and merged ones as tombstones), or None
+    (a proposal waiting for approval is shown to nobody but its author and staff)."""
+    if viewer.is_staff:
+        return "staff"
+    if viewer.participant_id is not None and author_id == viewer.participant_id:
+        return "author"
+    if status == "pending":
+        return None
+    return "public"
+
+
+def may_see_results(event, viewer: Viewer = PUBLIC) -> bool:
+    """Support, ranks and counts of the event: staff always (the console counts live); everyone
+    else once the event shows its results."""
+    return viewer.is_staff or event.phase in RESULTS_PHASES
+
+
+def is_public_event(event) -> bool:
+    """Whether the event's names and texts may reach a public page (/offentligt, measure pages,
+    exports for the public): not a referensgrupp's, whose proposals stay within the group."""
+    return not event.is_group

@@ -1,1 +1,0 @@
-"""The accessibility statement (tillgänglighetsredogörelse) required of Swedish public bodies."""

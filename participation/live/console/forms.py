@@ -1,0 +1,121 @@
+"""The console's forms: every button works as a plain form post (no JavaScript needed); the
+operations check the values, the forms only carry them."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ...events.tables import TABLES_MAX
+from ...members.models import EMAIL_MAX, MEETING_TITLE_MAX, NAME_MAX, ORGANISATION_MAX
+from ...proposals.models import BODY_MAX, TITLE_MAX
+from ...proposals.moderation import REASON_MAX
+
+
+class TimerForm(FlaskForm):
+    """Minutes for the phase countdown; the stop button sends 0."""
+
+    minutes = IntegerField(_l("Minutes"), validators=[NumberRange(0, 240)])
+
+    def seconds(self) -> int:
+        return self.minutes.data * 60
+
+
+class ScheduleForm(FlaskForm):
+    """Local times from datetime-local inputs; empty clears."""
+
+    opens_at = StringField(_l("Opens at"), validators=[Optional()])
+    closes_at = StringField(_l("Closes at"), validators=[Optional()])
+
+
+class QuestionsForm(FlaskForm):
+    questions = TextAreaField(_l("Question cards, one per line (at most 8)"),
+                              validators=[Optional(), Length(max=2800)])
+
+    def texts(self) -> list[str]:
+        return [line.strip() for line in (self.questions.data or "").splitlines() if line.strip()]
+
+
+class TablesForm(FlaskForm):
+    count = IntegerField(_l("Number of tables"), validators=[NumberRange(0, TABLES_MAX)])
+
+
+class RevealForm(FlaskForm):
+    revealed = HiddenField(validators=[DataRequired()])
+
+
+class ThemesDisplayForm(FlaskForm):
+    show = HiddenField(validators=[DataRequired()])
+
+
+class PhaseForm(FlaskForm):
+    phase = HiddenField(validators=[DataRequired()])
+
+
+class PaperProposalForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=BODY_MAX)])
+    table = SelectField(_l("Table"), choices=[], validate_choice=False)
+
+
+class HandCountForm(FlaskForm):
+    count = IntegerField(_l("Hands"), validators=[NumberRange(0, 100_000)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only needs the CSRF token."""
+
+
+class EditForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=BODY_MAX)])
+    reason = StringField(_l("Reason, shown to everyone"), validators=[DataRequired(),
+                                                                       Length(max=REASON_MAX)])
+
+
+class HideForm(FlaskForm):
+    reason = StringField(_l("Reason, shown to everyone"), validators=[DataRequired(),
+                                                                       Length(max=REASON_MAX)])
+
+
+class MergeForm(FlaskForm):
+    """Merge one proposal (source) into another (target) on the console."""
+
+    source_id = IntegerField(_l("Proposal"), validators=[
+        InputRequired(message=_l("Choose a proposal."))])
+    target_id = IntegerField(_l("Merge into"), validators=[
+        InputRequired(message=_l("Choose a proposal."))])
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=REASON_MAX)])
+
+
+class MemberForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Write something here.")),
+                                               Length(max=NAME_MAX)])
+    # Checked by the operation, so the form, REST and sockets refuse the same addresses.
+    email = StringField(_l("E-mail (optional)"), validators=[Optional(), Length(max=EMAIL_MAX)])
+    organisation = StringField(_l("Organisation (optional)"),
+                               validators=[Optional(), Length(max=ORGANISATION_MAX)])
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(_l("Meeting"), validators=[DataRequired(), Length(max=MEETING_TITLE_MAX)])
+    starts_at = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired(message=_l(
+                                       "Give a date and time, e.g. 2026-12-03 18:00."))])
+
+
+class AttendanceForm(FlaskForm):
+    present = HiddenField()
+
+
+class NumberForm(FlaskForm):
+    """A table number for a new scribe card."""
+
+    table = IntegerField(_l("Table"), validators=[InputRequired(), NumberRange(1, TABLES_MAX)])

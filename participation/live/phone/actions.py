@@ -1,0 +1,143 @@
+"""The no-JavaScript path of the phone: plain form posts that call the same operations as REST
+and sockets, then go back to the page (or show it again with the error)."""
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from ...core.errors import OperationError
+from ...core.validate import form_number
+from ...members.operations import set_show_name
+from ...participants.operations import choose_table, set_display_name
+from ...proposals import operations, paper
+from ...web import identity
+from . import bp
+from .forms import NameForm, ProposalForm, ScribeForm, ShowNameForm, TableForm, VoteForm
+from .page import render_phone
+from .views import event_or_404
+
+
+def _back(event, anchor=""):
+    return redirect(url_for("phone.join", code=event.code) + anchor, code=303)
+
+
+@bp.post("/j/<code>/proposals")
+def submit(code):
+    event = event_or_404(code)
+    form = ProposalForm()
+    form.focus_area_id.choices = [("", "")] + [(str(f.id), f.name) for f in event.focus_areas]
+    form.question_id.choices = [(str(q.id), q.text) for q in event.questions]
+    if not form.validate_on_submit():
+        return render_phone(event, 422, proposal_form=form)
+    try:
+        result = operations.submit_proposal(
+            event.id, identity.token_for(event.id), form.title.data, form.body.data,
+            form.client_id.data, focus_area_id=form.focus_area_id.data or None,
+            question_id=form.question_id.data or None,
+        )
+    except OperationError as error:
+        field = getattr(form, error.field, None) if error.field else None
+        if field is not None and error.field != "client_id":
+            field.errors = [*field.errors, str(error.message)]
+            return render_phone(event, error.status if error.status != 400 else 422,
+                                proposal_form=form)
+        return render_phone(event, error.status, proposal_form=form, error=str(error.message))
+    if result["proposal"]["status"] == "pending":
+        flash(_("Thank you! Your proposal will show once the facilitator approves it."), "success")
+    else:
+        flash(_("Thank you! Your proposal is on the wall."), "success")
+    return _back(event, "#proposals")
+
+
+def _vote_action(code, proposal_id, action):
+    event = event_or_404(code)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action(proposal_id, lambda eid: identity.token_for(eid) if eid == event.id else None,
+               form.client_id.data)
+    except OperationError as error:
+        return render_phone(event, error.status, error=str(error.message))
+    return _back(event, f"#proposal-{proposal_id}")
+
+
+@bp.post("/j/<code>/proposals/<int:proposal_id>/vote")
+def vote(code, proposal_id):
+    dots = request.form.get("dots", "1")
+    dots = form_number(dots) or -1
+    # A scale rating arrives as the chosen radio button; a missing one is refused as a score.
+    score = request.form.get("score")
+    score = (form_number(score) or -1) if score is not None else None
+    if score is None and request.form.get("scale") == "1":
+        score = -1
+
+    def cast(pid, token_for, client_id):
+        operations.cast_vote(pid, token_for, client_id, dots, score=score)
+
+    return _vote_action(code, proposal_id, cast)
+
+
+@bp.post("/j/<code>/proposals/<int:proposal_id>/withdraw")
+def withdraw(code, proposal_id):
+    return _vote_action(code, proposal_id, operations.withdraw_vote)
+
+
+@bp.post("/j/<code>/scribe")
+def scribe(code):
+    event = event_or_404(code)
+    form = ScribeForm()
+    if not form.validate_on_submit():
+        return render_phone(event, 422, scribe_form=form)
+    try:
+        result = paper.add_scribe_proposal(event.id, identity.scribe_grant(event.id),
+                                           form.title.data, form.body.data,
+                                           token=identity.token_for(event.id))
+    except OperationError as error:
+        return render_phone(event, error.status, scribe_form=form, error=str(error.message))
+    if result["proposal"]["status"] == "pending":
+        flash(_("Thank you! Your proposal will show once the facilitator approves it."), "success")
+    else:
+        flash(_("The table's proposal is on the wall."), "success")
+    return _back(event, "#proposals")
+
+
+@bp.post("/j/<code>/table")
+def table(code):
+    event = event_or_404(code)
+    form = TableForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        choose_table(event.id, identity.token_for(event.id), form_number(form.table.data))
+    except OperationError as error:
+        return render_phone(event, error.status, error=str(error.message))
+    return _back(event, "#table-heading")  # a keyboard's next Tab goes on from the table
+
+
+@bp.post("/j/<code>/name")
+def name(code):
+    event = event_or_404(code)
+    form = NameForm()
+    if not form.validate_on_submit():
+        return render_phone(event, 422, name_form=form)
+    try:
+        set_display_name(event.id, identity.token_for(event.id), form.display_name.data or "")
+    except OperationError as error:
+        return render_phone(event, error.status, name_form=form, error=str(error.message))
+    return _back(event)
+
+
+@bp.post("/j/<code>/show-name")
+def show_name(code):
+    event = event_or_404(code)
+    form = ShowNameForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        result = set_show_name(event.id, identity.token_for(event.id), bool(form.show_name.data))
+    except OperationError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("Your name is shown to the group.") if result["show_name"]
+              else _("Your name is not shown."), "success")
+    return _back(event, "#consent")

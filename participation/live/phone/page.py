@@ -1,0 +1,79 @@
+"""The phone page's first paint: the resident's state (live/snapshot.py) as plain HTML forms.
+
+The page gets shapes only (dicts), exactly what the socket snapshot carries to this phone; no
+ORM object reaches the template, so nothing moderation hid can be printed by mistake.
+"""
+
+import uuid
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ... import access
+from ...participants import identity as participants
+from ...proposals.order import shuffled
+from ...web import identity
+from ..snapshot import resident_state, scribe_table
+from .forms import NameForm, ProposalForm, ScribeForm, TableForm
+
+
+def invite_only(event):
+    """A referensgrupp is for its invited members: anyone else gets this page, no content."""
+    if participants.may_take_part(event, identity.token_for(event.id)):
+        return None
+    return render_template(
+        "members/invite_only.html", event={"id": event.id, "title": event.title},
+        manages=access.may_manage(current_user, event)), 403
+
+
+def membership(event) -> dict | None:
+    """The phone's own membership of a referensgrupp, for the consent checkbox."""
+    if not event.is_group:
+        return None
+    participant = participants.find(event.id, identity.token_for(event.id))
+    member = access.active_membership(event, participant)
+    return {"name": member.name, "show_name": member.show_name} if member else None
+
+
+def _ordered(state: dict) -> list[dict]:
+    """Newest first; while voting, each person's own random order when the event asks so."""
+    proposals = sorted(state["proposals"], key=lambda p: p["id"], reverse=True)
+    seed = state["me"]["seed"]
+    if seed and state["event"]["phase"] == "vote":
+        proposals = shuffled(proposals, seed)
+    return proposals
+
+
+def render_phone(event, status: int = 200, **forms):
+    """The resident's page: everything the current phase allows, as plain forms."""
+    if refused := invite_only(event):
+        return refused  # also after a refused form post: no group content for non-members
+    state = resident_state(event, identity.token_for(event.id))
+    shape, me = state["event"], state["me"]
+    proposal_form = forms.get("proposal_form") or ProposalForm()
+    proposal_form.focus_area_id.choices = [("", _("No focus area"))] + [
+        (str(f["id"]), f["name"]) for f in shape["focus_areas"]]
+    proposal_form.question_id.choices = [(str(q["id"]), q["text"]) for q in shape["questions"]]
+    if not proposal_form.client_id.data:
+        proposal_form.client_id.data = uuid.uuid4().hex
+    table_form = forms.get("table_form") or TableForm()
+    table_form.table.choices = [("", _("No table"))] + [
+        (str(t["number"]), t["name"]) for t in shape["tables"]]
+    table_form.table.data = str(me["table"]) if me["table"] else ""
+    my_table = next((t for t in shape["tables"] if t["number"] == me["table"]), None)
+    ballot = me["ballot"]
+    return render_template(
+        "phone/event.html",
+        event=shape, state=state, proposals=_ordered(state),
+        mine=set(me["proposal_ids"]), ballot=ballot,
+        my_votes={int(k): v for k, v in ballot["votes"].items()},
+        results=state.get("results", []),
+        table_results=(state.get("table_results") or {}).get(str(me["table"]), [])[:3]
+        if my_table else [],
+        my_table=my_table, membership=membership(event), scribe_table=scribe_table(event),
+        proposal_form=proposal_form, table_form=table_form,
+        scribe_form=forms.get("scribe_form") or ScribeForm(),
+        name_form=forms.get("name_form") or NameForm(display_name=me["display_name"] or ""),
+        vote_client_id=uuid.uuid4().hex, error=forms.get("error"),
+    ), status

@@ -1,0 +1,38 @@
+"""The projector view, the poster and the table cards: staff of the event only."""
+
+from flask import render_template
+
+from ... import access
+from ...web.auth import managed_event, staff_page
+from ...web.links import join_url
+from ..snapshot import event_view
+from . import bp
+
+event_page = staff_page(access.may_run_events)
+
+
+@bp.get("/events/<int:event_id>/projector")
+@event_page
+def page(event_id):
+    event = managed_event(event_id)
+    return render_template("events/projector.html", event=event_view(event, staff=True),
+                           join_url=join_url(event.code))
+
+
+@bp.get("/events/<int:event_id>/poster")
+@event_page
+def poster(event_id):
+    event = managed_event(event_id)
+    return render_template("events/poster.html", event=event_view(event),
+                           join_url=join_url(event.code))
+
+
+@bp.get("/events/<int:event_id>/tables/cards")
+@event_page
+def table_cards(event_id):
+    """One card per table to join it, and one scribe card per table with its current secret."""
+    event = managed_event(event_id)
+    cards = [{"number": t.number, "name": t.name, "scribe_token": t.scribe_token}
+             for t in event.tables]
+    return render_template("events/table_cards.html", event=event_view(event), cards=cards,
+                           join_url=join_url(event.code))

@@ -1,0 +1,128 @@
+"""The whole live event as one viewer sees it, tagged with the event's version.
+
+One builder per viewer: `resident_state` (a phone: the public shapes, its own proposals in
+full, its ballot) and `staff_state` (console and projector: everything, with live tallies).
+The phone's first paint, the socket snapshot on every (re)connect and REST's /state all come
+from here, so a page can never show what a snapshot would not.
+"""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import access
+from ..core.time import iso, utcnow
+from ..core.version_cache import cached
+from ..events.shapes import event_shape, staff_event_shape
+from ..extensions import db
+from ..participants import identity
+from ..proposals import ranking, themes
+from ..proposals.models import Proposal
+from ..proposals.operations import my_ballot
+from ..proposals.order import ballot_seed
+from ..proposals.shapes import author_proposal, public_proposal, staff_proposal
+from ..web.identity import scribe_grant
+from ..web.links import follow_url, join_url
+
+CACHED_VERSIONS = 16
+
+
+def event_view(event, staff: bool = False) -> dict:
+    """The event's shape with the link phones join by."""
+    shape = staff_event_shape(event) if staff else event_shape(event)
+    return shape | {"join_url": join_url(event.code)}
+
+
+def results(event, viewer: access.Viewer) -> dict:
+    """The ranking (and each table's best), once the viewer may see it."""
+    if not access.may_see_results(event, viewer) or event.phase not in access.RESULTS_PHASES:
+        return {}
+    found = {"results": ranking.ranked(event)}
+    if event.tables:
+        found["table_results"] = ranking.ranked_by_table(event)
+    return found
+
+
+def _proposals(event):
+    return db.session.scalars(
+        select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id)
+        .options(selectinload(Proposal.merged_sources))  # merged_from, in one query
+    ).all()
+
+
+def _shared(event, version: int) -> dict:
+    """What every resident's state at this version has in common, built once per process:
+    a join storm (thousands of phones at one version) then costs one build, not thousands."""
+
+    def build():
+        built = {"event": event_view(event),
+                 "proposals": [(p.id, p.participant_id, p.status, public_proposal(p, event),
+                                author_proposal(p, event)) for p in _proposals(event)],
+                 # event_shape names tables by number only; a phone's seat is matched by id.
+                 "table_ids": {t.id: t.number for t in event.tables}}
+        built.update(results(event, access.PUBLIC))
+        return built
+
+    return cached("snapshot_shared", event.id, version, build, CACHED_VERSIONS)
+
+
+def resident_state(event, token: str | None) -> dict:
+    # Read the version before the content: the content is then at least that new, and any
+    # push with a higher version still applies on top of it.
+    version = event.version
+    shared = _shared(event, version)
+    participant = identity.find(event.id, token)
+    viewer = access.resident(participant)
+    proposals = []
+    for _id, author, status, public, own in shared["proposals"]:
+        view = access.proposal_view(viewer, status, author)
+        if view is not None:
+            proposals.append(own if view == "author" else public)
+    state = {
+        "version": version,
+        # Lets a client with a wrong clock still count down to the server's end time.
+        "server_time": iso(utcnow()),
+        "event": dict(shared["event"]),
+        "proposals": proposals,
+    }
+    for key in ("results", "table_results"):
+        if key in shared:
+            state[key] = shared[key]
+    me = viewer.participant_id
+    state["me"] = {
+        "joined": token is not None,
+        "display_name": participant.display_name if participant else None,
+        "table": shared["table_ids"].get(participant.table_id) if participant else None,
+        "proposal_ids": [pid for pid, author, *_ in shared["proposals"]
+                         if me is not None and author == me],
+        "ballot": my_ballot(event, participant),
+        "seed": ballot_seed(token) if event.shuffle_ballot and token else None,
+        "follow_url": follow_url(participant.follow_code if participant else None),
+    }
+    return state
+
+
+def scribe_table(event, grant=None) -> dict | None:
+    """The table this phone is the scribe of, if the card it scanned is still the table's."""
+    number, secret = grant or scribe_grant(event.id) or (None, None)
+    table = next((t for t in event.tables if t.number == number), None)
+    return {"number": table.number, "name": table.name} if access.is_scribe(
+        table, secret) else None
+
+
+def staff_state(event) -> dict:
+    version = event.version
+    proposals = _proposals(event)
+    return {
+        "version": version,
+        "server_time": iso(utcnow()),
+        "event": event_view(event, staff=True),
+        "proposals": [staff_proposal(p, event) for p in proposals],
+        "tallies": {str(k): v for k, v in ranking.tallies(event.id).items()},
+        "voters": ranking.voter_count(event.id),
+        "themes": themes.cloud(event),
+        **results(event, access.STAFF),
+    }
+
+
+def state_for(event, token: str | None, staff: bool) -> dict:
+    return staff_state(event) if staff else resident_state(event, token)

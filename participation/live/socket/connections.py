@@ -1,0 +1,19 @@
+"""The sockets open on this process, and who each one is."""
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Connection:
+    event_id: int
+    token: str | None
+    staff: bool  # access.may_manage at connect: the console or the projector
+    # A referensgrupp: every call re-checks the membership, so a revoked member reads no more.
+    group: bool = False
+
+    def token_for(self, event_id: int) -> str | None:
+        """The participant token for `event_id`: only this connection's own event has one."""
+        return self.token if event_id == self.event_id else None
+
+
+connections: dict[str, Connection] = {}

@@ -1,0 +1,161 @@
+"""What the server pushes, and which domain event causes which push: two tables.
+
+PUSHES names every Socket.IO event the server sends, its room and its fields (the AsyncAPI
+document, /api/v1/asyncapi.json, is built from it). RELAYS maps every domain event the
+operations publish (core/bus.py) to what it becomes: a push of the shapes the operation already
+built (the public shape to everyone, the staff shape to the staff room), a coalesced tally or
+theme refresh, or nothing. Routing only: which proposal shape a viewer gets is decided in the
+domain (proposals/shapes.py, access.py); a shape that is None (a proposal waiting for approval)
+is not sent.
+"""
+
+from dataclasses import dataclass
+
+from ... import access
+from ...core.time import iso, utcnow
+from ...events.models import Event
+from ...extensions import db, socketio
+from ..snapshot import results
+from .rooms import ROOMS
+
+
+@dataclass(frozen=True)
+class Push:
+    room: str  # "event": every phone, console and projector; "staff": console and projector
+    fields: tuple[str, ...]  # besides "version", which every push but presence carries
+    summary: str
+    versioned: bool = True
+
+
+PUSHES = {
+    "snapshot": Push("connection", ("server_time", "event", "proposals", "me", "tallies",
+                                    "voters", "themes", "results", "table_results",
+                                    "connected"),
+                     "The whole state for this viewer, sent to the new connection on connect."),
+    "proposal": Push("event", ("proposal",), "A proposal, as the public sees it (new, moderated, "
+                     "merged, erased); never one waiting for approval."),
+    "staff_proposal": Push("staff", ("proposal",), "A proposal in full, for the console."),
+    "merge": Push("event", ("source_id", "target_id", "undone"),
+                  "Two proposals were merged (or split again): phones holding votes or "
+                  "proposals among them ask for a fresh snapshot."),
+    "phase": Push("event", ("phase", "by", "results", "table_results"),
+                  "The event's phase; with the results once they are out."),
+    "timer": Push("event", ("ends_at", "server_time"), "The countdown's end (null: stopped)."),
+    "schedule": Push("event", ("opens_at", "closes_at"), "When the event opens and closes."),
+    "questions": Push("event", ("questions",), "The question cards."),
+    "tables": Push("event", ("tables",), "The tables (number and name)."),
+    "reveal": Push("staff", ("revealed",), "Whether the projector shows the vote bars."),
+    "themes_display": Push("staff", ("show",), "Whether the projector shows the theme cloud."),
+    "tallies": Push("staff", ("tallies", "voters"),
+                    "Live tallies from the stored votes, at most once per coalescing interval."),
+    "themes": Push("staff", ("themes",), "The theme cloud, coalesced like the tallies."),
+    "presence": Push("staff", ("connected",), "Phones connected now.", versioned=False),
+    "members": Push("staff", ("counts",), "Referensgrupp membership counts (no names)."),
+    "meeting": Push("staff", ("meeting",), "A referensgrupp meeting and who was present."),
+}
+
+
+def emit(name: str, event_id: int, version: int | None, **fields):
+    push = PUSHES[name]
+    payload = ({"version": version} if push.versioned else {}) | fields
+    socketio.emit(name, payload, to=ROOMS[push.room](event_id))
+
+
+# --- what a domain event becomes ------------------------------------------------------------
+
+
+def _proposal(event_id, version, shapes):
+    emit("staff_proposal", event_id, version, proposal=shapes["staff"])
+    if shapes["public"] is not None:
+        emit("proposal", event_id, version, proposal=shapes["public"])
+
+
+def proposal_shapes(relay, domain_event):
+    _proposal(domain_event.event_id, domain_event.version, domain_event.data)
+
+
+def merged_shapes(relay, domain_event):
+    data = domain_event.data
+    for key in ("source", "target"):
+        _proposal(domain_event.event_id, domain_event.version, data[key])
+    emit("merge", domain_event.event_id, domain_event.version,
+         source_id=data["merge"]["source_id"], target_id=data["merge"]["target_id"],
+         undone=domain_event.name == "proposal.unmerged")
+
+
+def renamed_shapes(relay, domain_event):
+    for shapes in domain_event.data["proposals"]:
+        _proposal(domain_event.event_id, domain_event.version, shapes)
+
+
+def phase(relay, domain_event):
+    """The new phase to every screen, with the results once they are out."""
+    event = db.session.get(Event, domain_event.event_id)
+    fields = {"phase": domain_event.data["phase"]}
+    if domain_event.data.get("by"):
+        fields["by"] = domain_event.data["by"]  # "schedule": it opened or closed on its own
+    emit("phase", event.id, domain_event.version, **fields, **results(event, access.PUBLIC))
+
+
+def results_if_out(relay, domain_event):
+    """Moderation after the results are out changes the ranking every screen shows."""
+    event = db.session.get(Event, domain_event.event_id)
+    shown = results(event, access.PUBLIC)
+    if shown:
+        emit("phase", event.id, domain_event.version, phase=event.phase, **shown)
+
+
+def timer(relay, domain_event):
+    emit("timer", domain_event.event_id, domain_event.version,
+         ends_at=domain_event.data["ends_at"], server_time=iso(utcnow()))
+
+
+def plain(push: str, *fields: str):
+    """A push carrying fields of the domain event as they are."""
+    def send(relay, domain_event):
+        emit(push, domain_event.event_id, domain_event.version,
+             **{f: domain_event.data[f] for f in fields})
+    return send
+
+
+def tallies(relay, domain_event):
+    relay.mark_tallies(domain_event.event_id)
+
+
+def themes(relay, domain_event):
+    relay.mark_themes(domain_event.event_id)
+
+
+def close_member_sockets(relay, domain_event):
+    """A revoked member's phones (or those of a replaced invitation) stop at once."""
+    relay.disconnect_participant(domain_event.event_id, domain_event.data["participant_token"])
+
+
+RELAYS = {
+    "proposal.submitted": (proposal_shapes, tallies, themes),
+    "proposal.moderated": (proposal_shapes, results_if_out, tallies, themes),
+    "proposal.erased": (proposal_shapes, results_if_out, tallies, themes),
+    "proposal.merged": (merged_shapes, results_if_out, tallies, themes),
+    "proposal.unmerged": (merged_shapes, results_if_out, tallies, themes),
+    "proposal.updated": (renamed_shapes, themes),
+    "vote.changed": (tallies,),
+    "event.phase_changed": (phase, tallies),
+    "event.timer": (timer,),
+    "event.schedule": (plain("schedule", "opens_at", "closes_at"),),
+    "event.questions": (plain("questions", "questions"),),
+    "event.tables": (plain("tables", "tables"),),
+    "event.tallies_revealed": (plain("reveal", "revealed"),),
+    "event.themes_display": (plain("themes_display", "show"),),
+    "members.changed": (plain("members", "counts"),),
+    "meeting.changed": (plain("meeting", "meeting"),),
+    "member.revoked": (close_member_sockets,),
+    # Writes no live screen shows: the console reloads what it needs, the rest is review.
+    "event.created": (),
+    "event.scribe_card": (),
+    "proposal.reviewed": (),
+    "proposal.commented": (),
+    "proposal.linked": (),
+    "measure.changed": (),
+    "measure.deleted": (),
+    "measure.imported": (),
+}

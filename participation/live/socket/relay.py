@@ -1,0 +1,145 @@
+"""The relay: domain events, published after commit, become pushes (pushes.py says which).
+
+Proposal and phase changes are pushed as they commit. Tallies are coalesced: a vote only marks
+its event dirty, and at most once per REALTIME_COALESCE_SECONDS the current tallies (read from
+the stored votes) go to the event's staff room (projector and console). The theme cloud and the
+count of connected phones are coalesced the same way.
+"""
+
+import threading
+import time
+from collections import Counter
+
+from ...core.bus import published
+from ...events.models import Event
+from ...extensions import db, socketio
+from ...proposals import ranking, themes
+from .connections import connections
+from .presence import REFRESH_SECONDS, SharedPresence
+from .pushes import RELAYS, emit
+
+
+class Relay:
+    def __init__(self):
+        self.app = None
+        self.interval = 0.1
+        self._dirty: set[int] = set()
+        self._presence_dirty: set[int] = set()
+        self._themes_dirty: set[int] = set()
+        self.connected: Counter[int] = Counter()
+        self._lock = threading.Lock()
+        self._task = None
+        self._subscribed = False
+        self.shared = None  # SharedPresence with a message queue: counts over all processes
+        self._refreshed = 0.0
+
+    def init_app(self, app):
+        self.app = app
+        self.interval = app.config["REALTIME_COALESCE_SECONDS"]
+        self.shared = None
+        if app.config["REDIS_URL"]:
+            self.shared = SharedPresence(app.config["REDIS_URL"], app.config["SOCKETIO_CHANNEL"])
+        # Tests build many apps in one process: the newest is relayed for, subscribed once.
+        if not self._subscribed:
+            published.connect(self._on_published, weak=False)
+            self._subscribed = True
+
+    def _on_published(self, domain_event):
+        if self.app is None:
+            return
+        for action in RELAYS[domain_event.name]:
+            action(self, domain_event)
+
+    def disconnect_participant(self, event_id: int, token: str):
+        """Close this participant's sockets on this process (each process closes its own)."""
+        for sid, connection in list(connections.items()):
+            if (connection.event_id == event_id and not connection.staff
+                    and connection.token == token):
+                socketio.server.disconnect(sid, namespace="/")
+
+    def mark_tallies(self, event_id: int):
+        self._mark(self._dirty, event_id)
+
+    def mark_themes(self, event_id: int):
+        self._mark(self._themes_dirty, event_id)
+
+    def presence(self, event_id: int, delta: int):
+        with self._lock:
+            self.connected[event_id] += delta
+            if self.connected[event_id] <= 0:
+                del self.connected[event_id]
+        self._mark(self._presence_dirty, event_id)
+
+    def connected_total(self, event_id: int) -> int:
+        """Phones connected to the event: on this process, or on all of them with Redis."""
+        if self.shared is None:
+            return self.connected.get(event_id, 0)
+        return self.shared.total(event_id)
+
+    def _refresh_shared(self):
+        # Keep this process's counts alive in Redis; a dead process's expire on their own.
+        if self.shared is None or time.monotonic() - self._refreshed < REFRESH_SECONDS:
+            return
+        self._refreshed = time.monotonic()
+        with self._lock:
+            counts = dict(self.connected)
+        for event_id, count in counts.items():
+            self.shared.store(event_id, count)
+
+    def _mark(self, bucket: set, event_id: int):
+        if self.interval <= 0:
+            self._flush({event_id} if bucket is self._dirty else set(),
+                        {event_id} if bucket is self._presence_dirty else set(),
+                        {event_id} if bucket is self._themes_dirty else set())
+            return
+        with self._lock:
+            bucket.add(event_id)
+            if self._task is None:
+                self._task = socketio.start_background_task(self._loop)
+
+    def _loop(self):
+        while True:
+            socketio.sleep(self.interval)
+            self.drain()
+
+    def drain(self):
+        """Send what was marked since the last drain: one push per event and kind."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+            presence, self._presence_dirty = self._presence_dirty, set()
+            theme_events, self._themes_dirty = self._themes_dirty, set()
+        try:
+            self._refresh_shared()
+            if dirty or presence or theme_events:
+                self._flush(dirty, presence, theme_events)
+        except Exception:  # keep relaying; one bad flush must not stop all pushes
+            self.app.logger.exception("tally flush failed")
+
+    def _flush(self, dirty: set[int], presence: set[int], theme_events: frozenset = frozenset()):
+        with self.app.app_context():
+            try:
+                for event_id in dirty:
+                    row = db.session.execute(
+                        db.select(Event.version, Event.voting_method).where(Event.id == event_id)
+                    ).one_or_none()
+                    if row is None:
+                        continue
+                    version, method = row
+                    counts = ranking.tallies(event_id, method=method)
+                    emit("tallies", event_id, version,
+                         tallies={str(k): v for k, v in counts.items()},
+                         voters=ranking.voter_count(event_id))
+                for event_id in theme_events:
+                    event = db.session.get(Event, event_id)
+                    if event is not None:
+                        emit("themes", event_id, event.version, themes=themes.cloud(event))
+                for event_id in presence:
+                    if self.shared is not None:
+                        self.shared.store(event_id, self.connected.get(event_id, 0))
+                    emit("presence", event_id, None, connected=self.connected_total(event_id))
+            finally:
+                db.session.remove()
+
+
+relay = Relay()
+init_app = relay.init_app

@@ -1,0 +1,84 @@
+"""A proposal as each viewer may see it: one function per shape, the rule in access.py.
+
+Every screen and channel builds from these: the phone's first paint, snapshots, pushes, acks,
+REST, the public and follow pages, exports. `staff` has everything; `author` is a resident's
+own proposal (also while it waits for approval); `public` is what everyone else sees — a
+hidden proposal keeps its id and reason and loses its content, a merged one points to where
+it went, and a proposal waiting for approval has no public shape at all (None).
+"""
+
+from .. import access
+from ..core.time import iso
+
+
+def _table_number(event, table_id):
+    return next((t.number for t in event.tables if t.id == table_id), None)
+
+
+def _content(proposal, event) -> dict:
+    """What a shown proposal says, to anyone who may read it."""
+    focus = next((f for f in event.focus_areas if f.id == proposal.focus_area_id), None)
+    return {
+        "id": proposal.id,
+        "status": proposal.status,
+        "title": proposal.title,
+        "body": proposal.body,
+        "focus_area_id": proposal.focus_area_id,
+        "focus_area": focus.name if focus else None,
+        "question_id": proposal.question_id,
+        "author_name": proposal.author_name,
+        "source": proposal.source,
+        "table": _table_number(event, proposal.table_id),
+        "created_at": iso(proposal.created_at),
+        "edit_reason": proposal.edit_reason,
+        "merged_from": merged_from(proposal),
+    }
+
+
+def author_proposal(proposal, event) -> dict:
+    """The resident's own proposal, whatever became of it."""
+    return _content(proposal, event) | {"hidden_reason": proposal.hidden_reason,
+                                        "merged_into": proposal.merged_into_id}
+
+
+def staff_proposal(proposal, event) -> dict:
+    """For the event's staff: also the hands counted in the room."""
+    return author_proposal(proposal, event) | {"paper_votes": proposal.paper_votes}
+
+
+def public_proposal(proposal, event) -> dict | None:
+    """What everyone may see; None while it waits for approval."""
+    if proposal.status == "pending":
+        return None
+    if proposal.status == "hidden":
+        return {"id": proposal.id, "status": "hidden", "hidden_reason": proposal.hidden_reason}
+    if proposal.status == "merged":
+        # Its text lives on under the target's merged_from; it is not a proposal of its own.
+        return {"id": proposal.id, "status": "merged", "merged_into": proposal.merged_into_id}
+    return _content(proposal, event)
+
+
+SHAPES = {"staff": staff_proposal, "author": author_proposal, "public": public_proposal}
+
+
+def proposal_for(viewer: access.Viewer, proposal, event) -> dict | None:
+    """The shape this viewer gets of this proposal (None: they may not know it exists)."""
+    view = access.proposal_view(viewer, proposal.status, proposal.participant_id)
+    return SHAPES[view](proposal, event) if view else None
+
+
+def shapes_of(proposal, event) -> dict:
+    """Every shape at once, for a domain event: the push layer routes each to its room."""
+    return {"public": public_proposal(proposal, event), "staff": staff_proposal(proposal, event),
+            "author": author_proposal(proposal, event), "author_id": proposal.participant_id}
+
+
+def merged_from(proposal) -> list[dict]:
+    """The texts merged into this proposal, also those merged into them (oldest first)."""
+    found, pending = [], list(proposal.merged_sources)
+    while pending:
+        source = pending.pop(0)
+        found.append({"id": source.id, "title": source.title, "body": source.body,
+                      "author_name": source.author_name})
+        pending.extend(source.merged_sources)
+    return sorted(found, key=lambda entry: entry["id"])

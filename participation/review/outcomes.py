@@ -1,0 +1,240 @@
+"""What became of residents' input, as the public may see it: an event's outcome, a person's own
+proposals, and a measure with the proposals behind it. No login, no names of residents, no
+single votes; built from the public shapes and the rules in access.py, so the pages and REST
+show the same thing:
+
+- support, ranks and counts of an event appear once its results are out (access.may_see_results),
+  on the event's page, the follow page, the measure pages and their exports alike;
+- a referensgrupp's names and texts never reach a public page (access.is_public_event): its
+  proposals behind a measure are counted, not quoted.
+"""
+
+from collections import Counter
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from .. import access
+from ..backlog import costs
+from ..backlog.links import measure_path
+from ..backlog.models import Measure, MeasureStatusEntry, ProposalLink
+from ..backlog.queries import history_shapes
+from ..backlog.shapes import measure_dict, public_support
+from ..backlog.support import support
+from ..core.time import iso
+from ..events.models import Event
+from ..extensions import db
+from ..participants.models import Participant
+from ..proposals.models import Proposal
+from ..proposals.ranking import ranked, voter_count
+from ..proposals.shapes import public_proposal
+from ..proposals.similarity import content_words
+from . import listing, scoring
+from .models import ProposalReview, ReviewEntry
+
+# Counts that would sway a vote still running: public only once the results are out.
+VOTE_COLUMNS = ("rank", "fair_rank", "norm_score", "norm_low", "norm_high", "voters",
+                "supporters", "ratings", "mean")
+PUBLIC_COLUMNS = ("proposal_id", "title", "body", "focus_area", "table", "source", "rank",
+                  "fair_rank", "norm_score", "norm_low", "norm_high", "voters", "supporters",
+                  "ratings", "mean", "review_status", "public_answer", "link_kind",
+                  "link_reason")
+# Linked proposals the public may read about: a hidden one keeps its reason on the event page.
+LINKED_STATUSES = ("visible", "merged")
+GROUP_EVENT = _l("A reference group")
+
+
+def _measures(ids) -> dict[int, Measure]:
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    return {m.id: m for m in db.session.scalars(select(Measure).where(Measure.id.in_(ids)))}
+
+
+def _measure_line(measure) -> dict | None:
+    if measure is None:
+        return None
+    return {"id": measure.id, "title": measure.title, "status": measure.status,
+            "url": measure_path(measure.id)}
+
+
+def public_event(event) -> dict:
+    return {"code": event.code, "title": event.title, "prompt": event.prompt,
+            "kind": event.kind, "phase": event.phase, "voting_method": event.voting_method}
+
+
+def event_outcome(event) -> dict | None:
+    """What was proposed at a public event, how it ranked, what was decided and why."""
+    if event is None or not access.is_public_event(event):
+        return None
+    rows = listing.rows_for(None, {"event_id": event.id, "sort": "event"})
+    measures = _measures(r["measure_id"] for r in rows)
+    revealed = access.may_see_results(event)
+    if not revealed:
+        rows = sorted(rows, key=lambda r: r["proposal_id"])  # the order would tell the ranking
+    proposals = []
+    for row in rows:
+        shown = {c: (row[c] if revealed or c not in VOTE_COLUMNS else None)
+                 for c in PUBLIC_COLUMNS}
+        proposals.append(shown | {"measure": _measure_line(measures.get(row["measure_id"]))})
+    return {"event": public_event(event),
+            "voters": rows[0]["voters"] if rows and revealed else None,
+            "results_revealed": revealed, "proposals": proposals}
+
+
+def _measure_steps(link, log) -> list[dict]:
+    """The measure's history as the resident lived it: its state when their proposal was
+    linked (dated then), and every change since. What came before is not their story."""
+    before = [m for m in log if m.created_at <= link.created_at]
+    since = [m for m in log if m.created_at > link.created_at]
+    steps = [{"kind": "measure", "status": m.status, "reason": m.reason,
+              "at": iso(m.created_at)} for m in since]
+    if before:
+        m = before[-1]
+        steps.insert(0, {"kind": "measure", "status": m.status, "reason": m.reason,
+                         "at": iso(link.created_at)})
+    return steps
+
+
+def _merged_into_title(target, event) -> str | None:
+    """The title of the proposal this one joined, as the public sees it: none once that one
+    has been hidden (or while it waits for approval)."""
+    shape = public_proposal(target, event) if target is not None else None
+    return shape.get("title") if shape else None
+
+
+def follow_items(participant) -> tuple[dict, list[dict]]:
+    """The person's proposals, newest first, each with its public timeline; and their event."""
+    proposals = db.session.scalars(select(Proposal)
+                                   .where(Proposal.participant_id == participant.id)
+                                   .order_by(Proposal.id.desc())).all()
+    ids = [p.id for p in proposals]
+    entries = db.session.scalars(select(ReviewEntry).where(ReviewEntry.proposal_id.in_(ids))
+                                 .order_by(ReviewEntry.id)).all()
+    links = {link.proposal_id: link for link in db.session.scalars(
+        select(ProposalLink).where(ProposalLink.proposal_id.in_(ids)))}
+    measures = _measures(link.measure_id for link in links.values())
+    measure_log = db.session.scalars(select(MeasureStatusEntry)
+                                     .where(MeasureStatusEntry.measure_id.in_(list(measures)))
+                                     .order_by(MeasureStatusEntry.id)).all()
+    event = db.session.get(Event, participant.event_id)
+    targets = {p.id: p for p in db.session.scalars(select(Proposal).where(
+        Proposal.id.in_([p.merged_into_id for p in proposals if p.merged_into_id])))}
+    scores = scoring.event_scores([event]) if access.may_see_results(event) else {}
+    items = []
+    for p in proposals:
+        timeline = [{"kind": "submitted", "at": iso(p.created_at)}]
+        timeline += [{"kind": "review", "status": e.status, "answer": e.public_answer,
+                      "at": iso(e.created_at)} for e in entries if e.proposal_id == p.id]
+        link = links.get(p.id)
+        measure = measures.get(link.measure_id) if link else None
+        if measure is not None:
+            timeline += _measure_steps(link, [m for m in measure_log
+                                              if m.measure_id == measure.id])
+        # Times are to the second; within one, the review step (the link) reads first.
+        timeline.sort(key=lambda entry: (entry["at"] or "", entry["kind"] == "measure"))
+        score = scores.get(p.id) if p.status == "visible" else None
+        items.append({
+            "id": p.id, "title": p.title, "status": p.status, "hidden_reason": p.hidden_reason,
+            "merged_into": _merged_into_title(targets.get(p.merged_into_id), event),
+            "review_status": next((e.status for e in reversed(entries)
+                                   if e.proposal_id == p.id), "received"),
+            "link": {"kind": link.kind, "reason": link.reason} if link else None,
+            "measure": _measure_line(measure),
+            "fair_score": {"norm": score.norm, "low": score.norm_low,
+                           "high": score.norm_high} if score else None,
+            "timeline": timeline,
+        })
+    return {"code": event.code, "title": event.title, "kind": event.kind,
+            "phase": event.phase, "public": access.is_public_event(event)}, items
+
+
+def linked_proposals(measure_id: int) -> list[dict]:
+    """Every proposal behind the measure the public may read about, with the team's answer.
+    A referensgrupp's proposal is there as a fact, without its words or its group's name."""
+    rows = db.session.execute(
+        select(Proposal, ProposalLink, Event, ProposalReview.public_answer)
+        .join(ProposalLink, ProposalLink.proposal_id == Proposal.id)
+        .join(Event, Event.id == Proposal.event_id)
+        .outerjoin(ProposalReview, ProposalReview.proposal_id == Proposal.id)
+        .where(ProposalLink.measure_id == measure_id, Proposal.status.in_(LINKED_STATUSES))
+        .order_by(Event.id, Proposal.id)).all()
+    items = []
+    for proposal, link, event, answer in rows:
+        public = access.is_public_event(event)
+        items.append({
+            "proposal_id": proposal.id, "event_id": event.id, "status": proposal.status,
+            "title": proposal.title if public else None,
+            "event_title": event.title if public else None, "event_kind": event.kind,
+            "link_kind": link.kind, "answer": answer or "",
+            "_words": f"{proposal.title} {proposal.body}" if public else "",
+        })
+    return items
+
+
+def measure_page(measure_id: int) -> dict | None:
+    """A measure as the public sees it: what it is, what it costs, what happened to it, the
+    residents' support (from events whose results are out) and the proposals behind it."""
+    measure = db.session.get(Measure, measure_id)
+    if measure is None:
+        return None
+    linked = linked_proposals(measure.id)
+    for item in linked:
+        item.pop("_words")
+    return {"measure": measure_dict(measure), "history": history_shapes(measure.id),
+            "cost_effectiveness": costs.cost_effectiveness(measure),
+            "support": public_support(support(measure.id, revealed_only=True)),
+            "linked": linked}
+
+
+def dossier(measure_id: int) -> dict | None:
+    """The printable decision dossier: per event, its participants and the linked proposals'
+    votes and rank (once its results are out; a referensgrupp's only as counts)."""
+    page = measure_page(measure_id)
+    if page is None:
+        return None
+    linked = linked_proposals(measure_id)
+    by_event: dict[int, dict] = {}
+    for item in linked:
+        by_event.setdefault(item["event_id"], {"items": []})["items"].append(item)
+    events = db.session.scalars(select(Event).where(Event.id.in_(list(by_event)))
+                                .order_by(Event.id)).all()
+    sections = []
+    for event in events:
+        entry = by_event[event.id]
+        revealed = access.may_see_results(event)
+        public = access.is_public_event(event)
+        rows = {row["id"]: row for row in ranked(event)} if revealed and public else {}
+        items = [{k: v for k, v in item.items() if k != "_words"}
+                 | {"result": _result_line(rows.get(item["proposal_id"]), event)}
+                 for item in entry["items"]]
+        sections.append({
+            "event": {"title": event.title if public else None, "kind": event.kind,
+                      "created_at": iso(event.created_at), "voting_method": event.voting_method,
+                      "public": public, "results_revealed": revealed},
+            "participants": db.session.scalar(select(func.count(Participant.id)).where(
+                Participant.event_id == event.id)) or 0,
+            "voters": voter_count(event.id) if revealed else None,
+            "ranked_count": len(rows) if rows else None,
+            "items": items if public else [],
+            "linked_count": len(items),
+        })
+    words = Counter()
+    for item in linked:
+        words.update(set(content_words(item["_words"])))  # empty for a group's proposals
+    themes = [w for w, n in words.most_common(8) if n > 1] or [w for w, _n in
+                                                               words.most_common(5)]
+    return page | {"events": sections, "themes": themes}
+
+
+def _result_line(row, event) -> dict | None:
+    """A ranked proposal's place and counts, as the dossier prints them."""
+    if row is None:
+        return None
+    line = {"rank": row["rank"], "table": row["table"], "votes": row["votes"],
+            "paper_votes": row["paper_votes"]}
+    if event.is_dots:
+        line["dots"] = row["dots"]
+    if event.is_scale:
+        line["distribution"] = row["distribution"]
+    return line

@@ -1,0 +1,10 @@
+"""The staff's own pages: logging in, the events list and the create form, the project team's
+review pages and the measure backlog. (Running an event is the live console: live/console/.)"""
+
+
+def init_app(app):
+    from . import accounts, backlog, dashboard, review
+
+    for blueprint in (accounts.bp, dashboard.bp, review.bp, backlog.bp):
+        app.register_blueprint(blueprint)
+    backlog.register(app)

@@ -1,0 +1,49 @@
+"""The staff's start page (their events) and the form that creates an event."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import access
+from ..core.errors import OperationError
+from ..events import operations
+from ..events.models import Event
+from ..events.shapes import summary_shape
+from ..extensions import db
+from ..web.auth import staff_page
+from .event_form import EventForm
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/events")
+@staff_page()
+def index():
+    """A facilitator sees the events they run; reviewers and admins see every event."""
+    events = db.session.scalars(select(Event).order_by(Event.created_at.desc())).all()
+    every = access.may_review_every_event(current_user)
+    rows = [summary_shape(e) | {"manages": manages} for e in events
+            if (manages := access.may_manage(current_user, e)) or every]
+    return render_template("events/dashboard.html", events=rows)
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@staff_page(access.may_run_events)
+def create():
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            event = operations.create_event(
+                current_user, form.title.data, form.prompt.data, form.kind.data,
+                form.voting(), form.focus_area_names(), form.moderation.data,
+                hide_tallies=form.hide_tallies.data, shuffle_ballot=form.shuffle_ballot.data,
+                questions=form.question_texts(), opens_at=form.opens_at.data or None,
+                closes_at=form.closes_at.data or None,
+            )
+        except OperationError as error:
+            target = getattr(form, error.field, None) if error.field else None
+            (target.errors if target is not None else form.form_errors).append(str(error.message))
+        else:
+            return redirect(url_for("console.page", event_id=event.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("events/create.html", form=form), status

@@ -1,0 +1,162 @@
+"""People-facing names, translated: phases, kinds, review and measure statuses, link kinds;
+and the strings the browser modules need. Handed to every template."""
+
+from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
+
+from ..core.time import LOCAL_ZONE, local_datetime
+
+PHASE_NAMES = {
+    "lobby": _l("Waiting to start"),
+    "collect": _l("Writing proposals"),
+    "vote": _l("Voting"),
+    "results": _l("Results"),
+    "closed": _l("Closed"),
+}
+KIND_NAMES = {
+    "radslag": _l("Open dialogue (rådslag)"),
+    "referensgrupp": _l("Reference group (referensgrupp)"),
+    "medborgarverkstad": _l("Citizen workshop (medborgarverkstad)"),
+}
+# Strings the browser modules need, handed over as JSON in the page (no inline script).
+CLIENT_STRINGS = {
+    "connected": _l("Live"),
+    "reconnecting": _l("Reconnecting…"),
+    "offline": _l("Offline: your page will update when the connection is back."),
+    "sent": _l("Thank you! Your proposal is on the wall."),
+    "sent_pending": _l("Thank you! Your proposal will show once the facilitator approves it."),
+    "phase_now": _l("The event is now: %(phase)s"),
+    "error": _l("Something went wrong. Try again."),
+    "hidden_by": _l("Hidden by the facilitator:"),
+    "timer_up": _l("Time is up"),
+    "bars_held": _l("the votes are shown when the facilitator chooses"),
+    "timer_minute": _l("One minute left"),
+    "merged_with": _l("Merged with the proposal:"),
+    "support_instead": _l("Support this instead"),
+    "wished": _l("You chose to support this instead of writing your own. Vote for it when "
+                 "voting opens."),
+    "mean": _l("mean %(mean)s"),
+    "scores": _l("Scores:"),
+    "opens": _l("Opens %(when)s"),
+    "closes": _l("Closes %(when)s"),
+    "at_time": _l("%(date)s at %(time)s"),
+    "opened_by_schedule": _l("The event opened on its own at the scheduled time."),
+    "closed_by_schedule": _l("The event closed on its own at the scheduled time."),
+    "back_online": _l("Connected again."),
+    "required": _l("Write something here."),
+    "choose_question": _l("Choose the question your proposal answers."),
+    "choose_score": _l("Choose a score from 1 to 5."),
+    "outbox_saved": _l("Saved on your phone – it is sent when you are connected again."),
+    "outbox_all_sent": _l("Everything saved on your phone has been sent."),
+    "outbox_proposal": _l("Proposal: %(title)s"),
+    "outbox_vote": _l("Vote: %(title)s"),
+    "outbox_score": _l("Rating %(score)s: %(title)s"),
+    "outbox_withdraw": _l("Take back vote: %(title)s"),
+    "outbox_refused": _l("Not sent: %(what)s. %(reason)s"),
+}
+
+
+def plural_noop(one: str, other: str) -> tuple[str, str]:
+    """Marks a plural pair for extraction; the browser picks the form (sv and en: n == 1)."""
+    return one, other
+
+
+PLURALS = {
+    "count_people": plural_noop("%(num)d person", "%(num)d people"),
+    "count_dots": plural_noop("%(num)d dot", "%(num)d dots"),
+    "count_proposals": plural_noop("%(num)d proposal", "%(num)d proposals"),
+    "count_voted": plural_noop("%(num)d person has voted", "%(num)d people have voted"),
+    "count_merged": plural_noop("Merged from %(num)d proposal", "Merged from %(num)d proposals"),
+    "count_ratings": plural_noop("%(num)d rating", "%(num)d ratings"),
+    "count_new_proposals": plural_noop("%(num)d new proposal", "%(num)d new proposals"),
+}
+# What the projector tells the room to do in each phase.
+PROJECTOR_HINTS = {
+    "lobby": _l("Scan the QR code with your phone camera to join."),
+    "collect": _l("Write your proposals on your phone."),
+    "vote": _l("Vote on your phone now."),
+    "results": _l("This is the result. Thank you!"),
+    "closed": _l("The event is closed. Thank you for taking part!"),
+}
+
+# The project team's words for what became of a proposal (review pages, follow pages).
+REVIEW_STATUS_NAMES = {
+    "received": _l("Received"),
+    "reviewing": _l("Being reviewed"),
+    "in_backlog": _l("In the measure backlog"),
+    "duplicate": _l("Same as another measure"),
+    "out_of_scope": _l("Outside what the city decides"),
+    "not_pursued": _l("Not pursued"),
+}
+LINK_KIND_NAMES = {
+    "created_from": _l("Became a new measure"),
+    "supports": _l("Gives support to a measure"),
+    "duplicate": _l("Duplicate of an existing measure"),
+    "out_of_scope": _l("Outside the city's remit"),
+}
+MEASURE_STATUS_NAMES = {
+    "idea": _l("At the idea stage"),
+    "assessing": _l("Being assessed by the city"),
+    "planned": _l("Planned by the city"),
+    "in_progress": _l("Work in progress"),
+    "done": _l("Carried out"),
+    "rejected": _l("Rejected by the city"),
+}
+SORT_NAMES = {
+    "fair": _l("Fair score, all events"),
+    "event": _l("Event, then fair rank"),
+    "newest": _l("Newest first"),
+}
+# The backlog's staff pages.
+BACKLOG_STATUS_NAMES = {
+    "idea": _l("Idea"),
+    "assessing": _l("Being assessed"),
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "rejected": _l("Rejected"),
+}
+LINK_NAMES = {
+    "created_from": _l("New measure created from this proposal"),
+    "supports": _l("Supports an existing measure"),
+    "duplicate": _l("Duplicate of an existing measure"),
+    "out_of_scope": _l("Out of scope (give the public reason)"),
+}
+# The same links as residents read them on the public pages.
+PUBLIC_LINK_NAMES = {
+    "created_from": _l("The measure was created from this proposal"),
+    "supports": _l("Supports the measure"),
+    "duplicate": _l("Proposes the same as the measure"),
+    "out_of_scope": _l("Out of scope"),
+}
+
+
+def plural_forms() -> dict:
+    translations = get_translations()
+    return {
+        key: {"one": translations.ngettext(one, other, 1),
+              "other": translations.ngettext(one, other, 2)}
+        for key, (one, other) in PLURALS.items()
+    }
+
+
+def register(app):
+    app.jinja_env.filters["iso_local"] = local_datetime  # takes the shapes' ISO strings too
+
+    @app.context_processor
+    def _labels():
+        return {
+            "phase_names": PHASE_NAMES,
+            "kind_names": KIND_NAMES,
+            "projector_hints": PROJECTOR_HINTS,
+            "review_status_names": REVIEW_STATUS_NAMES, "link_kind_names": LINK_KIND_NAMES,
+            "measure_status_names": MEASURE_STATUS_NAMES, "sort_names": SORT_NAMES,
+            "backlog_status_names": BACKLOG_STATUS_NAMES,
+            "client_strings": {
+                "phases": {k: str(v) for k, v in PHASE_NAMES.items()},
+                "hints": {k: str(v) for k, v in PROJECTOR_HINTS.items()},
+                **{k: str(v) for k, v in CLIENT_STRINGS.items()},
+                **plural_forms(),
+                "timezone": LOCAL_ZONE.key,
+            },
+        }

@@ -1,0 +1,43 @@
+"""Absolute links the screens hand out: join pages and QR codes, follow pages, invitations.
+
+PUBLIC_BASE_URL when it is set (behind a proxy, or `make run` with the LAN address), else the
+request's own host. Domain code never builds a URL: it returns codes, and these make links.
+"""
+
+from flask import current_app, has_request_context, request, url_for
+
+
+def base_url() -> str:
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    if configured:
+        return configured
+    return request.host_url.rstrip("/") if has_request_context() else ""
+
+
+def join_url(code: str) -> str:
+    return base_url() + url_for("phone.join", code=code)
+
+
+def follow_url(follow_code: str | None) -> str | None:
+    """A resident's personal "follow my proposals" page (public/follow.py)."""
+    return base_url() + url_for("public.follow", follow_code=follow_code) if follow_code else None
+
+
+def invite_url(token: str) -> str:
+    return base_url() + url_for("phone.invitation", token=token)
+
+
+def with_follow_url(result: dict) -> dict:
+    """A submitted proposal's answer with the person's follow link in place of its code."""
+    if "follow_code" not in result:
+        return result
+    answer = dict(result)
+    answer["follow_url"] = follow_url(answer.pop("follow_code"))
+    return answer
+
+
+def with_invite_url(result: dict) -> dict:
+    """A new invitation's answer: the link goes once to the staff client that asked."""
+    answer = dict(result)
+    answer["invite_url"] = invite_url(answer.pop("invite_token"))
+    return answer
