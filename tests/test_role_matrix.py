@@ -9,12 +9,12 @@ import uuid
 import pytest
 
 from participation.backlog import operations as backlog_ops
-from participation.review import links as review_links
 from participation.events.models import Table
 from participation.events.operations import change_phase
 from participation.extensions import db
 from participation.members import operations as member_ops
 from participation.proposals.merge import merge_proposals
+from participation.review import links as review_links
 
 from .conftest import csrf_from, login
 

@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-from participation.backlog.operations import create_measure
+from participation.backlog.operations import create_measure  # noqa: E402
 from participation.extensions import db  # noqa: E402
 from participation.members import operations as members  # noqa: E402
 from participation.proposals.merge import merge_proposals  # noqa: E402
