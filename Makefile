@@ -13,7 +13,10 @@ run: setup
 	$(BIN)/flask --app wsgi demo ensure
 	$(BIN)/python wsgi.py
 
+# Lint first (seconds): ruff, and the layers of docs/architecture.md (.importlinter).
 test: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.stamp-deps static/vendor/.stamp translations
