@@ -7,6 +7,8 @@ Measures themselves are the backlog's (backlog/operations.py); linking writes on
 it takes that proposal's event lock and version like every review write.
 """
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -50,6 +52,18 @@ def _focus_name(session, focus_area_id):
     return session.scalar(select(FocusArea.name).where(FocusArea.id == focus_area_id))
 
 
+def _measure_from(session, proposal, event) -> dict:
+    """A new measure's first draft from the proposal. Measures are public: a referensgrupp's
+    words stay within the group, so its proposal gives a neutral title and no text (the team
+    writes its own, as `new_measure` or on the measure's page)."""
+    focus = {"focus_area": _focus_name(session, proposal.focus_area_id)}
+    if access.is_public_event(event):
+        return focus | {"title": proposal.title[:TITLE_MAX], "description": proposal.body}
+    with force_locale("sv"):  # measures are written in the city's language
+        title = _("Measure from a reference group's proposal (no. %(id)d)", id=proposal.id)
+    return focus | {"title": title, "description": ""}
+
+
 def link_proposal(user, proposal_id, kind, measure_id=None, reason=None,
                   new_measure_fields=None) -> dict:
     """One answer per proposal; linking again replaces the answer. Sets the review status."""
@@ -72,8 +86,7 @@ def link_proposal(user, proposal_id, kind, measure_id=None, reason=None,
             # A second press (or a re-link) keeps the measure already made from it.
             measure_id = link.measure_id
         elif kind == "created_from":
-            fields = {"title": proposal.title[:TITLE_MAX], "description": proposal.body,
-                      "focus_area": _focus_name(session, proposal.focus_area_id)} | extra
+            fields = _measure_from(session, proposal, event) | extra
             fields = {n: clean_field(n, fields.get(n)) for n in FIELDS}
             check_range(fields["reduction_low"], fields["reduction_high"])
             measure_id = new_measure(session, user, fields).id
