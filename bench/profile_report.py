@@ -38,17 +38,18 @@ LAYERS = [
     ("gevent hub, sockets, HTTP server", re.compile(r"\(gevent/")),
     ("SQLite WAL checkpoint (its own thread, off the loop)", re.compile(
         r"_checkpoint_loop \(participation/core/sqlite")),
-    ("our code: relay (tally, presence pushes)", re.compile(r"\(participation/realtime/relay")),
-    ("our code: snapshot", re.compile(r"\(participation/events/snapshot")),
-    ("our code: handlers", re.compile(r"\(participation/realtime/")),
+    ("our code: relay (tally, presence pushes)",
+     re.compile(r"\(participation/live/socket/(relay|pushes)")),
+    ("our code: snapshot", re.compile(r"\(participation/live/snapshot")),
+    ("our code: socket commands, connect", re.compile(r"\(participation/live/socket/")),
     ("our code: operations, validation", re.compile(r"\(participation/")),
 ]
 # Inclusive time of a few entry points, wherever they are on the stack.
 ENTRIES = [
     ("vote operation (cast_vote)", re.compile(r"^cast_vote \(participation/")),
     ("withdraw operation (withdraw_vote)", re.compile(r"^withdraw_vote \(participation/")),
-    ("socket handler wrapper (incl. operation)", re.compile(
-        r"^handler\.<locals>\.decorate\.<locals>\.wrapper \(participation/")),
+    ("socket command (answer, incl. operation)", re.compile(
+        r"^answer \(participation/live/socket/commands")),
     ("write transaction commit", re.compile(r"^commit \(sqlalchemy/orm/session")),
     ("tally flush (relay._flush)", re.compile(r"^Relay\._flush \(participation/")),
     ("socket connect (on_connect)", re.compile(r"^on_connect \(participation/")),
