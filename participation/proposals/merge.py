@@ -103,13 +103,13 @@ def _log(session, event, user, action, proposal_id, reason, merge):
                                 before=details if action == "unmerge" else None))
 
 
-def _answer(session, event, version, merge, source, target, name):
+def _answer(session, event, version, merge, source, target):
     session.flush()
     # The target's list of merged texts is a view of merged_into_id, which just changed.
     session.expire(target, ["merged_sources"])
     shapes = {"target": shapes_of(target, event), "source": shapes_of(source, event)}
     merged = merge_dict(merge)
-    published = {"name": name, "merge": merged, **shapes}
+    published = {"merge": merged, **shapes}
     return published, {"merge": merged, "target": shapes["target"]["staff"],
                        "source": shapes["source"]["staff"], "version": version}
 
@@ -148,9 +148,8 @@ def merge_proposals(user, source_id, target_id, reason=None, event_id=None) -> d
         target.paper_votes += source.paper_votes
         source.status, source.merged_into_id = "merged", target.id
         _log(session, event, user, "merge", source.id, reason, merge)
-        published, answer = _answer(session, event, version, merge, source, target,
-                                    "proposal.merged")
-    publish(published.pop("name"), event.id, version, **published)
+        published, answer = _answer(session, event, version, merge, source, target)
+    publish("proposal.merged", event.id, version, **published)
     return answer
 
 
@@ -220,11 +219,10 @@ def undo_merge(user, merge_id, reason=None, event_id=None) -> dict:
         source.status, source.merged_into_id = "visible", None
         merge.undone_at, merge.undone_by_id = utcnow(), user.id
         _log(session, event, user, "unmerge", source.id, reason, merge)
-        published, answer = _answer(session, event, version, merge, source, target,
-                                    "proposal.unmerged")
+        published, answer = _answer(session, event, version, merge, source, target)
         answer["restored_votes"] = restored
         answer["recount_hands"] = recount and (source.paper_votes + target.paper_votes) > 0
-    publish(published.pop("name"), event.id, version, **published)
+    publish("proposal.unmerged", event.id, version, **published)
     return answer
 
 

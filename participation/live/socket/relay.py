@@ -47,7 +47,13 @@ class Relay:
     def _on_published(self, domain_event):
         if self.app is None:
             return
-        for action in RELAYS[domain_event.name]:
+        actions = RELAYS.get(domain_event.name)
+        if actions is None:
+            # The write has committed: say so loudly, never fail the answer over a push
+            # (tests/test_socket_protocol.py keeps every published name in RELAYS).
+            self.app.logger.error("domain event %s has no entry in RELAYS", domain_event.name)
+            return
+        for action in actions:
             action(self, domain_event)
 
     def disconnect_participant(self, event_id: int, token: str):
