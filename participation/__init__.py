@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import config
+from .core.jsonsafe import SafeJSONProvider, SocketJSON
 from .core.time import local_date, local_datetime, local_time
 from .core.validate import ID_MAX
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
@@ -50,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(overrides or {})
     # <int:...> in every route stops at what a database id can be: bigger is a 404, not a crash.
     app.url_map.converters["int"] = BoundedInt
+    app.json = SafeJSONProvider(app)  # no RecursionError from a deep body
     app.json.sort_keys = False
     if app.config["PROXY_HOPS"]:
         # Behind nginx: trust X-Forwarded-For/Proto/Host from that many proxies, no more.
@@ -80,6 +82,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         ping_interval=20,
         ping_timeout=25,
         max_http_buffer_size=64 * 1024,
+        json=SocketJSON,  # packets decoded depth-checked
     )
 
     if app.config["LB_COOKIE"] or app.config["SERVER_NAME_TAG"]:

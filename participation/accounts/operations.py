@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ..core.errors import OperationError
 from ..core.tx import write_transaction
+from ..core.validate import clean_text
 from ..extensions import db
 from .models import ROLES, ApiToken, User
 
@@ -14,7 +15,7 @@ def generate_password() -> str:
 
 
 def create_or_update_user(email: str, role: str, password: str) -> User:
-    email = email.strip().lower()
+    email = clean_text(email, "email", 254, multiline=False).lower()
     if "@" not in email or len(email) > 254:
         raise OperationError("invalid_email", _l("Enter a valid e-mail address."), field="email")
     if role not in ROLES:
@@ -52,7 +53,11 @@ _dummy: list[User] = []
 
 
 def authenticate(email: str, password: str) -> User | None:
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    try:
+        email = clean_text(email, "email", 254, multiline=False).lower()
+    except OperationError:
+        email = None  # answered as a wrong e-mail, with the same hashing time
+    user = email and db.session.scalar(select(User).where(User.email == email))
     if user is None:
         # Hash anyway, so the time taken does not tell whether the account exists.
         if not _dummy:

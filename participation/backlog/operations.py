@@ -72,11 +72,11 @@ def clean_sek(value, field: str):
 def clean_field(name: str, value):
     """One field of a measure, checked the same way for forms, REST and CSV rows."""
     if name == "title":
-        return clean_text(value, "title", TITLE_MAX, required=True)
+        return clean_text(value, "title", TITLE_MAX, required=True, multiline=False)
     if name in TEXT_FIELDS:
         return clean_text(value, name, TEXT_FIELDS[name], required=False)
     if name in SHORT_FIELDS:
-        return clean_text(value, name, SHORT_FIELDS[name], required=False) or None
+        return clean_text(value, name, SHORT_FIELDS[name], required=False, multiline=False) or None
     if name.startswith("reduction_"):
         return clean_reduction(value, name)
     return clean_sek(value, name)

@@ -27,7 +27,7 @@ def clean_questions(texts) -> list[str]:
                              _l("At most %(n)d questions.", n=QUESTIONS_MAX), field="questions")
     cleaned = []
     for text in texts:
-        text = clean_text(text, "questions", QUESTION_MAX, required=False)
+        text = clean_text(text, "questions", QUESTION_MAX, required=False, multiline=False)
         if text and text not in cleaned:
             cleaned.append(text)
     return cleaned

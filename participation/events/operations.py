@@ -105,7 +105,7 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
                  hide_tallies=False, shuffle_ballot=False, questions=None, opens_at=None,
                  closes_at=None) -> Event:
     access.require_run_events(user)
-    title = clean_text(title, "title", TITLE_MAX)
+    title = clean_text(title, "title", TITLE_MAX, multiline=False)
     prompt = clean_text(prompt, "prompt", PROMPT_MAX)
     if kind not in KINDS:
         raise OperationError("invalid_kind", _l("Choose a kind of event."), field="kind")
@@ -125,7 +125,7 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
         )
     names = []
     for name in focus_areas:
-        name = clean_text(name, "focus_areas", 80, required=False)
+        name = clean_text(name, "focus_areas", 80, required=False, multiline=False)
         if name and name not in names:
             names.append(name)
     question_texts = clean_questions(questions)

@@ -14,7 +14,7 @@ from ..core.bus import publish
 from ..core.errors import OperationError, not_found
 from ..core.time import LOCAL_ZONE, iso, parse_when, utcnow
 from ..core.tx import write_transaction
-from ..core.validate import clean_text, is_id
+from ..core.validate import clean_name, clean_text, is_id
 from ..events.models import Event
 from ..events.operations import locked_event
 from ..extensions import db
@@ -91,7 +91,7 @@ def _invitation(member: Member) -> str:
 
 
 def _email(value):
-    email = clean_text(value, "email", EMAIL_MAX, required=False)
+    email = clean_text(value, "email", EMAIL_MAX, required=False, multiline=False)
     if email and not EMAIL.match(email):
         raise OperationError("invalid_email", _l("Check the e-mail address."), field="email")
     return email or None
@@ -99,10 +99,9 @@ def _email(value):
 
 def add_member(user, event_id: int, name, email=None, organisation=None) -> dict:
     """Invite a person. The answer holds the invitation token once; only its digest is kept."""
-    name = clean_text(name, "name", NAME_MAX)
+    name = clean_name(name, "name", NAME_MAX, required=True)
     email = _email(email)
-    organisation = clean_text(organisation, "organisation", ORGANISATION_MAX,
-                              required=False) or None
+    organisation = clean_name(organisation, "organisation", ORGANISATION_MAX) or None
     with write_transaction() as session:
         event, version = _staff_group(session, user, event_id)
         member = Member(event_id=event.id, name=name, email=email, organisation=organisation)
@@ -269,7 +268,7 @@ def meeting_info(session, meeting: Meeting) -> dict:
 
 
 def add_meeting(user, event_id: int, title, starts_at) -> dict:
-    title = clean_text(title, "title", MEETING_TITLE_MAX)
+    title = clean_text(title, "title", MEETING_TITLE_MAX, multiline=False)
     starts = parse_starts_at(starts_at)
     with write_transaction() as session:
         event, version = _staff_group(session, user, event_id)

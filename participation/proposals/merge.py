@@ -118,7 +118,7 @@ def merge_proposals(user, source_id, target_id, reason=None, event_id=None) -> d
     """Merge `source` into `target`. `event_id`, when given, is the event the caller is in."""
     source_id = _proposal_id(source_id, "source_id")
     target_id = _proposal_id(target_id, "target_id")
-    reason = clean_text(reason, "reason", REASON_MAX, required=False) or None
+    reason = clean_text(reason, "reason", REASON_MAX, required=False, multiline=False) or None
     if source_id == target_id:
         raise OperationError("same_proposal", _l("A proposal cannot be merged with itself."),
                              field="target_id")
@@ -187,7 +187,7 @@ def undo_merge(user, merge_id, reason=None, event_id=None) -> dict:
     """Split a merge again; each person's earlier votes come back where nothing changed."""
     if not is_id(merge_id):
         raise OperationError("invalid_type", _l("Choose a merge to undo."), field="merge_id")
-    reason = clean_text(reason, "reason", REASON_MAX, required=False) or None
+    reason = clean_text(reason, "reason", REASON_MAX, required=False, multiline=False) or None
     with write_transaction() as session:
         found = session.scalar(select(ProposalMerge.event_id)
                                .where(ProposalMerge.id == merge_id))

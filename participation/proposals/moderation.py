@@ -59,7 +59,7 @@ def approve_proposal(user, proposal_id) -> dict:
 
 
 def hide_proposal(user, proposal_id, reason) -> dict:
-    reason = clean_text(reason, "reason", REASON_MAX, required=True)
+    reason = clean_text(reason, "reason", REASON_MAX, required=True, multiline=False)
 
     def change(session, proposal):
         _require_status(proposal, "pending", "visible")
@@ -75,7 +75,7 @@ def hide_proposal(user, proposal_id, reason) -> dict:
 
 
 def restore_proposal(user, proposal_id, reason=None) -> dict:
-    reason = clean_text(reason, "reason", REASON_MAX, required=False) or None
+    reason = clean_text(reason, "reason", REASON_MAX, required=False, multiline=False) or None
 
     def change(_session, proposal):
         _require_status(proposal, "hidden")
@@ -86,10 +86,10 @@ def restore_proposal(user, proposal_id, reason=None) -> dict:
 
 
 def edit_proposal(user, proposal_id, title, body, reason) -> dict:
-    title = clean_text(title, "title", TITLE_MAX, required=True)
+    title = clean_text(title, "title", TITLE_MAX, required=True, multiline=False)
     # Leaving the body out keeps it; an empty string clears it.
     body = None if body is None else clean_text(body, "body", BODY_MAX, required=False)
-    reason = clean_text(reason, "reason", REASON_MAX, required=True)
+    reason = clean_text(reason, "reason", REASON_MAX, required=True, multiline=False)
 
     def change(_session, proposal):
         new_body = proposal.body if body is None else body

@@ -98,7 +98,7 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
                     author_name=None, question_id=None) -> dict:
     require_joined(token)
     client_id = _client_id(client_id)
-    title = clean_text(title, "title", TITLE_MAX, required=True)
+    title = clean_text(title, "title", TITLE_MAX, required=True, multiline=False)
     body = clean_text(body, "body", BODY_MAX, required=False)
     if focus_area_id in ("", None):
         focus_area_id = None

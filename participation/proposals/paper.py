@@ -21,7 +21,7 @@ HAND_COUNT_MAX = 100_000
 def add_paper_proposal(user, event_id: int, title, body=None, table=None,
                        focus_area_id=None) -> dict:
     """A proposal someone wrote on paper, typed in by staff; visible at once, marked as paper."""
-    title = clean_text(title, "title", TITLE_MAX, required=True)
+    title = clean_text(title, "title", TITLE_MAX, required=True, multiline=False)
     body = clean_text(body, "body", BODY_MAX, required=False)
     with write_transaction() as session:
         event, version = managed_event(session, user, event_id, open_only=True)
@@ -56,7 +56,7 @@ def add_scribe_proposal(event_id: int, grant, title, body=None, token=None) -> d
     waits for the facilitator. In a referensgrupp the scribe must also be an active member
     (`token`: the phone's own).
     """
-    title = clean_text(title, "title", TITLE_MAX, required=True)
+    title = clean_text(title, "title", TITLE_MAX, required=True, multiline=False)
     body = clean_text(body, "body", BODY_MAX, required=False)
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
