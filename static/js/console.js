@@ -2,9 +2,10 @@
 // the server whenever a proposal arrives or is moderated (the rows are plain forms), with the
 // theme cloud above them; a chosen theme narrows the rows, on the server, as it does without JS.
 import {
-  Versions, connect, format, plural, setStatus, strings,
+  Versions, connect, plural, setStatus, strings,
 } from './live.js';
 import { countdown } from './timer.js';
+import { ratingSpread, ratingSummary } from './rating.js';
 
 const root = document.getElementById('console');
 const t = strings();
@@ -43,11 +44,7 @@ function applyTallies(tallies) {
 
 // Mean, count and every score's count in words: "medel 4,5 · 2 betyg · Betyg: 1: 0 · …".
 function scaleText(tally) {
-  const ratings = plural(t.count_ratings, tally?.ratings ?? 0);
-  if (!tally?.ratings) return ratings;
-  const mean = new Intl.NumberFormat(document.documentElement.lang).format(tally.mean);
-  const spread = Object.entries(tally.distribution).map(([s, n]) => `${s}: ${n}`).join(' · ');
-  return `${format(t.mean, { mean })} · ${ratings} · ${t.scores} ${spread}`;
+  return [ratingSummary(tally, t), ratingSpread(tally, t)].filter(Boolean).join(' · ');
 }
 
 // Never swap the rows under a facilitator who is typing a reason or an edit.

@@ -5,6 +5,7 @@ import {
 import { countdown } from './timer.js';
 import { scheduleLine } from './schedule.js';
 import { announcer } from './announce.js';
+import { ratingSpread, ratingSummary } from './rating.js';
 
 const root = document.getElementById('projector');
 const t = strings();
@@ -14,7 +15,7 @@ const scale = root.dataset.method === 'scale';
 const state = {
   phase: root.dataset.phase, proposals: new Map(), tallies: {}, results: null, voters: 0,
   hideTallies: false, revealed: false, tables: [], tableResults: null, questions: [],
-  showThemes: false, themes: [],
+  showThemes: false, themes: [], scaleMax: null,
 };
 const clockLine = scheduleLine(document.getElementById('schedule-line'), t);
 const wall = document.getElementById('wall');
@@ -48,21 +49,6 @@ function score(id) {
 function provenance(p) {
   const from = p.merged_from ?? [];
   return from.length ? plural(t.count_merged, from.length + 1) : null;
-}
-
-const decimal = new Intl.NumberFormat(document.documentElement.lang);
-
-// A scale tally in words, so the bars never rely on length or colour alone.
-function scaleSummary(tally) {
-  const ratings = plural(t.count_ratings, tally?.ratings ?? 0);
-  if (!tally?.ratings) return ratings;
-  return `${format(t.mean, { mean: decimal.format(tally.mean) })} · ${ratings}`;
-}
-
-function scaleSpread(tally) {
-  if (!tally?.ratings) return '';
-  const counts = Object.entries(tally.distribution).map(([s, n]) => `${s}: ${n}`).join(' · ');
-  return `${t.scores} ${counts}`;
 }
 
 function renderWall() {
@@ -101,8 +87,11 @@ function renderThemes() {
 }
 
 function renderBars() {
+  // A scale bar is full at the top of the server's scale (the snapshot's event.voting.max);
+  // until the snapshot has said what that is, there are no scale bars to draw.
+  if (scale && !state.scaleMax) { bars.replaceChildren(); return; }
   const items = visible().sort((a, b) => score(b.id) - score(a.id) || a.id - b.id).slice(0, 12);
-  const max = scale ? 5 : Math.max(1, ...items.map((p) => score(p.id)));
+  const max = scale ? state.scaleMax : Math.max(1, ...items.map((p) => score(p.id)));
   bars.replaceChildren(...items.map((p) => {
     const li = el('li', 'bar-row');
     li.dataset.proposalId = p.id;
@@ -113,9 +102,10 @@ function renderBars() {
     fill.style.inlineSize = `${(100 * value) / max}%`;
     track.append(fill);
     if (scale) {
+      // The tally in words too, so the bars never rely on length or colour alone.
       const tally = state.tallies[p.id];
-      li.append(track, el('span', 'bar-value', scaleSummary(tally)));
-      li.append(el('span', 'bar-spread', scaleSpread(tally)));
+      li.append(track, el('span', 'bar-value', ratingSummary(tally, t)));
+      li.append(el('span', 'bar-spread', ratingSpread(tally, t)));
     } else li.append(track, el('span', 'bar-value', String(value)));
     return li;
   }));
@@ -145,7 +135,7 @@ function renderRanking() {
     if (provenance(r)) title.append(el('small', 'provenance', ` (${provenance(r)})`));
     li.append(el('span', 'rank', `${r.rank}`), title);
     let value = dots ? plural(t.count_dots, r.dots) : plural(t.count_people, r.votes);
-    if (scale) value = scaleSummary(r);
+    if (scale) value = ratingSummary(r, t);
     li.append(el('span', 'rank-value', value));
     return li;
   }));
@@ -197,6 +187,7 @@ socket.on('snapshot', (s) => {
     state.revealed = s.event.tallies_revealed;
   }
   state.tables = s.event.tables ?? [];
+  state.scaleMax = s.event.voting?.max ?? null;
   if (versions.accept('questions', s.version)) state.questions = s.event.questions ?? [];
   if (versions.accept('schedule', s.version)) clockLine.set(s.event.opens_at, s.event.closes_at);
   if (versions.accept('phase', s.version)) {
