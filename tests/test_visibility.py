@@ -246,3 +246,34 @@ def test_voting_on_a_pending_proposal_answers_as_on_a_missing_one(app, make_even
                          method=method) for pid in (pending, pending + 1000)]
         assert [a.status_code for a in answers] == [404, 404], (method, answers)
         assert answers[0].get_json() == answers[1].get_json()
+
+
+INVISIBLE = ["\u200b\u200b", "\ufeff", "\u3164", "\u200b\ufeff\u3164 \u00a0"]
+
+
+@pytest.mark.parametrize("title", INVISIBLE)
+def test_a_title_with_nothing_visible_is_refused_at_every_door(app, room, title):
+    workshop = room()
+    event = workshop.event
+    http = _phone(app, event)
+    rest = _post(http, f"/events/{event.id}/proposals", {"title": title,
+                                                         "client_id": uuid.uuid4().hex})
+    assert (rest.status_code, rest.get_json()["error"]) == (400, "required")
+    ack = workshop.phone().call("submit_proposal", {"title": title, "client_id": uuid.uuid4().hex})
+    assert (ack["ok"], ack["error"], ack["field"]) == (False, "required", "title")
+    csrf = csrf_from(http.get(f"/j/{event.code}").get_data(as_text=True))
+    form = http.post(f"/j/{event.code}/proposals",
+                     data={"csrf_token": csrf, "title": title, "client_id": uuid.uuid4().hex})
+    assert form.status_code == 422
+    assert _post(http, f"/events/{event.id}/state", method="get").get_json()["proposals"] == []
+
+
+@pytest.mark.parametrize("name", ["Kalle\x00", "Kalle \u202eeknA", "Kalle\x85", "Ka\u2066lle"])
+def test_a_display_name_that_hides_or_breaks_text_is_refused(app, make_event, name):
+    event = make_event(phase="collect")
+    http = _phone(app, event)
+    csrf = csrf_from(http.get(f"/j/{event.code}").get_data(as_text=True))
+    answer = http.post(f"/j/{event.code}/name", data={"csrf_token": csrf, "display_name": name})
+    assert answer.status_code == 400
+    proposal = _propose(http, event, "Fler träd")["proposal"]
+    assert proposal["author_name"] is None
