@@ -20,7 +20,7 @@ def bearer_token() -> str | None:
 
 def authenticate_request():
     g.api_user = None
-    if request.endpoint == "api.openapi":
+    if request.endpoint in ("api.openapi", "api.asyncapi"):
         return
     token = bearer_token()
     if token is not None:

@@ -1,16 +1,47 @@
 """REST for the measure backlog: measures, status, CSV import, links, investment data, export."""
 
+from typing import Annotated, Literal, NotRequired
+
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from .. import access
 from ..backlog import costs, importer, operations, queries
+from ..backlog.models import MEASURE_STATUSES
 from ..core import tabular
+from ..core.declare import keys_of
 from ..core.errors import OperationError, not_found
 from ..review import links
-from ..review.outcomes import measure_page
-from . import bp
+from ..review.outcomes import LinkedProposal, measure_page
 from .auth import json_body, staff_user
+from .contract import PUBLIC, STAFF, Answer, route
+
+MeasureTable = tabular.table_of("MeasureTable", queries.MeasureExport)
+MeasureDetail = TypedDict("MeasureDetail", {
+    **keys_of(queries.MeasureRow), "history": Annotated[list[queries.HistoryEntry], Field(
+        description="Its public status history.")], "linked": list[LinkedProposal]})
+
+
+class MeasureFilters(TypedDict):
+    focus_area: NotRequired[str]
+    status: NotRequired[Literal[MEASURE_STATUSES]]
+    format: NotRequired[Annotated[Literal[tuple(tabular.FORMATS)], Field(description=(
+        "A file with the columns " + ", ".join(queries.EXPORT_COLUMNS) + "."))]]
+
+
+class MeasureList(TypedDict):
+    measures: list[queries.MeasureRow]
+
+
+class Investment(TypedDict):
+    lifetime_years: Annotated[int, Field(description="Investments are spread over these.")]
+    measures: Annotated[list[queries.MeasureRow], Field(description="Cheapest tonne first.")]
+
+
+def _files(shape, description: str) -> Answer:
+    return Answer(shape | MeasureTable, description, filename="atgarder")
 
 
 def _manager():
@@ -28,7 +59,9 @@ def _export(rows):
                             [queries.export_row(r) for r in rows], fmt)
 
 
-@bp.get("/measures")
+@route("GET", "/measures", "The measures with support and cost per tonne (public)",
+       auth=PUBLIC, query=MeasureFilters, errors=(400,),
+       answers={200: _files(MeasureList, "JSON, or the file in the chosen format (by id)")})
 def list_measures():
     """Public data (what the measure pages show): no login needed. `format=` gives a file."""
     rows = queries.investment_rows(**queries.filters_from(request.args), public=True)
@@ -38,7 +71,9 @@ def list_measures():
     return jsonify({"measures": [queries.api_row(r) for r in rows]})
 
 
-@bp.post("/measures")
+@route("POST", "/measures", "Create a measure (reviewers, admins)", auth=STAFF,
+       body=operations.NewMeasure, answers={201: operations.MeasureResult},
+       errors=(400, 401, 403))
 def create_measure():
     data = json_body()
     status, reason = data.pop("status", "idea"), data.pop("reason", None)
@@ -46,7 +81,9 @@ def create_measure():
     return jsonify(result), 201
 
 
-@bp.get("/measures/<int:measure_id>")
+@route("GET", "/measures/<int:measure_id>",
+       "One measure with its figures and public status history", auth=PUBLIC,
+       answers={200: MeasureDetail}, errors=(404,))
 def get_measure(measure_id):
     page = measure_page(measure_id)
     if page is None:
@@ -54,24 +91,34 @@ def get_measure(measure_id):
     return jsonify(page.pop("measure") | page)
 
 
-@bp.patch("/measures/<int:measure_id>")
+@route("PATCH", "/measures/<int:measure_id>", "Change some fields of a measure", auth=STAFF,
+       body=operations.MeasureFields, answers={200: operations.MeasureResult},
+       errors=(400, 401, 403, 404))
 def update_measure(measure_id):
     return jsonify(operations.update_measure(staff_user(), measure_id, json_body()))
 
 
-@bp.delete("/measures/<int:measure_id>")
+@route("DELETE", "/measures/<int:measure_id>", "Delete a measure no proposal is linked to",
+       auth=STAFF, answers={200: operations.Deleted}, errors=(401, 403, 404, 409))
 def delete_measure(measure_id):
     return jsonify(operations.delete_measure(staff_user(), measure_id))
 
 
-@bp.post("/measures/<int:measure_id>/status")
+@route("POST", "/measures/<int:measure_id>/status",
+       "Change the status: forward freely; back, to rejected or out of it only with a public "
+       "reason", auth=STAFF, body=operations.StatusChange,
+       answers={200: operations.MeasureResult}, errors=(400, 401, 403, 404, 409))
 def change_measure_status(measure_id):
     data = json_body()
     return jsonify(operations.change_status(staff_user(), measure_id, data.get("status"),
                                             data.get("reason")))
 
 
-@bp.post("/measures/import")
+@route("POST", "/measures/import", "Import a portfolio CSV: all rows or none (docs/backlog.md)",
+       auth=STAFF, upload=True,
+       answers={201: Answer(importer.Imported, "Imported"),
+                422: Answer(importer.ImportProblems, "Nothing imported: the problems per row")},
+       errors=(400, 401, 403, 413))
 def import_measures():
     user = _manager()
     limit = current_app.config["BACKLOG_IMPORT_MAX_BYTES"]
@@ -89,7 +136,9 @@ def import_measures():
     return jsonify(result), 201
 
 
-@bp.get("/measures/investment")
+@route("GET", "/measures/investment", "The climate investment view's data: cheapest tonne first",
+       auth=PUBLIC, query=MeasureFilters, errors=(400,),
+       answers={200: _files(Investment, "JSON, or the file in the chosen format")})
 def investment():
     """Cheapest tonne first, with the support; `format=csv|xlsx|json` gives the open-data file."""
     rows = queries.investment_rows(**queries.filters_from(request.args), public=True)
@@ -105,7 +154,10 @@ def _measure_id(value):
     raise OperationError("invalid_type", _("Choose a measure."), field="measure_id")
 
 
-@bp.put("/proposals/<int:proposal_id>/link")
+@route("PUT", "/proposals/<int:proposal_id>/link",
+       "Link a proposal to the backlog (replaces its link); sets its review status",
+       auth=STAFF, body=links.LinkRequest, answers={200: links.LinkResult},
+       errors=(400, 401, 403, 404, 409))
 def link_proposal(proposal_id):
     data = json_body()
     new_fields = data.get("new_measure")
@@ -116,7 +168,9 @@ def link_proposal(proposal_id):
             data.get("measure_id")), reason=data.get("reason"), new_measure_fields=new_fields))
 
 
-@bp.delete("/proposals/<int:proposal_id>/link")
+@route("DELETE", "/proposals/<int:proposal_id>/link",
+       "Remove the link; the proposal is back in review", auth=STAFF,
+       answers={200: links.LinkResult}, errors=(401, 403, 404, 409))
 def unlink_proposal(proposal_id):
     return jsonify(links.unlink_proposal(staff_user(), proposal_id))
 

@@ -1,23 +1,62 @@
 """REST for the project team's review and for open data: proposals across events with fair
 scores, aggregated votes, a proposal's review, and the residents' public pages as JSON."""
 
+from typing import Annotated, Literal, NotRequired
+
 from flask import jsonify, request
 from flask_babel import gettext as _
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from .. import access
 from ..core import tabular
+from ..core.declare import Version, keys_of
 from ..core.errors import OperationError, not_found
-from ..events.models import Event
+from ..core.validate import Id
+from ..events.models import KINDS, Event
 from ..events.operations import event_by_code
 from ..extensions import db
+from ..participants.follow import FollowCode
 from ..participants.identity import by_follow_code
 from ..proposals.models import Proposal
 from ..review import listing, operations
-from ..review.export import PROPOSAL_COLUMNS, VOTE_COLUMNS
-from ..review.outcomes import event_outcome, follow_items
-from ..review.queries import proposal_detail
-from . import bp
+from ..review.export import PROPOSAL_COLUMNS, VOTE_COLUMNS, ProposalData, VoteAggregate
+from ..review.models import REVIEW_STATUSES
+from ..review.outcomes import EventOutcome, FollowEvent, FollowItem, event_outcome, follow_items
+from ..review.queries import ProposalDetail, proposal_detail
 from .auth import json_body, staff_user
+from .contract import PUBLIC, STAFF, Answer, route
+
+ProposalTable = tabular.table_of("ProposalTable", ProposalData)
+VoteTable = tabular.table_of("VoteTable", VoteAggregate)
+# The review answer: the export columns without the text (the proposal carries it).
+ProposalScore = TypedDict("ProposalScore", keys_of(ProposalData, leave_out=("title", "body")))
+ReviewDetail = TypedDict("ReviewDetail", {
+    **keys_of(ProposalDetail, leave_out=("row",)),
+    "tables": Annotated[int, Field(description="Tables its phone voters sat at.")],
+    "score": Annotated[ProposalScore | None, Field(description=(
+        "Null for a proposal that is not ranked: hidden, pending or merged."))],
+    "version": Version})
+
+
+class Filters(TypedDict):
+    event_id: NotRequired[Id]
+    kind: NotRequired[Literal[KINDS]]
+    focus_area: NotRequired[Annotated[str, Field(max_length=listing.THEME_MAX)]]
+    theme: NotRequired[Annotated[str, Field(max_length=listing.THEME_MAX, description=(
+        "One of the event's themes (its stem), or a word in the title or text."))]]
+    status: NotRequired[Literal[REVIEW_STATUSES]]
+    sort: NotRequired[Literal[listing.SORTS]]
+    format: NotRequired[Literal[tuple(tabular.FORMATS)]]
+
+
+class Followed(TypedDict):
+    event: FollowEvent
+    proposals: Annotated[list[FollowItem], Field(description="Newest first.")]
+
+
+def _files(shape, name: str) -> Answer:
+    return Answer(shape, "JSON, or a CSV / XLSX file with the same columns", filename=name)
 
 
 def _table(name, columns):
@@ -29,12 +68,17 @@ def _table(name, columns):
     return tabular.download(name, columns, listing.rows_for(user, filters), fmt)
 
 
-@bp.get("/proposals")
+@route("GET", "/proposals",
+       "Proposals across the events the caller may review, with rank, fair score, interval, "
+       "review status, public answer and linked measure", auth=STAFF, query=Filters,
+       answers={200: _files(ProposalTable, "forslag")}, errors=(400, 401))
 def list_proposals():
     return _table("forslag", PROPOSAL_COLUMNS)
 
 
-@bp.get("/votes/aggregated")
+@route("GET", "/votes/aggregated",
+       "Votes per proposal, aggregated (counts and distributions only)", auth=STAFF,
+       query=Filters, answers={200: _files(VoteTable, "roster-per-forslag")}, errors=(400, 401))
 def aggregated_votes():
     return _table("roster-per-forslag", VOTE_COLUMNS)
 
@@ -48,7 +92,9 @@ def _reviewable(proposal_id):
     return proposal, event
 
 
-@bp.get("/proposals/<int:proposal_id>/review")
+@route("GET", "/proposals/<int:proposal_id>/review",
+       "A proposal's review: scores, status, history, discussion", auth=STAFF,
+       answers={200: ReviewDetail}, errors=(401, 403, 404))
 def get_review(proposal_id):
     proposal, event = _reviewable(proposal_id)
     detail = proposal_detail(proposal, event)
@@ -59,20 +105,29 @@ def get_review(proposal_id):
     return jsonify(detail | {"version": event.version})
 
 
-@bp.put("/proposals/<int:proposal_id>/review")
+@route("PUT", "/proposals/<int:proposal_id>/review",
+       "Set the review status and the public answer", auth=STAFF,
+       body=operations.ReviewUpdate, answers={200: operations.ReviewResult},
+       errors=(400, 401, 403, 404, 409))
 def put_review(proposal_id):
     data = json_body()
     return jsonify(operations.set_review(staff_user(), proposal_id, data.get("status"),
                                          data.get("public_answer")))
 
 
-@bp.post("/proposals/<int:proposal_id>/comments")
+@route("POST", "/proposals/<int:proposal_id>/comments",
+       "Add to the project team's discussion of a proposal", auth=STAFF,
+       body=operations.CommentRequest, answers={201: operations.CommentResult},
+       errors=(400, 401, 403, 404))
 def post_comment(proposal_id):
     data = json_body()
     return jsonify(operations.add_comment(staff_user(), proposal_id, data.get("body"))), 201
 
 
-@bp.get("/public/events/<code>")
+@route("GET", "/public/events/<code>",
+       "What was proposed at an event, how it ranked, what was decided and why (no login; "
+       "not for a referensgrupp)", auth=PUBLIC, path={"code": str},
+       answers={200: EventOutcome}, errors=(404,))
 def public_event(code):
     outcome = event_outcome(event_by_code(code))
     if outcome is None:
@@ -80,7 +135,10 @@ def public_event(code):
     return jsonify(outcome)
 
 
-@bp.get("/follow/<follow_code>")
+@route("GET", "/follow/<follow_code>",
+       "A resident's own proposals with their status timelines (the secret link is the only "
+       "key)", auth=PUBLIC, path={"follow_code": FollowCode}, answers={200: Followed},
+       errors=(404,))
 def follow(follow_code):
     participant = by_follow_code(follow_code)
     if participant is None:

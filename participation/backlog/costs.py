@@ -8,6 +8,21 @@ A missing cost counts as 0 only when the other one is given; a measure with no c
 reduction estimate cannot be placed and is listed after the others. See docs/backlog.md.
 """
 
+from typing_extensions import TypedDict
+
+
+class CostFigures(TypedDict):
+    """yearly_cost_sek = investment_sek / LIFETIME_YEARS + yearly_cost_sek; sek_per_t = that
+    over the midpoint of the reduction; low uses reduction_high, high uses reduction_low (null
+    when it is 0). Null where the estimates do not allow a figure."""
+
+    yearly_cost_sek: float | None
+    sek_per_t: int | None
+    sek_per_t_low: int | None
+    sek_per_t_high: int | None
+    reduction_mid: float | None
+
+
 # The investment is spread over this many years, a common depreciation period for municipal
 # infrastructure (street lighting, bus priority, buildings' technical systems).
 LIFETIME_YEARS = 10
@@ -19,7 +34,7 @@ def yearly_cost(measure) -> float | None:
     return (measure.investment_sek or 0) / LIFETIME_YEARS + (measure.yearly_cost_sek or 0)
 
 
-def cost_effectiveness(measure) -> dict:
+def cost_effectiveness(measure) -> CostFigures:
     """central/low/high SEK per tCO2e; None where the estimate does not allow one."""
     cost = yearly_cost(measure)
     low, high = measure.reduction_low, measure.reduction_high

@@ -10,12 +10,16 @@ A bad row anywhere stores nothing and the answer lists row, column and message p
 import csv
 import io
 import re
+from typing import Annotated, Literal
 
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from ..core.bus import publish
-from ..core.errors import OperationError
+from ..core.errors import OperationError, Refusal
 from ..core.tx import write_transaction
+from ..core.validate import Id
 from . import operations
 from .models import MEASURE_STATUSES
 from .numbers import parse_decimal, parse_whole
@@ -50,6 +54,27 @@ STATUS_WORDS = {"idé": "idea", "ide": "idea", "utreds": "assessing", "utredning
 _UNIT = re.compile(r"\(.*?\)")
 
 
+ENCODINGS = ("utf-8", "windows-1252")
+
+
+class Imported(TypedDict):
+    imported: int
+    measure_ids: list[Id]
+    encoding: Annotated[Literal[ENCODINGS], Field(description="How the file was read.")]
+
+
+class ImportProblem(TypedDict):
+    row: Annotated[int, Field(description="1 is the header.")]
+    column: Annotated[str, Field(description="The header as in the file (empty: the row).")]
+    message: Annotated[str, Field(description="Translated.")]
+
+
+class ImportProblems(Refusal):
+    """Nothing was imported: the problems per row."""
+
+    problems: list[ImportProblem]
+
+
 class ImportRefused(OperationError):
     """The file was read but some rows (or the header) are wrong: nothing was stored."""
 
@@ -58,7 +83,7 @@ class ImportRefused(OperationError):
                          _l("Nothing was imported: correct the rows below and try again."), 422)
         self.problems = problems
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> ImportProblems:
         return super().to_dict() | {"problems": [
             {"row": p["row"], "column": p["column"], "message": str(p["message"])}
             for p in self.problems]}
@@ -79,11 +104,11 @@ def decode(raw: bytes, limit: int) -> tuple[str, str]:
     if b"\x00" in raw:
         raise OperationError("not_csv", _l("This is not a CSV text file."), field="file")
     try:
-        return raw.decode("utf-8-sig"), "utf-8"
+        return raw.decode("utf-8-sig"), ENCODINGS[0]
     except UnicodeDecodeError:
         pass
     try:
-        return raw.decode("cp1252"), "windows-1252"
+        return raw.decode("cp1252"), ENCODINGS[1]
     except UnicodeDecodeError:
         raise OperationError("not_csv", _l("Save the file as CSV in UTF-8 and try again."),
                              field="file") from None
@@ -190,7 +215,7 @@ def parse(text: str) -> list[dict]:
     return rows
 
 
-def import_csv(user, raw: bytes, limit: int) -> dict:
+def import_csv(user, raw: bytes, limit: int) -> Imported:
     """All measures of the file, or none: one transaction after every row passed."""
     operations._require_manager(user)
     text, encoding = decode(raw, limit)

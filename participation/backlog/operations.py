@@ -5,14 +5,19 @@ Measures belong to the programme, not to an event, so their writes lock the meas
 writes on a proposal, so it takes that proposal's event lock and version like every review write.
 """
 
+from typing import Annotated, Literal, NotRequired
+
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 from sqlalchemy import func, select
+from typing_extensions import TypedDict
 
 from .. import access
 from ..core.bus import publish
+from ..core.declare import request
 from ..core.errors import OperationError, not_found
 from ..core.tx import write_transaction
-from ..core.validate import clean_text
+from ..core.validate import Id, clean_text
 from ..ops.audit import audit
 from .models import (
     MEASURE_STATUSES,
@@ -22,7 +27,7 @@ from .models import (
     MeasureStatusEntry,
     ProposalLink,
 )
-from .shapes import measure_dict
+from .shapes import MeasureShape, measure_dict
 
 # The order a measure normally moves in; `rejected` stands beside it.
 FORWARD = ("idea", "assessing", "planned", "in_progress", "done")
@@ -35,6 +40,60 @@ TEXT_FIELDS = {"description": DESCRIPTION_MAX, "co_benefits": CO_BENEFITS_MAX}
 SHORT_FIELDS = {"focus_area": 80, "owner": 120, "time_frame": 80}
 FIELDS = ("title", "description", "focus_area", "owner", "reduction_low", "reduction_high",
           "investment_sek", "yearly_cost_sek", "co_benefits", "time_frame")
+
+Reduction = Annotated[Annotated[float, Field(ge=0, le=REDUCTION_MAX)] | None, Field(
+    description="tCO2e per year; give low and high together (low <= high).")]
+Sek = Annotated[Annotated[int, Field(ge=0, le=SEK_MAX)] | None, Field(
+    description="Whole kronor.")]
+MeasureTitle = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+Reason = Annotated[str, Field(max_length=REASON_MAX)] | None
+
+
+def _text(limit: int):
+    return Annotated[str, Field(max_length=limit)] | None
+
+
+# Closed, unlike other requests: a field the backlog does not know is refused (unknown_field).
+class _MeasureDetails(TypedDict, total=False):
+    description: _text(DESCRIPTION_MAX)
+    focus_area: _text(SHORT_FIELDS["focus_area"])
+    owner: Annotated[_text(SHORT_FIELDS["owner"]), Field(
+        description="A department or a partner organisation.")]
+    reduction_low: Reduction
+    reduction_high: Reduction
+    investment_sek: Sek
+    yearly_cost_sek: Sek
+    co_benefits: _text(CO_BENEFITS_MAX)
+    time_frame: _text(SHORT_FIELDS["time_frame"])
+
+
+class MeasureFields(_MeasureDetails, total=False):
+    """Some fields of a measure; the others stay as they are."""
+
+    title: MeasureTitle
+
+
+class NewMeasure(_MeasureDetails):
+    title: MeasureTitle
+    status: NotRequired[Annotated[Literal[MEASURE_STATUSES], Field(
+        description="Left out: idea.")]]
+    reason: NotRequired[Annotated[Reason, Field(description=(
+        "Public; required for rejected."))]]
+
+
+@request
+class StatusChange(TypedDict):
+    status: Literal[MEASURE_STATUSES]
+    reason: NotRequired[Annotated[Reason, Field(description=(
+        "Public; required to go back, to rejected or out of it."))]]
+
+
+class MeasureResult(TypedDict):
+    measure: MeasureShape
+
+
+class Deleted(TypedDict):
+    deleted: Id
 
 
 def _require_manager(user):
@@ -139,7 +198,7 @@ def new_measure(session, user, fields: dict, status="idea", reason=None) -> Meas
     return measure
 
 
-def create_measure(user, data, status="idea", reason=None) -> dict:
+def create_measure(user, data, status="idea", reason=None) -> MeasureResult:
     _require_manager(user)
     fields = clean_measure(data)
     check_range(fields["reduction_low"], fields["reduction_high"])
@@ -151,7 +210,7 @@ def create_measure(user, data, status="idea", reason=None) -> dict:
     return result
 
 
-def update_measure(user, measure_id, data) -> dict:
+def update_measure(user, measure_id, data) -> MeasureResult:
     _require_manager(user)
     fields = clean_measure(data, partial=True)
     with write_transaction() as session:
@@ -167,7 +226,7 @@ def update_measure(user, measure_id, data) -> dict:
     return result
 
 
-def change_status(user, measure_id, status, reason=None) -> dict:
+def change_status(user, measure_id, status, reason=None) -> MeasureResult:
     """Forward any number of steps; back, to `rejected` or out of it only with a reason."""
     _require_manager(user)
     with write_transaction() as session:
@@ -186,7 +245,7 @@ def change_status(user, measure_id, status, reason=None) -> dict:
     return result
 
 
-def delete_measure(user, measure_id) -> dict:
+def delete_measure(user, measure_id) -> Deleted:
     """Only a measure nothing points at: residents follow linked ones from their proposals."""
     _require_manager(user)
     with write_transaction() as session:

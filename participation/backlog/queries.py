@@ -1,19 +1,62 @@
 """Reads for the backlog's pages, API and exports (writes are in operations)."""
 
-from sqlalchemy import select
+from typing import Literal
 
-from ..core.time import iso
+from sqlalchemy import select
+from typing_extensions import TypedDict
+
+from ..core.time import Time, iso
+from ..core.validate import Id
 from ..extensions import db
 from . import costs
 from .models import MEASURE_STATUSES, Measure, MeasureStatusEntry
-from .shapes import measure_dict, public_support
+from .shapes import MeasureShape, PublicSupport, measure_dict, public_support
 from .support import support_for
 
-EXPORT_COLUMNS = (
-    "id", "title", "focus_area", "owner", "status", "rejected_reason", "reduction_low_t",
-    "reduction_high_t", "investment_sek", "yearly_cost_sek", "annualised_cost_sek",
-    "sek_per_t", "sek_per_t_low", "sek_per_t_high", "supporters", "supporters_phone",
-    "hand_counts", "linked_proposals", "events", "tables", "time_frame", "co_benefits", "url")
+
+class MeasureExport(TypedDict):
+    """One line of the open-data file (its columns, in order): the measure, its cost figures
+    and its public support."""
+
+    id: Id
+    title: str
+    focus_area: str | None
+    owner: str | None
+    status: Literal[MEASURE_STATUSES]
+    rejected_reason: str | None
+    reduction_low_t: float | None
+    reduction_high_t: float | None
+    investment_sek: int | None
+    yearly_cost_sek: int | None
+    annualised_cost_sek: float | None
+    sek_per_t: int | None
+    sek_per_t_low: int | None
+    sek_per_t_high: int | None
+    supporters: int
+    supporters_phone: int
+    hand_counts: int
+    linked_proposals: int
+    events: int
+    tables: int
+    time_frame: str | None
+    co_benefits: str
+    url: str
+
+
+EXPORT_COLUMNS = tuple(MeasureExport.__annotations__)
+
+
+class MeasureRow(MeasureShape):
+    """A measure with its cost per tonne and the support the public may see."""
+
+    cost_effectiveness: costs.CostFigures
+    support: PublicSupport
+
+
+class HistoryEntry(TypedDict):
+    status: Literal[MEASURE_STATUSES]
+    reason: str | None
+    at: Time
 
 
 def filters_from(args) -> dict:
@@ -45,7 +88,7 @@ def investment_rows(focus_area=None, status=None, *, public: bool = False) -> li
             for m, f in costs.ordered(chosen)]
 
 
-def export_row(row: dict) -> dict:
+def export_row(row: dict) -> MeasureExport:
     """One line of the open-data file: the measure's shape, its cost figures, its support."""
     m, f, s = row["measure"], row["figures"], row["support"]
     return {"id": m["id"], "title": m["title"], "focus_area": m["focus_area"],
@@ -60,7 +103,7 @@ def export_row(row: dict) -> dict:
             "time_frame": m["time_frame"], "co_benefits": m["co_benefits"], "url": m["url"]}
 
 
-def api_row(row: dict) -> dict:
+def api_row(row: dict) -> MeasureRow:
     """A measure in REST and its public exports: support as the public may see it."""
     return row["measure"] | {"cost_effectiveness": dict(row["figures"]),
                              "support": public_support(row["support"])}
@@ -71,7 +114,7 @@ def history(measure_id: int) -> list[MeasureStatusEntry]:
         MeasureStatusEntry.measure_id == measure_id).order_by(MeasureStatusEntry.id)))
 
 
-def history_shapes(measure_id: int) -> list[dict]:
+def history_shapes(measure_id: int) -> list[HistoryEntry]:
     """The measure's public status history (who changed it stays in the audit trail)."""
     return [{"status": e.status, "reason": e.reason, "at": iso(e.created_at)}
             for e in history(measure_id)]

@@ -1,12 +1,91 @@
 """The shapes of measures, links and support in answers, pages and exports: plain values, no
 identities."""
 
-from ..core.time import iso
-from ..events.models import GROUP
+from typing import Annotated, Literal
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from ..core.time import Time, iso
+from ..core.validate import Id
+from ..events.models import GROUP, KINDS
 from .links import measure_path
+from .models import LINK_KINDS, MEASURE_STATUSES, TITLE_MAX
+
+Tonnes = Annotated[float | None, Field(description=(
+    "tCO2e per year; low and high come together (low <= high)."))]
+Kronor = Annotated[int | None, Field(description="Whole kronor.")]
 
 
-def measure_dict(measure) -> dict:
+class MeasureShape(TypedDict):
+    """A measure of the backlog (åtgärdsportfölj); public, like its page."""
+
+    id: Id
+    title: Annotated[str, Field(max_length=TITLE_MAX)]
+    description: str
+    focus_area: str | None
+    owner: Annotated[str | None, Field(description="A department or a partner organisation.")]
+    status: Literal[MEASURE_STATUSES]
+    rejected_reason: str | None
+    reduction_low: Tonnes
+    reduction_high: Tonnes
+    investment_sek: Kronor
+    yearly_cost_sek: Kronor
+    co_benefits: str
+    time_frame: str | None
+    url: Annotated[str, Field(description="The public measure page.")]
+    created_at: Time
+    updated_at: Time
+
+
+class LinkShape(TypedDict):
+    """What the project team did with a proposal, in terms of the backlog."""
+
+    proposal_id: Id
+    kind: Literal[LINK_KINDS]
+    measure_id: Id | None
+    reason: Annotated[str | None, Field(description="Public; always given for out_of_scope.")]
+    created_at: Time
+
+
+class EventSupport(TypedDict):
+    event_id: Id
+    title: Annotated[str | None, Field(description="Null for a referensgrupp.")]
+    kind: Literal[KINDS]
+    people: int
+    phone_people: int
+    hand_counts: int
+    proposals: int
+
+
+class TableSupport(TypedDict):
+    event_id: Id
+    event_title: str | None
+    table: int
+    name: str
+    phone_people: int
+
+
+class Breadth(TypedDict):
+    events: int
+    tables: int
+    kinds: int
+
+
+class PublicSupport(TypedDict):
+    """Counted once per person and event over the linked proposals (created_from, supports,
+    duplicate), from events whose results are out; hand counts added as they are."""
+
+    people: int
+    phone_people: int
+    hand_counts: int
+    proposals: int
+    broad: Breadth
+    events: list[EventSupport]
+    tables: list[TableSupport]
+
+
+def measure_dict(measure) -> MeasureShape:
     return {
         "id": measure.id, "title": measure.title, "description": measure.description,
         "focus_area": measure.focus_area, "owner": measure.owner, "status": measure.status,
@@ -19,12 +98,12 @@ def measure_dict(measure) -> dict:
     }
 
 
-def link_dict(link) -> dict:
+def link_dict(link) -> LinkShape:
     return {"proposal_id": link.proposal_id, "kind": link.kind, "measure_id": link.measure_id,
             "reason": link.reason, "created_at": iso(link.created_at)}
 
 
-def public_support(summary: dict) -> dict:
+def public_support(summary: dict) -> PublicSupport:
     """A measure's support as the public sees it: counts per event and table; a referensgrupp
     is named only as one (access.is_public_event), never by its title."""
     events = [{k: e[k] for k in ("event_id", "kind", "people", "phone_people", "hand_counts",

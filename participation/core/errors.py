@@ -1,6 +1,18 @@
 """The one error type operations raise; every entry point turns it into its own answer."""
 
+from typing import Annotated, NotRequired
+
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
+from typing_extensions import TypedDict
+
+
+class Refusal(TypedDict):
+    """Refused, with a machine-readable code."""
+
+    error: Annotated[str, Field(description="Machine-readable code, e.g. wrong_phase.")]
+    message: Annotated[str, Field(description="Translated, for people.")]
+    field: NotRequired[Annotated[str, Field(description="The input it is about.")]]
 
 
 class OperationError(Exception):
@@ -13,7 +25,7 @@ class OperationError(Exception):
         self.status = status
         self.field = field
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Refusal:
         data = {"error": self.code, "message": str(self.message)}
         if self.field:
             data["field"] = self.field

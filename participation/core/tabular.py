@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from flask import Response
 from openpyxl import Workbook
+from typing_extensions import TypedDict
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -20,6 +21,12 @@ FORMATS = {
 }
 # A cell starting like a formula stays text when someone opens the file in a spreadsheet.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def table_of(name: str, row) -> type:
+    """The declaration of the JSON format of a table whose rows are `row` (a TypedDict that
+    lists the columns, in order)."""
+    return TypedDict(name, {"columns": list[str], "rows": list[row]})
 
 
 def _plain(value):

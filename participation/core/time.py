@@ -1,11 +1,13 @@
 import os
 from datetime import UTC, datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 
 from .errors import OperationError
 
@@ -40,6 +42,16 @@ def local_date(value: str | datetime | None) -> str:
     return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).strftime("%Y-%m-%d")
 
 
+# How the API documents declare the two: `Time` as the answers give it (iso), `When` as a
+# request may write it (parse_when).
+Time = Annotated[str, Field(json_schema_extra={"format": "date-time"},
+                            description="UTC, ISO 8601 to the millisecond, with a Z.")]
+WHEN_MAX = 40
+When = Annotated[str, Field(max_length=WHEN_MAX, description=(
+    "ISO 8601 (years 2000 to 2100); with a UTC offset or Z, or else read as the room's local "
+    "time (TIMEZONE, Europe/Stockholm). Null or empty clears it."))] | None
+
+
 def iso(value: datetime | None) -> str | None:
     """How times travel in JSON: UTC, to the millisecond, with a Z."""
     return value.isoformat(timespec="milliseconds") + "Z" if value else None
@@ -56,7 +68,7 @@ def parse_when(value, field: str) -> datetime | None:
     if isinstance(value, datetime):
         # From Python code: naive means UTC, as everywhere else in the app.
         return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
-    if isinstance(value, str) and len(value) <= 40:
+    if isinstance(value, str) and len(value) <= WHEN_MAX:
         try:
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:

@@ -2,8 +2,10 @@
 
 import re
 import unicodedata
+from typing import Annotated
 
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 
 from .errors import OperationError
 
@@ -117,6 +119,8 @@ def clean_name(value, field: str, maximum: int, required: bool = False) -> str:
 # Every database we run on stores ids this large; a bigger number can only be an attack or a
 # mistake, and must be a refusal rather than a driver overflow.
 ID_MAX = 2**31 - 1
+# What is_id takes, as the API documents declare it.
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
 def is_id(value) -> bool:

@@ -1,6 +1,9 @@
 """Checks for an event's schedule and question cards, shared by creating and editing."""
 
+from typing import Annotated
+
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 
 from ..core.errors import OperationError
 from ..core.time import parse_when
@@ -8,6 +11,8 @@ from ..core.validate import clean_text
 from .models import QUESTION_MAX
 
 QUESTIONS_MAX = 8
+QuestionTexts = Annotated[list[Annotated[str, Field(max_length=QUESTION_MAX)]],
+                          Field(max_length=QUESTIONS_MAX)]
 
 
 def parse_schedule(opens_at, closes_at):

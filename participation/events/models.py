@@ -1,8 +1,11 @@
 import secrets
 from datetime import datetime
+from typing import Annotated, Literal
 
+from pydantic import Field
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from typing_extensions import TypedDict
 
 from ..core.time import utcnow
 from ..extensions import db
@@ -11,8 +14,39 @@ KINDS = ("radslag", "referensgrupp", "medborgarverkstad")
 # The invited reference group: only its members take part, and nothing of it is public.
 GROUP = "referensgrupp"
 PHASES = ("lobby", "collect", "vote", "results", "closed")
+# "post": proposals show at once and can be hidden; "pre": they wait for approval.
+MODERATIONS = ("post", "pre")
+VOTING_METHODS = ("approval", "dots", "scale")
 # A scale rating: 1 = not important at all ... 5 = very important.
 SCALE_MIN, SCALE_MAX = 1, 5
+# Dots per person (and on one proposal) at a dot vote.
+DOTS_MAX = 100
+Dots = Annotated[int, Field(ge=1, le=DOTS_MAX)]
+
+
+class ApprovalVoting(TypedDict):
+    """One vote per person and proposal."""
+
+    method: Literal["approval"]
+
+
+class DotsVoting(TypedDict):
+    """Each person spreads `dots` dots, at most `max_per_proposal` on one proposal."""
+
+    method: Literal["dots"]
+    dots: Dots
+    max_per_proposal: Dots
+
+
+class ScaleVoting(TypedDict):
+    """Each person rates each proposal from min to max."""
+
+    method: Literal["scale"]
+    min: Literal[SCALE_MIN]
+    max: Literal[SCALE_MAX]
+
+
+Voting = ApprovalVoting | DotsVoting | ScaleVoting
 QUESTION_MAX = 300
 
 
@@ -42,7 +76,7 @@ class Event(VotingMethod, db.Model):
         CheckConstraint("kind IN ('radslag', 'referensgrupp', 'medborgarverkstad')", name="kind"),
         CheckConstraint("phase IN ('lobby', 'collect', 'vote', 'results', 'closed')", name="phase"),
         CheckConstraint("voting_method IN ('approval', 'dots', 'scale')", name="voting_method"),
-        CheckConstraint("dots_per_person BETWEEN 1 AND 100", name="dots_per_person"),
+        CheckConstraint(f"dots_per_person BETWEEN 1 AND {DOTS_MAX}", name="dots_per_person"),
         CheckConstraint(
             "max_dots_per_proposal BETWEEN 1 AND dots_per_person", name="max_dots_per_proposal"
         ),
@@ -98,7 +132,7 @@ class Event(VotingMethod, db.Model):
         order_by="Question.position", cascade="all, delete-orphan"
     )
 
-    def voting_dict(self) -> dict:
+    def voting_dict(self) -> Voting:
         if self.is_scale:
             return {"method": "scale", "min": SCALE_MIN, "max": SCALE_MAX}
         if self.is_dots:

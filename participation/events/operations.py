@@ -2,20 +2,24 @@
 
 import secrets
 from datetime import timedelta
+from typing import Annotated, Literal, NotRequired
 
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 from sqlalchemy import select, update
+from typing_extensions import TypedDict
 
 from .. import access
 from ..core.bus import publish
+from ..core.declare import request
 from ..core.errors import OperationError, not_found
-from ..core.time import iso, utcnow
+from ..core.time import When, iso, utcnow
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..extensions import db
 from ..ops.audit import audit
-from .inputs import clean_questions, parse_schedule
-from .models import KINDS, PHASES, Event, FocusArea, Question
+from .inputs import QuestionTexts, clean_questions, parse_schedule
+from .models import DOTS_MAX, KINDS, MODERATIONS, PHASES, Dots, Event, FocusArea, Question
 
 # No 0/O, 1/I/L: the code is read off a projector across a room.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -23,6 +27,7 @@ CODE_LENGTH = 6
 TITLE_MAX = 200
 PROMPT_MAX = 500
 FOCUS_MAX = 12
+FOCUS_NAME_MAX = 80
 # Facilitators step forward, or one step back to fix a mistake; a closed event can be reopened.
 TRANSITIONS = {
     "lobby": {"collect"},
@@ -67,6 +72,29 @@ def managed_event(session, user, event_id: int, *, open_only: bool = False) -> t
     return event, version
 
 
+@request
+class ApprovalChoice(TypedDict):
+    method: Literal["approval"]
+
+
+@request
+class DotsChoice(TypedDict):
+    method: Literal["dots"]
+    dots: Dots
+    max_per_proposal: NotRequired[Annotated[Dots, Field(description=(
+        "At most `dots`; left out: `dots`."))]]
+
+
+@request
+class ScaleChoice(TypedDict):
+    """Each person rates each proposal 1 to 5 (answers add min and max)."""
+
+    method: Literal["scale"]
+
+
+VotingChoice = ApprovalChoice | DotsChoice | ScaleChoice
+
+
 def parse_voting(voting) -> tuple[str, int, int]:
     if not isinstance(voting, dict):
         raise OperationError("invalid_voting", _l("Choose a voting method."), field="voting")
@@ -81,7 +109,7 @@ def parse_voting(voting) -> tuple[str, int, int]:
     dots, cap = voting.get("dots"), voting.get("max_per_proposal", voting.get("dots"))
     if not all(isinstance(n, int) and not isinstance(n, bool) for n in (dots, cap)):
         raise OperationError("invalid_voting", _l("Dots must be whole numbers."), field="voting")
-    if not 1 <= dots <= 100:
+    if not 1 <= dots <= DOTS_MAX:
         raise OperationError(
             "invalid_voting", _l("Each person can have 1 to 100 dots."), field="voting"
         )
@@ -101,6 +129,28 @@ def _new_code(session) -> str:
             return code
 
 
+@request
+class NewEvent(TypedDict):
+    title: Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+    prompt: Annotated[str, Field(min_length=1, max_length=PROMPT_MAX)]
+    kind: Literal[KINDS]
+    voting: VotingChoice
+    focus_areas: NotRequired[Annotated[
+        list[Annotated[str, Field(max_length=FOCUS_NAME_MAX)]], Field(max_length=FOCUS_MAX)
+    ] | None]
+    moderation: NotRequired[Annotated[Literal[MODERATIONS], Field(
+        description="pre: proposals wait for approval. Left out: post.")]]
+    hide_tallies: NotRequired[Annotated[bool, Field(description=(
+        "Keep live vote bars off the projector until revealed."))]]
+    shuffle_ballot: NotRequired[Annotated[bool, Field(description=(
+        "Each person sees the ballot in their own random order."))]]
+    questions: NotRequired[QuestionTexts | None]
+    opens_at: NotRequired[Annotated[When, Field(description=(
+        "Lobby -> collect on its own at this time."))]]
+    closes_at: NotRequired[Annotated[When, Field(description=(
+        "Collect or vote -> results on its own; no writes after it. Later than opens_at."))]]
+
+
 def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="post", *,
                  hide_tallies=False, shuffle_ballot=False, questions=None, opens_at=None,
                  closes_at=None) -> Event:
@@ -114,7 +164,7 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
         raise OperationError("invalid_type", _l("Choose yes or no."),
                              field="hide_tallies" if not isinstance(hide_tallies, bool)
                              else "shuffle_ballot")
-    if moderation not in ("pre", "post"):
+    if moderation not in MODERATIONS:
         raise OperationError(
             "invalid_moderation", _l("Choose how proposals are moderated."), field="moderation"
         )
@@ -125,7 +175,8 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
         )
     names = []
     for name in focus_areas:
-        name = clean_text(name, "focus_areas", 80, required=False, multiline=False)
+        name = clean_text(name, "focus_areas", FOCUS_NAME_MAX, required=False,
+                          multiline=False)
         if name and name not in names:
             names.append(name)
     question_texts = clean_questions(questions)
@@ -146,6 +197,11 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
         audit(session, user, "event.create", event.code, event.id)
     publish("event.created", event.id, event.version)
     return event
+
+
+@request
+class PhaseChange(TypedDict):
+    phase: Literal[PHASES]
 
 
 def change_phase(user, event_id: int, phase) -> Event:
@@ -181,6 +237,11 @@ def apply_phase(event: Event, phase: str) -> str:
     return previous
 
 
+@request
+class Reveal(TypedDict):
+    revealed: NotRequired[Annotated[bool, Field(description="Left out: true.")]]
+
+
 def reveal_tallies(user, event_id: int, revealed) -> Event:
     """Show (or hide again) the live vote bars on the projector of a hide_tallies event."""
     if not isinstance(revealed, bool):
@@ -191,6 +252,11 @@ def reveal_tallies(user, event_id: int, revealed) -> Event:
         audit(session, user, "event.reveal", revealed, event.id)
     publish("event.tallies_revealed", event.id, version, revealed=revealed)
     return event
+
+
+@request
+class ThemesDisplay(TypedDict):
+    show: bool
 
 
 def set_show_themes(user, event_id: int, show) -> Event:
@@ -206,6 +272,12 @@ def set_show_themes(user, event_id: int, show) -> Event:
 
 
 TIMER_MAX_SECONDS = 4 * 60 * 60
+
+
+@request
+class TimerChange(TypedDict):
+    seconds: NotRequired[Annotated[Annotated[int, Field(ge=0, le=TIMER_MAX_SECONDS)] | None,
+                                   Field(description="0, null or left out: stop.")]]
 
 
 def set_timer(user, event_id: int, seconds) -> Event:

@@ -1,17 +1,34 @@
 """A rådslag's question cards: several prompts, each proposal answering one of them."""
 
+from typing import Annotated
+
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from ..core.bus import publish
+from ..core.declare import request
 from ..core.errors import OperationError
 from ..core.references import in_use
 from ..core.tx import write_transaction
-from .inputs import clean_questions
+from ..core.validate import Id
+from .inputs import QuestionTexts, clean_questions
 from .models import Event, Question
 from .operations import managed_event
 
 
-def questions_info(event) -> list[dict]:
+class QuestionInfo(TypedDict):
+    id: Id
+    text: str
+
+
+@request
+class QuestionCards(TypedDict):
+    questions: Annotated[QuestionTexts, Field(description=(
+        "The event's question cards, in order; a text that stays keeps its id."))]
+
+
+def questions_info(event) -> list[QuestionInfo]:
     return [{"id": q.id, "text": q.text} for q in event.questions]
 
 

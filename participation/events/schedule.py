@@ -7,12 +7,17 @@ an event once and the others do nothing. Writes after `closes_at` are refused at
 (`proposals.operations._require_phase`), whether or not a runner has been by yet.
 """
 
+from typing import Annotated, NotRequired
+
 import click
 from flask import current_app
+from pydantic import Field
 from sqlalchemy import select
+from typing_extensions import TypedDict
 
 from ..core.bus import publish
-from ..core.time import iso, utcnow
+from ..core.declare import request
+from ..core.time import When, iso, utcnow
 from ..core.tx import write_transaction
 from ..extensions import db, socketio
 from .inputs import parse_schedule
@@ -21,6 +26,14 @@ from .operations import apply_phase, locked_event, managed_event
 
 # Closing walks the ordinary transitions: from collecting, through voting, to the results.
 CLOSE_PATH = {"collect": ("vote", "results"), "vote": ("results",)}
+
+
+@request
+class ScheduleChange(TypedDict):
+    opens_at: NotRequired[Annotated[When, Field(description="Lobby -> collect at this time.")]]
+    closes_at: NotRequired[Annotated[When, Field(description=(
+        "Collect or vote -> results at this time; nothing is written after it. Later than "
+        "opens_at."))]]
 
 
 def set_schedule(user, event_id: int, opens_at, closes_at) -> Event:

@@ -4,11 +4,67 @@ Nothing here is secret: the scribe cards' secrets and the staff's own settings a
 the staff shape only. Links (join_url) are the screens' business; they add them.
 """
 
-from ..core.time import iso
-from .tables import tables_info
+from typing import Annotated, Literal
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from ..core.time import Time, iso
+from ..core.validate import Id
+from .models import KINDS, MODERATIONS, PHASES, Voting
+from .questions import QuestionInfo
+from .tables import TableInfo, tables_info
 
 
-def event_shape(event) -> dict:
+class FocusAreaInfo(TypedDict):
+    id: Id
+    name: str
+
+
+class EventShape(TypedDict):
+    """An event as everyone who may see it sees it."""
+
+    id: Id
+    code: Annotated[str, Field(description="What phones join with (/j/<code>).")]
+    title: str
+    prompt: str
+    kind: Literal[KINDS]
+    phase: Literal[PHASES]
+    voting: Voting
+    moderation: Annotated[Literal[MODERATIONS], Field(
+        description="pre: proposals wait for approval.")]
+    timer_ends_at: Annotated[Time | None, Field(
+        description="When the current phase's countdown ends (UTC).")]
+    hide_tallies: Annotated[bool, Field(
+        description="Live vote bars stay off the projector until revealed.")]
+    tallies_revealed: bool
+    shuffle_ballot: Annotated[bool, Field(
+        description="Each person sees the ballot in their own random order.")]
+    focus_areas: list[FocusAreaInfo]
+    questions: list[QuestionInfo]
+    opens_at: Annotated[Time | None, Field(description="Lobby -> collect on its own then.")]
+    closes_at: Annotated[Time | None, Field(description="-> results on its own then.")]
+    tables: list[TableInfo]
+
+
+class StaffEventShape(EventShape):
+    """The event as its staff (console, projector) see it."""
+
+    show_themes: Annotated[bool, Field(description="The projector draws the theme cloud.")]
+
+
+class EventSummary(TypedDict):
+    id: Id
+    code: str
+    title: str
+    kind: Literal[KINDS]
+    phase: Literal[PHASES]
+    voting: Voting
+    created_at: Time
+    created_by_id: int | None
+
+
+def event_shape(event) -> EventShape:
     """Every viewer of the event: residents, the projector, the console, REST."""
     return {
         "id": event.id,
@@ -31,12 +87,12 @@ def event_shape(event) -> dict:
     }
 
 
-def staff_event_shape(event) -> dict:
+def staff_event_shape(event) -> StaffEventShape:
     """The event's staff: also what only the console and projector use."""
     return event_shape(event) | {"show_themes": event.show_themes}
 
 
-def summary_shape(event) -> dict:
+def summary_shape(event) -> EventSummary:
     """One line of a list of events (the dashboard, the review's event list)."""
     return {"id": event.id, "code": event.code, "title": event.title, "kind": event.kind,
             "phase": event.phase, "voting": event.voting_dict(),

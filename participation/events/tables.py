@@ -1,11 +1,15 @@
 """Tables at a medborgarverkstad: how many there are, and each table's scribe card."""
 
 import secrets
+from typing import Annotated
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from ..core.bus import publish
+from ..core.declare import Version, request
 from ..core.errors import OperationError
 from ..core.references import in_use
 from ..core.tx import write_transaction
@@ -16,7 +20,28 @@ from .operations import managed_event
 TABLES_MAX = 60
 
 
-def tables_info(event: Event) -> list[dict]:
+class TableInfo(TypedDict):
+    number: Annotated[int, Field(ge=1, description="Printed on the table's card.")]
+    name: str
+
+
+@request
+class TableCount(TypedDict):
+    count: Annotated[int, Field(ge=0, le=TABLES_MAX, description=(
+        "Tables 1..count exist afterwards; a table someone sits at or wrote from stays."))]
+
+
+@request
+class ScribeCardRequest(TypedDict):
+    table: Annotated[int, Field(description="The table's number.")]
+
+
+class ScribeCard(TypedDict):
+    table: int
+    version: Version
+
+
+def tables_info(event: Event) -> list[TableInfo]:
     return [{"number": t.number, "name": t.name} for t in event.tables]
 
 
@@ -55,7 +80,7 @@ def set_table_count(user, event_id: int, count) -> Event:
     return event
 
 
-def new_scribe_card(user, event_id: int, number) -> dict:
+def new_scribe_card(user, event_id: int, number) -> ScribeCard:
     """A new scribe card for table `number`: the old card (a lost or leaked one) stops working
     at once, also on the phone that scanned it; print the new one from the table cards."""
     if not isinstance(number, int) or isinstance(number, bool):

@@ -6,27 +6,93 @@ The phone's first paint, the socket snapshot on every (re)connect and REST's /st
 from here, so a page can never show what a snapshot would not.
 """
 
+from typing import Annotated, NotRequired
+
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from typing_extensions import TypedDict
 
 from .. import access
-from ..core.time import iso, utcnow
+from ..core.declare import Version, keys_of
+from ..core.time import Time, iso, utcnow
+from ..core.validate import Id
 from ..core.version_cache import cached
-from ..events.shapes import event_shape, staff_event_shape
+from ..events.shapes import EventShape, StaffEventShape, event_shape, staff_event_shape
 from ..extensions import db
 from ..participants import identity
 from ..proposals import ranking, themes
 from ..proposals.models import Proposal
-from ..proposals.operations import my_ballot
+from ..proposals.operations import Ballot, my_ballot
 from ..proposals.order import ballot_seed
-from ..proposals.shapes import author_proposal, public_proposal, staff_proposal
+from ..proposals.ranking import RankedProposal, Tally
+from ..proposals.shapes import (
+    AuthorProposal,
+    PublicProposal,
+    StaffProposal,
+    author_proposal,
+    public_proposal,
+    staff_proposal,
+)
+from ..proposals.themes import Theme
 from ..web.identity import scribe_grant
-from ..web.links import follow_url, join_url
+from ..web.links import FollowUrl, follow_url, join_url
 
 CACHED_VERSIONS = 16
+JoinUrl = Annotated[str, Field(description="The link (and QR code) phones join by.")]
+EventView = TypedDict("EventView", {**keys_of(EventShape), "join_url": JoinUrl})
+StaffEventView = TypedDict("StaffEventView", {**keys_of(StaffEventShape), "join_url": JoinUrl})
+ServerTime = Annotated[Time, Field(description=(
+    "The server's clock: a client with a wrong clock still counts down to timer_ends_at."))]
+Results = Annotated[list[RankedProposal], Field(description=(
+    "The ranking, best first: only once the results are out (phase results or closed)."))]
+TableResults = Annotated[dict[str, list[RankedProposal]], Field(description=(
+    "Each table's (by number) best three, with the results, at an event with tables."))]
 
 
-def event_view(event, staff: bool = False) -> dict:
+class Me(TypedDict):
+    """The phone's own state in the event."""
+
+    joined: bool
+    display_name: str | None
+    table: Annotated[int | None, Field(description="The number of the table it sits at.")]
+    proposal_ids: Annotated[list[Id], Field(description="Its own proposals.")]
+    ballot: Ballot
+    seed: Annotated[str | None, Field(description=(
+        "Orders its ballot when shuffle_ballot is on."))]
+    follow_url: FollowUrl | None
+
+
+class ResidentState(TypedDict):
+    """The whole event as a phone sees it: the public shapes, its own proposals in full (also
+    waiting for approval), its ballot; no running tallies."""
+
+    version: Version
+    server_time: ServerTime
+    event: EventView
+    proposals: list[PublicProposal | AuthorProposal]
+    results: NotRequired[Results]
+    table_results: NotRequired[TableResults]
+    me: Me
+
+
+class StaffState(TypedDict):
+    """The whole event as its staff (console, projector) see it, with live tallies."""
+
+    version: Version
+    server_time: ServerTime
+    event: StaffEventView
+    proposals: list[StaffProposal]
+    tallies: Annotated[dict[str, Tally], Field(description="Proposal id to its tally.")]
+    voters: Annotated[int, Field(ge=0, description="People who have voted.")]
+    themes: list[Theme]
+    results: NotRequired[Results]
+    table_results: NotRequired[TableResults]
+    connected: NotRequired[Annotated[int, Field(ge=0, description=(
+        "Phones connected now: in the socket's snapshot only."))]]
+
+
+def event_view(event, staff: bool = False) -> EventView | StaffEventView:
     """The event's shape with the link phones join by."""
     shape = staff_event_shape(event) if staff else event_shape(event)
     return shape | {"join_url": join_url(event.code)}
@@ -65,7 +131,7 @@ def _shared(event, version: int) -> dict:
     return cached("snapshot_shared", event.id, version, build, CACHED_VERSIONS)
 
 
-def resident_state(event, token: str | None) -> dict:
+def resident_state(event, token: str | None) -> ResidentState:
     # Read the version before the content: the content is then at least that new, and any
     # push with a higher version still applies on top of it.
     version = event.version
@@ -109,7 +175,7 @@ def scribe_table(event, grant=None) -> dict | None:
         table, secret) else None
 
 
-def staff_state(event) -> dict:
+def staff_state(event) -> StaffState:
     version = event.version
     proposals = _proposals(event)
     return {
@@ -124,5 +190,5 @@ def staff_state(event) -> dict:
     }
 
 
-def state_for(event, token: str | None, staff: bool) -> dict:
+def state_for(event, token: str | None, staff: bool) -> ResidentState | StaffState:
     return staff_state(event) if staff else resident_state(event, token)

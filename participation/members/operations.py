@@ -3,18 +3,22 @@
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal, NotRequired
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from typing_extensions import TypedDict
 
 from .. import access
 from ..core.bus import publish
+from ..core.declare import Version, request
 from ..core.errors import OperationError, not_found
-from ..core.time import LOCAL_ZONE, iso, parse_when, utcnow
+from ..core.time import LOCAL_ZONE, WHEN_MAX, Time, iso, parse_when, utcnow
 from ..core.tx import write_transaction
-from ..core.validate import clean_name, clean_text, is_id
+from ..core.validate import Id, clean_name, clean_text, is_id
 from ..events.models import Event
 from ..events.operations import locked_event
 from ..extensions import db
@@ -38,6 +42,115 @@ from .models import (
 # Light on purpose: one @, something either side, a dot in the domain, no spaces.
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 TOKEN_MAX = 100
+MEMBER_STATUSES = ("invited", "joined", "revoked", "expired")
+
+
+class MemberInfo(TypedDict):
+    """A referensgrupp member, for staff only: names and e-mails never reach other members'
+    phones (a name only with the member's consent) or an export."""
+
+    id: Id
+    name: Annotated[str, Field(max_length=NAME_MAX)]
+    email: Annotated[str, Field(max_length=EMAIL_MAX)] | None
+    organisation: Annotated[str, Field(max_length=ORGANISATION_MAX)] | None
+    show_name: Annotated[bool, Field(description="The member's consent to show their name.")]
+    status: Literal[MEMBER_STATUSES]
+    invite_expires_at: Time | None
+    joined_at: Time | None
+    revoked_at: Time | None
+    created_at: Time | None
+
+
+class MemberCounts(TypedDict):
+    """How many members are in each state: numbers, no names."""
+
+    total: int
+    invited: int
+    joined: int
+    revoked: int
+    expired: int
+
+
+@request
+class NewMember(TypedDict):
+    name: Annotated[str, Field(min_length=1, max_length=NAME_MAX)]
+    email: NotRequired[Annotated[str, Field(max_length=EMAIL_MAX, pattern=EMAIL.pattern)] | None]
+    organisation: NotRequired[Annotated[str, Field(max_length=ORGANISATION_MAX)] | None]
+
+
+class Invitation(TypedDict):
+    member: MemberInfo
+    invite_token: Annotated[str, Field(description=(
+        "Once: only a digest of it is stored. The screens hand out its link instead."))]
+    version: Version
+
+
+class MemberResult(TypedDict):
+    member: MemberInfo
+    version: Version
+
+
+@request
+class ShowName(TypedDict):
+    show: Annotated[bool, Field(description=(
+        "The member's consent to show their name with their proposals in the group; their "
+        "earlier proposals change too."))]
+
+
+class ShowNameResult(TypedDict):
+    show_name: bool
+    proposal_ids: Annotated[list[Id], Field(description="Their proposals, renamed.")]
+    version: Version
+
+
+@request
+class InvitationToken(TypedDict):
+    token: Annotated[str, Field(max_length=TOKEN_MAX, description="From the invitation link.")]
+
+
+class Accepted(TypedDict):
+    event_id: Id
+    code: str
+    member_id: Id
+    version: Version
+
+
+class Acceptance(Accepted):
+    participant_token: Annotated[str, Field(description=(
+        "For the screen to put in the browser's cookie; never sent on."))]
+
+
+class MeetingInfo(TypedDict):
+    id: Id
+    title: Annotated[str, Field(max_length=MEETING_TITLE_MAX)]
+    starts_at: Time
+    present: Annotated[list[Id], Field(description="The members who were there.")]
+
+
+class MeetingResult(TypedDict):
+    meeting: MeetingInfo
+    version: Version
+
+
+@request
+class NewMeeting(TypedDict):
+    title: Annotated[str, Field(min_length=1, max_length=MEETING_TITLE_MAX)]
+    starts_at: Annotated[str, Field(max_length=WHEN_MAX, description=(
+        "ISO 8601; with an offset or Z it is converted to UTC, without it is the room's "
+        "local time (TIMEZONE)."))]
+
+
+@request
+class AttendanceRequest(TypedDict):
+    present: bool
+
+
+class AttendanceResult(TypedDict):
+    meeting_id: Id
+    member_id: Id
+    present: bool
+    meeting: MeetingInfo
+    version: Version
 
 
 def _is_int(value) -> bool:
@@ -62,7 +175,7 @@ def _member_event_id(session, member_id) -> int:
     return event_id
 
 
-def member_info(member: Member) -> dict:
+def member_info(member: Member) -> MemberInfo:
     """For staff only: the group's own pages and the staff API."""
     return {
         "id": member.id, "name": member.name, "email": member.email,
@@ -73,7 +186,7 @@ def member_info(member: Member) -> dict:
     }
 
 
-def counts(session, event_id: int) -> dict:
+def counts(session, event_id: int) -> MemberCounts:
     """What the staff room is pushed when membership changes: numbers, no names."""
     members = session.scalars(select(Member).where(Member.event_id == event_id)).all()
     tally = {"invited": 0, "joined": 0, "revoked": 0, "expired": 0}
@@ -97,7 +210,7 @@ def _email(value):
     return email or None
 
 
-def add_member(user, event_id: int, name, email=None, organisation=None) -> dict:
+def add_member(user, event_id: int, name, email=None, organisation=None) -> Invitation:
     """Invite a person. The answer holds the invitation token once; only its digest is kept."""
     name = clean_name(name, "name", NAME_MAX, required=True)
     email = _email(email)
@@ -114,7 +227,7 @@ def add_member(user, event_id: int, name, email=None, organisation=None) -> dict
     return {"member": info, "invite_token": token, "version": version}
 
 
-def revoke_member(user, member_id) -> dict:
+def revoke_member(user, member_id) -> MemberResult:
     with write_transaction() as session:
         event, version = _staff_group(session, user, _member_event_id(session, member_id))
         member = session.get(Member, member_id)
@@ -131,7 +244,7 @@ def revoke_member(user, member_id) -> dict:
     return {"member": info, "version": version}
 
 
-def reissue_invitation(user, member_id) -> dict:
+def reissue_invitation(user, member_id) -> Invitation:
     """A new link with a new expiry; the old link stops working at once."""
     with write_transaction() as session:
         event, version = _staff_group(session, user, _member_event_id(session, member_id))
@@ -180,7 +293,7 @@ def invitation_event(token_string):
     return db.session.get(Event, _usable_member(db.session, token_string).event_id)
 
 
-def accept_invitation(token_string) -> dict:
+def accept_invitation(token_string) -> Acceptance:
     """Open an invitation: the member's participant (made on the first phone) for this browser.
 
     Every phone that opens the link gets the same participant token, so it is the same person.
@@ -212,7 +325,7 @@ def _local_day(value: datetime):
     return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).date()
 
 
-def _mark_present_today(session, event_id: int, member_id: int) -> list[dict]:
+def _mark_present_today(session, event_id: int, member_id: int) -> list[MeetingInfo]:
     """Opening the invitation on a meeting's day (local time) counts as being there."""
     today = _local_day(utcnow())
     marked = []
@@ -226,7 +339,7 @@ def _mark_present_today(session, event_id: int, member_id: int) -> list[dict]:
     return marked
 
 
-def set_show_name(event_id: int, participant_token, show) -> dict:
+def set_show_name(event_id: int, participant_token, show) -> ShowNameResult:
     """The member's own consent; their proposals so far are renamed in the same write."""
     if not isinstance(show, bool):
         raise OperationError("invalid_type", _l("Choose yes or no."), field="show_name")
@@ -260,14 +373,14 @@ def parse_starts_at(value) -> datetime:
     return when
 
 
-def meeting_info(session, meeting: Meeting) -> dict:
+def meeting_info(session, meeting: Meeting) -> MeetingInfo:
     present = session.scalars(select(Attendance.member_id).where(
         Attendance.meeting_id == meeting.id).order_by(Attendance.member_id)).all()
     return {"id": meeting.id, "title": meeting.title, "starts_at": iso(meeting.starts_at),
             "present": list(present)}
 
 
-def add_meeting(user, event_id: int, title, starts_at) -> dict:
+def add_meeting(user, event_id: int, title, starts_at) -> MeetingResult:
     title = clean_text(title, "title", MEETING_TITLE_MAX, multiline=False)
     starts = parse_starts_at(starts_at)
     with write_transaction() as session:
@@ -280,7 +393,7 @@ def add_meeting(user, event_id: int, title, starts_at) -> dict:
     return {"meeting": info, "version": version}
 
 
-def set_attendance(user, meeting_id, member_id, present) -> dict:
+def set_attendance(user, meeting_id, member_id, present) -> AttendanceResult:
     if not isinstance(present, bool):
         raise OperationError("invalid_type", _l("Choose yes or no."), field="present")
     if not _is_int(meeting_id):
@@ -313,14 +426,14 @@ def set_attendance(user, meeting_id, member_id, present) -> dict:
             "meeting": info, "version": version}
 
 
-def list_members(user, event) -> list[dict]:
+def list_members(user, event) -> list[MemberInfo]:
     access.require_manage(user, event)
     members = db.session.scalars(select(Member).where(Member.event_id == event.id)
                                  .order_by(Member.id)).all()
     return [member_info(m) for m in members]
 
 
-def list_meetings(user, event) -> list[dict]:
+def list_meetings(user, event) -> list[MeetingInfo]:
     access.require_manage(user, event)
     meetings = db.session.scalars(select(Meeting).where(Meeting.event_id == event.id)
                                   .order_by(Meeting.starts_at, Meeting.id)).all()

@@ -9,6 +9,7 @@ from sqlalchemy import and_, select
 from .. import access
 from ..core.receipts import WriteReceipt
 from ..extensions import db
+from .follow import plausible
 from .models import Participant
 
 
@@ -57,7 +58,7 @@ def ensure_with_receipt(session_, event_id: int, token: str, client_id: str | No
 
 def by_follow_code(follow_code) -> Participant | None:
     """The holder of a "follow my proposals" link (16 random characters)."""
-    if not isinstance(follow_code, str) or not 8 <= len(follow_code) <= 24:
+    if not plausible(follow_code):
         return None
     return db.session.scalar(select(Participant).where(Participant.follow_code == follow_code))
 

@@ -1,7 +1,12 @@
 """A resident's own settings in an event: the name shown with their proposals, their table."""
 
-from flask_babel import lazy_gettext as _l
+from typing import Annotated, NotRequired
 
+from flask_babel import lazy_gettext as _l
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from ..core.declare import Version, request
 from ..core.errors import OperationError
 from ..core.tx import write_transaction
 from ..core.validate import clean_name
@@ -30,7 +35,19 @@ def set_display_name(event_id: int, token: str | None, name) -> str | None:
     return name or None
 
 
-def choose_table(event_id: int, token, number) -> dict:
+@request
+class TableChoice(TypedDict):
+    table: NotRequired[Annotated[int | None, Field(description=(
+        "The table's number; null or left out: no table."))]]
+
+
+class Seat(TypedDict):
+    table: int | None
+    table_name: str | None
+    version: Version
+
+
+def choose_table(event_id: int, token, number) -> Seat:
     """Seat this phone at table `number` (None: no table)."""
     if token is None:
         raise OperationError("not_joined", _l("Join the event first."), 403)

@@ -11,16 +11,21 @@ facilitator's undo does, so the other people's texts and votes come back as thei
 """
 
 import json
+from typing import Annotated
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 from sqlalchemy import delete, select
+from typing_extensions import TypedDict
 
 from ..core.bus import publish
+from ..core.declare import Version
 from ..core.errors import not_found
 from ..core.time import utcnow
 from ..core.tx import write_transaction
 from ..events.operations import locked_event
+from ..participants.follow import plausible
 from ..participants.models import Participant
 from ..proposals.merge import restore_votes
 from ..proposals.models import (
@@ -30,7 +35,7 @@ from ..proposals.models import (
     ProposalMergeVote,
     Vote,
 )
-from ..proposals.shapes import shapes_of
+from ..proposals.shapes import HiddenProposal, shapes_of
 
 # What phones, projectors and consoles are told about an erased proposal: the shape of a
 # hidden one (every client already drops those from lists and ballots), with its own reason.
@@ -43,14 +48,20 @@ def erased_reason() -> str:
         return str(ERASED_REASON)
 
 
-def erased_shape(proposal_id: int) -> dict:
+class Erased(TypedDict):
+    proposals: Annotated[int, Field(ge=0, description="Proposals erased.")]
+    votes: Annotated[int, Field(ge=0, description="Votes erased.")]
+    version: Version
+
+
+def erased_shape(proposal_id: int) -> HiddenProposal:
     return {"id": proposal_id, "status": "hidden", "hidden_reason": erased_reason(),
             "erased": True}
 
 
-def erase_own_input(follow_code) -> dict:
+def erase_own_input(follow_code) -> Erased:
     """Delete everything the holder of this follow link wrote and voted, in one transaction."""
-    if not isinstance(follow_code, str) or not 8 <= len(follow_code) <= 24:
+    if not plausible(follow_code):
         raise not_found("follow_not_found")
     with write_transaction() as session:
         found = session.scalar(select(Participant.event_id)

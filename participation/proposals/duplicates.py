@@ -4,10 +4,16 @@ The index is rebuilt only when the event's version moves, so a room full of phon
 once shares one index per event and process.
 """
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from typing import Annotated, NotRequired
 
+from flask_babel import lazy_gettext as _l
+from pydantic import Field
+from sqlalchemy import select
+from typing_extensions import TypedDict
+
+from ..core.declare import request
 from ..core.errors import OperationError
+from ..core.validate import Id
 from ..core.version_cache import cached
 from ..extensions import db
 from .models import BODY_MAX, TITLE_MAX, Proposal
@@ -15,6 +21,36 @@ from .similarity import DuplicateIndex
 
 CACHED_EVENTS = 32
 MIN_CHARS = 6
+
+
+@request
+class SimilarRequest(TypedDict):
+    """The text being typed; only its first TITLE_MAX and BODY_MAX characters are compared."""
+
+    title: NotRequired[str]
+    body: NotRequired[str | None]
+
+
+class Match(TypedDict):
+    id: Id
+    title: str
+    score: Annotated[float, Field(ge=0, le=1, description="How alike, 0 to 1.")]
+
+
+class Matches(TypedDict):
+    matches: Annotated[list[Match], Field(description=(
+        "At most three shown proposals, most alike first; none for fewer than six letters."))]
+
+
+class PairMember(TypedDict):
+    id: Id
+    title: str
+
+
+class DuplicatePair(TypedDict):
+    a: PairMember
+    b: PairMember
+    score: Annotated[float, Field(ge=0, le=1)]
 
 
 def _index(event) -> tuple[DuplicateIndex, dict[int, str]]:
@@ -29,7 +65,7 @@ def _index(event) -> tuple[DuplicateIndex, dict[int, str]]:
     return cached("duplicate_index", event.id, event.version, build, CACHED_EVENTS)
 
 
-def similar_to(event, title, body=None, limit: int = 3) -> list[dict]:
+def similar_to(event, title, body=None, limit: int = 3) -> list[Match]:
     """Visible proposals like the text a resident is typing (read-only, nothing stored)."""
     if not isinstance(title, str) or not isinstance(body, str | None):
         raise OperationError("invalid_type", _l("This field must be text."), field="title")
@@ -41,7 +77,7 @@ def similar_to(event, title, body=None, limit: int = 3) -> list[dict]:
             for pid, score in index.similar(title, body, limit=limit)]
 
 
-def suggested_pairs(event, limit: int = 20) -> list[dict]:
+def suggested_pairs(event, limit: int = 20) -> list[DuplicatePair]:
     """Pairs the facilitator may want to merge, most alike first."""
     index, titles = _index(event)
     return [{"a": {"id": a, "title": titles[a]}, "b": {"id": b, "title": titles[b]},

@@ -6,27 +6,70 @@ goes to `proposal_merge_votes`, so an undo can put it back.
 """
 
 import json
+from typing import Annotated, NotRequired
 
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 from sqlalchemy import and_, case, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased
+from typing_extensions import TypedDict
 
 from .. import access
 from ..accounts.models import User
 from ..core.bus import publish
+from ..core.declare import Version, request
 from ..core.errors import OperationError, not_found
-from ..core.time import iso, utcnow
+from ..core.time import Time, iso, utcnow
 from ..core.tx import write_transaction
-from ..core.validate import clean_text, is_id
+from ..core.validate import Id, clean_text, is_id
 from ..events.operations import locked_event
 from ..extensions import db
 from .models import ModerationEntry, Proposal, ProposalMerge, ProposalMergeVote, Vote
-from .moderation import REASON_MAX
+from .moderation import REASON_MAX, Reason
 from .operations import locked_proposal
-from .shapes import shapes_of
+from .shapes import StaffProposal, shapes_of
 
 VOTES = Vote.__table__
 RECORDED = ProposalMergeVote.__table__
+
+
+@request
+class MergeRequest(TypedDict):
+    source_id: Annotated[Id, Field(description="The duplicate; it keeps its text, as merged.")]
+    target_id: Annotated[Id, Field(description="The proposal its votes go to.")]
+    reason: NotRequired[Reason | None]
+
+
+@request
+class UndoRequest(TypedDict):
+    reason: NotRequired[Reason | None]
+
+
+class MergeShape(TypedDict):
+    id: Id
+    event_id: Id
+    source_id: Id
+    target_id: Id
+    reason: str | None
+    by: Annotated[str | None, Field(description="The staff account.")]
+    created_at: Time
+    undone_at: Time | None
+    undone_by: str | None
+    active: Annotated[bool, Field(description="Not undone.")]
+
+
+class MergeResult(TypedDict):
+    merge: MergeShape
+    target: StaffProposal
+    source: StaffProposal
+    version: Version
+
+
+class UnmergeResult(MergeResult):
+    restored_votes: Annotated[int, Field(ge=0, description=(
+        "People whose earlier votes came back."))]
+    recount_hands: Annotated[bool, Field(description=(
+        "The merged proposal's hands were counted again since: count both anew."))]
 
 
 def combine(method: str, target_dots: int, source_dots: int, cap: int) -> int:
@@ -81,7 +124,7 @@ def _require_staff(user, event):
         raise OperationError("event_closed", _l("The event is closed."), 409)
 
 
-def merge_dict(merge: ProposalMerge) -> dict:
+def merge_dict(merge: ProposalMerge) -> MergeShape:
     emails = dict(db.session.execute(
         select(User.id, User.email).where(User.id.in_([merge.actor_id, merge.undone_by_id]))
     ).all())
@@ -114,7 +157,7 @@ def _answer(session, event, version, merge, source, target):
                        "source": shapes["source"]["staff"], "version": version}
 
 
-def merge_proposals(user, source_id, target_id, reason=None, event_id=None) -> dict:
+def merge_proposals(user, source_id, target_id, reason=None, event_id=None) -> MergeResult:
     """Merge `source` into `target`. `event_id`, when given, is the event the caller is in."""
     source_id = _proposal_id(source_id, "source_id")
     target_id = _proposal_id(target_id, "target_id")
@@ -183,7 +226,7 @@ def _carry_votes(session, event, merge):
                     .values(proposal_id=merge.target_id, dots=merged_dots))
 
 
-def undo_merge(user, merge_id, reason=None, event_id=None) -> dict:
+def undo_merge(user, merge_id, reason=None, event_id=None) -> UnmergeResult:
     """Split a merge again; each person's earlier votes come back where nothing changed."""
     if not is_id(merge_id):
         raise OperationError("invalid_type", _l("Choose a merge to undo."), field="merge_id")
@@ -277,7 +320,7 @@ def restore_votes(session, event, merge) -> int:
     return len(voted_both) + len(source_only)
 
 
-def list_merges(event_id: int) -> list[dict]:
+def list_merges(event_id: int) -> list[MergeShape]:
     merges = db.session.scalars(select(ProposalMerge).where(ProposalMerge.event_id == event_id)
                                 .order_by(ProposalMerge.id)).all()
     return [merge_dict(merge) for merge in merges]

@@ -9,6 +9,8 @@ from ..extensions import db
 TITLE_MAX = 120
 BODY_MAX = 1000
 AUTHOR_NAME_MAX = 60
+STATUSES = ("pending", "visible", "hidden", "merged")
+SOURCES = ("phone", "paper")
 
 
 class Proposal(db.Model):

@@ -2,18 +2,22 @@
 
 import re
 from contextlib import contextmanager
+from typing import Annotated, Literal, NotRequired
 
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from typing_extensions import TypedDict
 
 from .. import access
 from ..core import receipts
 from ..core.bus import publish
+from ..core.declare import Version, request
 from ..core.errors import OperationError, not_found
 from ..core.tx import write_transaction
-from ..core.validate import clean_text, form_number, is_id
-from ..events.models import SCALE_MAX, SCALE_MIN, Event
+from ..core.validate import Id, clean_text, form_number, is_id
+from ..events.models import DOTS_MAX, SCALE_MAX, SCALE_MIN, Dots, Event
 from ..events.operations import lock_event_where, locked_event
 from ..events.schedule import is_past_closing
 from ..extensions import db
@@ -22,9 +26,13 @@ from ..participants.follow import ensure_follow_code
 from ..participants.operations import require_joined
 from . import ballot_statements as S
 from .models import AUTHOR_NAME_MAX, BODY_MAX, TITLE_MAX, Proposal
-from .shapes import author_proposal, shapes_of
+from .shapes import AuthorProposal, Body, Title, author_proposal, shapes_of
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+ClientId = Annotated[str, Field(pattern=CLIENT_ID.pattern, description=(
+    "Made by the client for each write; a retry with it changes nothing and gets the first "
+    "answer again (with replayed: true)."))]
+Replayed = Annotated[Literal[True], Field(description="A retry of an earlier client_id.")]
 
 
 class _Replay(Exception):
@@ -93,9 +101,26 @@ def _question_id(value):
     return value
 
 
+@request
+class NewProposal(TypedDict):
+    title: Annotated[Title, Field(min_length=1)]
+    body: NotRequired[Body | None]
+    client_id: ClientId
+    focus_area_id: NotRequired[Id | None]
+    question_id: NotRequired[Annotated[Id | None, Field(description=(
+        "The question card it answers: required when the event has questions."))]]
+
+
+class Submitted(TypedDict):
+    proposal: AuthorProposal
+    version: Version
+    follow_code: Annotated[str, Field(description="The person's own follow page's code.")]
+    replayed: NotRequired[Replayed]
+
+
 @_replayable
 def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=None,
-                    author_name=None, question_id=None) -> dict:
+                    author_name=None, question_id=None) -> Submitted:
     require_joined(token)
     client_id = _client_id(client_id)
     title = clean_text(title, "title", TITLE_MAX, required=True, multiline=False)
@@ -147,7 +172,16 @@ def _my_votes(session, event_id: int, participant_id: int) -> dict[int, int]:
     return {proposal_id: dots for proposal_id, dots in rows}
 
 
-def _ballot(event, votes: dict[int, int]) -> dict:
+class Ballot(TypedDict):
+    """This person's votes in the event."""
+
+    votes: Annotated[dict[str, int], Field(description=(
+        "Proposal id to this person's dots (1 for approval, the score for scale)."))]
+    spent: Annotated[int, Field(ge=0, description="Dots spent; scale: proposals rated.")]
+    remaining: Annotated[int | None, Field(description="Dots left; null unless dot voting.")]
+
+
+def _ballot(event, votes: dict[int, int]) -> Ballot:
     if event.is_scale:
         # Votes are the person's scores; `spent` counts the proposals they have rated.
         return {"votes": {str(k): v for k, v in votes.items()}, "spent": len(votes),
@@ -221,8 +255,31 @@ def _invalid_score():
                             high=SCALE_MAX), field="score")
 
 
+@request
+class VoteRequest(TypedDict):
+    client_id: ClientId
+    dots: NotRequired[Annotated[Dots | None, Field(description=(
+        "Dot voting: how many to add (left out: 1). Approval: 1."))]]
+    score: NotRequired[Annotated[
+        Annotated[int, Field(ge=SCALE_MIN, le=SCALE_MAX)] | None,
+        Field(description="Scale events: the rating; a new one replaces the old.")]]
+
+
+@request
+class WithdrawRequest(TypedDict):
+    client_id: NotRequired[ClientId]
+
+
+class VoteResult(TypedDict):
+    proposal_id: Id
+    version: Version
+    ballot: Ballot
+    replayed: NotRequired[Replayed]
+
+
 @_replayable
-def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *, score=None) -> dict:
+def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *,
+              score=None) -> VoteResult:
     """`token_for_event(event_id)` gives this browser's participant token for the event.
 
     On a scale event the rating is `score` (or, for older clients, `dots`); rating again
@@ -234,7 +291,7 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *, score=Non
     rating = score if score is not None else dots
     if dots is None:
         dots = 1
-    if score is None and (not _is_whole(dots) or not 1 <= dots <= 100):
+    if score is None and (not _is_whole(dots) or not 1 <= dots <= DOTS_MAX):
         raise OperationError("invalid_dots", _l("Give a whole number of dots."), field="dots")
     with _ballot_write(proposal_id, token_for_event, client_id, "vote") as (
         connection, event, participant_id, votes
@@ -300,7 +357,7 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *, score=Non
 
 
 @_replayable
-def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> dict:
+def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> VoteResult:
     if client_id is not None:
         client_id = _client_id(client_id)
     with _ballot_write(proposal_id, token_for_event, client_id, "withdraw") as (
@@ -322,7 +379,7 @@ def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> dict:
     return result
 
 
-def my_ballot(event, participant) -> dict:
+def my_ballot(event, participant) -> Ballot:
     votes = _my_votes(db.session, event.id, participant.id) if participant else {}
     return _ballot(event, votes)
 

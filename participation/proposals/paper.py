@@ -1,25 +1,71 @@
 """Input for people without a phone: proposals written on paper and hand counts of votes."""
 
+from typing import Annotated, NotRequired
+
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from .. import access
 from ..core.bus import publish
+from ..core.declare import Version, request
 from ..core.errors import OperationError
 from ..core.tx import write_transaction
-from ..core.validate import clean_text
+from ..core.validate import Id, clean_text, is_id
 from ..events.operations import locked_event, managed_event
 from ..events.schedule import is_past_closing
 from ..events.tables import table_by_number
 from ..participants import identity
 from .models import BODY_MAX, TITLE_MAX, ModerationEntry, Proposal
 from .operations import locked_proposal
-from .shapes import author_proposal, shapes_of, staff_proposal
+from .shapes import (
+    AuthorProposal,
+    Body,
+    StaffProposal,
+    Title,
+    author_proposal,
+    shapes_of,
+    staff_proposal,
+)
 
 HAND_COUNT_MAX = 100_000
 
 
+@request
+class ScribeProposalRequest(TypedDict):
+    title: Annotated[Title, Field(min_length=1)]
+    body: NotRequired[Body | None]
+
+
+class PaperProposalRequest(ScribeProposalRequest):
+    table: NotRequired[Annotated[int | None, Field(description="The table's number.")]]
+    focus_area_id: NotRequired[Id | None]
+
+
+class PaperProposal(TypedDict):
+    proposal: StaffProposal
+    version: Version
+
+
+class ScribeProposal(TypedDict):
+    proposal: AuthorProposal
+    version: Version
+
+
+@request
+class HandCountRequest(TypedDict):
+    count: Annotated[int, Field(ge=0, le=HAND_COUNT_MAX, description=(
+        "Replaces the earlier count."))]
+
+
+class HandCount(TypedDict):
+    proposal_id: Id
+    paper_votes: int
+    version: Version
+
+
 def add_paper_proposal(user, event_id: int, title, body=None, table=None,
-                       focus_area_id=None) -> dict:
+                       focus_area_id=None) -> PaperProposal:
     """A proposal someone wrote on paper, typed in by staff; visible at once, marked as paper."""
     title = clean_text(title, "title", TITLE_MAX, required=True, multiline=False)
     body = clean_text(body, "body", BODY_MAX, required=False)
@@ -29,7 +75,9 @@ def add_paper_proposal(user, event_id: int, title, body=None, table=None,
         if table is not None and table_row is None:
             raise OperationError("unknown_table", _l("There is no such table."), 404,
                                  field="table")
-        if focus_area_id is not None and focus_area_id not in {f.id for f in event.focus_areas}:
+        # is_id first: a list or an object is no focus area either (and cannot be hashed).
+        if focus_area_id is not None and (not is_id(focus_area_id) or focus_area_id not in {
+                f.id for f in event.focus_areas}):
             raise OperationError("invalid_focus_area", _l("Choose a focus area."),
                                  field="focus_area_id")
         result = _paper_proposal(session, event, version, title, body, table_row,
@@ -49,7 +97,8 @@ def _paper_proposal(session, event, version, title, body, table_row, focus_area_
             "answer": {"proposal": shape(proposal, event), "version": version}}
 
 
-def add_scribe_proposal(event_id: int, grant, title, body=None, token=None) -> dict:
+def add_scribe_proposal(event_id: int, grant, title, body=None,
+                        token=None) -> ScribeProposal:
     """The table scribe enters a proposal the table agreed on (`grant`: number and secret).
 
     It follows the event's moderation like any resident's proposal: with approval first it
@@ -77,7 +126,7 @@ def add_scribe_proposal(event_id: int, grant, title, body=None, token=None) -> d
     return result["answer"]
 
 
-def set_hand_count(user, proposal_id, count) -> dict:
+def set_hand_count(user, proposal_id, count) -> HandCount:
     """Record how many hands went up for a proposal in the room (replaces the earlier count)."""
     if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= HAND_COUNT_MAX:
         raise OperationError("invalid_count", _l("Give the number of hands as a whole number."),

@@ -1,19 +1,62 @@
 """Tallies are always computed from the stored votes; rank is standard competition ranking."""
 
+from typing import Annotated, NotRequired
+
+from pydantic import Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from typing_extensions import TypedDict
 
 from ..events.models import SCALE_MAX, SCALE_MIN, Event
 from ..extensions import db
 from .models import Proposal, Vote
-from .shapes import public_proposal
+from .shapes import ProposalContent, public_proposal
 
 # How many ratings at the event's overall mean every scale proposal starts with, so that one
 # lone 5 does not beat many 4s and 5s (see docs/ranking.md).
 PRIOR_WEIGHT = 2
 
+Distribution = Annotated[dict[str, int], Field(description=(
+    "Each score (\"1\" to \"5\") to how many gave it."))]
 
-def _scale_tallies(session, event_id: int) -> dict[int, dict]:
+
+class CountTally(TypedDict):
+    """Approval and dot voting: people and dots, from the stored votes and hand counts."""
+
+    votes: Annotated[int, Field(ge=0, description="People supporting it, hands included.")]
+    dots: Annotated[int, Field(ge=0)]
+    paper_votes: NotRequired[Annotated[int, Field(ge=1, description="Of those, hands.")]]
+
+
+class ScaleTally(TypedDict):
+    """A scale proposal's ratings."""
+
+    votes: Annotated[int, Field(ge=0, description="Ratings given.")]
+    ratings: Annotated[int, Field(ge=0)]
+    sum: Annotated[int, Field(ge=0)]
+    mean: Annotated[float | None, Field(description="Rounded to 2 decimals.")]
+    distribution: Distribution
+
+
+Tally = CountTally | ScaleTally
+
+
+class RankedProposal(ProposalContent):
+    """A shown proposal with its place and counts."""
+
+    votes: Annotated[int, Field(ge=0, description="People supporting it.")]
+    paper_votes: Annotated[int, Field(ge=0, description="Of those, hands counted.")]
+    rank: Annotated[int, Field(ge=1, description="Equal scores share a rank (1, 2, 2, 4).")]
+    dots: NotRequired[Annotated[int, Field(ge=0, description="Dot voting: dots received.")]]
+    ratings: NotRequired[Annotated[int, Field(ge=0, description="Scale: ratings given.")]]
+    sum: NotRequired[int]
+    mean: NotRequired[float | None]
+    distribution: NotRequired[Distribution]
+    score: NotRequired[Annotated[float, Field(description=(
+        "Scale: the Bayesian average it is ranked by (docs/ranking.md)."))]]
+
+
+def _scale_tallies(session, event_id: int) -> dict[int, ScaleTally]:
     rows = session.execute(
         select(Vote.proposal_id, Vote.dots, func.count(Vote.id))
         .join(Proposal, Proposal.id == Vote.proposal_id)
@@ -34,14 +77,14 @@ def _scale_tallies(session, event_id: int) -> dict[int, dict]:
     return counts
 
 
-def empty_tally(event) -> dict:
+def empty_tally(event) -> Tally:
     if event.is_scale:
         return {"votes": 0, "ratings": 0, "sum": 0, "mean": None,
                 "distribution": {str(s): 0 for s in range(SCALE_MIN, SCALE_MAX + 1)}}
     return {"votes": 0, "dots": 0}
 
 
-def tallies(event_id: int, session=None, method: str | None = None) -> dict[int, dict]:
+def tallies(event_id: int, session=None, method: str | None = None) -> dict[int, Tally]:
     session = session or db.session
     if method is None:
         method = session.scalar(select(Event.voting_method).where(Event.id == event_id))
@@ -86,7 +129,8 @@ def bayesian_scores(counts: dict[int, dict]) -> dict[int, float]:
     return scores
 
 
-def ranked(event, table_number: int | None = None, counts: dict | None = None) -> list[dict]:
+def ranked(event, table_number: int | None = None,
+           counts: dict | None = None) -> list[RankedProposal]:
     """Visible proposals, best first. Dots: by dots, then people; approval: by people;
     scale: by Bayesian average, then number of ratings.
 
@@ -129,7 +173,7 @@ def ranked(event, table_number: int | None = None, counts: dict | None = None) -
     return results
 
 
-def ranked_by_table(event, top: int = 3) -> dict[str, list[dict]]:
+def ranked_by_table(event, top: int = 3) -> dict[str, list[RankedProposal]]:
     """Each table's best proposals, for "results per table and overall"."""
     counts = tallies(event.id)
     return {str(t.number): ranked(event, t.number, counts)[:top] for t in event.tables}

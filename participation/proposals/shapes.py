@@ -7,15 +7,91 @@ hidden proposal keeps its id and reason and loses its content, a merged one poin
 it went, and a proposal waiting for approval has no public shape at all (None).
 """
 
+from typing import Annotated, Literal, NotRequired
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
 from .. import access
-from ..core.time import iso
+from ..core.time import Time, iso
+from ..core.validate import Id
+from .models import BODY_MAX, SOURCES, STATUSES, TITLE_MAX
+
+Title = Annotated[str, Field(max_length=TITLE_MAX)]
+Body = Annotated[str, Field(max_length=BODY_MAX)]
+
+
+class MergedText(TypedDict):
+    """A text merged into a proposal: where it came from stays readable."""
+
+    id: Id
+    title: Title
+    body: Body
+    author_name: str | None
+
+
+class ProposalContent(TypedDict):
+    """What a shown proposal says, to anyone who may read it."""
+
+    id: Id
+    status: Literal[STATUSES]
+    title: Title
+    body: Body
+    focus_area_id: Id | None
+    focus_area: str | None
+    question_id: Annotated[Id | None, Field(description="The question card it answers.")]
+    author_name: Annotated[str | None, Field(description=(
+        "The name its author chose to give; in a referensgrupp only with their consent."))]
+    source: Annotated[Literal[SOURCES], Field(description="paper: typed in by staff.")]
+    table: Annotated[int | None, Field(description="The number of the table it came from.")]
+    created_at: Time
+    edit_reason: Annotated[str | None, Field(description="Why a facilitator changed the text.")]
+    merged_from: Annotated[list[MergedText], Field(description=(
+        "The texts merged into this proposal (also those merged into them), oldest first."))]
+
+
+class AuthorProposal(ProposalContent):
+    """A resident's own proposal, whatever became of it (also while it waits for approval)."""
+
+    hidden_reason: str | None
+    merged_into: Annotated[Id | None, Field(description=(
+        "Status merged: the proposal it was merged into."))]
+
+
+class StaffProposal(AuthorProposal):
+    """A proposal in full, for the event's staff."""
+
+    paper_votes: Annotated[int, Field(ge=0, description="Hands counted in the room.")]
+
+
+class HiddenProposal(TypedDict):
+    """A hidden proposal as the public sees it: that it was hidden and why, not its text."""
+
+    id: Id
+    status: Literal["hidden"]
+    hidden_reason: str
+    erased: NotRequired[Annotated[Literal[True], Field(description=(
+        "Erased by the person who wrote it (privacy/erase.py); every viewer gets this shape."
+    ))]]
+
+
+class MergedProposal(TypedDict):
+    """A merged proposal as the public sees it: where it went (its text is in the target's
+    merged_from)."""
+
+    id: Id
+    status: Literal["merged"]
+    merged_into: Id
+
+
+PublicProposal = ProposalContent | HiddenProposal | MergedProposal
 
 
 def _table_number(event, table_id):
     return next((t.number for t in event.tables if t.id == table_id), None)
 
 
-def _content(proposal, event) -> dict:
+def _content(proposal, event) -> ProposalContent:
     """What a shown proposal says, to anyone who may read it."""
     focus = next((f for f in event.focus_areas if f.id == proposal.focus_area_id), None)
     return {
@@ -35,18 +111,18 @@ def _content(proposal, event) -> dict:
     }
 
 
-def author_proposal(proposal, event) -> dict:
+def author_proposal(proposal, event) -> AuthorProposal:
     """The resident's own proposal, whatever became of it."""
     return _content(proposal, event) | {"hidden_reason": proposal.hidden_reason,
                                         "merged_into": proposal.merged_into_id}
 
 
-def staff_proposal(proposal, event) -> dict:
+def staff_proposal(proposal, event) -> StaffProposal:
     """For the event's staff: also the hands counted in the room."""
     return author_proposal(proposal, event) | {"paper_votes": proposal.paper_votes}
 
 
-def public_proposal(proposal, event) -> dict | None:
+def public_proposal(proposal, event) -> PublicProposal | None:
     """What everyone may see; None while it waits for approval."""
     if proposal.status == "pending":
         return None
@@ -73,7 +149,7 @@ def shapes_of(proposal, event) -> dict:
             "author": author_proposal(proposal, event), "author_id": proposal.participant_id}
 
 
-def merged_from(proposal) -> list[dict]:
+def merged_from(proposal) -> list[MergedText]:
     """The texts merged into this proposal, also those merged into them (oldest first)."""
     found, pending = [], list(proposal.merged_sources)
     while pending:

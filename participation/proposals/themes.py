@@ -17,8 +17,11 @@ version, so a room's consoles and the projector share one count per event and ch
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Annotated
 
+from pydantic import Field
 from sqlalchemy import select
+from typing_extensions import TypedDict
 
 from ..core.version_cache import cached
 from ..extensions import db
@@ -31,6 +34,18 @@ SHARED_FROM = 5
 LIMIT = 20
 STEM_MAX = 64  # longer `?theme=` values cannot be a stem of a proposal word worth filtering by
 CACHED_EVENTS = 32
+
+
+class Theme(TypedDict):
+    """A stem many proposals share, as the cloud draws it."""
+
+    stem: Annotated[str, Field(description="Snowball Swedish stem; the ?theme= value.")]
+    label: Annotated[str, Field(description="The commonest surface form.")]
+    count: Annotated[int, Field(ge=1, description="Visible proposals holding it.")]
+
+
+class ThemeWithIds(Theme):
+    proposal_ids: list[int]
 
 
 class ThemeIndex:
@@ -75,13 +90,13 @@ def _index(event) -> ThemeIndex:
     return cached("theme_index", event.id, event.version, build, CACHED_EVENTS)
 
 
-def themes(event, limit: int = LIMIT) -> list[dict]:
+def themes(event, limit: int = LIMIT) -> list[ThemeWithIds]:
     """The event's top themes: [{"stem", "label", "count", "proposal_ids"}], commonest first."""
     return [dict(theme, proposal_ids=list(theme["proposal_ids"]))
             for theme in _index(event).ranked[:limit]]
 
 
-def cloud(event, limit: int = LIMIT) -> list[dict]:
+def cloud(event, limit: int = LIMIT) -> list[Theme]:
     """The themes as pushed to screens: no proposal ids, only what is drawn."""
     return [{"stem": t["stem"], "label": t["label"], "count": t["count"]}
             for t in _index(event).ranked[:limit]]

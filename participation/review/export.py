@@ -1,5 +1,16 @@
 import csv
 import io
+from typing import Annotated, Literal
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from ..backlog.models import LINK_KINDS
+from ..core.time import Time
+from ..core.validate import Id
+from ..events.models import KINDS, VOTING_METHODS
+from ..proposals.models import SOURCES
+from .models import REVIEW_STATUSES
 
 COLUMNS = ("rank", "id", "title", "body", "focus_area", "table", "source", "votes",
            "paper_votes", "dots", "status", "merged_from")
@@ -33,18 +44,68 @@ def _blank_none(value):
     return "" if value is None else value
 
 
+Share = Annotated[float, Field(ge=0, le=1)]
+Count = int | None
+
+
 # Open data: proposals across events with rank, fair score and what became of them. Never an
-# author's name, a participant token, a follow code or a single vote.
-PROPOSAL_COLUMNS = (
-    "event_id", "event_code", "event_kind", "voting_method", "proposal_id", "title", "body",
-    "focus_area", "table", "source", "created_at", "rank", "fair_rank", "fair_score",
-    "fair_low", "fair_high", "norm_score", "norm_low", "norm_high", "voters", "supporters",
-    "tables_supported", "review_status", "public_answer", "link_kind", "measure_id",
-    "merged_from",
-)
+# author's name, a participant token, a follow code or a single vote. The declaration is the
+# column list (the files' columns, in order).
+class ProposalData(TypedDict):
+    """Open data: aggregates only, never who proposed or who voted. Fair scores:
+    docs/ranking.md."""
+
+    event_id: Id
+    event_code: str
+    event_kind: Literal[KINDS]
+    voting_method: Literal[VOTING_METHODS]
+    proposal_id: Id
+    title: str
+    body: str
+    focus_area: str | None
+    table: int | None
+    source: Literal[SOURCES]
+    created_at: Time | None
+    rank: int
+    fair_rank: int
+    fair_score: float
+    fair_low: float
+    fair_high: float
+    norm_score: Share
+    norm_low: Share
+    norm_high: Share
+    voters: int
+    supporters: int
+    tables_supported: int
+    review_status: Literal[REVIEW_STATUSES]
+    public_answer: str
+    link_kind: Literal[LINK_KINDS] | None
+    measure_id: Id | None
+    merged_from: Annotated[list[Id], Field(description=(
+        "In CSV and XLSX: the ids separated by spaces."))]
+
+
+class VoteAggregate(TypedDict):
+    """Votes per proposal as counts and the distribution of ratings (rated_1..rated_5, scale
+    events only); never a ballot."""
+
+    event_id: Id
+    proposal_id: Id
+    voting_method: Literal[VOTING_METHODS]
+    voters: int
+    supporters: int
+    phone_votes: int
+    paper_votes: int
+    dots: Count
+    ratings: Count
+    mean: float | None
+    rated_1: Count
+    rated_2: Count
+    rated_3: Count
+    rated_4: Count
+    rated_5: Count
+
+
+PROPOSAL_COLUMNS = tuple(ProposalData.__annotations__)
 # Aggregated votes per proposal: counts and the distribution of ratings, no ballots.
-VOTE_COLUMNS = (
-    "event_id", "proposal_id", "voting_method", "voters", "supporters", "phone_votes",
-    "paper_votes", "dots", "ratings", "mean", "rated_1", "rated_2", "rated_3", "rated_4",
-    "rated_5",
-)
+VOTE_COLUMNS = tuple(VoteAggregate.__annotations__)

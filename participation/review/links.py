@@ -7,19 +7,31 @@ Measures themselves are the backlog's (backlog/operations.py); linking writes on
 it takes that proposal's event lock and version like every review write.
 """
 
+from typing import Annotated, Literal, NotRequired
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 from sqlalchemy import select
+from typing_extensions import TypedDict
 
 from .. import access
 from ..backlog.models import LINK_KINDS, REASON_MAX, TITLE_MAX, Measure, ProposalLink
-from ..backlog.operations import FIELDS, check_range, clean_field, clean_measure, new_measure
-from ..backlog.shapes import link_dict
+from ..backlog.operations import (
+    FIELDS,
+    MeasureFields,
+    check_range,
+    clean_field,
+    clean_measure,
+    new_measure,
+)
+from ..backlog.shapes import LinkShape, link_dict
 from ..core.bus import publish
+from ..core.declare import Version, request
 from ..core.errors import OperationError
 from ..core.tx import write_transaction
-from ..core.validate import clean_text, is_id
+from ..core.validate import Id, clean_text, is_id
 from ..events.models import FocusArea
 from ..proposals.operations import locked_proposal
 from . import state
@@ -27,6 +39,42 @@ from . import state
 # What linking does to the proposal's review status (the resident's follow page shows it).
 LINK_STATUS = {"created_from": "in_backlog", "supports": "in_backlog",
                "duplicate": "duplicate", "out_of_scope": "out_of_scope"}
+LinkReason = Annotated[str, Field(max_length=REASON_MAX, description="Public.")]
+
+
+@request
+class CreatedFrom(TypedDict):
+    """A new measure made from the proposal (a second time: the one made then)."""
+
+    kind: Literal["created_from"]
+    reason: NotRequired[LinkReason | None]
+    new_measure: NotRequired[Annotated[MeasureFields | None, Field(description=(
+        "Fields that replace the ones taken from the proposal."))]]
+
+
+@request
+class SupportsMeasure(TypedDict):
+    """Support for, or a duplicate of, an existing measure."""
+
+    kind: Literal["supports", "duplicate"]
+    measure_id: Id
+    reason: NotRequired[LinkReason | None]
+
+
+@request
+class OutOfScope(TypedDict):
+    """Outside what the programme can do: say why, publicly."""
+
+    kind: Literal["out_of_scope"]
+    reason: Annotated[LinkReason, Field(min_length=1)]
+
+
+LinkRequest = CreatedFrom | SupportsMeasure | OutOfScope
+
+
+class LinkResult(TypedDict):
+    link: LinkShape | None
+    version: Version
 
 
 def _require_manager(user):
@@ -65,7 +113,7 @@ def _measure_from(session, proposal, event) -> dict:
 
 
 def link_proposal(user, proposal_id, kind, measure_id=None, reason=None,
-                  new_measure_fields=None) -> dict:
+                  new_measure_fields=None) -> LinkResult:
     """One answer per proposal; linking again replaces the answer. Sets the review status."""
     _require_manager(user)
     reason = _clean_link(kind, measure_id, reason)
@@ -111,7 +159,7 @@ def link_proposal(user, proposal_id, kind, measure_id=None, reason=None,
     return result
 
 
-def unlink_proposal(user, proposal_id) -> dict:
+def unlink_proposal(user, proposal_id) -> LinkResult:
     """Takes the answer back; the proposal is `reviewing` again (its history keeps the link)."""
     _require_manager(user)
     with write_transaction() as session:

@@ -1,22 +1,66 @@
 """The project team's writes on a proposal: its review status with a public answer, and the
 staff discussion. The one path for the review forms and REST."""
 
+from typing import Annotated, Literal, NotRequired
+
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 from sqlalchemy import select
+from typing_extensions import TypedDict
 
 from .. import access
 from ..backlog.models import ProposalLink
 from ..core.bus import publish
+from ..core.declare import Version, request
 from ..core.errors import OperationError, not_found
-from ..core.time import iso
+from ..core.time import Time, iso
 from ..core.tx import write_transaction
-from ..core.validate import clean_text
+from ..core.validate import Id, clean_text
 from ..proposals.operations import locked_proposal
 from .models import ANSWER_MAX, COMMENT_MAX, ReviewComment
 from .state import record_status
 
 # The backlog statuses (in_backlog, duplicate, out_of_scope) come from linking the proposal.
 MANUAL_STATUSES = ("received", "reviewing", "not_pursued")
+Answer = Annotated[str, Field(max_length=ANSWER_MAX, description=(
+    "The public answer: residents read it on their follow page."))]
+
+
+@request
+class ReviewUpdate(TypedDict):
+    status: Annotated[Literal[MANUAL_STATUSES], Field(description=(
+        "in_backlog, duplicate and out_of_scope come from linking the proposal to the "
+        "backlog."))]
+    public_answer: NotRequired[Annotated[Answer | None, Field(description=(
+        "Required for not_pursued: residents are told why."))]]
+
+
+class ReviewResult(TypedDict):
+    proposal_id: Id
+    status: Literal[MANUAL_STATUSES]
+    public_answer: str
+    changed: Annotated[bool, Field(description="false: the same as before, nothing written.")]
+    version: Version
+
+
+@request
+class CommentRequest(TypedDict):
+    body: Annotated[str, Field(min_length=1, max_length=COMMENT_MAX)]
+
+
+class Comment(TypedDict):
+    """The project team's discussion: staff only, never public or exported."""
+
+    id: Id
+    proposal_id: Id
+    body: str
+    by: str | None
+    created_at: Time
+
+
+class CommentResult(TypedDict):
+    comment: Comment
+    version: Version
 
 
 def _proposal_id(value) -> int:
@@ -36,7 +80,7 @@ def _reviewable(session, user, proposal_id):
     return proposal, event, version
 
 
-def set_review(user, proposal_id, status, public_answer=None) -> dict:
+def set_review(user, proposal_id, status, public_answer=None) -> ReviewResult:
     if not isinstance(status, str) or status not in MANUAL_STATUSES:
         raise OperationError("invalid_status", _l("Choose a status."), field="status")
     answer = clean_text(public_answer, "public_answer", ANSWER_MAX, required=False)
@@ -62,12 +106,12 @@ def set_review(user, proposal_id, status, public_answer=None) -> dict:
     return result
 
 
-def comment_dict(comment: ReviewComment, emails: dict) -> dict:
+def comment_dict(comment: ReviewComment, emails: dict) -> Comment:
     return {"id": comment.id, "proposal_id": comment.proposal_id, "body": comment.body,
             "by": emails.get(comment.author_id), "created_at": iso(comment.created_at)}
 
 
-def add_comment(user, proposal_id, body) -> dict:
+def add_comment(user, proposal_id, body) -> CommentResult:
     body = clean_text(body, "body", COMMENT_MAX, required=True)
     with write_transaction() as session:
         proposal, event, version = locked_proposal(session, _proposal_id(proposal_id))

@@ -10,27 +10,33 @@ show the same thing:
 """
 
 from collections import Counter
+from typing import Annotated, Literal, NotRequired
 
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 from sqlalchemy import func, select
+from typing_extensions import TypedDict
 
 from .. import access
 from ..backlog import costs
+from ..backlog.costs import CostFigures
 from ..backlog.links import measure_path
-from ..backlog.models import Measure, MeasureStatusEntry, ProposalLink
-from ..backlog.queries import history_shapes
-from ..backlog.shapes import measure_dict, public_support
+from ..backlog.models import LINK_KINDS, MEASURE_STATUSES, Measure, MeasureStatusEntry, ProposalLink
+from ..backlog.queries import HistoryEntry, history_shapes
+from ..backlog.shapes import MeasureShape, PublicSupport, measure_dict, public_support
 from ..backlog.support import support
-from ..core.time import iso
-from ..events.models import Event
+from ..core.time import Time, iso
+from ..core.validate import Id
+from ..events.models import KINDS, PHASES, VOTING_METHODS, Event
 from ..extensions import db
 from ..participants.models import Participant
-from ..proposals.models import Proposal
+from ..proposals.models import SOURCES, STATUSES, Proposal
 from ..proposals.ranking import ranked, voter_count
 from ..proposals.shapes import public_proposal
 from ..proposals.similarity import content_words
 from . import listing, scoring
-from .models import ProposalReview, ReviewEntry
+from .export import Share
+from .models import REVIEW_STATUSES, ProposalReview, ReviewEntry
 
 # Counts that would sway a vote still running: public only once the results are out.
 VOTE_COLUMNS = ("rank", "fair_rank", "norm_score", "norm_low", "norm_high", "voters",
@@ -42,6 +48,122 @@ PUBLIC_COLUMNS = ("proposal_id", "title", "body", "focus_area", "table", "source
 # Linked proposals the public may read about: a hidden one keeps its reason on the event page.
 LINKED_STATUSES = ("visible", "merged")
 GROUP_EVENT = _l("A reference group")
+Figure = Annotated[float | None, Field(description="Null until the results are out.")]
+
+
+class MeasureLine(TypedDict):
+    id: Id
+    title: str
+    status: Literal[MEASURE_STATUSES]
+    url: Annotated[str, Field(description="/atgarder/<id>")]
+
+
+class PublicEvent(TypedDict):
+    code: str
+    title: str
+    prompt: str
+    kind: Literal[KINDS]
+    phase: Literal[PHASES]
+    voting_method: Literal[VOTING_METHODS]
+
+
+class OutcomeRow(TypedDict):
+    proposal_id: Id
+    title: str
+    body: str
+    focus_area: str | None
+    table: int | None
+    source: Literal[SOURCES]
+    rank: Annotated[int | None, Field(description="Null until the results are out.")]
+    fair_rank: Annotated[int | None, Field(description="Null until the results are out.")]
+    norm_score: Share | None
+    norm_low: Share | None
+    norm_high: Share | None
+    voters: int | None
+    supporters: int | None
+    ratings: int | None
+    mean: Figure
+    review_status: Literal[REVIEW_STATUSES]
+    public_answer: str
+    link_kind: Literal[LINK_KINDS] | None
+    link_reason: str | None
+    measure: MeasureLine | None
+
+
+class EventOutcome(TypedDict):
+    """What was proposed at a public event, how it ranked, what was decided and why. Before
+    the results are out every vote figure is null and the proposals come in the order they
+    were written, so the page cannot sway a vote still running."""
+
+    event: PublicEvent
+    voters: int | None
+    results_revealed: bool
+    proposals: list[OutcomeRow]
+
+
+class FollowEvent(TypedDict):
+    code: str
+    title: str
+    kind: Literal[KINDS]
+    phase: Literal[PHASES]
+    public: Annotated[bool, Field(description="Not a referensgrupp.")]
+
+
+class TimelineEntry(TypedDict):
+    kind: Literal["submitted", "review", "measure"]
+    at: Time | None
+    status: NotRequired[str]
+    answer: NotRequired[str]
+    reason: NotRequired[str | None]
+
+
+class FollowLink(TypedDict):
+    kind: Literal[LINK_KINDS]
+    reason: str | None
+
+
+class FairScore(TypedDict):
+    norm: Share
+    low: Share
+    high: Share
+
+
+class FollowItem(TypedDict):
+    """One of the person's proposals with its public timeline."""
+
+    id: Id
+    title: str
+    status: Literal[STATUSES]
+    hidden_reason: str | None
+    merged_into: Annotated[str | None, Field(description=(
+        "The title of the proposal it joined, as the public sees it."))]
+    review_status: Literal[REVIEW_STATUSES]
+    link: FollowLink | None
+    measure: MeasureLine | None
+    fair_score: Annotated[FairScore | None, Field(description=(
+        "Once the results are out, for a shown proposal."))]
+    timeline: list[TimelineEntry]
+
+
+class LinkedProposal(TypedDict):
+    """A proposal behind a measure; a referensgrupp's without its words or its group's name."""
+
+    proposal_id: Id
+    event_id: Id
+    status: Literal[STATUSES]
+    title: str | None
+    event_title: str | None
+    event_kind: Literal[KINDS]
+    link_kind: Literal[LINK_KINDS]
+    answer: str
+
+
+class MeasurePage(TypedDict):
+    measure: MeasureShape
+    history: list[HistoryEntry]
+    cost_effectiveness: CostFigures
+    support: PublicSupport
+    linked: list[LinkedProposal]
 
 
 def _measures(ids) -> dict[int, Measure]:
@@ -51,19 +173,19 @@ def _measures(ids) -> dict[int, Measure]:
     return {m.id: m for m in db.session.scalars(select(Measure).where(Measure.id.in_(ids)))}
 
 
-def _measure_line(measure) -> dict | None:
+def _measure_line(measure) -> MeasureLine | None:
     if measure is None:
         return None
     return {"id": measure.id, "title": measure.title, "status": measure.status,
             "url": measure_path(measure.id)}
 
 
-def public_event(event) -> dict:
+def public_event(event) -> PublicEvent:
     return {"code": event.code, "title": event.title, "prompt": event.prompt,
             "kind": event.kind, "phase": event.phase, "voting_method": event.voting_method}
 
 
-def event_outcome(event) -> dict | None:
+def event_outcome(event) -> EventOutcome | None:
     """What was proposed at a public event, how it ranked, what was decided and why."""
     if event is None or not access.is_public_event(event):
         return None
@@ -82,7 +204,7 @@ def event_outcome(event) -> dict | None:
             "results_revealed": revealed, "proposals": proposals}
 
 
-def _measure_steps(link, log) -> list[dict]:
+def _measure_steps(link, log) -> list[TimelineEntry]:
     """The measure's history as the resident lived it: its state when their proposal was
     linked (dated then), and every change since. What came before is not their story."""
     before = [m for m in log if m.created_at <= link.created_at]
@@ -103,7 +225,7 @@ def _merged_into_title(target, event) -> str | None:
     return shape.get("title") if shape else None
 
 
-def follow_items(participant) -> tuple[dict, list[dict]]:
+def follow_items(participant) -> tuple[FollowEvent, list[FollowItem]]:
     """The person's proposals, newest first, each with its public timeline; and their event."""
     proposals = db.session.scalars(select(Proposal)
                                    .where(Proposal.participant_id == participant.id)
@@ -172,7 +294,7 @@ def linked_proposals(measure_id: int) -> list[dict]:
     return items
 
 
-def measure_page(measure_id: int) -> dict | None:
+def measure_page(measure_id: int) -> MeasurePage | None:
     """A measure as the public sees it: what it is, what it costs, what happened to it, the
     residents' support (from events whose results are out) and the proposals behind it."""
     measure = db.session.get(Measure, measure_id)

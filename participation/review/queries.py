@@ -1,21 +1,51 @@
 """Reads for the project team (staff only): one proposal with everything about it."""
 
+from typing import Literal
+
 from sqlalchemy import select
+from typing_extensions import TypedDict
 
 from ..accounts.models import User
 from ..backlog.links import measure_path
-from ..backlog.models import Measure, ProposalLink
-from ..core.time import iso
+from ..backlog.models import LINK_KINDS, Measure, ProposalLink
+from ..core.time import Time, iso
 from ..extensions import db
-from ..proposals.merge import list_merges
-from ..proposals.shapes import staff_proposal
+from ..proposals.merge import MergeShape, list_merges
+from ..proposals.shapes import StaffProposal, staff_proposal
 from . import listing
-from .models import ReviewComment, ReviewEntry
-from .operations import comment_dict
+from .models import REVIEW_STATUSES, ReviewComment, ReviewEntry
+from .operations import Comment, comment_dict
 from .state import current
 
 
-def proposal_detail(proposal, event) -> dict:
+class ReviewStep(TypedDict):
+    status: Literal[REVIEW_STATUSES]
+    public_answer: str
+    by: str | None
+    at: Time
+
+
+class BacklogLink(TypedDict):
+    kind: Literal[LINK_KINDS]
+    measure_id: int | None
+    reason: str | None
+    measure_title: str | None
+    measure_url: str | None
+
+
+class ProposalDetail(TypedDict):
+    proposal: StaffProposal
+    row: dict | None  # its listing row (listing.rows_for), when it is ranked
+    tables: set[int]  # tables its phone voters sat at
+    status: Literal[REVIEW_STATUSES]
+    public_answer: str
+    history: list[ReviewStep]
+    comments: list[Comment]
+    merges: list[MergeShape]
+    link: BacklogLink | None
+
+
+def proposal_detail(proposal, event) -> ProposalDetail:
     """Everything the proposal page shows; staff only (comments name staff accounts). The
     caller has checked access.may_review."""
     row = next((r for r in listing.rows_for(None, {"event_id": event.id})

@@ -7,12 +7,15 @@ account) do the real work. Limits are strings like "120/minute" from the environ
 
 import hashlib
 import time
+from typing import Annotated, Literal
 
 from flask import current_app, g, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from pydantic import Field
+from typing_extensions import TypedDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..core.addresses import address_key as hashed_address
@@ -95,6 +98,15 @@ def _not_join() -> bool:
 
 def _not_login() -> bool:
     return request.endpoint != LOGIN_ENDPOINT or request.method != "POST"
+
+
+class RateLimited(TypedDict):
+    """Too many writes: wait and retry."""
+
+    error: Literal["rate_limited"]
+    message: Annotated[str, Field(description="Translated, for people.")]
+    retry_after: Annotated[int, Field(ge=1, description=(
+        "Seconds to wait; also in the Retry-After header."))]
 
 
 def retry_after(reset_at: float) -> int:

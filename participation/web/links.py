@@ -4,7 +4,25 @@ PUBLIC_BASE_URL when it is set (behind a proxy, or `make run` with the LAN addre
 request's own host. Domain code never builds a URL: it returns codes, and these make links.
 """
 
+from typing import Annotated
+
 from flask import current_app, has_request_context, request, url_for
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from ..core.declare import keys_of
+from ..members.operations import Invitation
+from ..proposals.operations import Submitted
+
+FollowUrl = Annotated[str, Field(description=(
+    "The person's own page that follows what becomes of their proposals (the link is the "
+    "key): shown to them, for them to keep."))]
+InviteUrl = Annotated[str, Field(description=(
+    "Shown only in this answer: only a digest of its token is stored."))]
+SubmittedWithLink = TypedDict("SubmittedWithLink", {
+    **keys_of(Submitted, leave_out=("follow_code",)), "follow_url": FollowUrl})
+InvitationLink = TypedDict("InvitationLink", {
+    **keys_of(Invitation, leave_out=("invite_token",)), "invite_url": InviteUrl})
 
 
 def base_url() -> str:
@@ -27,7 +45,7 @@ def invite_url(token: str) -> str:
     return base_url() + url_for("phone.invitation", token=token)
 
 
-def with_follow_url(result: dict) -> dict:
+def with_follow_url(result: Submitted) -> SubmittedWithLink:
     """A submitted proposal's answer with the person's follow link in place of its code."""
     if "follow_code" not in result:
         return result
@@ -36,7 +54,7 @@ def with_follow_url(result: dict) -> dict:
     return answer
 
 
-def with_invite_url(result: dict) -> dict:
+def with_invite_url(result: Invitation) -> InvitationLink:
     """A new invitation's answer: the link goes once to the staff client that asked."""
     answer = dict(result)
     answer["invite_url"] = invite_url(answer.pop("invite_token"))

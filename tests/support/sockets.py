@@ -46,9 +46,9 @@ def room_fixture(app, make_event, staff):
     """Phones and a facilitator around one event; every socket is closed after the test."""
 
     class Room:
-        def __init__(self, phase="collect", voting=None, moderation="post"):
+        def __init__(self, phase="collect", voting=None, moderation="post", **event):
             assert issubclass(app.test_client_class, IsolatedClient)
-            self.event = make_event(voting=voting, phase=phase, moderation=moderation)
+            self.event = make_event(voting=voting, phase=phase, moderation=moderation, **event)
             self.id, self.code = self.event.id, self.event.code
             self.sockets: list[Socket] = []
 

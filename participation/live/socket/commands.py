@@ -1,4 +1,5 @@
-"""The acknowledged Socket.IO commands: one table, name -> operation, who may call it, answer.
+"""The acknowledged Socket.IO commands: one table, name -> operation, who may call it, the
+declarations of its payload and of its answer.
 
 A client emits `name` with a JSON object and an ack callback; the answer is `{"ok": true, ...}`
 with the operation's result, or `{"ok": false, "error": code, "message": ..., "field": ...}`.
@@ -6,33 +7,53 @@ Every command runs the same operation as the form and REST; the operation valida
 publishes. `who`: "staff" commands are for the event's staff (access.may_manage, checked at
 connect) and anyone else gets `forbidden` before the operation runs; "member" commands are for
 any connection to the event (the operation checks joining, membership, the phase). The
-AsyncAPI document (/api/v1/asyncapi.json) is built from this table.
+AsyncAPI document (/api/v1/asyncapi.json) is built from this table; tests/test_asyncapi.py
+checks real acks against it, tests/test_contract_inputs.py each `request` against `run`.
 """
 
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated, Literal, NotRequired
 
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import Field
+from typing_extensions import TypedDict
 
+from ...core.declare import Version, keys_of
 from ...core.errors import OperationError
 from ...core.time import iso
 from ...events import operations as events
 from ...events import questions, schedule, tables
 from ...events.operations import get_event
+from ...events.shapes import StaffEventShape
 from ...extensions import db, socketio
 from ...members import operations as members
 from ...participants import identity as participants
-from ...participants.operations import choose_table
+from ...participants.operations import Seat, TableChoice, choose_table
 from ...proposals import duplicates, merge, moderation, paper
 from ...proposals import operations as proposals
 from ...web import identity
-from ...web.links import with_follow_url, with_invite_url
+from ...web.links import InvitationLink, SubmittedWithLink, with_follow_url, with_invite_url
+from ..snapshot import ResidentState, StaffState
 from . import ratelimit
 from .connect import snapshot_for
 from .connections import Connection, connections
+from .requests import (
+    AttendanceCommand,
+    EditCommand,
+    HandCountCommand,
+    HideCommand,
+    MemberRef,
+    Nothing,
+    ProposalRef,
+    RestoreCommand,
+    UndoCommand,
+    VoteCommand,
+    WithdrawCommand,
+)
 
 STAFF, MEMBER = "staff", "member"
 
@@ -43,18 +64,49 @@ class Command:
     who: str  # STAFF or MEMBER
     run: Callable[[Connection, dict], dict]  # the operation, called with the payload's fields
     summary: str
+    request: type  # the payload's declaration (a TypedDict)
+    answer: type  # the ok answer's declaration, without "ok"
 
 
-def _event_fields(*fields: str):
+class Refused(TypedDict):
+    """A refused command: the operation's code and message, as REST gives them."""
+
+    ok: Literal[False]
+    error: Annotated[str, Field(description="Machine-readable code, e.g. wrong_phase.")]
+    message: Annotated[str, Field(description="Translated, for people.")]
+    field: NotRequired[Annotated[str, Field(description="The input it is about.")]]
+    retry_after: NotRequired[Annotated[int, Field(ge=1, description=(
+        "rate_limited: seconds to wait before the next command."))]]
+
+
+class SnapshotAnswer(TypedDict):
+    state: ResidentState | StaffState
+
+
+class _EventFields:
     """The answer of an event write: the changed fields of the event, and its version."""
-    def answer(event) -> dict:
+
+    def __init__(self, name: str, *fields: str):
+        self.fields = fields
+        declared = keys_of(StaffEventShape)
+        self.shape = TypedDict(name, {f: declared[f] for f in fields} | {"version": Version})
+
+    def __call__(self, event) -> dict:
         shape = {"phase": event.phase, "timer_ends_at": iso(event.timer_ends_at),
                  "tallies_revealed": event.tallies_revealed, "show_themes": event.show_themes,
                  "opens_at": iso(event.opens_at), "closes_at": iso(event.closes_at),
                  "tables": tables.tables_info(event),
                  "questions": questions.questions_info(event)}
-        return {f: shape[f] for f in fields} | {"version": event.version}
-    return answer
+        return {f: shape[f] for f in self.fields} | {"version": event.version}
+
+
+PHASE = _EventFields("PhaseChanged", "phase")
+TIMER = _EventFields("TimerChanged", "timer_ends_at")
+REVEALED = _EventFields("RevealChanged", "tallies_revealed")
+THEMES_SHOWN = _EventFields("ThemesDisplayChanged", "show_themes")
+TABLES = _EventFields("TablesChanged", "tables")
+SCHEDULE = _EventFields("ScheduleChanged", "opens_at", "closes_at")
+QUESTIONS = _EventFields("QuestionsChanged", "questions")
 
 
 def _snapshot(connection, _data):
@@ -90,84 +142,103 @@ def _staff_on(operation, *fields, in_event: bool = False):
 
 
 COMMANDS = {command.name: command for command in (
-    Command("snapshot", MEMBER, _snapshot, "The whole state again (after a merge, a refund)."),
+    Command("snapshot", MEMBER, _snapshot, "The whole state again (after a merge, a refund).",
+            Nothing, SnapshotAnswer),
     Command("submit_proposal", MEMBER, lambda c, d: with_follow_url(proposals.submit_proposal(
         c.event_id, c.token, d.get("title"), d.get("body"), d.get("client_id"),
         focus_area_id=d.get("focus_area_id"), question_id=d.get("question_id"))),
-        "Write a proposal (idempotent by client_id); the answer has the person's follow link."),
+        "Write a proposal (idempotent by client_id); the answer has the person's follow link.",
+        proposals.NewProposal, SubmittedWithLink),
     Command("vote", MEMBER, lambda c, d: proposals.cast_vote(
         d.get("proposal_id"), c.token_for, d.get("client_id"), d.get("dots"),
-        score=d.get("score")), "Vote, give dots or rate 1–5 (idempotent by client_id)."),
+        score=d.get("score")), "Vote, give dots or rate 1–5 (idempotent by client_id).",
+        VoteCommand, proposals.VoteResult),
     Command("withdraw_vote", MEMBER, lambda c, d: proposals.withdraw_vote(
         d.get("proposal_id"), c.token_for, d.get("client_id")),
-        "Take back a vote, dots or a rating."),
-    Command("similar", MEMBER, _similar, "Shown proposals like the text being typed."),
+        "Take back a vote, dots or a rating.", WithdrawCommand, proposals.VoteResult),
+    Command("similar", MEMBER, _similar, "Shown proposals like the text being typed.",
+            duplicates.SimilarRequest, duplicates.Matches),
     Command("choose_table", MEMBER, lambda c, d: choose_table(c.event_id, c.token, d.get("table")),
-            "Sit at a table (null: none)."),
+            "Sit at a table (null: none).", TableChoice, Seat),
     Command("scribe_proposal", MEMBER, _scribe,
-            "A table's scribe enters the proposal the table agreed on."),
+            "A table's scribe enters the proposal the table agreed on.",
+            paper.ScribeProposalRequest, paper.ScribeProposal),
     Command("set_show_name", MEMBER, lambda c, d: members.set_show_name(
         c.event_id, c.token, d.get("show")),
-        "A referensgrupp member's consent to show their name with their proposals."),
-    Command("set_phase", STAFF, _staff(events.change_phase, "phase",
-                                       answer=_event_fields("phase")), "Change the phase."),
-    Command("set_timer", STAFF, _staff(events.set_timer, "seconds",
-                                       answer=_event_fields("timer_ends_at")),
-            "Start a countdown of `seconds` (0 or null stops it)."),
-    Command("reveal_tallies", STAFF, lambda c, d: _event_fields("tallies_revealed")(
+        "A referensgrupp member's consent to show their name with their proposals.",
+        members.ShowName, members.ShowNameResult),
+    Command("set_phase", STAFF, _staff(events.change_phase, "phase", answer=PHASE),
+            "Change the phase.", events.PhaseChange, PHASE.shape),
+    Command("set_timer", STAFF, _staff(events.set_timer, "seconds", answer=TIMER),
+            "Start a countdown of `seconds` (0 or null stops it).", events.TimerChange,
+            TIMER.shape),
+    Command("reveal_tallies", STAFF, lambda c, d: REVEALED(
         events.reveal_tallies(current_user, c.event_id, d.get("revealed", True))),
-        "Show (or hide) the vote bars on the projector."),
+        "Show (or hide) the vote bars on the projector.", events.Reveal, REVEALED.shape),
     Command("set_show_themes", STAFF, _staff(events.set_show_themes, "show",
-                                             answer=_event_fields("show_themes")),
-            "Show (or hide) the theme cloud on the projector."),
-    Command("set_tables", STAFF, _staff(tables.set_table_count, "count",
-                                        answer=_event_fields("tables")),
-            "Set the number of tables."),
+                                             answer=THEMES_SHOWN),
+            "Show (or hide) the theme cloud on the projector.", events.ThemesDisplay,
+            THEMES_SHOWN.shape),
+    Command("set_tables", STAFF, _staff(tables.set_table_count, "count", answer=TABLES),
+            "Set the number of tables.", tables.TableCount, TABLES.shape),
     Command("new_scribe_card", STAFF, _staff(tables.new_scribe_card, "table"),
-            "A new scribe card for a table; the old one stops working."),
+            "A new scribe card for a table; the old one stops working.",
+            tables.ScribeCardRequest, tables.ScribeCard),
     Command("set_schedule", STAFF, _staff(schedule.set_schedule, "opens_at", "closes_at",
-                                          answer=_event_fields("opens_at", "closes_at")),
-            "When the event opens and closes on its own."),
+                                          answer=SCHEDULE),
+            "When the event opens and closes on its own.", schedule.ScheduleChange,
+            SCHEDULE.shape),
     Command("set_questions", STAFF, _staff(questions.set_questions, "questions",
-                                           answer=_event_fields("questions")),
-            "Replace the question cards."),
+                                           answer=QUESTIONS),
+            "Replace the question cards.", questions.QuestionCards, QUESTIONS.shape),
     Command("add_paper_proposal", STAFF, _staff(paper.add_paper_proposal, "title", "body",
                                                 "table", "focus_area_id"),
-            "A proposal written on paper, typed in for a table."),
+            "A proposal written on paper, typed in for a table.", paper.PaperProposalRequest,
+            paper.PaperProposal),
     Command("set_hand_count", STAFF, _staff_on(paper.set_hand_count, "proposal_id", "count"),
-            "The hands counted in the room for a proposal."),
+            "The hands counted in the room for a proposal.", HandCountCommand,
+            paper.HandCount),
     Command("approve_proposal", STAFF, _staff_on(moderation.approve_proposal, "proposal_id"),
-            "Approve a proposal waiting for approval."),
+            "Approve a proposal waiting for approval.", ProposalRef,
+            moderation.ModerationResult),
     Command("hide_proposal", STAFF, _staff_on(moderation.hide_proposal, "proposal_id",
                                                  "reason"),
-            "Hide a proposal, with a reason everyone sees; its votes go back."),
+            "Hide a proposal, with a reason everyone sees; its votes go back.", HideCommand,
+            moderation.ModerationResult),
     Command("restore_proposal", STAFF, _staff_on(moderation.restore_proposal, "proposal_id",
-                                                    "reason"), "Show a hidden proposal again."),
+                                                    "reason"), "Show a hidden proposal again.",
+            RestoreCommand, moderation.ModerationResult),
     Command("edit_proposal", STAFF, _staff_on(moderation.edit_proposal, "proposal_id",
                                                  "title", "body", "reason"),
-            "Edit a proposal's text, with a reason everyone sees."),
+            "Edit a proposal's text, with a reason everyone sees.", EditCommand,
+            moderation.ModerationResult),
     Command("merge_proposals", STAFF, _staff_on(merge.merge_proposals, "source_id",
                                                    "target_id", "reason", in_event=True),
-            "Merge a duplicate into another proposal; votes carry over."),
+            "Merge a duplicate into another proposal; votes carry over.", merge.MergeRequest,
+            merge.MergeResult),
     Command("undo_merge", STAFF, _staff_on(merge.undo_merge, "merge_id", "reason",
-                                          in_event=True), "Split a merge again."),
+                                          in_event=True), "Split a merge again.",
+            UndoCommand, merge.UnmergeResult),
     Command("add_member", STAFF, lambda c, d: with_invite_url(members.add_member(
         current_user, c.event_id, d.get("name"), d.get("email"), d.get("organisation"))),
-        "Invite a referensgrupp member; the answer has the invitation link, once."),
+        "Invite a referensgrupp member; the answer has the invitation link, once.",
+        members.NewMember, InvitationLink),
     Command("revoke_member", STAFF, _staff_on(members.revoke_member, "member_id"),
-            "Revoke a member; their phones are disconnected."),
+            "Revoke a member; their phones are disconnected.", MemberRef,
+            members.MemberResult),
     Command("reissue_invitation", STAFF, lambda c, d: with_invite_url(
         members.reissue_invitation(current_user, d.get("member_id"))),
-        "A new invitation link; the old one stops working."),
+        "A new invitation link; the old one stops working.", MemberRef, InvitationLink),
     Command("add_meeting", STAFF, _staff(members.add_meeting, "title", "starts_at"),
-            "A referensgrupp meeting."),
+            "A referensgrupp meeting.", members.NewMeeting, members.MeetingResult),
     Command("set_attendance", STAFF, _staff_on(members.set_attendance, "meeting_id",
                                                   "member_id", "present"),
-            "Mark a member present or absent at a meeting."),
+            "Mark a member present or absent at a meeting.", AttendanceCommand,
+            members.AttendanceResult),
 )}
 
 
-def _rate_limited(connection) -> dict | None:
+def _rate_limited(connection) -> Refused | None:
     wait = ratelimit.wait_seconds(current_app, request.sid, connection.event_id, connection.token)
     if not wait:
         return None

@@ -2,15 +2,19 @@
 phone that may take part), rate limits; then the rooms and the first snapshot."""
 
 import math
+from typing import Annotated, Literal, NotRequired
 
 from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 from flask_wtf.csrf import ValidationError, validate_csrf
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from ... import access
-from ...core.validate import form_number, is_id
+from ...core.declare import request as declared_request
+from ...core.validate import Id, form_number, is_id
 from ...events.models import Event
 from ...extensions import db, socketio
 from ...participants import identity as participants
@@ -22,6 +26,35 @@ from .connections import Connection, connections
 from .origins import origin_checker
 from .relay import relay
 from .rooms import event_room, staff_room
+
+# Every reason a connect is refused, in the order they are checked.
+REFUSALS = ("rate_limited", "bad_origin", "csrf_failed", "event_not_found", "not_joined",
+            "not_a_member")
+
+
+@declared_request
+class ConnectAuth(TypedDict):
+    """Socket.IO's `auth` object of the connect."""
+
+    csrf_token: Annotated[str, Field(description=(
+        "The page's csrf-token meta tag: the session cookie alone is never enough."))]
+    event: NotRequired[Annotated[Id | None, Field(description=(
+        "The event; phones may leave it out for the last event they joined (/j/<code>). "
+        "Staff always send it."))]]
+
+
+class RefusalData(TypedDict):
+    error: Literal[REFUSALS]
+    retry_after: NotRequired[Annotated[int, Field(ge=1, description=(
+        "rate_limited: seconds before a reload may connect."))]]
+
+
+class ConnectRefusal(TypedDict):
+    """A refused connect: the payload of Socket.IO's CONNECT_ERROR packet (socket.io-client's
+    connect_error gives it as err.message and err.data). Not retried by the client."""
+
+    message: Annotated[str, Field(description="Translated, for people.")]
+    data: RefusalData
 
 
 def _origin_allowed() -> bool:

@@ -1,7 +1,8 @@
 """What the server pushes, and which domain event causes which push: two tables.
 
-PUSHES names every Socket.IO event the server sends, its room and its fields (the AsyncAPI
-document, /api/v1/asyncapi.json, is built from it). RELAYS maps every domain event the
+PUSHES names every Socket.IO event the server sends, its room and the declaration of its
+payload (its fields come from there; the AsyncAPI document, /api/v1/asyncapi.json, is built
+from it). RELAYS maps every domain event the
 operations publish (core/bus.py) to what it becomes: a push of the shapes the operation already
 built (the public shape to everyone, the staff shape to the staff room), a coalesced tally or
 theme refresh, or nothing. Routing only: which proposal shape a viewer gets is decided in the
@@ -9,49 +10,161 @@ domain (proposals/shapes.py, access.py); a shape that is None (a proposal waitin
 is not sent.
 """
 
+import types
 from dataclasses import dataclass
+from typing import Annotated, Literal, NotRequired, Union, get_args, get_origin
+
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from ... import access
-from ...core.time import iso, utcnow
-from ...events.models import Event
+from ...core.declare import Version
+from ...core.time import Time, iso, utcnow
+from ...core.validate import Id
+from ...events.models import PHASES, Event
+from ...events.questions import QuestionInfo
+from ...events.tables import TableInfo
 from ...extensions import db, socketio
-from ..snapshot import results
+from ...members.operations import MeetingInfo, MemberCounts
+from ...proposals.ranking import Tally
+from ...proposals.shapes import HiddenProposal, PublicProposal, StaffProposal
+from ...proposals.themes import Theme
+from ..snapshot import ResidentState, Results, StaffState, TableResults, results
 from .rooms import ROOMS
+
+# --- what each push carries ---------------------------------------------------------------
+
+
+class ProposalPush(TypedDict):
+    version: Version
+    proposal: PublicProposal
+
+
+class StaffProposalPush(TypedDict):
+    version: Version
+    proposal: Annotated[StaffProposal | HiddenProposal, Field(description=(
+        "In full; an erased proposal (privacy/erase.py) as the hidden shape everyone gets."))]
+
+
+class MergePush(TypedDict):
+    version: Version
+    source_id: Id
+    target_id: Id
+    undone: Annotated[bool, Field(description="The merge was undone: two proposals again.")]
+
+
+class PhasePush(TypedDict):
+    version: Version
+    phase: Literal[PHASES]
+    by: NotRequired[Annotated[Literal["schedule"], Field(description=(
+        "It opened or closed on its own (events/schedule.py)."))]]
+    results: NotRequired[Results]
+    table_results: NotRequired[TableResults]
+
+
+class TimerPush(TypedDict):
+    version: Version
+    ends_at: Annotated[Time | None, Field(description="Null: stopped.")]
+    server_time: Time
+
+
+class SchedulePush(TypedDict):
+    version: Version
+    opens_at: Time | None
+    closes_at: Time | None
+
+
+class QuestionsPush(TypedDict):
+    version: Version
+    questions: list[QuestionInfo]
+
+
+class TablesPush(TypedDict):
+    version: Version
+    tables: list[TableInfo]
+
+
+class RevealPush(TypedDict):
+    version: Version
+    revealed: bool
+
+
+class ThemesDisplayPush(TypedDict):
+    version: Version
+    show: bool
+
+
+class TalliesPush(TypedDict):
+    version: Version
+    tallies: Annotated[dict[str, Tally], Field(description="Proposal id to its tally.")]
+    voters: Annotated[int, Field(ge=0, description="People who have voted.")]
+
+
+class ThemesPush(TypedDict):
+    version: Version
+    themes: list[Theme]
+
+
+class PresencePush(TypedDict):
+    connected: Annotated[int, Field(ge=0, description="Phones connected now.")]
+
+
+class MembersPush(TypedDict):
+    version: Version
+    counts: MemberCounts
+
+
+class MeetingPush(TypedDict):
+    version: Version
+    meeting: MeetingInfo
+
+
+def keys(payload) -> tuple[str, ...]:
+    """The keys a payload declaration names (of every shape, for a union), in order."""
+    if get_origin(payload) in (Union, types.UnionType):
+        return tuple(dict.fromkeys(k for member in get_args(payload) for k in keys(member)))
+    return tuple(payload.__annotations__)
 
 
 @dataclass(frozen=True)
 class Push:
     room: str  # "event": every phone, console and projector; "staff": console and projector
-    fields: tuple[str, ...]  # besides "version", which every push but presence carries
+    payload: object  # its declaration: a TypedDict (or a union of them)
     summary: str
-    versioned: bool = True
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """What it carries besides "version"."""
+        return tuple(k for k in keys(self.payload) if k != "version")
+
+    @property
+    def versioned(self) -> bool:
+        return "version" in keys(self.payload)
 
 
 PUSHES = {
-    "snapshot": Push("connection", ("server_time", "event", "proposals", "me", "tallies",
-                                    "voters", "themes", "results", "table_results",
-                                    "connected"),
+    "snapshot": Push("connection", ResidentState | StaffState,
                      "The whole state for this viewer, sent to the new connection on connect."),
-    "proposal": Push("event", ("proposal",), "A proposal, as the public sees it (new, moderated, "
-                     "merged, erased); never one waiting for approval."),
-    "staff_proposal": Push("staff", ("proposal",), "A proposal in full, for the console."),
-    "merge": Push("event", ("source_id", "target_id", "undone"),
+    "proposal": Push("event", ProposalPush, "A proposal, as the public sees it (new, "
+                     "moderated, merged, erased); never one waiting for approval."),
+    "staff_proposal": Push("staff", StaffProposalPush, "A proposal in full, for the console."),
+    "merge": Push("event", MergePush,
                   "Two proposals were merged (or split again): phones holding votes or "
                   "proposals among them ask for a fresh snapshot."),
-    "phase": Push("event", ("phase", "by", "results", "table_results"),
-                  "The event's phase; with the results once they are out."),
-    "timer": Push("event", ("ends_at", "server_time"), "The countdown's end (null: stopped)."),
-    "schedule": Push("event", ("opens_at", "closes_at"), "When the event opens and closes."),
-    "questions": Push("event", ("questions",), "The question cards."),
-    "tables": Push("event", ("tables",), "The tables (number and name)."),
-    "reveal": Push("staff", ("revealed",), "Whether the projector shows the vote bars."),
-    "themes_display": Push("staff", ("show",), "Whether the projector shows the theme cloud."),
-    "tallies": Push("staff", ("tallies", "voters"),
+    "phase": Push("event", PhasePush, "The event's phase; with the results once they are out."),
+    "timer": Push("event", TimerPush, "The countdown's end (null: stopped)."),
+    "schedule": Push("event", SchedulePush, "When the event opens and closes."),
+    "questions": Push("event", QuestionsPush, "The question cards."),
+    "tables": Push("event", TablesPush, "The tables (number and name)."),
+    "reveal": Push("staff", RevealPush, "Whether the projector shows the vote bars."),
+    "themes_display": Push("staff", ThemesDisplayPush,
+                           "Whether the projector shows the theme cloud."),
+    "tallies": Push("staff", TalliesPush,
                     "Live tallies from the stored votes, at most once per coalescing interval."),
-    "themes": Push("staff", ("themes",), "The theme cloud, coalesced like the tallies."),
-    "presence": Push("staff", ("connected",), "Phones connected now.", versioned=False),
-    "members": Push("staff", ("counts",), "Referensgrupp membership counts (no names)."),
-    "meeting": Push("staff", ("meeting",), "A referensgrupp meeting and who was present."),
+    "themes": Push("staff", ThemesPush, "The theme cloud, coalesced like the tallies."),
+    "presence": Push("staff", PresencePush, "Phones connected now."),
+    "members": Push("staff", MembersPush, "Referensgrupp membership counts (no names)."),
+    "meeting": Push("staff", MeetingPush, "A referensgrupp meeting and who was present."),
 }
 
 
