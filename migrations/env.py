@@ -91,14 +91,30 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite: batch mode changes a table by copying it, dropping it and renaming the copy.
+        # With foreign keys on, dropping `events` would cascade into proposals, votes, … and
+        # delete their rows; so they are off while migrating (set on the raw connection: a
+        # PRAGMA inside a transaction does nothing), and checked afterwards.
+        sqlite = connection.dialect.name == "sqlite"
+        raw = connection.connection.dbapi_connection if sqlite else None
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
+        if sqlite:
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -402,7 +402,8 @@ def test_hidden_proposal_shows_its_reason_and_its_votes_are_refunded(workshop, h
     assert (hidden["status"], hidden["hidden_reason"]) == ("hidden", "Personuppgifter")
     assert hidden["title"] == "Olämpligt förslag"
     others_see = next(p for p in p2.state(event["id"])["proposals"] if p["id"] == a)
-    assert others_see == {"id": a, "status": "hidden", "hidden_reason": "Personuppgifter"}
+    assert others_see == {"id": a, "number": 1, "status": "hidden",
+                          "hidden_reason": "Personuppgifter"}
     assert state["me"]["ballot"]["remaining"] == 2
     assert stored_votes(a) == []
     assert [r["id"] for r in results(http, fac, event["id"])] == [b]

@@ -241,6 +241,9 @@ def test_support_counts_each_person_once_per_event(any_db_app, make_event, staff
     change_phase(staff.facilitator, first.id, "vote")
     change_phase(staff.facilitator, second.id, "vote")
     both, one, elsewhere = token(), token(), token()
+    # The tables are those the supporters sat at (not the table p1 was written at).
+    choose_table(first.id, both, 1)
+    choose_table(first.id, one, 1)
     vote(p1, both, 2)
     vote(p2, both)           # the same person on two linked proposals: counted once
     vote(p1, one)
@@ -257,10 +260,43 @@ def test_support_counts_each_person_once_per_event(any_db_app, make_event, staff
     by_event = {e["event_id"]: (e["phone_people"], e["hand_counts"]) for e in result["events"]}
     assert by_event == {first.id: (2, 4), second.id: (1, 0)}
     assert result["broad"] == {"events": 2, "tables": 1, "kinds": 2}
-    assert [(t["table"], t["phone_people"]) for t in result["tables"]] == [(2, 2)]
+    assert [(t["table"], t["phone_people"]) for t in result["tables"]] == [(1, 2)]
     # Out of scope is no support.
     links.link_proposal(staff.reviewer, p3, "out_of_scope", reason="Annan huvudman")
     assert support(mid)["phone_people"] == 2
+
+
+def test_the_review_and_the_measure_page_count_the_same_tables(app, make_event, staff):
+    """Written at table 1, supported by people sitting at tables 1 and 2: "2 bord" on the
+    review page and on the public measure page alike (proposals/supporters.py). A low rating
+    is no support; hands have no table."""
+    from participation.proposals.supporters import supporter_tables
+
+    from .conftest import login
+
+    event = make_event(phase="collect", voting={"method": "scale"})
+    set_table_count(staff.facilitator, event.id, 3)
+    author = token()
+    choose_table(event.id, author, 1)
+    pid, _ = propose(event, tok=author)
+    change_phase(staff.facilitator, event.id, "vote")
+    for table, score in ((1, 5), (2, 4), (2, 5), (3, 2)):
+        voter = token()
+        choose_table(event.id, voter, table)
+        cast_vote(pid, lambda _e, t=voter: t, secrets.token_hex(8), score=score)
+    mid = measure(staff)["id"]
+    links.link_proposal(staff.reviewer, pid, "supports", measure_id=mid)
+    change_phase(staff.facilitator, event.id, "results")
+    db.session.rollback()
+    assert len(supporter_tables([pid])[pid]) == 2
+    assert support(mid, revealed_only=True)["broad"]["tables"] == 2
+    assert [(t["table"], t["phone_people"]) for t in support(mid)["tables"]] == [(1, 1), (2, 2)]
+    review = app.test_client()
+    login(review, staff.reviewer)
+    page = review.get(f"/review/proposals/{pid}").get_data(as_text=True)
+    assert "2 bord" in page and "3 bord" not in page and "1 bord" not in page
+    public = app.test_client().get(f"/atgarder/{mid}").get_data(as_text=True)
+    assert "2 bord" in public and "1 bord" not in public
 
 
 def test_scale_support_counts_ratings_of_four_and_five(app, make_event, staff):

@@ -94,8 +94,10 @@ MEASURE = {"title": "Cykelparkering", "description": "", "focus_area": "", "owne
            "co_benefits": "", "time_frame": ""}
 EVENT = {"title": "Verkstad", "prompt": "Hur reser vi?", "kind": "medborgarverkstad",
          "voting": {"method": "approval"}, "focus_areas": ["Mobilitet"], "questions": []}
-EVENT_FORM = {"title": "Verkstad", "prompt": "Hur reser vi?", "kind": "medborgarverkstad",
-              "focus_areas": "Mobilitet", "voting_method": "approval", "moderation": "post",
+# A rådslag with dots: the form reads question cards only for a rådslag and dots only for a
+# dot vote (staff/event_form.py ignores the fields of other kinds and methods).
+EVENT_FORM = {"title": "Verkstad", "prompt": "Hur reser vi?", "kind": "radslag",
+              "focus_areas": "Mobilitet", "voting_method": "dots", "moderation": "post",
               "questions": "", "dots": "5", "max_per_proposal": "3"}
 MEMBER = {"name": "Anna Andersson", "email": "", "organisation": ""}
 

@@ -268,8 +268,11 @@ def test_shapes_the_author_and_everyone_else_see(app, room, staff):
     assert (own["status"], own["merged_into"], own["title"]) == (
         "merged", target, "Belys cykelbanan")
     theirs = {p["id"]: p for p in other.call("snapshot", {})["state"]["proposals"]}
-    assert theirs[source] == {"id": source, "status": "merged", "merged_into": target}
-    assert theirs[target]["merged_from"] == [{"id": source, "title": "Belys cykelbanan",
+    # Numbers within the event (#1, #2) travel with the ids, for people to read.
+    assert theirs[source] == {"id": source, "number": 1, "status": "merged",
+                              "merged_into": target, "merged_into_number": 2}
+    assert theirs[target]["merged_from"] == [{"id": source, "number": 1,
+                                              "title": "Belys cykelbanan",
                                               "body": "Hela vintern", "author_name": None}]
     page = other.http.get(f"/j/{workshop.code}").get_data(as_text=True)
     assert "Sammanslaget av 2 förslag" in page and "Sammanslaget med förslaget" in page
@@ -291,7 +294,8 @@ def test_socket_merge_pushes_to_phones_and_staff(room, staff):
     ack = console.call("merge_proposals", {"source_id": a, "target_id": b, "reason": "Samma"})
     assert ack["ok"], ack
     pushed = {p["proposal"]["id"]: p for p in phone.received("proposal")}
-    assert pushed[a]["proposal"] == {"id": a, "status": "merged", "merged_into": b}
+    assert pushed[a]["proposal"] == {"id": a, "number": 1, "status": "merged",
+                                     "merged_into": b, "merged_into_number": 2}
     assert pushed[b]["version"] == ack["version"]
     assert phone.received("merge") == [{"version": ack["version"], "source_id": a,
                                         "target_id": b, "undone": False}]

@@ -165,7 +165,7 @@ def test_hide_keeps_reason_visible_and_returns_votes(any_db_app, make_event, sta
     assert db.session.scalar(select(func.count(Vote.id))) == 0
     assert (events_seen[-1].name, events_seen[-1].data["action"]) == ("proposal.moderated", "hide")
     assert events_seen[-1].data["public"] == {
-        "id": pid, "status": "hidden", "hidden_reason": "Personangrepp"}
+        "id": pid, "number": 1, "status": "hidden", "hidden_reason": "Personangrepp"}
     with pytest.raises(OperationError) as again:
         ops.cast_vote(pid, tokens(event.id, "v1"), "hide-vote-02", 1)
     assert again.value.code == "proposal_hidden"

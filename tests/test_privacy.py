@@ -166,7 +166,7 @@ def test_erasing_pushes_the_removal_to_phones_and_staff(app, room):
         socket.forget()
     erase_own_input(code)
     (push,) = other.received("proposal")
-    assert push["proposal"] == {"id": pid, "status": "hidden", "erased": True,
+    assert push["proposal"] == {"id": pid, "number": 1, "status": "hidden", "erased": True,
                                 "hidden_reason": "Raderat av den som skrev det."}
     assert push["version"] == db.session.get(Event, r.id).version
     assert [p["proposal"]["id"] for p in console.received("staff_proposal")] == [pid]

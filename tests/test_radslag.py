@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from participation.core.errors import OperationError
-from participation.core.time import utcnow
+from participation.core.time import iso, utcnow
 from participation.events.models import Event
 from participation.events.operations import change_phase
 from participation.events.questions import set_questions
-from participation.events.schedule import run_due, set_schedule
+from participation.events.schedule import next_step, run_due, set_schedule
 from participation.extensions import db
 from participation.proposals.models import Proposal
 from participation.proposals.operations import submit_proposal
@@ -99,17 +99,41 @@ def test_writes_after_closing_time_are_refused_before_the_runner_has_been(app, m
     answer = phone.post(f"/api/v1/events/{event.id}/proposals", headers={"X-CSRFToken": csrf},
                         json={"title": "För sent", "client_id": new_id()})
     assert (answer.status_code, answer.get_json()["error"]) == (409, "event_closed")
+    db.session.rollback()
+    assert db.session.query(Proposal).count() == 1
+    # Voting that is open when the closing time passes takes nothing more either.
+    set_schedule(staff.facilitator, event.id, None, None)
     change_phase(staff.facilitator, event.id, "vote")
+    set_schedule(staff.facilitator, event.id, None, utcnow() - timedelta(seconds=1))
     vote = phone.post(f"/api/v1/proposals/{pid}/votes", headers={"X-CSRFToken": csrf},
                       json={"client_id": new_id()})
     assert (vote.status_code, vote.get_json()["error"]) == (409, "event_closed")
-    db.session.rollback()
-    assert db.session.query(Proposal).count() == 1
     # Moving the closing time on lets people in again.
     set_schedule(staff.facilitator, event.id, None, utcnow() + timedelta(hours=1))
     again = phone.post(f"/api/v1/proposals/{pid}/votes", headers={"X-CSRFToken": csrf},
                        json={"client_id": new_id()})
     assert again.status_code == 201
+
+
+def test_a_phase_set_by_hand_after_closing_time_holds_and_takes_votes(app, make_event, staff):
+    """The facilitator reopens voting after the schedule closed the event: the schedule does
+    not undo it, and the votes count; saving the schedule makes its closing count again."""
+    event = make_event(phase="collect", kind="radslag")
+    pid = add_paper_proposal(staff.facilitator, event.id, "Fler bänkar")["proposal"]["id"]
+    closes = utcnow() - timedelta(minutes=5)
+    set_schedule(staff.facilitator, event.id, None, closes)
+    assert run_due() == [(event.id, "results")]
+    change_phase(staff.facilitator, event.id, "vote")  # by hand, after the closing time
+    assert run_due() == [] and _fresh(event.id).phase == "vote"
+    assert next_step(_fresh(event.id)) is None
+    phone = app.test_client()
+    csrf = join(phone, event)
+    vote = phone.post(f"/api/v1/proposals/{pid}/votes", headers={"X-CSRFToken": csrf},
+                      json={"client_id": new_id()})
+    assert vote.status_code == 201, vote.get_json()
+    set_schedule(staff.facilitator, event.id, None, closes)  # the plan again: closed now
+    assert next_step(_fresh(event.id)) == {"phase": "results", "at": iso(closes)}
+    assert run_due() == [(event.id, "results")]
 
 
 # --- schedule: setting it ----------------------------------------------------------------------
@@ -188,7 +212,7 @@ def test_schedule_over_the_socket_and_the_console_form(room, staff, app):
     assert ack["ok"] and ack["opens_at"] == "2026-12-03T17:00:00.000Z"
     (push,) = phone.received("schedule")
     assert push == {"version": ack["version"], "opens_at": "2026-12-03T17:00:00.000Z",
-                    "closes_at": "2026-12-03T20:00:00.000Z"}
+                    "voting_opens_at": None, "closes_at": "2026-12-03T20:00:00.000Z"}
     bad = console.call("set_schedule", {"opens_at": "snart"})
     assert (bad["ok"], bad["field"]) == (False, "opens_at")
     refused = phone.call("set_schedule", {"opens_at": "2026-12-03T18:00"})
@@ -360,10 +384,9 @@ def test_a_runner_that_lost_the_race_changes_nothing(app, make_event, staff):
 
     event = make_event(kind="radslag")
     set_schedule(staff.facilitator, event.id, OPENS, None)
-    assert schedule._move(event.id, OPENS, schedule._opening, lambda _e: ("collect",)) == \
-        "collect"
+    assert schedule._move(event.id, OPENS) == ["collect"]
     version = _fresh(event.id).version
-    assert schedule._move(event.id, OPENS, schedule._opening, lambda _e: ("collect",)) is None
+    assert schedule._move(event.id, OPENS) == []
     assert _fresh(event.id).version == version  # the lost race rolled its version bump back
 
 
@@ -372,3 +395,108 @@ def test_the_loop_is_off_at_zero_seconds(app):
 
     app.config["SCHEDULE_INTERVAL_SECONDS"] = 0
     assert start_loop(app) is None
+
+
+# --- schedule: a rådslag that runs for days on its own, with a rating window ------------------
+
+def test_a_scheduled_radslag_with_ratings_collects_rates_and_shows_results_on_its_own(room,
+                                                                                      staff):
+    """Days of collecting, days of rating, then the results: all on the schedule's clock
+    (run_due's `now`), with nobody at the console; the ratings given in the window count."""
+    now = utcnow()
+    opens, voting, closes = (now + timedelta(hours=1), now + timedelta(days=3),
+                             now + timedelta(days=7))
+    workshop = room(phase="lobby", kind="radslag", voting={"method": "scale"})
+    set_schedule(staff.facilitator, workshop.id, opens, closes, voting)
+    assert next_step(_fresh(workshop.id)) == {"phase": "collect", "at": iso(opens)}
+    ann, bo = workshop.phone(), workshop.phone()
+    assert run_due(now=opens - timedelta(seconds=1)) == []
+    assert run_due(now=opens) == [(workshop.id, "collect")]
+    bikes = workshop.propose(ann, "Fler cykelbanor")
+    buses = workshop.propose(bo, "Tätare bussar")
+    # Still collecting a day later: a rating before the window is refused, nothing moves.
+    assert run_due(now=opens + timedelta(days=1)) == []
+    early = ann.call("vote", {"proposal_id": bikes, "score": 5, "client_id": new_id()})
+    assert (early["ok"], early["error"]) == (False, "wrong_phase")
+    assert next_step(_fresh(workshop.id)) == {"phase": "vote", "at": iso(voting)}
+
+    ann.forget()
+    assert run_due(now=voting) == [(workshop.id, "vote")]
+    (push,) = ann.received("phase")
+    assert (push["phase"], push["by"]) == ("vote", "schedule")
+    for phone, proposal, score in ((ann, bikes, 5), (ann, buses, 2), (bo, bikes, 4)):
+        ack = phone.call("vote", {"proposal_id": proposal, "score": score, "client_id": new_id()})
+        assert ack["ok"], ack
+    assert run_due(now=closes - timedelta(minutes=1)) == []
+    assert _fresh(workshop.id).phase == "vote"
+
+    bo.forget()
+    assert run_due(now=closes) == [(workshop.id, "results")]
+    assert _fresh(workshop.id).phase == "results"
+    (push,) = bo.received("phase")
+    assert (push["phase"], push["by"]) == ("results", "schedule")
+    first, second = push["results"]
+    assert (first["id"], first["ratings"], first["mean"]) == (bikes, 2, 4.5)
+    assert (second["id"], second["ratings"], second["mean"]) == (buses, 1, 2.0)
+    assert next_step(_fresh(workshop.id)) is None
+
+
+def test_a_late_run_walks_every_scheduled_time_in_order(app, make_event, staff):
+    event = make_event(kind="radslag", voting={"method": "scale"})
+    set_schedule(staff.facilitator, event.id, OPENS, CLOSES, OPENS + timedelta(hours=1))
+    assert run_due(now=CLOSES) == [(event.id, "collect"), (event.id, "vote"),
+                                   (event.id, "results")]
+
+
+def test_a_phase_changed_by_hand_holds_until_the_next_scheduled_time(app, make_event, staff):
+    """Pulled back to collecting during the rating window: the schedule leaves it there (no
+    undo seconds later), and still closes it at the closing time."""
+    now = utcnow()
+    event = make_event(kind="radslag", voting={"method": "scale"})
+    voting, closes = now - timedelta(hours=1), now + timedelta(days=2)
+    set_schedule(staff.facilitator, event.id, now - timedelta(days=1), closes, voting)
+    assert run_due(now=now) == [(event.id, "collect"), (event.id, "vote")]
+    change_phase(staff.facilitator, event.id, "collect")  # more proposals first
+    assert run_due(now=utcnow() + timedelta(seconds=5)) == []
+    assert _fresh(event.id).phase == "collect"
+    assert next_step(_fresh(event.id)) == {"phase": "results", "at": iso(closes)}
+    change_phase(staff.facilitator, event.id, "vote")
+    assert run_due(now=closes) == [(event.id, "results")]
+
+
+@pytest.mark.parametrize("times, field", [
+    (("2026-12-03T18:00", "2026-12-03T17:00", None), "voting_opens_at"),
+    ((None, "2026-12-05T18:00", "2026-12-05T18:00"), "closes_at"),
+    ((None, "2026-12-06T18:00", "2026-12-05T18:00"), "closes_at"),
+    ((None, "nästa vecka", None), "voting_opens_at"),
+])
+def test_a_voting_window_out_of_order_is_refused_on_its_field(app, make_event, staff, client,
+                                                              times, field):
+    opens, voting, closes = times
+    event = make_event(kind="radslag")
+    answer = client.put(f"/api/v1/events/{event.id}/schedule",
+                        headers=staff.auth(staff.facilitator),
+                        json={"opens_at": opens, "voting_opens_at": voting, "closes_at": closes})
+    assert (answer.status_code, answer.get_json()["field"]) == (400, field)
+    assert _fresh(event.id).voting_opens_at is None
+
+
+def test_the_console_says_what_the_schedule_does_next(app, make_event, staff):
+    event = make_event(kind="radslag", voting={"method": "scale"}, phase="collect")
+    web = app.test_client()
+    login(web, staff.facilitator)
+    csrf = csrf_from(web.get(f"/events/{event.id}/console").get_data(as_text=True))
+    posted = web.post(f"/events/{event.id}/schedule", data={
+        "csrf_token": csrf, "opens_at": "", "voting_opens_at": "2030-12-12T18:00",
+        "closes_at": "2030-12-19T18:00"})
+    assert posted.status_code == 302
+    page = web.get(f"/events/{event.id}/console").get_data(as_text=True)
+    assert "Schemat öppnar röstningen 12 december kl. 18:00." in page
+    assert 'value="2030-12-12T18:00"' in page
+    # Without a voting time it warns that nobody would get to vote.
+    web.post(f"/events/{event.id}/schedule", data={
+        "csrf_token": csrf, "opens_at": "", "voting_opens_at": "",
+        "closes_at": "2030-12-19T18:00"})
+    page = web.get(f"/events/{event.id}/console").get_data(as_text=True)
+    assert "Schemat stänger aktiviteten och visar resultatet 19 december kl. 18:00." in page
+    assert "Ingen tid för röstning" in page

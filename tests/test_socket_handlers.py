@@ -218,7 +218,7 @@ def test_another_phone_receives_the_proposal_push(room):
     (push,) = reader.received("proposal")
     # The writer's ack has the author's view; everyone else gets the public one, which has
     # neither the hidden reason nor the merge target a shown proposal does not need.
-    author_only = ("hidden_reason", "merged_into")
+    author_only = ("hidden_reason", "merged_into", "merged_into_number")
     assert push["proposal"] == {k: v for k, v in ack["proposal"].items() if k not in author_only}
     assert push["version"] == ack["version"]
 
@@ -299,7 +299,8 @@ def test_staff_socket_sets_phase_and_hides(room):
     ack = staff_socket.call("hide_proposal", {"proposal_id": proposal_id, "reason": "Dubblett"})
     assert ack["ok"] is True
     push = phone.received("proposal")[-1]
-    assert push["proposal"] == {"id": proposal_id, "status": "hidden", "hidden_reason": "Dubblett"}
+    assert push["proposal"] == {"id": proposal_id, "number": 1, "status": "hidden",
+                                "hidden_reason": "Dubblett"}
     assert count(Proposal, Proposal.status == "hidden") == 1
 
 

@@ -9,7 +9,7 @@ from participation.extensions import db
 from participation.proposals import themes
 from participation.proposals.merge import merge_proposals
 from participation.proposals.moderation import approve_proposal, hide_proposal
-from participation.proposals.stopwords_sv import KEPT, STOP_WORDS
+from participation.proposals.stopwords_sv import KEPT, STOP_WORDS, THEME_FILLER
 from participation.proposals.themes import ThemeIndex
 
 from .conftest import csrf_from, login
@@ -46,9 +46,10 @@ def test_counting_rules_on_a_swedish_workshop():
                              "proposal_ids": [4, 5]}
     # "buss" is in 5 and 6 as "bussen" and in 6 also as "bussar": bussen is in two proposals.
     assert found["buss"]["label"] == "bussen" and found["buss"]["count"] == 2
-    # Curated: "fler" and "bättre" carry meaning here, so they are themes; stop words never are.
-    assert {"fler", "bättre"} <= KEPT
-    assert found["fler"]["count"] == 3 and found["bättr"]["label"] == "bättre"
+    # "fler" and "bättre" tell duplicates apart (KEPT), but they are no subject: never themes
+    # ("fler" is in three proposals, "bättre" in two); neither are stop words.
+    assert {"fler", "bättre"} <= KEPT and {"fler", "bättre"} <= THEME_FILLER
+    assert "fler" not in found and "bättr" not in found and "går" not in found
     labels = {theme["label"] for theme in index.ranked}
     assert not labels & STOP_WORDS and not {"och", "att", "för"} & labels
     # Six proposals: a word found in only one of them is not a shared theme.
@@ -57,7 +58,29 @@ def test_counting_rules_on_a_swedish_workshop():
     # Commonest first, then by label.
     order = [(-theme["count"], theme["label"]) for theme in index.ranked]
     assert order == sorted(order)
-    assert index.ranked[0]["stem"] == "fler"
+    assert index.ranked[0]["stem"] == "belysning"
+
+
+def test_the_events_own_question_and_filler_are_no_themes(room, staff):
+    """Every proposal answers the event's question: its words ("resa", "hållbart") and those
+    of its question cards say nothing about what people want. Nor do "mer", "mycket", "gång"."""
+    workshop = room(prompt="Hur gör vi det lättare att resa hållbart i vardagen?",
+                    kind="radslag", questions=["Hur vill du resa till jobbet?"])
+    phone = workshop.phone()
+    question = db.session.get(Event, workshop.id).questions[0].id
+    for title, body in [
+        ("Resa med cykel", "Mer plats för cyklar, så att resan blir lättare en gång om dagen."),
+        ("Hållbara resor till jobbet", "Mycket bättre bussar i vardagen."),
+        ("Cyklar på bussen", "Att resa med cykel och buss ska vara lätt."),
+    ]:
+        workshop.propose(phone, title, body=body, question_id=question)
+    found = {t["stem"]: t for t in themes.themes(current(workshop.id))}
+    assert {"cykl", "buss"} <= set(found), found
+    for stem in ("res", "lätt", "vardag", "jobbet", "jobb", "mer", "myck", "gång", "bättr"):
+        assert stem not in found, stem
+    # Only the event's own question drops them: elsewhere "resa" is a theme like any word.
+    index = ThemeIndex([(1, "Resa med cykel", "")], ignore=())
+    assert "res" in by_stem(index)
 
 
 def test_one_long_text_counts_once_and_small_events_show_single_words():
@@ -145,9 +168,9 @@ def test_rest_themes_for_the_event_staff_only(app, room, staff):
     assert answer.status_code == 200
     data = answer.get_json()
     assert data["version"] == current(workshop.id).version
-    assert data["themes"][0] == {"stem": "fler", "label": "fler", "count": 3,
+    assert data["themes"][0] == {"stem": "belysning", "label": "belysning", "count": 2,
                                  "proposal_ids": data["themes"][0]["proposal_ids"]}
-    assert len(data["themes"][0]["proposal_ids"]) == 3
+    assert len(data["themes"][0]["proposal_ids"]) == 2
     for user, status in ((staff.other, 403), (staff.admin, 200)):
         assert app.test_client().get(f"/api/v1/events/{workshop.id}/themes",
                                      headers=staff.auth(user)).status_code == status

@@ -118,6 +118,57 @@ def test_a_merge_into_a_proposal_hidden_later_shows_no_title(app, room, staff):
     assert "Fler bänkar" in http.get(f"/folj/{follow}").get_data(as_text=True)
 
 
+def test_a_merged_proposal_follows_the_outcome_of_the_one_it_joined(app, room, staff):
+    """The author of a merged proposal sees what became of the proposal it joined (status,
+    the team's answer, the measure), through a chain of merges; once that one is hidden,
+    only that it was, neutrally, with none of its words."""
+    from participation.review import links
+    from participation.review.operations import set_review
+
+    workshop = room()
+    event = workshop.event
+    target = _propose(_phone(app, event), event, SECRET)["proposal"]["id"]
+    middle = _propose(_phone(app, event), event, "Belys cykelbanan")["proposal"]["id"]
+    answer = _propose(_phone(app, event), event, "Fler lampor")
+    follow = answer["follow_url"].rsplit("/", 1)[-1]
+    auth = staff.auth(staff.facilitator)
+    http = app.test_client()
+    for source, into in ((answer["proposal"]["id"], middle), (middle, target)):
+        assert http.post(f"/api/v1/events/{event.id}/merges", headers=auth, json={
+            "source_id": source, "target_id": into}).status_code == 201
+    set_review(staff.reviewer, target, "not_pursued", "Kommunen lyser redan upp tre stråk.")
+    (item,) = http.get(f"/api/v1/follow/{follow}").get_json()["proposals"]
+    assert item["status"] == "merged" and item["number"] == 3
+    assert item["joined"] == {
+        "hidden": False, "number": 1, "title": SECRET, "review_status": "not_pursued",
+        "public_answer": "Kommunen lyser redan upp tre stråk.", "link": None, "measure": None}
+    page = http.get(f"/folj/{follow}").get_data(as_text=True)
+    assert "Sammanslaget med förslag #1:" in page and "lyser redan upp tre stråk" in page
+
+    measure = http.post("/api/v1/measures", headers=staff.auth(staff.reviewer),
+                        json={"title": "Belysta cykelvägar"}).get_json()["measure"]
+    links.link_proposal(staff.reviewer, target, "supports", measure_id=measure["id"])
+    (item,) = http.get(f"/api/v1/follow/{follow}").get_json()["proposals"]
+    assert item["joined"] == {
+        "hidden": False, "number": 1, "title": SECRET, "review_status": "in_backlog",
+        "public_answer": item["joined"]["public_answer"],
+        "link": {"kind": "supports", "reason": None},
+        "measure": {"id": measure["id"], "title": "Belysta cykelvägar",
+                    "status": measure["status"], "url": f"/atgarder/{measure['id']}"}}
+    page = http.get(f"/folj/{follow}").get_data(as_text=True)
+    assert "Belysta cykelvägar" in page and "Finns i åtgärdsportföljen" in page
+
+    assert http.post(f"/api/v1/proposals/{target}/hide", headers=auth,
+                     json={"reason": "Personuppgifter"}).status_code == 200
+    (item,) = http.get(f"/api/v1/follow/{follow}").get_json()["proposals"]
+    assert item["joined"] == {"hidden": True, "number": 1, "title": None, "review_status": None,
+                              "public_answer": None, "link": None, "measure": None}
+    seen = http.get(f"/folj/{follow}").get_data(as_text=True) + repr(item)
+    assert SECRET not in seen and "070-123" not in seen and "stråk" not in seen
+    assert "Belysta cykelvägar" not in seen
+    assert "som sedan har dolts" in seen and "Fler lampor" in seen
+
+
 def _vote_scene(app, make_event, staff, **kwargs):
     """An event in the vote phase, one proposal with three votes, linked to a measure."""
     event = make_event(phase="collect", **kwargs)

@@ -134,6 +134,7 @@ def create_event():
         data.get("moderation", "post"), hide_tallies=data.get("hide_tallies", False),
         shuffle_ballot=data.get("shuffle_ballot", False), questions=data.get("questions"),
         opens_at=data.get("opens_at"), closes_at=data.get("closes_at"),
+        voting_opens_at=data.get("voting_opens_at"), tables=data.get("tables"),
     )
     return jsonify(_event_answer(event)), 201
 
@@ -270,13 +271,14 @@ def set_timer(event_id):
 
 
 @route("PUT", "/events/<int:event_id>/schedule",
-       "Set (or clear with null) when the event opens and closes on its own", auth=STAFF,
+       "Set (or clear with null) when the event opens, opens its voting and closes on its own",
+       auth=STAFF,
        body=schedule.ScheduleChange, answers={200: EventAnswer},
        errors=(400, 401, 403, 404, 409))
 def set_schedule(event_id):
     data = json_body()
     event = schedule.set_schedule(staff_user(), event_id, data.get("opens_at"),
-                                  data.get("closes_at"))
+                                  data.get("closes_at"), data.get("voting_opens_at"))
     return jsonify(_event_answer(event))
 
 

@@ -5,22 +5,24 @@ is one (event, participant): someone who voted for two proposals linked to the s
 counts once; the same phone at two events counts twice, since nothing may tie the two together.
 Hand counts (`paper_votes`) are added as they are: a show of hands cannot be de-duplicated.
 On a 1–5 scale a rating of 4 or 5 counts as support. Only visible proposals count; a merged
-proposal counts through the one it joined, where its votes went. See docs/backlog.md.
+proposal counts through the one it joined, where its votes went. Tables are those the
+supporters sat at, by the same definition as the review pages' (proposals/supporters.py).
+See docs/backlog.md.
 """
 
 from collections import defaultdict
 from typing import NamedTuple
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from .. import access
 from ..events.models import Event, Table
 from ..extensions import db
 from ..proposals.models import Proposal, Vote
+from ..proposals.supporters import is_support, supporters_by_table
 from .models import ProposalLink
 
 SUPPORTING = ("created_from", "supports", "duplicate")
-SCALE_SUPPORT = 4
 
 
 class _Linked(NamedTuple):
@@ -99,30 +101,32 @@ def support_for(measure_ids, session=None, *, revealed_only: bool = False) -> di
     ).all() if proposal_ids else []
     linked = [_Linked(mid, *row) for row in proposals for mid in sorted(measures_of[row.id])]
     votes = session.execute(
-        select(Vote.proposal_id, Vote.event_id, Vote.participant_id, Proposal.table_id)
+        select(Vote.proposal_id, Vote.event_id, Vote.participant_id)
         .join(Proposal, Proposal.id == Vote.proposal_id)
         .join(Event, Event.id == Vote.event_id)
         .where(Vote.proposal_id.in_(proposal_ids), Proposal.status == "visible",
-               *_revealed(revealed_only),
-               or_(Event.voting_method != "scale",
-                   and_(Event.voting_method == "scale", Vote.dots >= SCALE_SUPPORT)))
+               *_revealed(revealed_only), is_support())
     ).all() if proposal_ids else []
-    voters = [(mid, event_id, participant_id, table_id)
-              for pid, event_id, participant_id, table_id in votes
+    voters = [(mid, event_id, participant_id)
+              for pid, event_id, participant_id in votes
               for mid in measures_of[pid]]
-    table_ids = {row.table_id for row in linked if row.table_id is not None}
+    # The tables its supporters sat at (proposals/supporters.py), of the proposals counted here.
+    seated = supporters_by_table({row.id for row in linked}, session)
+    table_ids = {tid for tables_of in seated.values() for tid in tables_of}
     tables = {t.id: t for t in session.scalars(select(Table).where(Table.id.in_(table_ids)))} \
         if table_ids else {}
 
     people = defaultdict(set)                       # measure -> {(event, participant)}
     per_event = defaultdict(lambda: defaultdict(set))
     per_table = defaultdict(lambda: defaultdict(set))
-    for mid, event_id, participant_id, table_id in voters:
+    for mid, event_id, participant_id in voters:
         person = (event_id, participant_id)
         people[mid].add(person)
         per_event[mid][event_id].add(person)
-        if table_id is not None:
-            per_table[mid][(event_id, table_id)].add(person)
+    for row in linked:
+        for table_id, persons in seated.get(row.id, {}).items():
+            per_table[row.measure_id][(row.event_id, table_id)] |= {
+                (row.event_id, participant_id) for participant_id in persons}
 
     events = defaultdict(dict)
     for row in linked:
@@ -148,9 +152,7 @@ def support_for(measure_ids, session=None, *, revealed_only: bool = False) -> di
         summary["hand_counts"] = sum(e["hand_counts"] for e in summary["events"])
         summary["people"] = summary["phone_people"] + summary["hand_counts"]
         summary["proposals"] = sum(e["proposals"] for e in summary["events"])
-        supported_tables = {(row.event_id, row.table_id) for row in linked
-                            if row.measure_id == mid and row.table_id is not None}
-        summary["broad"] = {"events": len(summary["events"]), "tables": len(supported_tables),
+        summary["broad"] = {"events": len(summary["events"]), "tables": len(per_table[mid]),
                             "kinds": len({e["kind"] for e in summary["events"]})}
     return result
 

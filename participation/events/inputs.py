@@ -15,12 +15,21 @@ QuestionTexts = Annotated[list[Annotated[str, Field(max_length=QUESTION_MAX)]],
                           Field(max_length=QUESTIONS_MAX)]
 
 
-def parse_schedule(opens_at, closes_at):
+def parse_schedule(opens_at, closes_at, voting_opens_at=None):
+    """(opens, voting opens, closes) as naive UTC, each None when left out, in that order."""
     opens, closes = parse_when(opens_at, "opens_at"), parse_when(closes_at, "closes_at")
+    voting = parse_when(voting_opens_at, "voting_opens_at")
     if opens and closes and closes <= opens:
         raise OperationError("invalid_schedule", _l("The event must close after it opens."),
                              field="closes_at")
-    return opens, closes
+    if voting and opens and voting <= opens:
+        raise OperationError("invalid_schedule",
+                             _l("Voting must open after the event starts collecting."),
+                             field="voting_opens_at")
+    if voting and closes and closes <= voting:
+        raise OperationError("invalid_schedule", _l("The event must close after voting opens."),
+                             field="closes_at")
+    return opens, voting, closes
 
 
 def clean_questions(texts) -> list[str]:

@@ -85,6 +85,11 @@ class Event(VotingMethod, db.Model):
         CheckConstraint(
             "opens_at IS NULL OR closes_at IS NULL OR closes_at > opens_at", name="schedule_order"
         ),
+        CheckConstraint(
+            "voting_opens_at IS NULL OR ((opens_at IS NULL OR voting_opens_at > opens_at) AND "
+            "(closes_at IS NULL OR closes_at > voting_opens_at))", name="voting_window"
+        ),
+        CheckConstraint("last_proposal_number >= 0", name="last_proposal_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,10 +112,17 @@ class Event(VotingMethod, db.Model):
     show_themes: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A countdown for the current phase; the server's clock is the one that counts.
     timer_ends_at: Mapped[datetime | None] = mapped_column(default=None)
-    # A rådslag can run on its own: it opens (lobby -> collect) and closes (-> results) at these
-    # UTC times, see events/schedule.py.
+    # A rådslag can run on its own: it opens (lobby -> collect), opens its voting (collect ->
+    # vote) and closes (-> results) at these UTC times, see events/schedule.py.
     opens_at: Mapped[datetime | None] = mapped_column(default=None)
+    voting_opens_at: Mapped[datetime | None] = mapped_column(default=None)
     closes_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When a facilitator last changed the phase by hand: the schedule leaves that choice alone
+    # until its next time after it (events/schedule.py). Cleared when the schedule is saved.
+    phase_set_by_hand_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The last per-event proposal number handed out (#1, #2, …); counted on this row, which
+    # every write locks first, so two proposals never get the same number.
+    last_proposal_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Bumped in every write transaction on the event; clients order pushes by it.
     version: Mapped[int] = mapped_column(Integer, default=0)
     # When it was last closed (cleared on reopening): the retention period counts from here.
@@ -144,6 +156,16 @@ class Event(VotingMethod, db.Model):
         return {"method": "approval"}
 
 
+TABLES_MAX = 60
+# A table's default name in each language the site speaks. A table named so is labelled in the
+# reader's language (events/tables.table_label); any other name is kept as typed.
+DEFAULT_TABLE_NAMES = ("Table {n}", "Bord {n}")
+
+
+def is_default_table_name(number: int, name: str | None) -> bool:
+    return name is None or name in {form.format(n=number) for form in DEFAULT_TABLE_NAMES}
+
+
 class Table(db.Model):
     """A table at a *medborgarverkstad*; its card's QR code puts a phone at it."""
 
@@ -159,6 +181,11 @@ class Table(db.Model):
     name: Mapped[str] = mapped_column(String(60))
     # The secret on the scribe's card: whoever scans it may enter the table's proposals.
     scribe_token: Mapped[str] = mapped_column(String(24), default=lambda: secrets.token_urlsafe(16))
+
+    @classmethod
+    def numbered(cls, number: int) -> "Table":
+        """A new table with the default name (stored in Swedish, labelled per reader)."""
+        return cls(number=number, name=DEFAULT_TABLE_NAMES[1].format(n=number))
 
 
 class FocusArea(db.Model):

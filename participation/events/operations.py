@@ -19,7 +19,18 @@ from ..core.validate import clean_text
 from ..extensions import db
 from ..ops.audit import audit
 from .inputs import QuestionTexts, clean_questions, parse_schedule
-from .models import DOTS_MAX, KINDS, MODERATIONS, PHASES, Dots, Event, FocusArea, Question
+from .models import (
+    DOTS_MAX,
+    KINDS,
+    MODERATIONS,
+    PHASES,
+    TABLES_MAX,
+    Dots,
+    Event,
+    FocusArea,
+    Question,
+    Table,
+)
 
 # No 0/O, 1/I/L: the code is read off a projector across a room.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -147,13 +158,27 @@ class NewEvent(TypedDict):
     questions: NotRequired[QuestionTexts | None]
     opens_at: NotRequired[Annotated[When, Field(description=(
         "Lobby -> collect on its own at this time."))]]
+    voting_opens_at: NotRequired[Annotated[When, Field(description=(
+        "Collect -> vote on its own at this time. Later than opens_at."))]]
     closes_at: NotRequired[Annotated[When, Field(description=(
-        "Collect or vote -> results on its own; no writes after it. Later than opens_at."))]]
+        "Collect or vote -> results on its own; no writes after it. Later than opens_at and "
+        "voting_opens_at."))]]
+    tables: NotRequired[Annotated[int, Field(ge=0, le=TABLES_MAX, description=(
+        "Tables 1..n, named \"Bord 1\" … (a medborgarverkstad's). Left out: none."))]]
+
+
+def _table_count(tables) -> int:
+    if tables is None:
+        return 0
+    if not isinstance(tables, int) or isinstance(tables, bool) or not 0 <= tables <= TABLES_MAX:
+        raise OperationError("invalid_count", _l("Between 0 and %(n)d tables.", n=TABLES_MAX),
+                             field="tables")
+    return tables
 
 
 def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="post", *,
                  hide_tallies=False, shuffle_ballot=False, questions=None, opens_at=None,
-                 closes_at=None) -> Event:
+                 closes_at=None, voting_opens_at=None, tables=None) -> Event:
     access.require_run_events(user)
     title = clean_text(title, "title", TITLE_MAX, multiline=False)
     prompt = clean_text(prompt, "prompt", PROMPT_MAX)
@@ -180,7 +205,8 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
         if name and name not in names:
             names.append(name)
     question_texts = clean_questions(questions)
-    opens, closes = parse_schedule(opens_at, closes_at)
+    opens, voting_opens, closes = parse_schedule(opens_at, closes_at, voting_opens_at)
+    table_count = _table_count(tables)
 
     with write_transaction() as session:
         event = Event(
@@ -190,7 +216,8 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
             hide_tallies=hide_tallies, shuffle_ballot=shuffle_ballot,
             focus_areas=[FocusArea(name=n, position=i) for i, n in enumerate(names)],
             questions=[Question(text=t, position=i) for i, t in enumerate(question_texts)],
-            opens_at=opens, closes_at=closes,
+            tables=[Table.numbered(n) for n in range(1, table_count + 1)],
+            opens_at=opens, voting_opens_at=voting_opens, closes_at=closes,
         )
         session.add(event)
         session.flush()
@@ -210,6 +237,8 @@ def change_phase(user, event_id: int, phase) -> Event:
     with write_transaction() as session:
         event, version = managed_event(session, user, event_id)
         previous = apply_phase(event, phase)
+        # The facilitator's choice holds until the schedule's next time (events/schedule.py).
+        event.phase_set_by_hand_at = utcnow()
         audit(session, user, "event.phase", phase, event.id)
     publish("event.phase_changed", event.id, version, phase=phase, previous=previous)
     return event

@@ -13,6 +13,7 @@ from ..core.time import Time, iso
 from ..core.validate import Id
 from .models import KINDS, MODERATIONS, PHASES, Voting
 from .questions import QuestionInfo
+from .schedule import ScheduleNext, next_step
 from .tables import TableInfo, tables_info
 
 
@@ -43,6 +44,8 @@ class EventShape(TypedDict):
     focus_areas: list[FocusAreaInfo]
     questions: list[QuestionInfo]
     opens_at: Annotated[Time | None, Field(description="Lobby -> collect on its own then.")]
+    voting_opens_at: Annotated[Time | None, Field(description=(
+        "Collect -> vote on its own then: the rating or voting window opens."))]
     closes_at: Annotated[Time | None, Field(description="-> results on its own then.")]
     tables: list[TableInfo]
 
@@ -51,6 +54,11 @@ class StaffEventShape(EventShape):
     """The event as its staff (console, projector) see it."""
 
     show_themes: Annotated[bool, Field(description="The projector draws the theme cloud.")]
+    schedule_next: Annotated[ScheduleNext | None, Field(description=(
+        "What the schedule will do next; null: it will not move the event again."))]
+    phase_set_by_hand_at: Annotated[Time | None, Field(description=(
+        "When staff last changed the phase by hand: scheduled times up to then are passed over "
+        "(saving the schedule clears it)."))]
 
 
 class EventSummary(TypedDict):
@@ -82,6 +90,7 @@ def event_shape(event) -> EventShape:
         "focus_areas": [{"id": f.id, "name": f.name} for f in event.focus_areas],
         "questions": [{"id": q.id, "text": q.text} for q in event.questions],
         "opens_at": iso(event.opens_at),
+        "voting_opens_at": iso(event.voting_opens_at),
         "closes_at": iso(event.closes_at),
         "tables": tables_info(event),
     }
@@ -89,7 +98,9 @@ def event_shape(event) -> EventShape:
 
 def staff_event_shape(event) -> StaffEventShape:
     """The event's staff: also what only the console and projector use."""
-    return event_shape(event) | {"show_themes": event.show_themes}
+    return event_shape(event) | {"show_themes": event.show_themes,
+                                 "schedule_next": next_step(event),
+                                 "phase_set_by_hand_at": iso(event.phase_set_by_hand_at)}
 
 
 def summary_shape(event) -> EventSummary:

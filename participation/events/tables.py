@@ -14,15 +14,16 @@ from ..core.errors import OperationError
 from ..core.references import in_use
 from ..core.tx import write_transaction
 from ..ops.audit import audit
-from .models import Event, Table
+from .models import TABLES_MAX, Event, Table, is_default_table_name
 from .operations import managed_event
-
-TABLES_MAX = 60
 
 
 class TableInfo(TypedDict):
     number: Annotated[int, Field(ge=1, description="Printed on the table's card.")]
     name: str
+    default_name: Annotated[bool, Field(description=(
+        "The name is the default \"Table n\": screens print it in the reader's language "
+        "(\"Bord n\" in Swedish); otherwise the name is shown as typed."))]
 
 
 @request
@@ -41,8 +42,26 @@ class ScribeCard(TypedDict):
     version: Version
 
 
+def table_info(table: Table) -> TableInfo:
+    return {"number": table.number, "name": table.name,
+            "default_name": is_default_table_name(table.number, table.name)}
+
+
 def tables_info(event: Event) -> list[TableInfo]:
-    return [{"number": t.number, "name": t.name} for t in event.tables]
+    return [table_info(t) for t in event.tables]
+
+
+def table_label(table) -> str:
+    """A table's name for the reader: "Bord 3" / "Table 3" in the page's language when it has
+    the default name, the name as typed otherwise. `table`: a TableInfo, a Table, or nothing
+    (None, or a template's undefined first of no tables): ""."""
+    if not table:
+        return ""
+    number, name = ((table["number"], table["name"]) if isinstance(table, dict)
+                    else (table.number, table.name))
+    if is_default_table_name(number, name):
+        return _("Table %(n)d", n=number)
+    return name
 
 
 def table_number(event: Event, table_id: int | None) -> int | None:
@@ -64,7 +83,7 @@ def set_table_count(user, event_id: int, count) -> Event:
         existing = {t.number: t for t in event.tables}
         for number in range(1, count + 1):
             if number not in existing:
-                event.tables.append(Table(number=number, name=_("Table %(n)d", n=number)))
+                event.tables.append(Table.numbered(number))
         for number, table in existing.items():
             if number <= count:
                 continue
@@ -72,7 +91,7 @@ def set_table_count(user, event_id: int, count) -> Event:
                 raise OperationError(
                     "table_in_use",
                     _l("%(name)s already has people or proposals and cannot be removed.",
-                       name=table.name), 409, field="count")
+                       name=table_label(table)), 409, field="count")
             event.tables.remove(table)
         session.flush()
         tables = tables_info(event)

@@ -11,7 +11,7 @@ from ..core.errors import OperationError
 from ..core.tx import write_transaction
 from ..core.validate import clean_name
 from ..events.operations import locked_event
-from ..events.tables import table_by_number
+from ..events.tables import table_by_number, table_label
 from . import identity
 
 NAME_MAX = 60
@@ -43,7 +43,8 @@ class TableChoice(TypedDict):
 
 class Seat(TypedDict):
     table: int | None
-    table_name: str | None
+    table_name: Annotated[str | None, Field(description=(
+        "The table's name in the language of the request."))]
     version: Version
 
 
@@ -62,5 +63,5 @@ def choose_table(event_id: int, token, number) -> Seat:
                                  field="table")
         participant = identity.ensure(session, event.id, token)
         participant.table_id = table.id if table else None
-        name = table.name if table else None
+        name = table_label(table) if table else None
     return {"table": number, "table_name": name, "version": version}

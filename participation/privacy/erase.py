@@ -54,9 +54,9 @@ class Erased(TypedDict):
     version: Version
 
 
-def erased_shape(proposal_id: int) -> HiddenProposal:
-    return {"id": proposal_id, "status": "hidden", "hidden_reason": erased_reason(),
-            "erased": True}
+def erased_shape(proposal_id: int, number: int) -> HiddenProposal:
+    return {"id": proposal_id, "number": number, "status": "hidden",
+            "hidden_reason": erased_reason(), "erased": True}
 
 
 def erase_own_input(follow_code) -> Erased:
@@ -73,8 +73,9 @@ def erase_own_input(follow_code) -> Erased:
                                 .execution_options(populate_existing=True))
         if person is None:  # erased or purged between the two reads
             raise not_found("follow_not_found")
-        own = set(session.scalars(select(Proposal.id)
-                                  .where(Proposal.participant_id == person.id)).all())
+        numbers = dict(session.execute(select(Proposal.id, Proposal.number)
+                                       .where(Proposal.participant_id == person.id)).all())
+        own = set(numbers)
         restored = _split_merges_into(session, event, own)
         # Proposals of others that carried one of these texts in their merged_from.
         touched = set(session.scalars(select(ProposalMerge.target_id).where(
@@ -90,7 +91,7 @@ def erase_own_input(follow_code) -> Erased:
         changed = [session.get(Proposal, pid) for pid in sorted(touched | restored)]
         shapes = [shapes_of(p, event) for p in changed if p]
     for proposal_id in sorted(own):
-        shape = erased_shape(proposal_id)
+        shape = erased_shape(proposal_id, numbers[proposal_id])
         publish("proposal.erased", event.id, version, public=shape, staff=shape, author=shape,
                 author_id=None)
     for shaped in shapes:

@@ -28,8 +28,8 @@ LOCK_PROPOSALS_EVENT = (
            .where(proposals.c.id == bindparam("proposal_id")).scalar_subquery())
     .values(version=events.c.version + 1)
     .returning(events.c.id, events.c.version, events.c.phase, events.c.kind,
-               events.c.closes_at, events.c.voting_method, events.c.dots_per_person,
-               events.c.max_dots_per_proposal)
+               events.c.closes_at, events.c.phase_set_by_hand_at, events.c.voting_method,
+               events.c.dots_per_person, events.c.max_dots_per_proposal)
 )
 PROPOSAL_STATUS = select(proposals.c.status).where(proposals.c.id == bindparam("proposal_id"))
 # The participant, any receipt for this client_id (a retry), and their votes: one round trip
@@ -62,9 +62,10 @@ INSERT_RECEIPT = insert(write_receipts)
 class LockedEvent(VotingMethod):
     """The locked event's row, with the two questions the ballot asks of an Event."""
 
-    __slots__ = ("id", "version", "phase", "kind", "closes_at", "voting_method",
-                 "dots_per_person", "max_dots_per_proposal")
+    __slots__ = ("id", "version", "phase", "kind", "closes_at", "phase_set_by_hand_at",
+                 "voting_method", "dots_per_person", "max_dots_per_proposal")
 
     def __init__(self, row):
-        (self.id, self.version, self.phase, self.kind, self.closes_at, self.voting_method,
-         self.dots_per_person, self.max_dots_per_proposal) = row
+        (self.id, self.version, self.phase, self.kind, self.closes_at,
+         self.phase_set_by_hand_at, self.voting_method, self.dots_per_person,
+         self.max_dots_per_proposal) = row

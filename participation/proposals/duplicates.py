@@ -33,6 +33,7 @@ class SimilarRequest(TypedDict):
 
 class Match(TypedDict):
     id: Id
+    number: Annotated[int, Field(ge=1, description="Its number within the event.")]
     title: str
     score: Annotated[float, Field(ge=0, le=1, description="How alike, 0 to 1.")]
 
@@ -44,6 +45,7 @@ class Matches(TypedDict):
 
 class PairMember(TypedDict):
     id: Id
+    number: Annotated[int, Field(ge=1, description="Its number within the event.")]
     title: str
 
 
@@ -53,14 +55,14 @@ class DuplicatePair(TypedDict):
     score: Annotated[float, Field(ge=0, le=1)]
 
 
-def _index(event) -> tuple[DuplicateIndex, dict[int, str]]:
+def _index(event) -> tuple[DuplicateIndex, dict[int, tuple[str, int]]]:
     def build():
         rows = db.session.execute(
-            select(Proposal.id, Proposal.title, Proposal.body)
+            select(Proposal.id, Proposal.title, Proposal.body, Proposal.number)
             .where(Proposal.event_id == event.id, Proposal.status == "visible")
         ).all()
-        return (DuplicateIndex([(pid, title, body) for pid, title, body in rows]),
-                {pid: title for pid, title, _body in rows})
+        return (DuplicateIndex([(pid, title, body) for pid, title, body, _n in rows]),
+                {pid: (title, number) for pid, title, _body, number in rows})
 
     return cached("duplicate_index", event.id, event.version, build, CACHED_EVENTS)
 
@@ -73,12 +75,18 @@ def similar_to(event, title, body=None, limit: int = 3) -> list[Match]:
     if len((title + " " + body).strip()) < MIN_CHARS:
         return []
     index, titles = _index(event)
-    return [{"id": pid, "title": titles[pid], "score": round(score, 2)}
+    return [{"id": pid, "number": titles[pid][1], "title": titles[pid][0],
+             "score": round(score, 2)}
             for pid, score in index.similar(title, body, limit=limit)]
 
 
 def suggested_pairs(event, limit: int = 20) -> list[DuplicatePair]:
     """Pairs the facilitator may want to merge, most alike first."""
     index, titles = _index(event)
-    return [{"a": {"id": a, "title": titles[a]}, "b": {"id": b, "title": titles[b]},
-             "score": round(score, 2)} for a, b, score in index.pairs()[:limit]]
+
+    def member(pid) -> PairMember:
+        title, number = titles[pid]
+        return {"id": pid, "number": number, "title": title}
+
+    return [{"a": member(a), "b": member(b), "score": round(score, 2)}
+            for a, b, score in index.pairs()[:limit]]

@@ -50,6 +50,10 @@ class MergeShape(TypedDict):
     event_id: Id
     source_id: Id
     target_id: Id
+    source_number: Annotated[int | None, Field(description=(
+        "The merged proposal's number within the event; null once erased."))]
+    target_number: Annotated[int | None, Field(description=(
+        "The number within the event of the proposal it joined; null once erased."))]
     reason: str | None
     by: Annotated[str | None, Field(description="The staff account.")]
     created_at: Time
@@ -128,9 +132,12 @@ def merge_dict(merge: ProposalMerge) -> MergeShape:
     emails = dict(db.session.execute(
         select(User.id, User.email).where(User.id.in_([merge.actor_id, merge.undone_by_id]))
     ).all())
+    source, target = (db.session.get(Proposal, pid) for pid in (merge.source_id,
+                                                                 merge.target_id))
     return {
         "id": merge.id, "event_id": merge.event_id, "source_id": merge.source_id,
-        "target_id": merge.target_id, "reason": merge.reason,
+        "target_id": merge.target_id, "source_number": source.number if source else None,
+        "target_number": target.number if target else None, "reason": merge.reason,
         "by": emails.get(merge.actor_id), "created_at": iso(merge.created_at),
         "undone_at": iso(merge.undone_at), "undone_by": emails.get(merge.undone_by_id),
         "active": merge.undone_at is None,

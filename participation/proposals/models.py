@@ -21,10 +21,15 @@ class Proposal(db.Model):
         CheckConstraint(f"length(body) <= {BODY_MAX}", name="body_length"),
         CheckConstraint("source IN ('phone', 'paper')", name="source"),
         CheckConstraint("paper_votes >= 0", name="paper_votes"),
+        CheckConstraint("number >= 1", name="number"),
+        # What residents and facilitators call it: #1, #2, … within its event (ids stay global).
+        UniqueConstraint("event_id", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # Its number within the event, given by proposals/numbering.py when it is written.
+    number: Mapped[int] = mapped_column(Integer)
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participants.id", ondelete="SET NULL"), index=True
     )

@@ -26,6 +26,7 @@ from ..participants.follow import ensure_follow_code
 from ..participants.operations import require_joined
 from . import ballot_statements as S
 from .models import AUTHOR_NAME_MAX, BODY_MAX, TITLE_MAX, Proposal
+from .numbering import next_number
 from .shapes import AuthorProposal, Body, Title, author_proposal, shapes_of
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
@@ -149,7 +150,8 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
                                  _l("Choose the question your proposal answers."),
                                  field="question_id")
         proposal = Proposal(
-            event_id=event.id, participant_id=participant.id, title=title, body=body,
+            event_id=event.id, number=next_number(event), participant_id=participant.id,
+            title=title, body=body,
             focus_area_id=focus_area_id, question_id=question_id,
             author_name=access.author_name(member, participant.display_name, AUTHOR_NAME_MAX),
             status="pending" if event.moderation == "pre" else "visible",

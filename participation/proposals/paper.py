@@ -17,6 +17,7 @@ from ..events.schedule import is_past_closing
 from ..events.tables import table_by_number
 from ..participants import identity
 from .models import BODY_MAX, TITLE_MAX, ModerationEntry, Proposal
+from .numbering import next_number
 from .operations import locked_proposal
 from .shapes import (
     AuthorProposal,
@@ -88,7 +89,8 @@ def add_paper_proposal(user, event_id: int, title, body=None, table=None,
 
 def _paper_proposal(session, event, version, title, body, table_row, focus_area_id=None,
                     status="visible", shape=staff_proposal):
-    proposal = Proposal(event_id=event.id, title=title, body=body, source="paper",
+    proposal = Proposal(event_id=event.id, number=next_number(event), title=title, body=body,
+                        source="paper",
                         table_id=table_row.id if table_row else None,
                         focus_area_id=focus_area_id, status=status)
     session.add(proposal)

@@ -10,6 +10,7 @@ it went, and a proposal waiting for approval has no public shape at all (None).
 from typing import Annotated, Literal, NotRequired
 
 from pydantic import Field
+from sqlalchemy.orm import object_session
 from typing_extensions import TypedDict
 
 from .. import access
@@ -21,10 +22,15 @@ Title = Annotated[str, Field(max_length=TITLE_MAX)]
 Body = Annotated[str, Field(max_length=BODY_MAX)]
 
 
+Number = Annotated[int, Field(ge=1, description=(
+    "Its number within the event (#1, #2, …), what screens show; the id stays for links."))]
+
+
 class MergedText(TypedDict):
     """A text merged into a proposal: where it came from stays readable."""
 
     id: Id
+    number: Number
     title: Title
     body: Body
     author_name: str | None
@@ -34,6 +40,7 @@ class ProposalContent(TypedDict):
     """What a shown proposal says, to anyone who may read it."""
 
     id: Id
+    number: Number
     status: Literal[STATUSES]
     title: Title
     body: Body
@@ -56,6 +63,8 @@ class AuthorProposal(ProposalContent):
     hidden_reason: str | None
     merged_into: Annotated[Id | None, Field(description=(
         "Status merged: the proposal it was merged into."))]
+    merged_into_number: Annotated[int | None, Field(description=(
+        "Status merged: that proposal's number within the event."))]
 
 
 class StaffProposal(AuthorProposal):
@@ -68,6 +77,7 @@ class HiddenProposal(TypedDict):
     """A hidden proposal as the public sees it: that it was hidden and why, not its text."""
 
     id: Id
+    number: Number
     status: Literal["hidden"]
     hidden_reason: str
     erased: NotRequired[Annotated[Literal[True], Field(description=(
@@ -80,11 +90,24 @@ class MergedProposal(TypedDict):
     merged_from)."""
 
     id: Id
+    number: Number
     status: Literal["merged"]
     merged_into: Id
+    merged_into_number: Annotated[int, Field(ge=1, description=(
+        "The number within the event of the proposal it joined."))]
 
 
 PublicProposal = ProposalContent | HiddenProposal | MergedProposal
+
+
+def _merged_into_number(proposal) -> int | None:
+    """The number of the proposal it joined; from the session's identity map when it is there
+    (a snapshot has loaded the whole event), else one lookup by primary key."""
+    session = object_session(proposal)
+    if proposal.merged_into_id is None or session is None:
+        return None
+    target = session.get(type(proposal), proposal.merged_into_id)
+    return target.number if target is not None else None
 
 
 def _table_number(event, table_id):
@@ -96,6 +119,7 @@ def _content(proposal, event) -> ProposalContent:
     focus = next((f for f in event.focus_areas if f.id == proposal.focus_area_id), None)
     return {
         "id": proposal.id,
+        "number": proposal.number,
         "status": proposal.status,
         "title": proposal.title,
         "body": proposal.body,
@@ -114,7 +138,8 @@ def _content(proposal, event) -> ProposalContent:
 def author_proposal(proposal, event) -> AuthorProposal:
     """The resident's own proposal, whatever became of it."""
     return _content(proposal, event) | {"hidden_reason": proposal.hidden_reason,
-                                        "merged_into": proposal.merged_into_id}
+                                        "merged_into": proposal.merged_into_id,
+                                        "merged_into_number": _merged_into_number(proposal)}
 
 
 def staff_proposal(proposal, event) -> StaffProposal:
@@ -127,10 +152,13 @@ def public_proposal(proposal, event) -> PublicProposal | None:
     if proposal.status == "pending":
         return None
     if proposal.status == "hidden":
-        return {"id": proposal.id, "status": "hidden", "hidden_reason": proposal.hidden_reason}
+        return {"id": proposal.id, "number": proposal.number, "status": "hidden",
+                "hidden_reason": proposal.hidden_reason}
     if proposal.status == "merged":
         # Its text lives on under the target's merged_from; it is not a proposal of its own.
-        return {"id": proposal.id, "status": "merged", "merged_into": proposal.merged_into_id}
+        return {"id": proposal.id, "number": proposal.number, "status": "merged",
+                "merged_into": proposal.merged_into_id,
+                "merged_into_number": _merged_into_number(proposal)}
     return _content(proposal, event)
 
 
@@ -154,7 +182,8 @@ def merged_from(proposal) -> list[MergedText]:
     found, pending = [], list(proposal.merged_sources)
     while pending:
         source = pending.pop(0)
-        found.append({"id": source.id, "title": source.title, "body": source.body,
+        found.append({"id": source.id, "number": source.number, "title": source.title,
+                      "body": source.body,
                       "author_name": source.author_name})
         pending.extend(source.merged_sources)
     return sorted(found, key=lambda entry: entry["id"])

@@ -59,3 +59,21 @@ STOP_WORDS = frozenset(
     ]
 )
 # fmt: on
+
+# Words that are never a theme (proposals/themes.py), although they stay meaningful for telling
+# duplicates apart (KEPT above): "fler cykelbanor" and "fler bussar" share "fler", not a
+# subject. Quantity and comparison, negation, and the filler of "en gång till", "ett bra sätt".
+# fmt: off
+THEME_FILLER = frozenset(
+    [
+        # quantity and comparison (KEPT's, and a few more)
+        "fler", "flera", "mer", "mera", "mest", "mindre", "minst", "färre", "bättre", "bäst",
+        "sämre", "sämst", "mycket", "lite", "många", "alla", "större", "störst", "extra",
+        # negation, absence, opposition
+        "inte", "ej", "icke", "ingen", "inget", "inga", "ingenting", "aldrig", "utan", "mot",
+        # filler
+        "gång", "gånger", "gången", "bra", "sätt", "sättet", "väldigt", "ofta", "alltid",
+        "gärna", "helst", "exempel", "sak", "saker", "ny", "nya", "nytt", "idag", "går",
+    ]
+)
+# fmt: on

@@ -9,6 +9,9 @@ sentiment and no downloaded corpus. Counting rules:
   proposals; ties go to the shortest form, then alphabetical;
 - stems shorter than 3 letters are dropped, and once the event has 5 or more visible
   proposals so are stems found in one proposal only: the cloud shows what people share;
+- so are the stems of the event's own question and its question cards (every proposal answers
+  them: "resa" in "Hur gör vi det lättare att resa?" says nothing), and quantifiers and filler
+  that carry no subject ("fler", "mycket", "gång", "bättre": stopwords_sv.THEME_FILLER);
 - commonest first, then by label.
 
 Like the duplicate index, the counts are kept per (event id, version): every write bumps the
@@ -27,6 +30,7 @@ from ..core.version_cache import cached
 from ..extensions import db
 from .models import Proposal
 from .similarity import content_words, stem
+from .stopwords_sv import THEME_FILLER
 
 MIN_STEM = 3
 # From this many visible proposals on, a stem must occur in at least two of them.
@@ -48,10 +52,23 @@ class ThemeWithIds(Theme):
     proposal_ids: list[int]
 
 
-class ThemeIndex:
-    """Stems of a set of proposals: which proposals hold each, and their surface forms."""
+def _filler_stems() -> frozenset[str]:
+    return frozenset(stem(word) for word in THEME_FILLER)
 
-    def __init__(self, proposals: Iterable[tuple[int, str, str | None]]):
+
+def question_stems(*texts: str | None) -> frozenset[str]:
+    """The stems of an event's own question (and question cards): never a theme of it."""
+    return frozenset(stem(word) for text in texts for word in content_words(text or ""))
+
+
+class ThemeIndex:
+    """Stems of a set of proposals: which proposals hold each, and their surface forms.
+
+    `ignore`: stems that are never a theme here (the event's question); filler never is."""
+
+    def __init__(self, proposals: Iterable[tuple[int, str, str | None]],
+                 ignore: Iterable[str] = ()):
+        dropped = _filler_stems() | frozenset(ignore)
         self.postings: dict[str, set[int]] = {}
         forms: dict[str, Counter[str]] = {}
         self.size = 0
@@ -73,7 +90,7 @@ class ThemeIndex:
                 {"stem": key, "label": self.labels[key], "count": len(ids),
                  "proposal_ids": sorted(ids)}
                 for key, ids in self.postings.items()
-                if len(key) >= MIN_STEM and len(ids) >= least
+                if len(key) >= MIN_STEM and len(ids) >= least and key not in dropped
             ),
             key=lambda theme: (-theme["count"], theme["label"], theme["stem"]),
         )
@@ -85,7 +102,7 @@ def _index(event) -> ThemeIndex:
             select(Proposal.id, Proposal.title, Proposal.body)
             .where(Proposal.event_id == event.id, Proposal.status == "visible")
             .order_by(Proposal.id)
-        ).all())
+        ).all(), ignore=question_stems(event.prompt, *(q.text for q in event.questions)))
 
     return cached("theme_index", event.id, event.version, build, CACHED_EVENTS)
 

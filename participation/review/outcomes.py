@@ -128,15 +128,33 @@ class FairScore(TypedDict):
     high: Share
 
 
+class FollowJoined(TypedDict):
+    """What became of the proposal a merged one joined, as far as its public shape allows:
+    nothing of it when it has been hidden (or waits for approval), only that it was."""
+
+    hidden: Annotated[bool, Field(description=(
+        "It is not shown to the public (hidden by the facilitator): no title, no outcome."))]
+    number: Annotated[int | None, Field(description="Its number within the event.")]
+    title: str | None
+    review_status: Literal[REVIEW_STATUSES] | None
+    public_answer: Annotated[str | None, Field(description="The project team's answer.")]
+    link: FollowLink | None
+    measure: MeasureLine | None
+
+
 class FollowItem(TypedDict):
     """One of the person's proposals with its public timeline."""
 
     id: Id
+    number: Annotated[int, Field(ge=1, description="Its number within the event.")]
     title: str
     status: Literal[STATUSES]
     hidden_reason: str | None
     merged_into: Annotated[str | None, Field(description=(
         "The title of the proposal it joined, as the public sees it."))]
+    joined: Annotated[FollowJoined | None, Field(description=(
+        "Status merged: the outcome of the proposal it joined (the last of a chain of "
+        "merges), as the public may see it."))]
     review_status: Literal[REVIEW_STATUSES]
     link: FollowLink | None
     measure: MeasureLine | None
@@ -225,6 +243,37 @@ def _merged_into_title(target, event) -> str | None:
     return shape.get("title") if shape else None
 
 
+def _final_target(proposal) -> Proposal | None:
+    """The proposal a merged one ended up in: the last of a chain of merges (None if none)."""
+    target, seen = proposal, {proposal.id}
+    while target.merged_into_id is not None and target.merged_into_id not in seen:
+        seen.add(target.merged_into_id)
+        found = db.session.get(Proposal, target.merged_into_id)
+        if found is None:
+            break
+        target = found
+    return target if target is not proposal else None
+
+
+def _joined(target, event) -> FollowJoined | None:
+    """The outcome of the proposal a merged one joined, only as far as its public shape goes:
+    once it is hidden (or while it waits for approval) just that, neutrally, with no text."""
+    if target is None:
+        return None
+    shape = public_proposal(target, event)
+    if not shape or shape["status"] != "visible":
+        return {"hidden": True, "number": shape["number"] if shape else None, "title": None,
+                "review_status": None, "public_answer": None, "link": None, "measure": None}
+    review = db.session.get(ProposalReview, target.id)
+    link = db.session.scalar(select(ProposalLink).where(ProposalLink.proposal_id == target.id))
+    measure = db.session.get(Measure, link.measure_id) if link and link.measure_id else None
+    return {"hidden": False, "number": shape["number"], "title": shape["title"],
+            "review_status": review.status if review else "received",
+            "public_answer": (review.public_answer or None) if review else None,
+            "link": {"kind": link.kind, "reason": link.reason} if link else None,
+            "measure": _measure_line(measure)}
+
+
 def follow_items(participant) -> tuple[FollowEvent, list[FollowItem]]:
     """The person's proposals, newest first, each with its public timeline; and their event."""
     proposals = db.session.scalars(select(Proposal)
@@ -257,8 +306,10 @@ def follow_items(participant) -> tuple[FollowEvent, list[FollowItem]]:
         timeline.sort(key=lambda entry: (entry["at"] or "", entry["kind"] == "measure"))
         score = scores.get(p.id) if p.status == "visible" else None
         items.append({
-            "id": p.id, "title": p.title, "status": p.status, "hidden_reason": p.hidden_reason,
+            "id": p.id, "number": p.number, "title": p.title, "status": p.status,
+            "hidden_reason": p.hidden_reason,
             "merged_into": _merged_into_title(targets.get(p.merged_into_id), event),
+            "joined": _joined(_final_target(p), event) if p.status == "merged" else None,
             "review_status": next((e.status for e in reversed(entries)
                                    if e.proposal_id == p.id), "received"),
             "link": {"kind": link.kind, "reason": link.reason} if link else None,

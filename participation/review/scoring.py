@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from ..events.models import SCALE_MAX, SCALE_MIN
 from ..extensions import db
-from ..participants.models import Participant
+from ..proposals import supporters
 from ..proposals.models import Proposal, Vote
 from ..proposals.ranking import PRIOR_WEIGHT as SCALE_PRIOR
 
@@ -204,17 +204,9 @@ def fair_ranks(scores: dict[int, Score], proposal_ids) -> dict[int, int]:
 
 
 def supporter_tables(proposal_ids) -> dict[int, set]:
-    """The tables its phone voters sat at, per proposal: one half of "broad support"."""
-    rows = db.session.execute(
-        select(Vote.proposal_id, Participant.table_id)
-        .join(Participant, Participant.id == Vote.participant_id)
-        .where(Vote.proposal_id.in_(list(proposal_ids)), Participant.table_id.is_not(None))
-        .distinct()
-    ).all()
-    found: dict[int, set] = {}
-    for pid, table_id in rows:
-        found.setdefault(pid, set()).add(table_id)
-    return found
+    """The tables its supporters sat at, per proposal: one half of "broad support". The same
+    definition as the measure pages' (proposals/supporters.py)."""
+    return supporters.supporter_tables(proposal_ids)
 
 
 def group_support(rows: list[dict]) -> dict:

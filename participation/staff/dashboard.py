@@ -7,7 +7,7 @@ from sqlalchemy import select
 from .. import access
 from ..core.errors import OperationError
 from ..events import operations
-from ..events.models import Event
+from ..events.models import TABLES_MAX, Event
 from ..events.shapes import summary_shape
 from ..extensions import db
 from ..web.auth import staff_page
@@ -37,13 +37,11 @@ def create():
                 current_user, form.title.data, form.prompt.data, form.kind.data,
                 form.voting(), form.focus_area_names(), form.moderation.data,
                 hide_tallies=form.hide_tallies.data, shuffle_ballot=form.shuffle_ballot.data,
-                questions=form.question_texts(), opens_at=form.opens_at.data or None,
-                closes_at=form.closes_at.data or None,
+                **form.kind_values(),
             )
         except OperationError as error:
-            target = getattr(form, error.field, None) if error.field else None
-            (target.errors if target is not None else form.form_errors).append(str(error.message))
+            form.error_on(error)  # on the field it is about; the form keeps what was typed
         else:
             return redirect(url_for("console.page", event_id=event.id))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("events/create.html", form=form), status
+    return render_template("events/create.html", form=form, tables_max=TABLES_MAX), status

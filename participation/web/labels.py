@@ -5,6 +5,7 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 
 from ..core.time import LOCAL_ZONE, local_datetime
+from ..events.tables import table_label
 
 PHASE_NAMES = {
     "lobby": _l("Waiting to start"),
@@ -37,11 +38,14 @@ CLIENT_STRINGS = {
                  "voting opens."),
     "mean": _l("mean %(mean)s"),
     "scores": _l("Scores:"),
+    "table_n": _l("Table %(n)d"),
     "opens": _l("Opens %(when)s"),
     "closes": _l("Closes %(when)s"),
+    "voting_opens": _l("Voting opens %(when)s"),
     "at_time": _l("%(date)s at %(time)s"),
     "opened_by_schedule": _l("The event opened on its own at the scheduled time."),
     "closed_by_schedule": _l("The event closed on its own at the scheduled time."),
+    "voting_by_schedule": _l("Voting opened on its own at the scheduled time."),
     "back_online": _l("Connected again."),
     "required": _l("Write something here."),
     "choose_question": _l("Choose the question your proposal answers."),
@@ -142,6 +146,8 @@ def plural_forms() -> dict:
 
 def register(app):
     app.jinja_env.filters["iso_local"] = local_datetime  # takes the shapes' ISO strings too
+    # "Bord 3" / "Table 3" in the page's language for a default name, a typed name as typed.
+    app.jinja_env.filters["table_name"] = table_label
 
     @app.context_processor
     def _labels():

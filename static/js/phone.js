@@ -73,8 +73,10 @@ socket.on('questions', ({ version, questions }) => {
   relabelQuestions();
 });
 
-socket.on('schedule', ({ version, opens_at: opensAt, closes_at: closesAt }) => {
-  if (versions.accept('schedule', version)) schedule.set(opensAt, closesAt);
+socket.on('schedule', ({
+  version, opens_at: opensAt, closes_at: closesAt, voting_opens_at: votingOpensAt,
+}) => {
+  if (versions.accept('schedule', version)) schedule.set(opensAt, closesAt, votingOpensAt);
 });
 
 socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
@@ -90,8 +92,9 @@ socket.on('phase', ({
   setPhase(phase);
   if (results) renderResults(results);
   if (results) renderTableResults(tableResults);
-  const opened = phase === 'collect' ? t.opened_by_schedule : t.closed_by_schedule;
-  const byClock = by === 'schedule' ? opened : null;
+  const byClock = by === 'schedule' ? {
+    collect: t.opened_by_schedule, vote: t.voting_by_schedule,
+  }[phase] ?? t.closed_by_schedule : null;
   news.phase([byClock, format(t.phase_now, { phase: t.phases[phase] ?? phase })].filter(Boolean).join(' '));
 });
 

@@ -60,7 +60,7 @@ function renderWall() {
     if (p.status === 'merged') {
       const li = el('li', 'wall-card merged');
       const into = state.proposals.get(p.merged_into);
-      li.append(el('p', 'focus', `${t.merged_with} ${into?.title ?? `#${p.merged_into}`}`));
+      li.append(el('p', 'focus', `${t.merged_with} ${into?.title ?? `#${p.merged_into_number}`}`));
       return li;
     }
     const li = el('li', 'wall-card');
@@ -111,8 +111,11 @@ function renderBars() {
   }));
 }
 
+// A default name ("Bord 3") is printed in the page's language; a typed name as it was typed.
 function tableName(number) {
-  return state.tables.find((table) => table.number === number)?.name ?? null;
+  const table = state.tables.find((each) => each.number === number);
+  if (!table) return null;
+  return table.default_name ? format(t.table_n, { n: table.number }) : table.name;
 }
 
 function renderTableWinners() {
@@ -189,7 +192,7 @@ socket.on('snapshot', (s) => {
   state.tables = s.event.tables ?? [];
   state.scaleMax = s.event.voting?.max ?? null;
   if (versions.accept('questions', s.version)) state.questions = s.event.questions ?? [];
-  if (versions.accept('schedule', s.version)) clockLine.set(s.event.opens_at, s.event.closes_at);
+  if (versions.accept('schedule', s.version)) clockLine.set(s.event.opens_at, s.event.closes_at, s.event.voting_opens_at);
   if (versions.accept('phase', s.version)) {
     state.phase = s.event.phase;
     state.results = s.results ?? null;
@@ -241,8 +244,10 @@ socket.on('questions', ({ version, questions }) => {
   if (versions.accept('questions', version)) { state.questions = questions; schedule(); }
 });
 
-socket.on('schedule', ({ version, opens_at: opensAt, closes_at: closesAt }) => {
-  if (versions.accept('schedule', version)) clockLine.set(opensAt, closesAt);
+socket.on('schedule', ({
+  version, opens_at: opensAt, closes_at: closesAt, voting_opens_at: votingOpensAt,
+}) => {
+  if (versions.accept('schedule', version)) clockLine.set(opensAt, closesAt, votingOpensAt);
 });
 
 socket.on('reveal', ({ version, revealed }) => {

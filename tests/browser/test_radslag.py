@@ -62,3 +62,46 @@ def test_question_cards_and_scale_ratings_with_javascript(live_server, phone, fa
     item.locator(".withdraw-form button").click()
     expect(item.locator(".voted-note")).to_be_hidden()
     expect(projector.locator("#bars .bar-value")).to_have_text("medel 5 · 1 betyg")
+
+
+def test_create_form_follows_the_choices_and_the_console_tells_the_schedule(live_server,
+                                                                            facilitator):
+    """With JavaScript the create form shows a kind's and a method's fields only when chosen;
+    a rådslag with 1-5 ratings gets a rating window, and its console says what comes next."""
+    page = facilitator.new_page()
+    page.goto(f"{live_server.url}/events/new")
+    tables = page.locator('[data-for-kind="medborgarverkstad"]')
+    schedule = page.locator('[data-for-kind="radslag"]')
+    dots = page.locator('[data-for-method="dots"]')
+    page.select_option("#kind", "medborgarverkstad")
+    expect(tables).to_be_visible()
+    expect(schedule).to_be_hidden()
+    expect(dots).to_be_hidden()
+    page.check("input[name=voting_method][value=dots]")
+    expect(dots).to_be_visible()
+    page.fill("#title", "Rådslag om vardagsresor")
+    page.fill("#prompt", "Hur gör vi det lättare att resa hållbart?")
+    page.fill("#dots", "3")
+    page.fill("#max_per_proposal", "5")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Skapa aktivitet").click()
+    expect(page.locator("#max_per_proposal-error")).to_contain_text("Högst 3")
+    expect(page.locator("#title")).to_have_value("Rådslag om vardagsresor")
+
+    page.select_option("#kind", "radslag")
+    expect(schedule).to_be_visible()
+    expect(tables).to_be_hidden()
+    page.check("input[name=voting_method][value=scale]")
+    expect(dots).to_be_hidden()
+    page.fill("#questions", "Hur reser du till jobbet?\nVar handlar du?")
+    page.fill("#opens_at", "2030-12-05T18:00")
+    page.fill("#voting_opens_at", "2030-12-12T18:00")
+    page.fill("#closes_at", "2030-12-19T18:00")
+    page.screenshot(path="/tmp/plan-create.png", full_page=True, animations="disabled")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Skapa aktivitet").click()
+    assert re.search(r"/events/\d+/console", page.url), page.url
+    expect(page.locator("#schedule-next")).to_have_text(
+        "Schemat öppnar för förslag 5 december kl. 18:00.")
+    page.locator(".schedule-card").screenshot(path="/tmp/plan-console.png",
+                                              animations="disabled")

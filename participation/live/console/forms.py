@@ -31,8 +31,9 @@ class TimerForm(FlaskForm):
 class ScheduleForm(FlaskForm):
     """Local times from datetime-local inputs; empty clears."""
 
-    opens_at = StringField(_l("Opens at"), validators=[Optional()])
-    closes_at = StringField(_l("Closes at"), validators=[Optional()])
+    opens_at = StringField(_l("Starts collecting at"), validators=[Optional()])
+    voting_opens_at = StringField(_l("Voting opens at"), validators=[Optional()])
+    closes_at = StringField(_l("Closes and shows the results at"), validators=[Optional()])
 
 
 class QuestionsForm(FlaskForm):

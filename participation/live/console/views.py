@@ -52,6 +52,7 @@ def page(event_id):
         themes_form=ThemesDisplayForm(), tables_form=TablesForm(count=len(event.tables)),
         confirm_form=ConfirmForm(),
         schedule_form=ScheduleForm(opens_at=_local_input(event.opens_at),
+                                   voting_opens_at=_local_input(event.voting_opens_at),
                                    closes_at=_local_input(event.closes_at)),
         questions_form=QuestionsForm(questions="\n".join(q.text for q in event.questions)),
     )
@@ -95,8 +96,8 @@ def set_phase(event_id):
 @console_page
 def set_schedule(event_id):
     return console_action(event_id, ScheduleForm(), lambda form: schedule.set_schedule(
-        current_user, event_id, form.opens_at.data or None, form.closes_at.data or None),
-        anchor="schedule-heading")
+        current_user, event_id, form.opens_at.data or None, form.closes_at.data or None,
+        form.voting_opens_at.data or None), anchor="schedule-heading")
 
 
 @bp.post("/events/<int:event_id>/questions")

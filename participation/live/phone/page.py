@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ... import access
+from ...events.tables import table_label
 from ...participants import identity as participants
 from ...proposals.order import shuffled
 from ...web import identity
@@ -59,7 +60,7 @@ def render_phone(event, status: int = 200, **forms):
         proposal_form.client_id.data = uuid.uuid4().hex
     table_form = forms.get("table_form") or TableForm()
     table_form.table.choices = [("", _("No table"))] + [
-        (str(t["number"]), t["name"]) for t in shape["tables"]]
+        (str(t["number"]), table_label(t)) for t in shape["tables"]]
     table_form.table.data = str(me["table"]) if me["table"] else ""
     my_table = next((t for t in shape["tables"] if t["number"] == me["table"]), None)
     ballot = me["ballot"]

@@ -95,6 +95,7 @@ class _EventFields:
         shape = {"phase": event.phase, "timer_ends_at": iso(event.timer_ends_at),
                  "tallies_revealed": event.tallies_revealed, "show_themes": event.show_themes,
                  "opens_at": iso(event.opens_at), "closes_at": iso(event.closes_at),
+                 "voting_opens_at": iso(event.voting_opens_at),
                  "tables": tables.tables_info(event),
                  "questions": questions.questions_info(event)}
         return {f: shape[f] for f in self.fields} | {"version": event.version}
@@ -105,7 +106,7 @@ TIMER = _EventFields("TimerChanged", "timer_ends_at")
 REVEALED = _EventFields("RevealChanged", "tallies_revealed")
 THEMES_SHOWN = _EventFields("ThemesDisplayChanged", "show_themes")
 TABLES = _EventFields("TablesChanged", "tables")
-SCHEDULE = _EventFields("ScheduleChanged", "opens_at", "closes_at")
+SCHEDULE = _EventFields("ScheduleChanged", "opens_at", "voting_opens_at", "closes_at")
 QUESTIONS = _EventFields("QuestionsChanged", "questions")
 
 
@@ -185,8 +186,9 @@ COMMANDS = {command.name: command for command in (
             "A new scribe card for a table; the old one stops working.",
             tables.ScribeCardRequest, tables.ScribeCard),
     Command("set_schedule", STAFF, _staff(schedule.set_schedule, "opens_at", "closes_at",
-                                          answer=SCHEDULE),
-            "When the event opens and closes on its own.", schedule.ScheduleChange,
+                                          "voting_opens_at", answer=SCHEDULE),
+            "When the event opens, opens its voting and closes on its own.",
+            schedule.ScheduleChange,
             SCHEDULE.shape),
     Command("set_questions", STAFF, _staff(questions.set_questions, "questions",
                                            answer=QUESTIONS),

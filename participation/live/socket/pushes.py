@@ -57,7 +57,7 @@ class PhasePush(TypedDict):
     version: Version
     phase: Literal[PHASES]
     by: NotRequired[Annotated[Literal["schedule"], Field(description=(
-        "It opened or closed on its own (events/schedule.py)."))]]
+        "It moved on its own at a scheduled time (events/schedule.py)."))]]
     results: NotRequired[Results]
     table_results: NotRequired[TableResults]
 
@@ -71,6 +71,7 @@ class TimerPush(TypedDict):
 class SchedulePush(TypedDict):
     version: Version
     opens_at: Time | None
+    voting_opens_at: Time | None
     closes_at: Time | None
 
 
@@ -254,7 +255,7 @@ RELAYS = {
     "vote.changed": (tallies,),
     "event.phase_changed": (phase, tallies),
     "event.timer": (timer,),
-    "event.schedule": (plain("schedule", "opens_at", "closes_at"),),
+    "event.schedule": (plain("schedule", "opens_at", "voting_opens_at", "closes_at"),),
     "event.questions": (plain("questions", "questions"),),
     "event.tables": (plain("tables", "tables"),),
     "event.tallies_revealed": (plain("reveal", "revealed"),),

@@ -62,6 +62,7 @@ function fillMerge(item, p, merged) {
   if (merged) {
     line.querySelector('.p-merged-link').href = `#proposal-${p.merged_into}`;
     line.dataset.into = p.merged_into;
+    line.dataset.intoNumber = p.merged_into_number;
   }
   // Its author still sees which of their proposals it was.
   const own = line.querySelector('.p-own-title');
@@ -84,7 +85,7 @@ function fillMerge(item, p, merged) {
 function relinkMerged() {
   for (const line of list.querySelectorAll('.merged .p-merged')) {
     const title = document.querySelector(`#proposal-${line.dataset.into} .p-title`)?.textContent;
-    line.querySelector('.p-merged-link').textContent = title || `#${line.dataset.into}`;
+    line.querySelector('.p-merged-link').textContent = title || `#${line.dataset.intoNumber}`;
   }
 }
 

@@ -2,7 +2,7 @@
 // and own proposals, their seat, the event's tables and questions. Each piece is guarded by
 // `versions` (live.js), so a push that arrives late never rolls the page back. Kept in one
 // object that every other phone module reads, so there is one truth and no private copies.
-import { Versions, strings } from '../live.js';
+import { Versions, format, strings } from '../live.js';
 
 export const root = document.getElementById('phone');
 export const list = document.getElementById('proposal-list');
@@ -31,8 +31,11 @@ export function questionText(id) {
   return state.questions.find((question) => question.id === id)?.text ?? null;
 }
 
+// A default name ("Bord 3") is printed in the page's language; a typed name as it was typed.
 export function tableName(number) {
-  return state.tables.find((table) => table.number === number)?.name ?? null;
+  const table = state.tables.find((each) => each.number === number);
+  if (!table) return null;
+  return table.default_name ? format(t.table_n, { n: table.number }) : table.name;
 }
 
 // Whether the server's ballot has votes on this proposal (what a hide or a merge changes).

@@ -27,7 +27,7 @@ export function applySnapshot(s) {
   state.table = s.me?.table ?? null;
   state.tables = s.event.tables ?? [];
   if (versions.accept('questions', s.version)) renderQuestions(s.event.questions ?? []);
-  if (versions.accept('schedule', s.version)) schedule.set(s.event.opens_at, s.event.closes_at);
+  if (versions.accept('schedule', s.version)) schedule.set(s.event.opens_at, s.event.closes_at, s.event.voting_opens_at);
   for (const p of [...s.proposals].sort((a, b) => a.id - b.id)) {
     if (versions.accept(`proposal:${p.id}`, s.version, { snapshot: true })) upsert(p);
   }
