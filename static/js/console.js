@@ -34,9 +34,17 @@ const timer = countdown(document.getElementById('timer'), (text) => {
   timerAnnounce.textContent = text;
 }, t);
 
+// What a button did, for a few seconds (longer while the pointer rests on it).
+let quiet = null;
 function say(text, tone = 'ok') {
   actionStatus.dataset.tone = tone;
   news.say(text);
+  clearTimeout(quiet);
+  const clear = () => {
+    if (actionStatus.parentElement.matches(':hover, :focus-within')) quiet = setTimeout(clear, 2000);
+    else actionStatus.textContent = '';
+  };
+  quiet = setTimeout(clear, 10000);
 }
 
 const rows = createRows({ table, t, method: d.method });

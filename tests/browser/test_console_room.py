@@ -116,13 +116,13 @@ def test_the_newest_proposal_is_in_the_first_view_and_acts_without_a_page_load(
     hidden_after = time.monotonic() - started
     expect(newest).to_contain_text("Dolt: Personuppgifter")
     expect(page.locator("#action-status")).to_contain_text("Dolt:")
-    undo = page.locator("#undo-bar button")
+    undo = page.locator("#undo-button")
     expect(undo).to_be_visible()
     expect(undo).to_contain_text("Ångra")
     assert server_state(live_server, event)["status"][ids[-1]] == "hidden"
     undo.click()
     expect(newest).to_have_attribute("data-status", "visible")
-    expect(page.locator("#undo-bar")).to_be_hidden()
+    expect(undo).to_be_hidden()
     expect(page.locator("#action-status")).to_contain_text("Visas igen:")
     assert server_state(live_server, event)["status"][ids[-1]] == "visible"
     assert_not_reloaded(page)

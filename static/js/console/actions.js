@@ -23,14 +23,13 @@ function payloadOf(form, submitter) {
 }
 
 export function createActions({ root, socket, rows, versions, say, t }) {
-  const bar = document.getElementById('undo-bar');
   const undoButton = document.getElementById('undo-button');
   let undoable = null; // {id, title} of the last hidden proposal, while the undo is offered
   let undoTimer = null;
 
   function titleOf(form, ack) {
     return ack.proposal?.title ?? ack.target?.title
-      ?? form.closest('tr')?.querySelector('.p-title')?.textContent ?? '';
+      ?? form?.closest('tr')?.querySelector('.p-title')?.textContent ?? '';
   }
 
   function said(command, form, ack) {
@@ -50,30 +49,35 @@ export function createActions({ root, socket, rows, versions, say, t }) {
   function hideUndo() {
     clearTimeout(undoTimer);
     undoTimer = null;
-    const hadFocus = bar.contains(document.activeElement);
-    bar.hidden = true;
+    const hadFocus = undoButton === document.activeElement;
+    undoButton.hidden = true;
     if (hadFocus && undoable) document.getElementById(`row-${undoable.id}`)?.focus();
     undoable = null;
   }
 
   function expire() {
     // Never pull the button away from under a pointer or a keyboard focus on it.
-    if (bar.matches(':hover, :focus-within')) { undoTimer = setTimeout(expire, 2000); return; }
+    if (undoButton.matches(':hover, :focus')) { undoTimer = setTimeout(expire, 2000); return; }
     hideUndo();
   }
 
   function offerUndo(proposal) {
     undoable = { id: proposal.id, title: proposal.title };
     undoButton.textContent = format(t.undoHide, { title: proposal.title });
-    bar.hidden = false;
+    undoButton.hidden = false;
     clearTimeout(undoTimer);
     undoTimer = setTimeout(expire, UNDO_MS);
   }
 
   async function run(command, payload, form) {
     const row = form?.closest('tr[data-proposal-id]');
+    const buttons = [...(form?.querySelectorAll('button') ?? [])];
     row?.setAttribute('aria-busy', 'true');
+    // A disabled button drops the focus: keep it on the row (the refresh puts it back there).
+    if (row && form.contains(document.activeElement)) row.focus({ preventScroll: true });
+    for (const button of buttons) button.disabled = true; // one press, one command
     const ack = await send(socket, command, payload, { attempts: 2, timeout: 6000 });
+    for (const button of buttons) button.disabled = false;
     row?.removeAttribute('aria-busy');
     if (!ack.ok) {
       say(ack.message ?? t.error, 'error');

@@ -17,17 +17,28 @@ export function createRows({ table, t, method }) {
 
   const rowsOf = () => table.querySelectorAll('tr[data-proposal-id]');
 
-  // Mean, count and every score's count in words: "medel 4,5 · 2 betyg · Betyg: 1: 0 · …".
-  function tallyText(tally) {
-    if (scale) return [ratingSummary(tally, t), ratingSpread(tally, t)].filter(Boolean).join(' · ');
-    if (!tally) return '–';
-    return dots ? `${tally.votes} / ${plural(t.count_dots, tally.dots)}` : `${tally.votes}`;
+  // As the server writes it (templates/_scale.html): "medel 4,5 · 2 betyg", and under it
+  // every score's count, "Betyg: 1: 0 · 2: 1 · …".
+  function showScale(cell, tally) {
+    const spread = ratingSpread(tally, t);
+    const parts = [ratingSummary(tally, t)];
+    if (spread) {
+      const line = document.createElement('span');
+      line.className = 'scale-dist';
+      line.textContent = spread;
+      parts.push(document.createElement('br'), line);
+    }
+    cell.replaceChildren(...parts);
   }
 
   function applyTallies(tallies) {
     lastTallies = tallies;
     for (const tr of rowsOf()) {
-      tr.querySelector('.tally').textContent = tallyText(tallies[tr.dataset.proposalId]);
+      const tally = tallies[tr.dataset.proposalId];
+      const cell = tr.querySelector('.tally');
+      if (scale) showScale(cell, tally);
+      else if (!tally) cell.textContent = '–';
+      else cell.textContent = dots ? `${tally.votes} / ${plural(t.count_dots, tally.dots)}` : `${tally.votes}`;
     }
   }
 
@@ -111,7 +122,11 @@ export function createRows({ table, t, method }) {
 
   // A refresh held back while busy runs once the facilitator is done.
   table.addEventListener('focusout', () => { if (wanted) setTimeout(refresh, 0); });
-  table.addEventListener('toggle', () => { if (wanted) refresh(); }, true);
+  table.addEventListener('toggle', (event) => {
+    // An opened panel is scrolled into sight (one low in the window would open below it).
+    if (event.target.open) event.target.querySelector('.pop-panel')?.scrollIntoView({ block: 'nearest' });
+    else if (wanted) refresh();
+  }, true);
   document.addEventListener('toggle', (event) => {
     if (event.target.matches?.('.duplicates-box')) duplicatesOpen = event.target.open;
   }, true);
