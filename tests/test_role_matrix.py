@@ -53,7 +53,7 @@ PUBLIC_ROUTES = [
     "api.investment",
 ]
 MANAGE_A_ROUTES = [
-    "console.page", "console.rows", "projector.poster", "projector.page",
+    "console.page", "console.rows", "console.head", "projector.poster", "projector.page",
     "projector.table_cards", "console.scribe_qr", "console.set_phase", "console.set_timer",
     "console.new_scribe_card", "api.new_scribe_card",
     "console.set_tables", "console.reveal", "console.set_show_themes", "console.set_questions",

@@ -85,7 +85,9 @@ def test_every_screen_is_painted_from_shapes(app, make_event, staff, rendered):
               "/integritet", "/tillganglighet", f"/i/{invite}", f"/j/{group.code}", "/login",
               "/j/NOSUCH", "/no-such-page"]
     staff_pages = ["/events", "/events/new", f"/events/{event.id}/console",
-                   f"/events/{event.id}/console/proposals", f"/events/{event.id}/projector",
+                   f"/events/{event.id}/console/proposals", f"/events/{event.id}/console/head",
+                   f"/events/{event.id}/console?hidden={second['proposal']['id']}",
+                   f"/events/{event.id}/projector",
                    f"/events/{event.id}/poster", f"/events/{event.id}/tables/cards",
                    f"/events/{group.id}/console", "/review/", "/review/events",
                    f"/review/events/{event.id}", f"/review/proposals/{first['proposal']['id']}"]

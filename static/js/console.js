@@ -1,113 +1,109 @@
-// The facilitator's console: live counts and tallies, and the proposal rows refreshed from
-// the server whenever a proposal arrives or is moderated (the rows are plain forms), with the
-// theme cloud above them; a chosen theme narrows the rows, on the server, as it does without JS.
-import {
-  Versions, connect, plural, setStatus, strings,
-} from './live.js';
+// The facilitator's console: the live queue of proposals and the controls above it. The page is
+// plain forms; this module keeps it live and does its buttons without page loads:
+//   console/rows.js    the rows, fetched again from the server whenever something changed
+//   console/actions.js the row buttons as staff commands, with an undo after a hide
+//   console/phase.js   phase changes ask first, then set_phase
+//   console/keys.js    keyboard shortcuts for the queue
+// Counts, tallies and the countdown come from the socket's pushes; the phase and countdown
+// controls are fetched again from the server when the phase, countdown or vote bars change.
+import { Versions, connect, format, setStatus, strings } from './live.js';
+import { announcer } from './announce.js';
 import { countdown } from './timer.js';
-import { ratingSpread, ratingSummary } from './rating.js';
+import { createRows } from './console/rows.js';
+import { createActions } from './console/actions.js';
+import { createPhase } from './console/phase.js';
+import { createKeys } from './console/keys.js';
 
 const root = document.getElementById('console');
-const t = strings();
+const d = root.dataset;
+const t = {
+  ...strings(),
+  approved: d.tApproved, hidden: d.tHidden, restored: d.tRestored, edited: d.tEdited,
+  counted: d.tCounted, merged: d.tMerged, unmerged: d.tUnmerged,
+  unmergedRecount: d.tUnmergedRecount, undoHide: d.tUndoHide,
+  nothingToUndo: d.tNothingToUndo, noneWaiting: d.tNoneWaiting, chooseRow: d.tChooseRow,
+  notHere: d.tNotHere,
+};
 const versions = new Versions();
-const dots = root.dataset.method === 'dots';
-const scale = root.dataset.method === 'scale';
 const table = document.getElementById('console-proposals');
 const status = document.getElementById('console-status');
-let lastTallies = {};
+const actionStatus = document.getElementById('action-status');
+const news = announcer(actionStatus, t);
 const timerAnnounce = document.getElementById('timer-announce');
 const timer = countdown(document.getElementById('timer'), (text) => {
   timerAnnounce.textContent = text;
 }, t);
-let refreshWanted = false;
-let refreshing = false;
-let activeTheme = new URLSearchParams(window.location.search).get('theme') ?? '';
 
-function rowsUrl() {
-  const url = new URL(table.dataset.rowsUrl, window.location.href);
-  if (activeTheme) url.searchParams.set('theme', activeTheme);
-  return url;
+// What a button did, for a few seconds (longer while the pointer rests on it).
+let quiet = null;
+function say(text, tone = 'ok') {
+  actionStatus.dataset.tone = tone;
+  news.say(text);
+  clearTimeout(quiet);
+  const clear = () => {
+    if (actionStatus.parentElement.matches(':hover, :focus-within')) quiet = setTimeout(clear, 2000);
+    else actionStatus.textContent = '';
+  };
+  quiet = setTimeout(clear, 10000);
 }
 
-function applyTallies(tallies) {
-  lastTallies = tallies;
-  for (const tr of table.querySelectorAll('tr[data-proposal-id]')) {
-    const tally = tallies[tr.dataset.proposalId];
-    const td = tr.querySelector('.tally');
-    if (scale) td.textContent = scaleText(tally);
-    else {
-      td.textContent = tally
-        ? (dots ? `${tally.votes} / ${plural(t.count_dots, tally.dots)}` : `${tally.votes}`) : '–';
-    }
-  }
-}
+const rows = createRows({ table, t, method: d.method });
+const socket = connect(Number(d.eventId), (state, message) => setStatus(status, t[state] ?? message, state));
+const actions = createActions({ root, socket, rows, versions, say, t });
+createKeys({ table, actions, say, t });
 
-// Mean, count and every score's count in words: "medel 4,5 · 2 betyg · Betyg: 1: 0 · …".
-function scaleText(tally) {
-  return [ratingSummary(tally, t), ratingSpread(tally, t)].filter(Boolean).join(' · ');
-}
-
-// Never swap the rows under a facilitator who is typing a reason or an edit.
-function busy() {
-  return table.contains(document.activeElement)
-      && document.activeElement.matches('input, textarea, select')
-    || table.querySelector('.edit-box[open], .merge-box[open]') !== null;
-}
-
-async function refreshRows() {
-  if (refreshing) { refreshWanted = true; return; }
-  if (busy()) { refreshWanted = true; return; }
-  refreshWanted = false;
-  refreshing = true;
+// The phase and countdown controls, fetched again from the server. A keyboard user who was in
+// them goes on from the phase heading, whose next Tab is the phase buttons.
+let headWanted = false;
+let headRunning = false;
+async function refreshHead() {
+  if (headRunning) { headWanted = true; return; }
+  headRunning = true;
+  headWanted = false;
   try {
-    const response = await fetch(rowsUrl(), { credentials: 'same-origin' });
+    const response = await fetch(d.headUrl, { credentials: 'same-origin' });
     if (response.ok) {
       const holder = document.createElement('template');
       holder.innerHTML = await response.text();
-      table.querySelector('tbody').replaceWith(holder.content.querySelector('tbody'));
-      const cloud = document.getElementById('theme-cloud');
-      const focused = cloud.contains(document.activeElement)
-        ? document.activeElement.dataset.theme ?? 'reset' : null;
-      const fresh = holder.content.getElementById('theme-cloud');
-      cloud.replaceWith(fresh);
-      if (focused) {
-        // Keep keyboard users where they were in the cloud.
-        (fresh.querySelector(`[data-theme="${CSS.escape(focused)}"]`)
-          ?? fresh.querySelector('.theme-reset') ?? fresh.querySelector('h2'))?.focus();
+      const head = document.getElementById('console-head');
+      const hadFocus = head.contains(document.activeElement)
+        || document.activeElement === document.body;
+      head.replaceWith(holder.content.getElementById('console-head'));
+      if (hadFocus && !document.querySelector('dialog[open]')) {
+        document.getElementById('phase-heading').focus();
       }
-      applyTallies(lastTallies);
     }
+  } catch {
+    headWanted = true;
   } finally {
-    refreshing = false;
+    headRunning = false;
   }
-  if (refreshWanted) refreshRows();
+  if (headWanted) refreshHead();
 }
 
-// Choosing a theme (or "show all") re-fetches the rows for it instead of loading the page.
+const shownPhase = () => document.getElementById('console-head').dataset.phase;
+
+function phaseChanged(version, phase) {
+  if (!versions.accept('phase', version)) return;
+  if (phase === shownPhase()) return;
+  // A phase change ends the countdown on the server, without a timer push.
+  if (versions.accept('timer', version)) timer.set(null);
+  say(format(t.phase_now, { phase: t.phases?.[phase] ?? phase }));
+  refreshHead();
+}
+
+createPhase({ root, socket, say, t, onChanged: phaseChanged });
+
+// Choosing a theme (or "show all") fetches the rows for it instead of loading the page.
 document.addEventListener('click', (event) => {
-  const link = event.target.closest('#theme-cloud a.theme, #theme-cloud a.theme-reset');
+  const link = event.target.closest('#theme-cloud a.theme, a.theme-reset');
   if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
   event.preventDefault();
-  const chosen = link.dataset.theme ?? '';
-  activeTheme = chosen === activeTheme ? '' : chosen;
-  for (const other of document.querySelectorAll('#theme-cloud a.theme')) {
-    if (other.dataset.theme === activeTheme) other.setAttribute('aria-current', 'true');
-    else other.removeAttribute('aria-current');
-  }
-  const url = new URL(window.location.href);
-  if (activeTheme) url.searchParams.set('theme', activeTheme);
-  else url.searchParams.delete('theme');
-  window.history.replaceState(null, '', url);
-  refreshRows();
+  rows.setTheme(link.dataset.theme ?? '');
 });
 
-table.addEventListener('focusout', () => { if (refreshWanted) setTimeout(refreshRows, 0); });
-table.addEventListener('toggle', () => { if (refreshWanted) refreshRows(); }, true);
-
-const socket = connect(Number(root.dataset.eventId), (state, message) => setStatus(status, t[state] ?? message, state));
-
-// A button here posts a plain form and the page navigates to its answer. The push that the
-// post causes can arrive first; reloading then would cut off that navigation (and its message).
+// A button posted as a plain form navigates to its answer; the push it causes may come first,
+// and reloading then would cut that navigation (and its message) off.
 let leaving = false;
 window.addEventListener('submit', (event) => { if (!event.defaultPrevented) leaving = true; });
 function reloadStale() { if (!leaving) window.location.reload(); }
@@ -116,50 +112,47 @@ socket.on('snapshot', (s) => {
   versions.accept('reveal', s.version);
   versions.accept('themes_display', s.version);
   if (versions.accept('tallies', s.version)) {
-    applyTallies(s.tallies ?? {});
+    rows.applyTallies(s.tallies ?? {});
     document.getElementById('voters').textContent = s.voters ?? 0;
   }
-  const known = new Set([...table.querySelectorAll('tr[data-proposal-id]')]
-    .map((tr) => `${tr.dataset.proposalId}:${tr.className}`));
-  const changed = s.proposals.some((p) => !known.has(`${p.id}:status-${p.status}`));
+  const known = rows.statuses();
+  const changed = s.proposals.some((p) => !known.has(`${p.id}:${p.status}`));
   for (const p of s.proposals) versions.accept(`proposal:${p.id}`, s.version);
   if (versions.accept('timer', s.version)) timer.set(s.event.timer_ends_at, s.server_time);
-  // A phase changed while this console was away: the page's controls are stale.
-  if (versions.accept('phase', s.version)) {
-    const current = root.querySelector('.phases [aria-current]');
-    if (current?.dataset.phase !== s.event.phase) { reloadStale(); return; }
-  }
+  // The phase changed while this console was away: its controls are stale.
+  if (versions.accept('phase', s.version) && s.event.phase !== shownPhase()) refreshHead();
   versions.settle(s.version);
   document.getElementById('connected').textContent = s.connected ?? 0;
-  if (changed) refreshRows();
+  if (changed) rows.refresh();
 });
 
 socket.on('staff_proposal', ({ version, proposal }) => {
-  if (versions.accept(`proposal:${proposal.id}`, version)) refreshRows();
+  if (versions.accept(`proposal:${proposal.id}`, version)) rows.refresh();
 });
 
 // A merge or its undo changes two rows; their staff_proposal pushes refresh them, and this
 // catches a console that missed those (e.g. both arrived while a refresh was running).
 socket.on('merge', ({ version }) => {
-  if (versions.accept('merge', version)) refreshRows();
+  if (versions.accept('merge', version)) rows.refresh();
 });
 
 socket.on('tallies', ({ version, tallies, voters }) => {
   if (!versions.accept('tallies', version)) return;
-  applyTallies(tallies);
+  rows.applyTallies(tallies);
   document.getElementById('voters').textContent = voters;
 });
 
 socket.on('reveal', ({ version, revealed }) => {
-  // Another staff member toggled the projector's bars: this page's button is stale.
-  if (versions.accept('reveal', version) && String(revealed) !== root.dataset.revealed) {
-    reloadStale();
+  // The projector's bars were shown or hidden (here or by another staff member).
+  if (versions.accept('reveal', version) && String(revealed) !== d.revealed) {
+    d.revealed = String(revealed);
+    refreshHead();
   }
 });
 
 socket.on('themes_display', ({ version, show }) => {
   // Another staff member toggled the projector's theme cloud: this page's button is stale.
-  if (versions.accept('themes_display', version) && String(show) !== root.dataset.showThemes) {
+  if (versions.accept('themes_display', version) && String(show) !== d.showThemes) {
     reloadStale();
   }
 });
@@ -169,14 +162,12 @@ socket.on('presence', ({ connected }) => {
 });
 
 socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
-  if (versions.accept('timer', version)) timer.set(endsAt, serverTime);
+  if (!versions.accept('timer', version)) return;
+  timer.set(endsAt, serverTime);
+  refreshHead(); // its stop button comes and goes with the countdown
 });
 
-socket.on('phase', ({ version, phase }) => {
-  if (!versions.accept('phase', version)) return;
-  const current = root.querySelector('.phases [aria-current]');
-  if (current?.dataset.phase !== phase) reloadStale();
-});
+socket.on('phase', ({ version, phase }) => phaseChanged(version, phase));
 
 // A referensgrupp: members accepting their invitations, counted live (numbers only).
 socket.on('members', ({ version, counts }) => {

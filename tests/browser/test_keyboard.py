@@ -120,9 +120,12 @@ def test_the_resident_flow_and_the_facilitator_controls_by_keyboard(live_server,
     staff.keyboard.press("Tab")  # back at the phase controls, not the top of the page
     assert_focus_on(staff, ".phase-buttons button")
     tab_to(staff, "button", "Gå till: Omröstning")
-    # No expect_navigation: the console may also reload itself on the phase push it caused.
+    staff.keyboard.press("Enter")
+    # The console asks first; "yes" has the focus, Enter says it.
+    assert_focus_on(staff, "#phase-dialog-confirm", "Ja, starta omröstningen")
     staff.keyboard.press("Enter")
     expect(staff.locator(".phases li[aria-current=step]")).to_have_attribute("data-phase", "vote")
+    assert_focus_on(staff, "#phase-heading")  # the next Tab is the phase buttons again
 
     # The resident votes with Space, takes it back with Enter, and votes again.
     expect(resident.locator("#phone")).to_have_attribute("data-phase", "vote")
@@ -141,6 +144,8 @@ def test_the_resident_flow_and_the_facilitator_controls_by_keyboard(live_server,
 
     # Results, then the bars revealed on the projector.
     tab_to(staff, "button", "Gå till: Resultat")
+    staff.keyboard.press("Enter")
+    assert_focus_on(staff, "#phase-dialog-confirm", "Ja, visa resultatet")
     staff.keyboard.press("Enter")
     expect(staff.locator(".phases li[aria-current=step]")).to_have_attribute(
         "data-phase", "results")

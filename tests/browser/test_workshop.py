@@ -55,8 +55,10 @@ def assert_not_reloaded(page: Page):
 
 
 def click_phase(console: Page, phase: str):
-    """The facilitator presses the console's "go to <phase>" button (a real form post)."""
+    """The facilitator presses the console's "go to <phase>" button and says yes in the dialog
+    that asks first (without JavaScript: the page that asks)."""
     console.locator(f"form:has(input[name=phase][value={phase}]) button").click()
+    console.locator("#phase-dialog-confirm").click()
     expect(console.locator(".phases li[aria-current=step]")).to_have_attribute("data-phase", phase)
 
 

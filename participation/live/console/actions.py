@@ -75,6 +75,11 @@ def moderate(event_id, proposal_id, action):
         calls[action]()
     except OperationError as error:
         flash(str(error.message), "error")
+        return _console(event_id, f"#row-{proposal_id}")
+    if action == "hide":
+        # Back with an undo at the top of the console (what the live console's undo bar is).
+        return redirect(url_for("console.page", event_id=event_id, hidden=proposal_id,
+                                _anchor="undo-hidden"))
     return _console(event_id, f"#row-{proposal_id}")
 
 
@@ -86,7 +91,9 @@ def merge_form(event_id):
     form = MergeForm()
     if not form.validate_on_submit():
         _flash_form_errors(form)
-        return _console(event_id)
+        # Back at the row it was chosen in ("choose a proposal" when no target was chosen).
+        source = form.source_id.data if isinstance(form.source_id.data, int) else None
+        return _console(event_id, f"#row-{source}" if source else "")
     try:
         result = merge.merge_proposals(current_user, form.source_id.data, form.target_id.data,
                                        form.reason.data or None, event_id=event_id)

@@ -57,7 +57,10 @@ class ThemesDisplayForm(FlaskForm):
 
 
 class PhaseForm(FlaskForm):
+    """A phase button; `confirmed` is "1" once the facilitator has said yes to what it does."""
+
     phase = HiddenField(validators=[DataRequired()])
+    confirmed = HiddenField()
 
 
 class PaperProposalForm(FlaskForm):

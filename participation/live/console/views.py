@@ -4,7 +4,7 @@ the same operation as REST and sockets, then goes back to its section of the con
 
 from datetime import UTC
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +17,7 @@ from ...web import svg_response
 from ...web.auth import managed_event, staff_page
 from ...web.links import base_url, join_url
 from ...web.qr import qr_svg
+from ..snapshot import event_view
 from . import bp
 from .forms import (
     ConfirmForm,
@@ -29,7 +30,15 @@ from .forms import (
     ThemesDisplayForm,
     TimerForm,
 )
-from .page import group_context, next_phases, rows_context
+from .page import (
+    CONSOLE_STRINGS,
+    PHASE_CONFIRM,
+    group_context,
+    head_context,
+    phase_confirm,
+    rows_context,
+    shows_radslag_panels,
+)
 
 console_page = staff_page(access.may_run_events)
 
@@ -45,17 +54,34 @@ def _local_input(value) -> str:
 @console_page
 def page(event_id):
     event = managed_event(event_id)
+    rows = rows_context(event)
     return render_template(
-        "events/console.html", **rows_context(event), join_url=join_url(event.code),
-        group=group_context(event), next_phases=next_phases(event.phase),
-        phase_form=PhaseForm(), timer_form=TimerForm(), reveal_form=RevealForm(),
-        themes_form=ThemesDisplayForm(), tables_form=TablesForm(count=len(event.tables)),
-        confirm_form=ConfirmForm(),
+        "events/console.html", **(rows | head_context(event, rows["event"])),
+        join_url=join_url(event.code), group=group_context(event),
+        radslag_panels=shows_radslag_panels(event), undo=_undo_offer(rows, request.args),
+        tables_form=TablesForm(count=len(event.tables)), confirm_form=ConfirmForm(),
+        console_strings=CONSOLE_STRINGS,
         schedule_form=ScheduleForm(opens_at=_local_input(event.opens_at),
                                    voting_opens_at=_local_input(event.voting_opens_at),
                                    closes_at=_local_input(event.closes_at)),
         questions_form=QuestionsForm(questions="\n".join(q.text for q in event.questions)),
     )
+
+
+def _undo_offer(rows: dict, args) -> dict | None:
+    """After a hide posted without JavaScript (`?hidden=<id>`): the proposal, if it is still
+    hidden, for a "show it again" button at the top of the console."""
+    wanted = args.get("hidden", type=int)
+    return next((p for p in rows["all_proposals"]
+                 if p["id"] == wanted and p["status"] == "hidden"), None)
+
+
+@bp.get("/events/<int:event_id>/console/head")
+@console_page
+def head(event_id):
+    """The phase and timer controls, for the live console to swap in after a change."""
+    event = managed_event(event_id)
+    return render_template("events/_console_head.html", **head_context(event))
 
 
 @bp.get("/events/<int:event_id>/console/proposals")
@@ -88,7 +114,16 @@ def console_action(event_id: int, form, action, invalid_message=None, anchor="ph
 @bp.post("/events/<int:event_id>/phase")
 @console_page
 def set_phase(event_id):
-    return console_action(event_id, PhaseForm(), lambda form: operations.change_phase(
+    """A phase button. Without `confirmed=1` it only asks (a page that says what the change
+    does); the live console asks in a dialog and sends the command itself."""
+    event = managed_event(event_id)
+    form = PhaseForm()
+    if (form.validate_on_submit() and form.confirmed.data != "1"
+            and form.phase.data in PHASE_CONFIRM and form.phase.data != event.phase):
+        return render_template("events/_console_confirm.html", event=event_view(
+            event, staff=True), phase=form.phase.data, confirm=phase_confirm(form.phase.data),
+        )
+    return console_action(event_id, form, lambda form: operations.change_phase(
         current_user, event_id, form.phase.data))
 
 
