@@ -79,8 +79,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         message_queue=app.config["REDIS_URL"],
         channel=app.config["SOCKETIO_CHANNEL"],
         manage_session=False,
-        ping_interval=20,
-        ping_timeout=25,
+        # A phone that lost its network stops counting as connected within 20 s (presence).
+        ping_interval=10,
+        ping_timeout=10,
         max_http_buffer_size=64 * 1024,
         json=SocketJSON,  # packets decoded depth-checked
     )

@@ -55,3 +55,35 @@ def test_a_proposal_written_on_one_process_reaches_a_phone_on_the_other(two_serv
         assert pushed["version"] == response.json()["version"]
     finally:
         socket.close()
+
+
+def test_one_person_with_a_tab_on_each_process_counts_once(two_servers):
+    """Presence over processes is a union of people: a phone whose two tabs landed on
+    different processes is one phone on the projector, wherever the projector is connected."""
+    from .test_live_smoke import staff_session
+
+    def after(change):
+        """The first presence push after `change` (earlier pushes forgotten)."""
+        with projector.arrived:
+            projector.events.pop("presence", None)
+        change()
+        return projector.wait_for("presence")["connected"]
+
+    first, second = two_servers
+    event = first.create_event(title="Närvaro över två processer")
+    projector = Listener(first, *staff_session(first), event["id"])
+    phone, other = second.phone(event["code"]), first.phone(event["code"])
+    tabs = []
+    try:
+        projector.wait_for("snapshot")
+        tabs.append(Listener(first, phone.cookie_header, phone.csrf, event["id"]))
+        tabs.append(Listener(second, phone.cookie_header, phone.csrf, event["id"]))
+        tabs.append(Listener(second, other.cookie_header, other.csrf, event["id"]))
+        projector.wait_for("presence", lambda d: d["connected"] == 2)
+        # The tab on the first process closes: the phone is still here, on the second.
+        assert after(tabs.pop(0).close) == 2
+        assert after(tabs.pop().close) == 1  # the other phone leaves
+        assert after(tabs.pop().close) == 0
+    finally:
+        for listener in (projector, *tabs):
+            listener.close()

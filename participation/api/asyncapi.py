@@ -20,7 +20,7 @@ INFO = {
     "version": "1",
     "description": (
         "Socket.IO 4 (Engine.IO v4), default namespace `/`, on the web app's own host and "
-        "port; at most 64 KiB per message, ping interval 20 s, timeout 25 s. A client emits "
+        "port; at most 64 KiB per message, ping interval 10 s, timeout 10 s. A client emits "
         "a command with a JSON object and an acknowledgement callback; the ack is "
         "`{\"ok\": true, ...}` with the answer, or `{\"ok\": false, \"error\", \"message\", "
         "\"field\"?, \"retry_after\"?}`. Every write runs the same operation as the forms and "

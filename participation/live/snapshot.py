@@ -89,7 +89,7 @@ class StaffState(TypedDict):
     results: NotRequired[Results]
     table_results: NotRequired[TableResults]
     connected: NotRequired[Annotated[int, Field(ge=0, description=(
-        "Phones connected now: in the socket's snapshot only."))]]
+        "People (participants, not sockets) connected now: in the socket's snapshot only."))]]
 
 
 def event_view(event, staff: bool = False) -> EventView | StaffEventView:

@@ -1,178 +1,168 @@
-// The projector: QR and code, then a live wall, live vote bars, and the ranked result.
+// The projector: one screen per phase that never scrolls. The join QR large in the lobby and in
+// a corner afterwards (gone once closed); the proposals wall, paged; live vote bars (or, while
+// they are held back, how many have voted and what is on the ballot); the ranking and the best
+// at each table, as slides. The views are in ./projector/, the rotation in ./projector/pager.js.
 import {
   Versions, connect, format, plural, setStatus, strings,
 } from './live.js';
 import { countdown } from './timer.js';
 import { scheduleLine } from './schedule.js';
 import { announcer } from './announce.js';
-import { ratingSpread, ratingSummary } from './rating.js';
+import { pager } from './projector/pager.js';
+import { showPage } from './projector/fit.js';
+import {
+  pageLine, renderThemes, renderWaiting, renderWall,
+} from './projector/wall.js';
+import { renderBars } from './projector/tallies.js';
+import { renderRanking, renderTableWinners } from './projector/results.js';
+import { visible } from './projector/common.js';
 
 const root = document.getElementById('projector');
 const t = strings();
+const words = JSON.parse(document.getElementById('projector-strings').textContent);
 const versions = new Versions();
-const dots = root.dataset.method === 'dots';
-const scale = root.dataset.method === 'scale';
 const state = {
-  phase: root.dataset.phase, proposals: new Map(), tallies: {}, results: null, voters: 0,
-  hideTallies: false, revealed: false, tables: [], tableResults: null, questions: [],
-  showThemes: false, themes: [], scaleMax: null,
+  phase: root.dataset.phase, method: root.dataset.method, proposals: new Map(), tallies: {},
+  results: null, voters: 0, hideTallies: false, revealed: false, tables: [],
+  tableResults: null, questions: [], showThemes: false, themes: [], scaleMax: null,
 };
-const clockLine = scheduleLine(document.getElementById('schedule-line'), t);
-const wall = document.getElementById('wall');
-const bars = document.getElementById('bars');
-const ranking = document.getElementById('ranking');
+const ctx = { state, t, p: words };
+const $ = (id) => document.getElementById(id);
+const nodes = {
+  join: root.querySelector('.join-panel'),
+  wall: $('wall'),
+  themes: $('themes'),
+  waiting: $('vote-waiting'),
+  votersFigure: $('voters-figure'),
+  ballot: $('ballot-list'),
+  tallyBox: $('tally-box'),
+  bars: $('bars'),
+  barsMore: $('bars-more'),
+  rankingSlide: $('ranking-slide'),
+  ranking: $('ranking'),
+  rankingMore: $('ranking-more'),
+  winners: $('table-winners'),
+  count: $('stage-count'),
+  pageIndicator: $('page-indicator'),
+};
+const clockLine = scheduleLine($('schedule-line'), t);
+const timerAnnounce = $('timer-announce');
+const news = announcer($('projector-news'), t);
+const timer = countdown($('timer'), (text) => { timerAnnounce.textContent = text; }, t);
 let scheduled = false;
-const timerAnnounce = document.getElementById('timer-announce');
-const news = announcer(document.getElementById('projector-news'), t);
-const timer = countdown(document.getElementById('timer'), (text) => {
-  timerAnnounce.textContent = text;
-}, t);
+let slides = [];
+const timerNode = $('timer');
+const timerHome = timerNode.nextElementSibling;
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
+// While the bars are held back the countdown stands beside the voter count; elsewhere it is in
+// the header line. Moving the node keeps countdown() working on it.
+function placeTimer(view) {
+  if (view === 'waiting') $('waiting-figures').append(timerNode);
+  else if (timerNode.nextElementSibling !== timerHome) timerHome.before(timerNode);
 }
 
-function visible() {
-  return [...state.proposals.values()].filter((p) => p.status === 'visible');
+function sentence(text) {
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : '';
 }
 
-function score(id) {
-  const tally = state.tallies[id] ?? { votes: 0, dots: 0 };
-  if (scale) return tally.mean ?? 0;
-  return dots ? tally.dots : tally.votes;
+function viewOf(phase) {
+  if (phase === 'lobby') return 'lobby';
+  if (phase === 'collect') return 'wall';
+  if (phase === 'vote') return state.hideTallies && !state.revealed ? 'waiting' : 'bars';
+  return phase === 'closed' ? 'closed' : 'results';
 }
 
-// "Sammanslaget av 2 förslag" under a proposal others were merged into.
-function provenance(p) {
-  const from = p.merged_from ?? [];
-  return from.length ? plural(t.count_merged, from.length + 1) : null;
+// The paged items of the view shown now (cards, ballot titles or slides).
+function pagedItems(view) {
+  if (view === 'wall') return [...nodes.wall.children];
+  if (view === 'waiting') return [...nodes.ballot.children];
+  if (view === 'results' || view === 'closed') return slides;
+  return [];
 }
 
-function renderWall() {
-  // A merged proposal stays on the wall as a pointer to the one it joined, not silently gone.
-  const items = [...state.proposals.values()]
-    .filter((p) => p.status === 'visible' || p.status === 'merged')
-    .sort((a, b) => b.id - a.id).slice(0, 24);
-  wall.replaceChildren(...items.map((p) => {
-    if (p.status === 'merged') {
-      const li = el('li', 'wall-card merged');
-      const into = state.proposals.get(p.merged_into);
-      li.append(el('p', 'focus', `${t.merged_with} ${into?.title ?? `#${p.merged_into_number}`}`));
-      return li;
-    }
-    const li = el('li', 'wall-card');
-    li.append(el('h3', null, p.title));
-    const question = state.questions.find((q) => q.id === p.question_id)?.text;
-    const meta = [question, tableName(p.table), p.focus_area, provenance(p)].filter(Boolean).join(' · ');
-    if (meta) li.append(el('p', 'focus', meta));
-    return li;
-  }));
+function showCurrentPage() {
+  const view = root.dataset.view;
+  showPage(pagedItems(view), rotation.page);
+  const pages = Number(root.dataset.pages);
+  nodes.pageIndicator.hidden = pages <= 1;
+  nodes.pageIndicator.textContent = pages > 1
+    ? pageLine(words, rotation.page, pages, rotation.paused) : '';
 }
 
-// The theme cloud under the wall: five sizes, and the count always in words as well.
-function renderThemes() {
-  const box = document.getElementById('themes');
-  box.hidden = !state.showThemes || state.phase !== 'collect' || state.themes.length === 0;
-  if (box.hidden) return;
-  const top = state.themes[0].count;
-  box.querySelector('ul').replaceChildren(...state.themes.map((theme) => {
-    const size = 1 + Math.floor((4 * (theme.count - 1)) / Math.max(top - 1, 1));
-    const li = el('li', `theme theme-size-${size}`, `${theme.label} `);
-    li.append(el('span', 'theme-count', plural(t.count_proposals, theme.count)));
-    return li;
-  }));
-}
+const rotation = pager(root, showCurrentPage);
 
-function renderBars() {
-  // A scale bar is full at the top of the server's scale (the snapshot's event.voting.max);
-  // until the snapshot has said what that is, there are no scale bars to draw.
-  if (scale && !state.scaleMax) { bars.replaceChildren(); return; }
-  const items = visible().sort((a, b) => score(b.id) - score(a.id) || a.id - b.id).slice(0, 12);
-  const max = scale ? state.scaleMax : Math.max(1, ...items.map((p) => score(p.id)));
-  bars.replaceChildren(...items.map((p) => {
-    const li = el('li', 'bar-row');
-    li.dataset.proposalId = p.id;
-    const value = score(p.id);
-    li.append(el('span', 'bar-label', p.title));
-    const track = el('span', 'bar-track');
-    const fill = el('span', 'bar-fill');
-    fill.style.inlineSize = `${(100 * value) / max}%`;
-    track.append(fill);
-    if (scale) {
-      // The tally in words too, so the bars never rely on length or colour alone.
-      const tally = state.tallies[p.id];
-      li.append(track, el('span', 'bar-value', ratingSummary(tally, t)));
-      li.append(el('span', 'bar-spread', ratingSpread(tally, t)));
-    } else li.append(track, el('span', 'bar-value', String(value)));
-    return li;
-  }));
-}
-
-// A default name ("Bord 3") is printed in the page's language; a typed name as it was typed.
-function tableName(number) {
-  const table = state.tables.find((each) => each.number === number);
-  if (!table) return null;
-  return table.default_name ? format(t.table_n, { n: table.number }) : table.name;
-}
-
-function renderTableWinners() {
-  const box = document.getElementById('table-winners');
-  const entries = Object.entries(state.tableResults ?? {}).filter(([, rows]) => rows.length);
-  box.hidden = entries.length === 0;
-  box.querySelector('ul').replaceChildren(...entries.map(([number, rows]) => {
-    const li = el('li', null);
-    li.append(el('strong', null, `${tableName(Number(number))}: `), rows[0].title);
-    return li;
-  }));
-}
-
-function renderRanking() {
-  renderTableWinners();
-  const rows = (state.results ?? []).slice(0, 10);
-  ranking.replaceChildren(...rows.map((r) => {
-    const li = el('li', 'rank-row');
-    const title = el('span', 'rank-title', r.title);
-    if (provenance(r)) title.append(el('small', 'provenance', ` (${provenance(r)})`));
-    li.append(el('span', 'rank', `${r.rank}`), title);
-    let value = dots ? plural(t.count_dots, r.dots) : plural(t.count_people, r.votes);
-    if (scale) value = ratingSummary(r, t);
-    li.append(el('span', 'rank-value', value));
-    return li;
-  }));
+function renderResults() {
+  // Each slide is measured while it is the one shown, then the rotation picks one.
+  nodes.winners.hidden = true;
+  nodes.rankingSlide.hidden = false;
+  nodes.ranking.hidden = false;
+  nodes.rankingSlide.dataset.page = '0';
+  renderRanking(ctx, nodes.ranking, nodes.rankingMore);
+  slides = [nodes.rankingSlide];
+  nodes.rankingSlide.hidden = true;
+  nodes.winners.hidden = false;
+  if (renderTableWinners(ctx, nodes.winners)) {
+    nodes.winners.dataset.page = '1';
+    slides.push(nodes.winners);
+  }
+  nodes.winners.hidden = true;
+  return slides.length;
 }
 
 function render() {
   scheduled = false;
-  const phase = state.phase;
+  const { phase } = state;
+  const view = viewOf(phase);
   root.dataset.phase = phase;
-  document.getElementById('phase-banner').textContent = t.phases[phase] ?? phase;
-  clockLine.phase(phase);
-  document.getElementById('phase-hint').textContent = t.hints[phase] ?? '';
-  wall.hidden = phase !== 'collect';
-  renderThemes();
-  const barsHeld = state.hideTallies && !state.revealed;
-  bars.hidden = phase !== 'vote' || barsHeld;
-  ranking.hidden = !['results', 'closed'].includes(phase);
-  if (ranking.hidden) document.getElementById('table-winners').hidden = true;
-  const count = document.getElementById('stage-count');
-  if (phase === 'collect') { renderWall(); count.textContent = plural(t.count_proposals, visible().length); }
-  else if (phase === 'vote') {
-    if (!barsHeld) renderBars();
-    count.textContent = plural(t.count_voted, state.voters) + (barsHeld ? ` · ${t.bars_held}` : '');
+  if (root.dataset.view !== view) {
+    root.dataset.view = view;
+    placeTimer(view);
+    rotation.reset();
   }
-  else if (!ranking.hidden) { renderRanking(); count.textContent = ''; }
-  else count.textContent = '';
+  $('phase-banner').textContent = t.phases[phase] ?? phase;
+  $('phase-hint').textContent = t.hints[phase] ?? '';
+  clockLine.phase(phase);
+  nodes.join.hidden = phase === 'closed';
+  nodes.wall.hidden = view !== 'wall';
+  nodes.waiting.hidden = view !== 'waiting';
+  nodes.tallyBox.hidden = view !== 'bars';
+  nodes.bars.hidden = view !== 'bars';
+  nodes.ranking.hidden = !['results', 'closed'].includes(view);
+  if (!['results', 'closed'].includes(view)) {
+    nodes.rankingSlide.hidden = true;
+    nodes.winners.hidden = true;
+  }
+  // The theme band first: the wall gets the room it leaves.
+  renderThemes(ctx, nodes.themes);
+  let pages = 1;
+  if (view === 'wall') {
+    nodes.count.textContent = plural(t.count_proposals, visible(state).length);
+    pages = renderWall(ctx, nodes.wall);
+  } else if (view === 'waiting') {
+    nodes.count.textContent = sentence(t.bars_held);
+    pages = renderWaiting(ctx, nodes.votersFigure, nodes.ballot);
+  } else if (view === 'bars') {
+    nodes.count.textContent = plural(t.count_voted, state.voters);
+    renderBars(ctx, nodes.bars, nodes.barsMore);
+  } else if (view === 'results' || view === 'closed') {
+    nodes.count.textContent = '';
+    pages = renderResults();
+  } else nodes.count.textContent = '';
+  nodes.count.hidden = !nodes.count.textContent;
+  rotation.set(pages);
+  showCurrentPage();
 }
 
 function schedule() {
   if (!scheduled) { scheduled = true; requestAnimationFrame(render); }
 }
 
+// A projector moved to another screen, a window resized, a countdown or a longer line in the
+// header: whatever changes the stage's size measures again.
+new ResizeObserver(schedule).observe(root.querySelector('.stage'));
+
 const socket = connect(Number(root.dataset.eventId), (status, message) => {
-  setStatus(document.getElementById('projector-status'), t[status] ?? message, status);
+  setStatus($('projector-status'), t[status] ?? message, status);
 });
 
 socket.on('snapshot', (s) => {
@@ -200,7 +190,8 @@ socket.on('snapshot', (s) => {
   }
   if (versions.accept('timer', s.version)) timer.set(s.event.timer_ends_at, s.server_time);
   versions.settle(s.version);
-  document.getElementById('connected').textContent = s.connected ?? 0;
+  $('connected').textContent = s.connected ?? 0;
+  root.dataset.synced = 'true';
   schedule();
 });
 
@@ -265,5 +256,5 @@ socket.on('themes_display', ({ version, show }) => {
 });
 
 socket.on('presence', ({ connected }) => {
-  document.getElementById('connected').textContent = connected;
+  $('connected').textContent = connected;
 });

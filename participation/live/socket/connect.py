@@ -24,6 +24,7 @@ from ..snapshot import state_for
 from . import ratelimit
 from .connections import Connection, connections
 from .origins import origin_checker
+from .presence import participant_key
 from .relay import relay
 from .rooms import event_room, staff_room
 
@@ -122,7 +123,7 @@ def on_connect(auth):
         if staff:
             join_room(staff_room(event.id))
         else:
-            relay.presence(event.id, +1)
+            relay.presence(event.id, participant_key(token), +1)
         socketio.emit("snapshot", snapshot_for(event, connection), to=request.sid)
     finally:
         db.session.remove()
@@ -132,4 +133,4 @@ def on_connect(auth):
 def on_disconnect(*_args):
     connection = connections.pop(request.sid, None)
     if connection and not connection.staff:
-        relay.presence(connection.event_id, -1)
+        relay.presence(connection.event_id, participant_key(connection.token), -1)

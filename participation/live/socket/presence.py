@@ -1,14 +1,51 @@
-"""How many phones are connected to an event over all processes sharing one Redis.
+"""Who is connected to an event: people (participants), not sockets.
 
-Each process counts its own sockets (realtime/relay.py) and stores that count in Redis under
-its own key, which expires unless refreshed: a process that dies stops being counted after
-TTL seconds. The console's `connected` is the sum over the live processes' keys.
+A phone with two tabs open, or a reloaded page whose old socket has not timed out yet, is one
+participant: each process keeps, per event, how many of its sockets each participant has
+(`Present`), and the count is the number of participants with at least one. A participant is
+known by a short hash of its cookie token (`participant_key`), never the token itself.
+
+With Redis (`SharedPresence`) each process stores its own set of participant keys under its
+own key, which expires unless refreshed: a process that dies stops being counted after TTL
+seconds. The count is the size of the union of the live processes' sets, so one person with
+a tab on each of two processes still counts once.
 """
 
+import hashlib
 import uuid
+from collections import Counter
 
 TTL = 90
 REFRESH_SECONDS = 30
+
+
+def participant_key(token: str) -> str:
+    """Who a resident socket is, for counting: the same for every tab of one phone."""
+    return hashlib.blake2b(token.encode(), digest_size=8, person=b"presence").hexdigest()
+
+
+class Present:
+    """This process's resident sockets per event and participant."""
+
+    def __init__(self):
+        self._sockets: dict[int, Counter[str]] = {}
+
+    def add(self, event_id: int, key: str, delta: int) -> None:
+        sockets = self._sockets.setdefault(event_id, Counter())
+        sockets[key] += delta
+        if sockets[key] <= 0:
+            del sockets[key]
+        if not sockets:
+            del self._sockets[event_id]
+
+    def people(self, event_id: int) -> set[str]:
+        return set(self._sockets.get(event_id, ()))
+
+    def count(self, event_id: int) -> int:
+        return len(self._sockets.get(event_id, ()))
+
+    def events(self) -> dict[int, set[str]]:
+        return {event_id: set(keys) for event_id, keys in self._sockets.items()}
 
 
 class SharedPresence:
@@ -23,21 +60,33 @@ class SharedPresence:
         members = f"{self.prefix}:{event_id}"
         return members, f"{members}:{self.process}"
 
-    def store(self, event_id: int, count: int) -> None:
+    def store(self, event_id: int, people: set[str]) -> None:
+        """This process's participants at the event, replacing what it stored before (in one
+        transaction: a reader never sees the set half written)."""
         members, own = self._keys(event_id)
         pipe = self.redis.pipeline()
-        pipe.set(own, count, ex=TTL)
+        pipe.delete(own)
+        if people:
+            pipe.sadd(own, *sorted(people))
+            pipe.expire(own, TTL)
         pipe.sadd(members, self.process)
         pipe.expire(members, TTL * 2)
         pipe.execute()
 
     def total(self, event_id: int) -> int:
         members, _own = self._keys(event_id)
-        processes = [p.decode() for p in self.redis.smembers(members)]
+        processes = sorted(p.decode() for p in self.redis.smembers(members))
         if not processes:
             return 0
-        counts = self.redis.mget([f"{members}:{p}" for p in processes])
-        gone = [p for p, count in zip(processes, counts, strict=True) if count is None]
+        keys = [f"{members}:{p}" for p in processes]
+        pipe = self.redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.exists(key)
+        pipe.sunion(keys)
+        *alive, people = pipe.execute()
+        # A process with nobody connected (or gone: its key expired) leaves the list; a live
+        # one adds itself again at its next store.
+        gone = [p for p, exists in zip(processes, alive, strict=True) if not exists]
         if gone:
             self.redis.srem(members, *gone)
-        return sum(int(count) for count in counts if count is not None)
+        return len(people)

@@ -107,7 +107,9 @@ class ThemesPush(TypedDict):
 
 
 class PresencePush(TypedDict):
-    connected: Annotated[int, Field(ge=0, description="Phones connected now.")]
+    connected: Annotated[int, Field(ge=0, description=(
+        "People connected now: participants with a resident socket open, each counted once "
+        "however many tabs or sockets they have."))]
 
 
 class MembersPush(TypedDict):
@@ -163,7 +165,8 @@ PUSHES = {
     "tallies": Push("staff", TalliesPush,
                     "Live tallies from the stored votes, at most once per coalescing interval."),
     "themes": Push("staff", ThemesPush, "The theme cloud, coalesced like the tallies."),
-    "presence": Push("staff", PresencePush, "Phones connected now."),
+    "presence": Push("staff", PresencePush,
+                     "People (participants, not sockets) connected now, coalesced."),
     "members": Push("staff", MembersPush, "Referensgrupp membership counts (no names)."),
     "meeting": Push("staff", MeetingPush, "A referensgrupp meeting and who was present."),
 }

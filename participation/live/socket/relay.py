@@ -3,19 +3,18 @@
 Proposal and phase changes are pushed as they commit. Tallies are coalesced: a vote only marks
 its event dirty, and at most once per REALTIME_COALESCE_SECONDS the current tallies (read from
 the stored votes) go to the event's staff room (projector and console). The theme cloud and the
-count of connected phones are coalesced the same way.
+count of connected people (presence.py: participants, not sockets) are coalesced the same way.
 """
 
 import threading
 import time
-from collections import Counter
 
 from ...core.bus import published
 from ...events.models import Event
 from ...extensions import db, socketio
 from ...proposals import ranking, themes
 from .connections import connections
-from .presence import REFRESH_SECONDS, SharedPresence
+from .presence import REFRESH_SECONDS, Present, SharedPresence
 from .pushes import RELAYS, emit
 
 
@@ -26,7 +25,7 @@ class Relay:
         self._dirty: set[int] = set()
         self._presence_dirty: set[int] = set()
         self._themes_dirty: set[int] = set()
-        self.connected: Counter[int] = Counter()
+        self.present = Present()  # this process's resident sockets, per participant
         self._lock = threading.Lock()
         self._task = None
         self._subscribed = False
@@ -69,18 +68,23 @@ class Relay:
     def mark_themes(self, event_id: int):
         self._mark(self._themes_dirty, event_id)
 
-    def presence(self, event_id: int, delta: int):
+    def presence(self, event_id: int, key: str, delta: int):
+        """A resident socket of participant `key` (presence.participant_key) came or went."""
         with self._lock:
-            self.connected[event_id] += delta
-            if self.connected[event_id] <= 0:
-                del self.connected[event_id]
+            self.present.add(event_id, key, delta)
         self._mark(self._presence_dirty, event_id)
 
     def connected_total(self, event_id: int) -> int:
-        """Phones connected to the event: on this process, or on all of them with Redis."""
+        """People (not sockets) connected to the event: on this process, or on all of them
+        with Redis. Two tabs, or a reloaded page whose old socket lingers, count once."""
         if self.shared is None:
-            return self.connected.get(event_id, 0)
+            with self._lock:
+                return self.present.count(event_id)
         return self.shared.total(event_id)
+
+    def _people(self, event_id: int) -> set[str]:
+        with self._lock:
+            return self.present.people(event_id)
 
     def _refresh_shared(self):
         # Keep this process's counts alive in Redis; a dead process's expire on their own.
@@ -88,9 +92,9 @@ class Relay:
             return
         self._refreshed = time.monotonic()
         with self._lock:
-            counts = dict(self.connected)
-        for event_id, count in counts.items():
-            self.shared.store(event_id, count)
+            events = self.present.events()
+        for event_id, people in events.items():
+            self.shared.store(event_id, people)
 
     def _mark(self, bucket: set, event_id: int):
         if self.interval <= 0:
@@ -141,7 +145,7 @@ class Relay:
                         emit("themes", event_id, event.version, themes=themes.cloud(event))
                 for event_id in presence:
                     if self.shared is not None:
-                        self.shared.store(event_id, self.connected.get(event_id, 0))
+                        self.shared.store(event_id, self._people(event_id))
                     emit("presence", event_id, None, connected=self.connected_total(event_id))
             finally:
                 db.session.remove()
