@@ -63,7 +63,7 @@ export function connect(eventId, onStatus) {
     onStatus('refused', err?.message);
   });
   // When the phone says it has no network, the socket is dead even if the browser has not
-  // noticed yet (that takes a missed ping, up to 45 s, and Chromium keeps an open WebSocket
+  // noticed yet (that takes a missed ping, up to 20 s, and Chromium keeps an open WebSocket
   // "up" while offline): close it, so writes wait in the outbox instead of vanishing into it.
   window.addEventListener('offline', () => {
     socket.disconnect();
