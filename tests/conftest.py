@@ -168,6 +168,20 @@ def postgres_url() -> str | None:
     return url
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """TEST_REDIS_URL: skipped without it, but with CI=true its absence fails the run."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but TEST_REDIS_URL is not set: the Redis path must run in CI")
+        pytest.skip("TEST_REDIS_URL not set")
+    import redis
+
+    redis.Redis.from_url(url).ping()  # a Redis that does not answer fails here, loudly
+    return url
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def any_db_app(request, tmp_path):
     """The same test on the embedded SQLite and on PostgreSQL (TEST_POSTGRES_URL)."""

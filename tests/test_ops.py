@@ -2,7 +2,6 @@
 
 import json
 import logging
-import os
 import sqlite3
 
 import pytest
@@ -185,13 +184,8 @@ def test_healthz_is_503_when_the_database_does_not_answer(tmp_path):
                                  "redis": "not_configured"}
 
 
-def test_healthz_reports_a_real_redis(app):
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but TEST_REDIS_URL is not set: the Redis path must run in CI")
-        pytest.skip("TEST_REDIS_URL not set")
-    app.config["REDIS_URL"] = url
+def test_healthz_reports_a_real_redis(app, redis_url):
+    app.config["REDIS_URL"] = redis_url
     answer = app.test_client().get("/healthz")
     assert answer.status_code == 200
     assert answer.get_json() == {"status": "ok", "database": "ok", "redis": "ok"}

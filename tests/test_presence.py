@@ -2,10 +2,7 @@
 count once, a reloaded page counts once (also while its old socket lingers), and the count
 drops when a person's last socket goes; with Redis, the same over several processes."""
 
-import os
 import uuid
-
-import pytest
 
 from participation.live.socket.presence import SharedPresence, participant_key
 
@@ -83,16 +80,6 @@ def test_the_participant_key_is_stable_and_not_the_token():
     assert participant_key(token) == participant_key(token)
     assert participant_key(token) != participant_key(uuid.uuid4().hex)
     assert token not in participant_key(token)
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but TEST_REDIS_URL is not set: the Redis path must run in CI")
-        pytest.skip("TEST_REDIS_URL not set")
-    return url
 
 
 def test_shared_presence_counts_each_person_once_over_processes(redis_url):

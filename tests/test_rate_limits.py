@@ -2,7 +2,6 @@
 
 The shared test config turns the limits off; here they are on, and low."""
 
-import os
 import re
 import uuid
 
@@ -255,16 +254,6 @@ def test_many_failures_from_one_address_lock_the_address(app):
 
 
 # --- the Redis-backed variants -----------------------------------------------------------------
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but TEST_REDIS_URL is not set: the Redis path must run in CI")
-        pytest.skip("TEST_REDIS_URL not set")
-    return url
-
 
 @pytest.fixture
 def redis_prefix(redis_url):

@@ -1,27 +1,14 @@
 """Two server processes sharing Redis as the Socket.IO message queue: a write on one reaches
 a phone connected to the other. (Full multi-process scale-out is the scaling issue's.)"""
 
-import os
 import uuid
 
 import pytest
-import redis
 
 from .support.live import LiveServer
 from .test_live_smoke import Listener
 
 pytestmark = pytest.mark.live
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but TEST_REDIS_URL is not set: the Redis path must run in CI")
-        pytest.skip("TEST_REDIS_URL not set")
-    redis.Redis.from_url(url).ping()  # a missing Redis fails here, loudly
-    return url
 
 
 @pytest.fixture(scope="module")
