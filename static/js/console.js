@@ -53,33 +53,38 @@ const actions = createActions({ root, socket, rows, versions, say, t });
 createKeys({ table, actions, say, t });
 
 // The phase and countdown controls, fetched again from the server. A keyboard user who was in
-// them goes on from the phase heading, whose next Tab is the phase buttons.
+// them goes on from the phase heading, whose next Tab is the phase buttons. Never while the phase
+// dialog is open: replacing the head then would take away the form being confirmed and the
+// button the dialog gives the focus back to (the focus would fall to nowhere); the dialog's
+// close runs the refresh it held back.
+const phaseDialog = document.getElementById('phase-dialog');
 let headWanted = false;
 let headRunning = false;
 async function refreshHead() {
-  if (headRunning) { headWanted = true; return; }
+  if (headRunning || phaseDialog.open) { headWanted = true; return; }
   headRunning = true;
   headWanted = false;
   try {
     const response = await fetch(d.headUrl, { credentials: 'same-origin' });
-    if (response.ok) {
-      const holder = document.createElement('template');
-      holder.innerHTML = await response.text();
-      const head = document.getElementById('console-head');
-      const hadFocus = head.contains(document.activeElement)
-        || document.activeElement === document.body;
-      head.replaceWith(holder.content.getElementById('console-head'));
-      if (hadFocus && !document.querySelector('dialog[open]')) {
-        document.getElementById('phase-heading').focus();
-      }
-    }
+    if (!response.ok) return;
+    if (phaseDialog.open) { headWanted = true; return; } // opened while this was on its way
+    const holder = document.createElement('template');
+    holder.innerHTML = await response.text();
+    const head = document.getElementById('console-head');
+    const active = document.activeElement;
+    const hadFocus = !active || active === document.body || head.contains(active);
+    head.replaceWith(holder.content.getElementById('console-head'));
+    if (hadFocus) document.getElementById('phase-heading').focus();
   } catch {
-    headWanted = true;
+    // Offline for a moment: the snapshot on reconnect fetches the head again if the phase moved
+    // (retrying here at once would spin while the network is gone).
+    headWanted = false;
   } finally {
     headRunning = false;
   }
-  if (headWanted) refreshHead();
+  if (headWanted && !phaseDialog.open) refreshHead();
 }
+phaseDialog.addEventListener('close', () => { if (headWanted) refreshHead(); });
 
 const shownPhase = () => document.getElementById('console-head').dataset.phase;
 
