@@ -117,6 +117,9 @@ def test_the_resident_flow_and_the_facilitator_controls_by_keyboard(live_server,
         staff.keyboard.press("Enter")
     expect(staff.locator("#timer")).to_be_visible()
     assert staff.url.endswith("#phase-heading")
+    # The dialog's "yes" below goes over the socket once the console is live; before that it posts
+    # the form (a page load, whose focus starts at the top). Wait as a person waits for "live".
+    expect(staff.locator("#console-status")).to_have_attribute("data-state", "connected")
     staff.keyboard.press("Tab")  # back at the phase controls, not the top of the page
     assert_focus_on(staff, ".phase-buttons button")
     tab_to(staff, "button", "Gå till: Omröstning")
