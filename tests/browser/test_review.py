@@ -25,6 +25,35 @@ def axe_violations(page) -> list:
     return found
 
 
+def words_broken(page) -> list:
+    """Words of the page's table cells that the browser split across two lines ("Röst er")."""
+    return page.evaluate("""() => {
+        const broken = [];
+        for (const cell of document.querySelectorAll('table th, table td')) {
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (const m of node.data.matchAll(/\\S+/g)) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+                    if (tops.size > 1) broken.push(m[0]);
+                }
+            }
+        }
+        return broken;
+    }""")
+
+
+def staff_page_is_wide_and_whole(page):
+    """At 1440 px a staff page uses the width (not a 960 px column) and breaks no word."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    width = page.evaluate("document.querySelector('main').getBoundingClientRect().width")
+    assert width > 1300, f"main is {width:.0f} px wide at 1440 px"
+    assert words_broken(page) == []
+    page.set_viewport_size(DESKTOP)
+
+
 def _propose_and_vote(server, event, titles, votes):
     phones = [server.phone(event["code"]) for _ in range(votes)]
     ids = []
@@ -76,6 +105,7 @@ def test_review_filters_answer_and_follow_link(live_server, contexts, phone, sho
     mine = rows.filter(has_text="Kvarnbäcken")  # the event column names both events
     expect(mine).to_have_count(5)
     shots(reviewer, "review-all")
+    staff_page_is_wide_and_whole(reviewer)
 
     reviewer.select_option("#f-kind", "radslag")
     with reviewer.expect_navigation():
