@@ -1,6 +1,8 @@
 """Tables at a medborgarverkstad: table cards seat phones, proposals carry their table, and
 results come per table and overall."""
 
+import re
+
 import pytest
 
 from participation.core.errors import OperationError
@@ -69,7 +71,7 @@ def test_results_per_table_and_overall(app, make_event, staff):
     reviewer = app.test_client()
     login(reviewer, staff.reviewer)
     review = reviewer.get(f"/review/events/{event.id}").get_data(as_text=True)
-    assert review.count("<h2>Bord") == 2
+    assert len(re.findall(r'<h2 id="table-\d+-heading">Bord', review)) == 2
     csv = reviewer.get(f"/review/events/{event.id}/proposals.csv").get_data(as_text=True)
     assert csv.splitlines()[0].split(",")[5] == "table"
 
@@ -136,6 +138,7 @@ def test_results_for_a_table_that_does_not_exist_are_404(app, make_event, staff)
 
 def test_a_scribe_card_lets_one_phone_enter_the_tables_proposals(app, make_event, staff):
     from participation.events.models import Event
+    from participation.proposals.models import Proposal
 
     event = make_event(phase="collect")
     set_table_count(staff.facilitator, event.id, 2)
@@ -144,11 +147,22 @@ def test_a_scribe_card_lets_one_phone_enter_the_tables_proposals(app, make_event
     landing = scribe.get(f"/j/{event.code}/bord/2/skrivare/{secret}")
     assert landing.status_code == 303
     page = scribe.get(landing.headers["Location"]).get_data(as_text=True)
-    assert "Skrivare för Bord 2" in page
+    assert "Bordets sekreterare, Bord 2" in page
+    # Two forms on one page (the table's and the person's own): every id once, so each label
+    # points at its own field ("Bordets förslag" once pointed at the personal title).
+    # (Flask-WTF's hidden csrf_token input repeats per form; it has no label.)
+    ids = [i for i in re.findall(r'\sid="([^"]+)"', page) if i != "csrf_token"]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert 'for="scribe-title"' in page and 'id="scribe-title"' in page
     csrf = csrf_from(page)
     response = scribe.post(f"/j/{event.code}/scribe",
-                           data={"csrf_token": csrf, "title": "Bordets idé: fler pendelbussar"})
+                           data={"scribe-csrf_token": csrf,
+                                 "scribe-title": "Bordets idé: fler pendelbussar"})
     assert response.status_code == 303
+    db.session.rollback()  # this test's read began before the post: look again
+    made = db.session.execute(db.select(Proposal).filter_by(
+        title="Bordets idé: fler pendelbussar")).scalar_one()
+    assert db.session.get(Event, event.id).tables[1].id == made.table_id
     api = scribe.post(f"/api/v1/events/{event.id}/scribe-proposals",
                       headers={"X-CSRFToken": csrf}, json={"title": "Bordets andra idé"})
     assert api.status_code == 201

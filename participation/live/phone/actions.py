@@ -85,7 +85,7 @@ def withdraw(code, proposal_id):
 @bp.post("/j/<code>/scribe")
 def scribe(code):
     event = event_or_404(code)
-    form = ScribeForm()
+    form = ScribeForm(prefix="scribe")  # its ids differ from the personal form's on the same page
     if not form.validate_on_submit():
         return render_phone(event, 422, scribe_form=form)
     try:

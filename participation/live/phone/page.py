@@ -74,7 +74,7 @@ def render_phone(event, status: int = 200, **forms):
         if my_table else [],
         my_table=my_table, membership=membership(event), scribe_table=scribe_table(event),
         proposal_form=proposal_form, table_form=table_form,
-        scribe_form=forms.get("scribe_form") or ScribeForm(),
+        scribe_form=forms.get("scribe_form") or ScribeForm(prefix="scribe"),
         name_form=forms.get("name_form") or NameForm(display_name=me["display_name"] or ""),
         vote_client_id=uuid.uuid4().hex, error=forms.get("error"),
     ), status
