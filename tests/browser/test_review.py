@@ -26,13 +26,14 @@ def axe_violations(page) -> list:
 
 
 def words_broken(page) -> list:
-    """Words of the page's table cells that the browser split across two lines ("Röst er")."""
+    """Words of the page's table headers, codes and status badges that the browser split across
+    two lines ("Röst er"). A break after a dash or slash is a normal line break, not a split."""
     return page.evaluate("""() => {
         const broken = [];
-        for (const cell of document.querySelectorAll('table th, table td')) {
+        for (const cell of document.querySelectorAll('table th, table td code, table td .badge')) {
             const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
             for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                for (const m of node.data.matchAll(/\\S+/g)) {
+                for (const m of node.data.matchAll(/[^\\s\\u2013\\u2014\\/-]+/g)) {
                     const range = document.createRange();
                     range.setStart(node, m.index);
                     range.setEnd(node, m.index + m[0].length);
