@@ -66,15 +66,17 @@ async function refreshHead() {
   headWanted = false;
   try {
     const response = await fetch(d.headUrl, { credentials: 'same-origin' });
-    if (!response.ok) return;
-    if (phaseDialog.open) { headWanted = true; return; } // opened while this was on its way
-    const holder = document.createElement('template');
-    holder.innerHTML = await response.text();
-    const head = document.getElementById('console-head');
-    const active = document.activeElement;
-    const hadFocus = !active || active === document.body || head.contains(active);
-    head.replaceWith(holder.content.getElementById('console-head'));
-    if (hadFocus) document.getElementById('phase-heading').focus();
+    if (phaseDialog.open) {
+      headWanted = true; // opened while this was on its way: its close fetches again
+    } else if (response.ok) {
+      const holder = document.createElement('template');
+      holder.innerHTML = await response.text();
+      const head = document.getElementById('console-head');
+      const active = document.activeElement;
+      const hadFocus = !active || active === document.body || head.contains(active);
+      head.replaceWith(holder.content.getElementById('console-head'));
+      if (hadFocus) document.getElementById('phase-heading').focus();
+    }
   } catch {
     // Offline for a moment: the snapshot on reconnect fetches the head again if the phase moved
     // (retrying here at once would spin while the network is gone).
