@@ -59,9 +59,10 @@ class Phone:
         return self.http.post(f"{API}/proposals/{proposal_id}/votes", json=payload,
                               headers=self._headers())
 
-    def withdraw(self, proposal_id):
+    def withdraw(self, proposal_id, dots=None):
+        payload = {"client_id": new_id(), **({"dots": dots} if dots is not None else {})}
         return self.http.delete(f"{API}/proposals/{proposal_id}/votes",
-                                json={"client_id": new_id()}, headers=self._headers())
+                                json=payload, headers=self._headers())
 
     def state(self, event_id):
         response = self.http.get(f"{API}/events/{event_id}/state")
@@ -373,10 +374,34 @@ def test_dots_budget_and_remaining(workshop, http, fac):
     assert more["ballot"]["remaining"] == 0
     assert stored_votes() == [(a, 3), (b, 2)]
 
+    # Some dots back (the phone takes one at a time), then the rest at once.
+    one = phone.withdraw(a, dots=1).get_json()
+    assert one["ballot"] == {"votes": {str(a): 2, str(b): 2}, "spent": 4, "remaining": 1}
+    assert stored_votes() == [(a, 2), (b, 2)]
+    too_many = phone.withdraw(b, dots=5).get_json()  # more than given: all of them
+    assert too_many["ballot"] == {"votes": {str(a): 2}, "spent": 2, "remaining": 3}
+    assert phone.vote(b, dots=2).status_code == 201
+    for bad in (0, -1, 1.5, "1", 101):
+        refused = phone.withdraw(a, dots=bad)
+        assert refused.status_code == 400, (bad, refused.get_json())
+        assert (refused.get_json()["error"], refused.get_json()["field"]) == ("invalid_dots",
+                                                                          "dots")
+    assert stored_votes() == [(a, 2), (b, 2)]  # a refusal changes nothing
     withdrawn = phone.withdraw(a).get_json()
     assert withdrawn["ballot"] == {"votes": {str(b): 2}, "spent": 2, "remaining": 3}
     assert phone.state(event["id"])["me"]["ballot"]["remaining"] == 3
     assert stored_votes() == [(b, 2)]
+
+
+def test_dots_to_withdraw_only_on_a_dots_event(workshop, http, fac):
+    event, (phone,), (a,) = workshop(["A"])
+    walk_to(http, fac, event["id"], "vote")
+    assert phone.vote(a).status_code == 201
+    refused = phone.withdraw(a, dots=1)
+    assert refused.status_code == 400
+    assert (refused.get_json()["error"], refused.get_json()["field"]) == ("invalid_dots", "dots")
+    assert stored_votes() == [(a, 1)]
+    assert phone.withdraw(a).status_code == 200
 
 
 def test_hidden_proposal_shows_its_reason_and_its_votes_are_refunded(workshop, http, fac):

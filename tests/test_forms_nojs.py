@@ -293,15 +293,22 @@ def test_dots_vote_shows_remaining_dots(workshop):
     assert re.search(r'class="my-dots">3<', anna.proposal_block(a))
     assert not anna.form(f"/j/{event.code}/proposals/{a}/vote").offered  # cap reached
 
+    assert 'id="dots-spent" class="spent-note" hidden' in anna.page
     anna.vote(b)
     anna.vote(b)
     assert anna.number("remaining") == 0
     assert not anna.form(f"/j/{event.code}/proposals/{b}/vote").offered  # budget spent
+    # ... and the page says so, and how to move a dot.
+    assert 'id="dots-spent" class="spent-note">' in anna.page
 
-    anna.withdraw(a)
-    assert anna.number("remaining") == 3
-    assert stored_votes() == [(b, 2)]
+    # Dots come back one at a time.
+    for expected_remaining, expected_votes in ((1, [(a, 2), (b, 2)]), (2, [(a, 1), (b, 2)]),
+                                               (3, [(b, 2)])):
+        anna.withdraw(a)
+        assert anna.number("remaining") == expected_remaining
+        assert stored_votes() == expected_votes
     assert anna.form(f"/j/{event.code}/proposals/{a}/vote").offered
+    assert not anna.form(f"/j/{event.code}/proposals/{a}/withdraw").offered
 
 
 def test_dots_form_can_give_several_dots_at_once(workshop):

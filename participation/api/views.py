@@ -344,13 +344,13 @@ def vote(proposal_id):
 
 
 @route("DELETE", "/proposals/<int:proposal_id>/votes",
-       "Withdraw this person's vote, dots or rating", auth=RESIDENT,
+       "Withdraw this person's vote, rating, or dots (all or some)", auth=RESIDENT,
        body=proposal_ops.WithdrawRequest, body_required=False,
        answers={200: proposal_ops.VoteResult}, errors=(400, 403, 404, 409))
 def withdraw(proposal_id):
     data = json_body_or_empty()
     return jsonify(proposal_ops.withdraw_vote(proposal_id, identity.token_lookup(),
-                                              data.get("client_id")))
+                                              data.get("client_id"), data.get("dots")))
 
 
 @route("POST", "/proposals/<int:proposal_id>/hide", "Hide a proposal, with a public reason",

@@ -270,6 +270,8 @@ class VoteRequest(TypedDict):
 @request
 class WithdrawRequest(TypedDict):
     client_id: NotRequired[ClientId]
+    dots: NotRequired[Annotated[Dots | None, Field(description=(
+        "Dot voting: how many to take back (left out: all of them)."))]]
 
 
 class VoteResult(TypedDict):
@@ -359,20 +361,33 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *,
 
 
 @_replayable
-def withdraw_vote(proposal_id: int, token_for_event, client_id=None) -> VoteResult:
+def withdraw_vote(proposal_id: int, token_for_event, client_id=None, dots=None) -> VoteResult:
+    """Take back a vote, a rating or dots; on a dots event `dots` takes back that many only
+    (one at a time from the phone), all of them when left out."""
     if client_id is not None:
         client_id = _client_id(client_id)
+    if dots is not None and (not _is_whole(dots) or not 1 <= dots <= DOTS_MAX):
+        raise OperationError("invalid_dots", _l("Give a whole number of dots."), field="dots")
     with _ballot_write(proposal_id, token_for_event, client_id, "withdraw") as (
         connection, event, participant_id, votes
     ):
-        removed = connection.execute(S.DELETE_VOTE, {"the_proposal": proposal_id,
-                                                     "the_participant": participant_id}).rowcount
-        if not removed:
+        if dots is not None and not event.is_dots:
+            raise OperationError("invalid_dots", _l("This event does not use dots."),
+                                 field="dots")
+        left = votes.get(proposal_id, 0) - (dots or 0)
+        ids = {"the_proposal": proposal_id, "the_participant": participant_id}
+        if dots is not None and left > 0:
+            # Read under the same lock as `votes`: some dots stay where they are.
+            changed = connection.execute(S.SET_DOTS, {**ids, "new_dots": left}).rowcount
+            votes[proposal_id] = left
+        else:
+            changed = connection.execute(S.DELETE_VOTE, ids).rowcount
+            votes.pop(proposal_id, None)
+        if not changed:
             status = connection.execute(S.PROPOSAL_STATUS, {"proposal_id": proposal_id}).scalar()
             if status == "pending":  # as for a vote: not even its existence is told
                 raise not_found("proposal_not_found")
             raise OperationError("no_vote", _l("You have no vote on that proposal."), 404)
-        votes.pop(proposal_id, None)  # read under the same lock, before the DELETE
         version = event.version
         result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
         if client_id is not None:

@@ -56,6 +56,7 @@ CLIENT_STRINGS = {
     "outbox_vote": _l("Vote: %(title)s"),
     "outbox_score": _l("Rating %(score)s: %(title)s"),
     "outbox_withdraw": _l("Take back vote: %(title)s"),
+    "outbox_withdraw_dot": _l("Take back a dot: %(title)s"),
     "outbox_refused": _l("Not sent: %(what)s. %(reason)s"),
 }
 

@@ -114,7 +114,12 @@ export function ballotWithQueued(ballot, queued, method) {
   const votes = { ...ballot.votes };
   for (const { name, payload } of writes) {
     const id = String(payload.proposal_id);
-    if (name === 'withdraw_vote') delete votes[id];
+    if (name === 'withdraw_vote') {
+      // A dots withdrawal may take back some of them (one from the phone), or all.
+      const left = payload.dots ? (votes[id] ?? 0) - payload.dots : 0;
+      if (left > 0) votes[id] = left;
+      else delete votes[id];
+    }
     else if (method.scale) votes[id] = payload.score;
     else if (method.dots) votes[id] = (votes[id] ?? 0) + payload.dots;
     else votes[id] = 1;
@@ -127,7 +132,9 @@ export function ballotWithQueued(ballot, queued, method) {
 // One line for the resident: "Förslag: …", "Röst: …", "Betyg 4: …", "Ta tillbaka rösten: …".
 export function describeWrite({ label }, t) {
   if (label.kind === 'proposal') return format(t.outbox_proposal, { title: label.title });
-  if (label.kind === 'withdraw') return format(t.outbox_withdraw, { title: label.title });
+  if (label.kind === 'withdraw') {
+    return format(label.dots ? t.outbox_withdraw_dot : t.outbox_withdraw, { title: label.title });
+  }
   if (label.score) return format(t.outbox_score, { title: label.title, score: label.score });
   return format(t.outbox_vote, { title: label.title });
 }

@@ -2,6 +2,7 @@
 // this device's is measured from `server_time`, so a phone whose clock is off still agrees.
 export function countdown(node, announce, t) {
   const left = node.querySelector('.timer-left');
+  const label = node.querySelector('.timer-label');
   let endsAt = null;
   let offset = 0;
   let handle = null;
@@ -32,6 +33,7 @@ export function countdown(node, announce, t) {
       node.hidden = !endsAtIso;
       if (!endsAtIso) { endsAt = null; return; }
       endsAt = Date.parse(endsAtIso);
+      if (label?.dataset.liveLabel) label.textContent = label.dataset.liveLabel;
       if (serverTimeIso) offset = Date.parse(serverTimeIso) - Date.now();
       spokenMinute = endsAt - (Date.now() + offset) <= 60000;
       tick();

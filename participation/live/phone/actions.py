@@ -79,7 +79,14 @@ def vote(code, proposal_id):
 
 @bp.post("/j/<code>/proposals/<int:proposal_id>/withdraw")
 def withdraw(code, proposal_id):
-    return _vote_action(code, proposal_id, operations.withdraw_vote)
+    # The dots ballot's "take one back" sends dots=1; a vote or rating is taken back whole.
+    dots = request.form.get("dots")
+    dots = (form_number(dots) or -1) if dots is not None else None
+
+    def take_back(pid, token_for, client_id):
+        operations.withdraw_vote(pid, token_for, client_id, dots)
+
+    return _vote_action(code, proposal_id, take_back)
 
 
 @bp.post("/j/<code>/scribe")

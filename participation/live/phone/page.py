@@ -18,6 +18,10 @@ from ...web import identity
 from ..snapshot import resident_state, scribe_table
 from .forms import NameForm, ProposalForm, ScribeForm, TableForm
 
+# How often a page without JavaScript reloads itself while it waits (lobby, results): soon
+# enough to see the start, rarely enough that a room of phones costs the server little.
+NO_SCRIPT_REFRESH_SECONDS = 30
+
 
 def invite_only(event):
     """A referensgrupp is for its invited members: anyone else gets this page, no content."""
@@ -77,4 +81,5 @@ def render_phone(event, status: int = 200, **forms):
         scribe_form=forms.get("scribe_form") or ScribeForm(prefix="scribe"),
         name_form=forms.get("name_form") or NameForm(display_name=me["display_name"] or ""),
         vote_client_id=uuid.uuid4().hex, error=forms.get("error"),
+        refresh_seconds=NO_SCRIPT_REFRESH_SECONDS,
     ), status

@@ -155,8 +155,9 @@ COMMANDS = {command.name: command for command in (
         score=d.get("score")), "Vote, give dots or rate 1–5 (idempotent by client_id).",
         VoteCommand, proposals.VoteResult),
     Command("withdraw_vote", MEMBER, lambda c, d: proposals.withdraw_vote(
-        d.get("proposal_id"), c.token_for, d.get("client_id")),
-        "Take back a vote, dots or a rating.", WithdrawCommand, proposals.VoteResult),
+        d.get("proposal_id"), c.token_for, d.get("client_id"), d.get("dots")),
+        "Take back a vote, a rating, or dots (all, or `dots` of them).", WithdrawCommand,
+        proposals.VoteResult),
     Command("similar", MEMBER, _similar, "Shown proposals like the text being typed.",
             duplicates.SimilarRequest, duplicates.Matches),
     Command("choose_table", MEMBER, lambda c, d: choose_table(c.event_id, c.token, d.get("table")),

@@ -28,7 +28,8 @@ function renderBallot(ballot) {
     const full = state.scale ? false
       : state.dots ? (mine >= state.cap || remaining === 0) : mine > 0;
     item.querySelector('.vote-form').hidden = full;
-    item.querySelector('.voted-note').hidden = mine === 0;
+    const note = item.querySelector('.voted-note');
+    if (note) note.hidden = mine === 0;
     item.querySelector('.withdraw-form').hidden = mine === 0;
     const count = item.querySelector('.my-dots');
     if (count) count.textContent = mine;
@@ -40,6 +41,9 @@ function renderBallot(ballot) {
   }
   const remainingNode = document.getElementById('remaining');
   if (remainingNode) remainingNode.textContent = remaining;
+  // The "give a dot" buttons go when the dots are spent: this says why, and how to move one.
+  const spentNote = document.getElementById('dots-spent');
+  if (spentNote) spentNote.hidden = remaining !== 0;
   const spentNode = document.getElementById('spent');
   if (spentNode) spentNode.textContent = ballot.spent;
 }

@@ -38,7 +38,7 @@ function fillItem(item, p) {
   item.querySelector('.p-reason').textContent = p.hidden_reason ?? '';
   if (!hidden && p.title !== undefined) {
     item.querySelector('.p-title').textContent = p.title;
-    item.querySelector('.p-title-copy').textContent = p.title;
+    for (const copy of item.querySelectorAll('.p-title-copy')) copy.textContent = p.title;
     item.querySelector('.p-body').textContent = p.body ?? '';
     item.querySelector('.p-focus').textContent = p.focus_area ?? '';
     item.querySelector('.p-question').textContent = questionText(p.question_id) ?? '';

@@ -22,10 +22,12 @@ export function wireVoteForms() {
       // Offline only: online, the server's refusal says the same.
       if (payload.score === null && !socket.connected) { announce(t.choose_score); return; }
     } else if (name === 'vote') payload.dots = 1;
+    else if (form.elements.dots) payload.dots = Number(form.elements.dots.value); // one dot back
     const button = form.querySelector('button');
     button.disabled = true;
     const ack = await outbox.add(name, payload, {
       kind: name === 'vote' ? 'vote' : 'withdraw',
+      dots: payload.dots ?? null,
       title: item.querySelector('.p-title').textContent,
       score: payload.score ?? null,
     });
