@@ -48,7 +48,8 @@ def test_upgrade_from_empty_matches_models_and_downgrades(empty_database):
             if isinstance(constraint, CheckConstraint):
                 name = constraint.name  # already expanded by the naming convention
                 assert name in migrated, f"{name} missing after upgrade"
-                for word in ("pending", "pre", "paper", "count", "merged", "unmerge", "scale"):
+                for word in ("pending", "pre", "paper", "scribe", "count", "merged", "unmerge",
+                             "scale"):
                     if word in str(constraint.sqltext):
                         assert word in migrated[name], (name, migrated[name])
     tables = set(inspect(db.engine).get_table_names())
@@ -84,4 +85,46 @@ def test_existing_proposals_are_numbered_per_event_in_the_order_written(empty_da
     assert [tuple(row) for row in numbers] == [(1, 1), (2, 1), (3, 2), (4, 2), (5, 3),
                                                (6, 3)]
     assert [tuple(row) for row in counters] == [(1, 3), (2, 3), (3, 0)]
+    downgrade(revision="base")
+
+
+def test_scribe_source_widens_and_marks_only_the_rows_that_must_be_a_scribes(empty_database):
+    """eda1d5fb45f7: "scribe" fits the column and the check; an old 'paper' row becomes
+    'scribe' only when it cannot be a paper note (pending, or approved: a paper note is never
+    pending), and the downgrade turns every 'scribe' back into 'paper'."""
+    upgrade(revision="a7d2e9c4b816")
+    with db.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO events (id, code, title, prompt, kind, phase, voting_method, "
+            "dots_per_person, max_dots_per_proposal, version, moderation, created_at) VALUES "
+            "(1, 'AAAAAA', 'T', 'P', 'medborgarverkstad', 'collect', 'approval', 1, 1, 1, "
+            "'pre', '2026-12-01 10:00:00')"))
+        for pid, source, status in ((1, "phone", "visible"), (2, "paper", "visible"),
+                                    (3, "paper", "pending"), (4, "paper", "visible"),
+                                    (5, "paper", "hidden"), (6, "phone", "visible")):
+            conn.execute(text(
+                "INSERT INTO proposals (id, event_id, number, title, body, status, source, "
+                "created_at) VALUES (:id, 1, :id, 'Förslag', '', :status, :source, "
+                "'2026-12-01 10:00:00')"), {"id": pid, "status": status, "source": source})
+        # #4 and #6 were approved (so they were pending once); #5 was hidden, like a note can be.
+        for pid, action in ((4, "approve"), (5, "hide"), (6, "approve")):
+            conn.execute(text(
+                "INSERT INTO moderation_log (event_id, proposal_id, action, created_at) "
+                "VALUES (1, :pid, :action, '2026-12-01 10:05:00')"),
+                {"pid": pid, "action": action})
+    upgrade()
+
+    def sources():
+        with db.engine.connect() as conn:
+            return dict(conn.execute(text("SELECT id, source FROM proposals")).all())
+
+    assert sources() == {1: "phone", 2: "paper", 3: "scribe", 4: "scribe", 5: "paper",
+                         6: "phone"}
+    with db.engine.begin() as conn:  # the new value fits the column and the check
+        conn.execute(text("UPDATE proposals SET source = 'scribe' WHERE id = 2"))
+    with pytest.raises(Exception, match="(?i)check|constraint"), db.engine.begin() as conn:
+        conn.execute(text("UPDATE proposals SET source = 'printer' WHERE id = 2"))
+    downgrade(revision="a7d2e9c4b816")
+    assert sources() == {1: "phone", 2: "paper", 3: "paper", 4: "paper", 5: "paper",
+                         6: "phone"}
     downgrade(revision="base")

@@ -167,7 +167,7 @@ def test_a_scribe_card_lets_one_phone_enter_the_tables_proposals(app, make_event
                       headers={"X-CSRFToken": csrf}, json={"title": "Bordets andra idé"})
     assert api.status_code == 201
     assert (api.get_json()["proposal"]["source"], api.get_json()["proposal"]["table"]) == (
-        "paper", 2)
+        "scribe", 2)
 
     resident, resident_csrf, _ = seat(app, event, 2)
     refused = resident.post(f"/api/v1/events/{event.id}/scribe-proposals",
@@ -191,7 +191,71 @@ def test_scribe_proposal_over_the_socket(app, room, staff):
     csrf = csrf_from(http.get(landing.headers["Location"]).get_data(as_text=True))
     scribe = workshop.connect(http, {"csrf_token": csrf, "event": workshop.id})
     ack = scribe.call("scribe_proposal", {"title": "Från bordets skrivare"})
-    assert ack["ok"] and ack["proposal"]["table"] == 1
+    assert ack["ok"] and (ack["proposal"]["table"], ack["proposal"]["source"]) == (1, "scribe")
     resident = workshop.phone()
     refused = resident.call("scribe_proposal", {"title": "Inte skrivare"})
     assert (refused["ok"], refused["error"]) == (False, "not_scribe")
+
+
+def test_scribe_proposals_are_marked_scribe_and_paper_ones_stay_paper(app, make_event, staff):
+    """The scribe's proposal is the table's, like a paper note, but says where it came from:
+    stored and shaped as "scribe", labelled "Från bordets sekreterare" on the phone, the
+    console and the review pages, and exported as scribe; a paper note stays "paper"."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from participation.events.models import Event
+    from participation.proposals.models import Proposal
+    from participation.proposals.paper import add_paper_proposal
+
+    event = make_event(phase="collect")
+    set_table_count(staff.facilitator, event.id, 2)
+    secret = db.session.get(Event, event.id).tables[1].scribe_token
+    scribe = app.test_client()
+    landing = scribe.get(f"/j/{event.code}/bord/2/skrivare/{secret}")
+    csrf = csrf_from(scribe.get(landing.headers["Location"]).get_data(as_text=True))
+    assert scribe.post(f"/j/{event.code}/scribe", data={
+        "scribe-csrf_token": csrf, "scribe-title": "Bordets idé"}).status_code == 303
+    add_paper_proposal(staff.facilitator, event.id, "Lappens idé", table=1)
+    db.session.rollback()
+    stored = dict(db.session.execute(db.select(Proposal.title, Proposal.source)
+                                     .where(Proposal.event_id == event.id)).all())
+    assert stored == {"Bordets idé": "scribe", "Lappens idé": "paper"}
+
+    def labels(html):
+        return sorted(re.findall(r'class="[^"]*badge[^"]*">(Från [^<]+)</span>', html))
+
+    both = ["Från bordets sekreterare", "Från papper"]
+    phone = scribe.get(f"/j/{event.code}").get_data(as_text=True)
+    assert labels(phone) == both
+    state = scribe.get(f"/api/v1/events/{event.id}/state").get_json()
+    assert sorted(p["source"] for p in state["proposals"]) == ["paper", "scribe"]
+
+    console = app.test_client()
+    login(console, staff.facilitator)
+    rows = console.get(f"/events/{event.id}/console/proposals").get_data(as_text=True)
+    assert labels(rows) == both
+
+    review = app.test_client()
+    login(review, staff.reviewer)
+    assert labels(review.get(f"/review/events/{event.id}").get_data(as_text=True)) == both
+    scribe_id = db.session.execute(db.select(Proposal.id).filter_by(
+        title="Bordets idé")).scalar_one()
+    detail = review.get(f"/review/proposals/{scribe_id}").get_data(as_text=True)
+    assert "Från bordets sekreterare ·" in detail and "Från papper" not in detail
+
+    exported = review.get(f"/review/events/{event.id}/proposals.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(exported.lstrip("\ufeff"))))
+    assert {r["title"]: r["source"] for r in rows} == stored
+    for fmt in ("json", "xlsx"):
+        response = review.get(f"/review/proposals.{fmt}?event_id={event.id}")
+        assert response.status_code == 200, fmt
+        if fmt == "json":
+            found = {r["title"]: r["source"] for r in response.get_json()["rows"]}
+        else:
+            sheet = load_workbook(io.BytesIO(response.data)).active
+            header, *values = [list(row) for row in sheet.iter_rows(values_only=True)]
+            found = {row[header.index("title")]: row[header.index("source")] for row in values}
+        assert found == stored, fmt

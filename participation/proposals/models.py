@@ -10,7 +10,10 @@ TITLE_MAX = 120
 BODY_MAX = 1000
 AUTHOR_NAME_MAX = 60
 STATUSES = ("pending", "visible", "hidden", "merged")
-SOURCES = ("phone", "paper")
+# Where a proposal came from: a resident's own phone, a paper note typed in by staff, or the
+# table's scribe ("Bordets sekreterare") entering what the table agreed on.
+SOURCES = ("phone", "paper", "scribe")
+SOURCE_MAX = 8
 
 
 class Proposal(db.Model):
@@ -19,7 +22,7 @@ class Proposal(db.Model):
         CheckConstraint("status IN ('pending', 'visible', 'hidden', 'merged')", name="status"),
         CheckConstraint(f"length(title) BETWEEN 1 AND {TITLE_MAX}", name="title_length"),
         CheckConstraint(f"length(body) <= {BODY_MAX}", name="body_length"),
-        CheckConstraint("source IN ('phone', 'paper')", name="source"),
+        CheckConstraint("source IN ('phone', 'paper', 'scribe')", name="source"),
         CheckConstraint("paper_votes >= 0", name="paper_votes"),
         CheckConstraint("number >= 1", name="number"),
         # What residents and facilitators call it: #1, #2, … within its event (ids stay global).
@@ -40,8 +43,11 @@ class Proposal(db.Model):
     question_id: Mapped[int | None] = mapped_column(
         ForeignKey("questions.id"), default=None, index=True
     )
-    # "paper": written on paper and typed in by staff for a table, for people without a phone.
-    source: Mapped[str] = mapped_column(String(5), default="phone", server_default="phone")
+    # "paper": written on paper and typed in by staff for a table, for people without a phone;
+    # "scribe": entered by the table's scribe from a phone, for the whole table (proposals/
+    # paper.py). Neither has a participant: the proposal is the table's, not a person's.
+    source: Mapped[str] = mapped_column(String(SOURCE_MAX), default="phone",
+                                        server_default="phone")
     # A show of hands counted in the room, kept apart from the phone votes it is added to.
     paper_votes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The table it came from, at a medborgarverkstad.

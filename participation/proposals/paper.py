@@ -1,4 +1,10 @@
-"""Input for people without a phone: proposals written on paper and hand counts of votes."""
+"""Input for the room as a whole: proposals written on paper (typed in by staff), proposals a
+table's scribe enters for the table, and hand counts of votes.
+
+Paper and scribe proposals are kept apart by their `source` ("paper", "scribe"); both belong to
+a table rather than a person (no participant), so they are counted, ranked, merged and
+supported exactly alike.
+"""
 
 from typing import Annotated, NotRequired
 
@@ -81,16 +87,17 @@ def add_paper_proposal(user, event_id: int, title, body=None, table=None,
                 f.id for f in event.focus_areas}):
             raise OperationError("invalid_focus_area", _l("Choose a focus area."),
                                  field="focus_area_id")
-        result = _paper_proposal(session, event, version, title, body, table_row,
+        result = _table_proposal(session, event, version, "paper", title, body, table_row,
                                  focus_area_id)
     publish("proposal.submitted", event.id, version, **result["published"])
     return result["answer"]
 
 
-def _paper_proposal(session, event, version, title, body, table_row, focus_area_id=None,
-                    status="visible", shape=staff_proposal):
+def _table_proposal(session, event, version, source, title, body, table_row,
+                    focus_area_id=None, status="visible", shape=staff_proposal):
+    """A proposal of a table, not of a person: from paper, or from the table's scribe."""
     proposal = Proposal(event_id=event.id, number=next_number(event), title=title, body=body,
-                        source="paper",
+                        source=source,
                         table_id=table_row.id if table_row else None,
                         focus_area_id=focus_area_id, status=status)
     session.add(proposal)
@@ -101,7 +108,8 @@ def _paper_proposal(session, event, version, title, body, table_row, focus_area_
 
 def add_scribe_proposal(event_id: int, grant, title, body=None,
                         token=None) -> ScribeProposal:
-    """The table scribe enters a proposal the table agreed on (`grant`: number and secret).
+    """The table scribe enters a proposal the table agreed on (`grant`: number and secret);
+    it is the table's (its `table`, no participant), marked `source: "scribe"`.
 
     It follows the event's moderation like any resident's proposal: with approval first it
     waits for the facilitator. In a referensgrupp the scribe must also be an active member
@@ -121,7 +129,7 @@ def add_scribe_proposal(event_id: int, grant, title, body=None,
             raise OperationError(
                 "wrong_phase",
                 _l("Proposals can only be written while the event is collecting them."), 409)
-        result = _paper_proposal(session, event, version, title, body, table_row,
+        result = _table_proposal(session, event, version, "scribe", title, body, table_row,
                                  status="pending" if event.moderation == "pre" else "visible",
                                  shape=author_proposal)
     publish("proposal.submitted", event.id, version, **result["published"])

@@ -49,7 +49,9 @@ class ProposalContent(TypedDict):
     question_id: Annotated[Id | None, Field(description="The question card it answers.")]
     author_name: Annotated[str | None, Field(description=(
         "The name its author chose to give; in a referensgrupp only with their consent."))]
-    source: Annotated[Literal[SOURCES], Field(description="paper: typed in by staff.")]
+    source: Annotated[Literal[SOURCES], Field(description=(
+        "phone: a resident's own; paper: written on paper, typed in by staff; scribe: entered "
+        "by the table's scribe for the table."))]
     table: Annotated[int | None, Field(description="The number of the table it came from.")]
     created_at: Time
     edit_reason: Annotated[str | None, Field(description="Why a facilitator changed the text.")]

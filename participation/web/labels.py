@@ -1,5 +1,5 @@
-"""People-facing names, translated: phases, kinds, review and measure statuses, link kinds;
-and the strings the browser modules need. Handed to every template."""
+"""People-facing names, translated: phases, kinds, proposal sources, review and measure
+statuses, link kinds; and the strings the browser modules need. Handed to every template."""
 
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,11 @@ KIND_NAMES = {
     "radslag": _l("Open dialogue (rådslag)"),
     "referensgrupp": _l("Reference group (referensgrupp)"),
     "medborgarverkstad": _l("Citizen workshop (medborgarverkstad)"),
+}
+# Where a proposal came from, where a screen says so; a resident's own ("phone") has no label.
+SOURCE_NAMES = {
+    "paper": _l("From paper"),
+    "scribe": _l("From the table's scribe"),
 }
 # Strings the browser modules need, handed over as JSON in the page (no inline script).
 CLIENT_STRINGS = {
@@ -158,9 +163,10 @@ def register(app):
             "projector_hints": PROJECTOR_HINTS,
             "review_status_names": REVIEW_STATUS_NAMES, "link_kind_names": LINK_KIND_NAMES,
             "measure_status_names": MEASURE_STATUS_NAMES, "sort_names": SORT_NAMES,
-            "backlog_status_names": BACKLOG_STATUS_NAMES,
+            "backlog_status_names": BACKLOG_STATUS_NAMES, "source_names": SOURCE_NAMES,
             "client_strings": {
                 "phases": {k: str(v) for k, v in PHASE_NAMES.items()},
+                "sources": {k: str(v) for k, v in SOURCE_NAMES.items()},
                 "hints": {k: str(v) for k, v in PROJECTOR_HINTS.items()},
                 **{k: str(v) for k, v in CLIENT_STRINGS.items()},
                 **plural_forms(),

@@ -9,6 +9,7 @@ without a reload; one person who voted for both counts once; the merge can be un
 import re
 
 import pytest
+import requests
 from playwright.sync_api import Page, expect
 
 from .qr import decode_qr
@@ -136,3 +137,43 @@ def test_two_tables_merge_votes_once_and_results_per_table(live_server, facilita
     expect(at_two.locator(f"#proposal-{source} .p-merged")).to_be_hidden()
     for page in (projector, at_one, at_two):
         assert_not_reloaded(page)
+
+
+def test_phone_labels_a_scribes_and_a_paper_proposal_as_they_arrive(live_server, facilitator,
+                                                                    phone):
+    """The live list (phone/proposals.js) says where the table's own proposals came from:
+    "Från bordets sekreterare" for the scribe's, "Från papper" for a note; a resident's own
+    has no such label."""
+    event = live_server.create_event(title="Sekreterarverkstad", tables=2)
+    live_server.set_phase(event["id"], "collect")
+    base = live_server.url
+    cards = facilitator.new_page()
+    cards.goto(f"{base}/events/{event['id']}/tables/cards")
+    scribe_link = re.sub(r"/qr\.svg$", "", cards.locator(".scribe-print-card img").first
+                         .get_attribute("src"))
+
+    resident = phone()
+    resident.goto(f"{base}/j/{event['code']}")
+    connected(resident, "#connection")
+    mark(resident)
+    own = submit(resident, "Min egen idé")
+
+    scribe = requests.Session()
+    landing = scribe.get(base + scribe_link)
+    assert landing.status_code == 200, landing.status_code
+    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', landing.text).group(1)
+    made = scribe.post(f"{base}/api/v1/events/{event['id']}/scribe-proposals",
+                       headers={"X-CSRFToken": csrf}, json={"title": "Bordets idé"})
+    assert made.status_code == 201 and made.json()["proposal"]["source"] == "scribe"
+    paper = requests.post(f"{base}/api/v1/events/{event['id']}/paper-proposals",
+                          headers=live_server.auth(), json={"title": "Lappens idé", "table": 2})
+    assert paper.status_code == 201 and paper.json()["proposal"]["source"] == "paper"
+
+    items = resident.locator("#proposal-list .proposal")
+    expect(items).to_have_count(3)
+    expect(items.filter(has_text="Bordets idé").locator(".p-source")).to_have_text(
+        "Från bordets sekreterare")
+    expect(items.filter(has_text="Lappens idé").locator(".p-source")).to_have_text(
+        "Från papper")
+    expect(resident.locator(f"#proposal-{own} .p-source")).to_be_hidden()
+    assert_not_reloaded(resident)

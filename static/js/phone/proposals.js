@@ -43,6 +43,10 @@ function fillItem(item, p) {
     item.querySelector('.p-focus').textContent = p.focus_area ?? '';
     item.querySelector('.p-question').textContent = questionText(p.question_id) ?? '';
     item.querySelector('.p-table').textContent = tableName(p.table) ?? '';
+    // A paper note or the table's scribe: the proposal is the table's, and says so.
+    const source = item.querySelector('.p-source');
+    source.textContent = t.sources?.[p.source] ?? '';
+    source.hidden = !source.textContent;
     item.querySelector('.p-author').textContent = p.author_name ? `— ${p.author_name}` : '';
   }
   item.querySelector('.p-mine').hidden = !state.mine.has(p.id);
