@@ -74,7 +74,8 @@ bench: setup
 screenshots: setup
 	@command -v chromium >/dev/null && command -v zbarimg >/dev/null || \
 	  { echo "needs Debian's chromium and zbar-tools (apt-get install chromium zbar-tools)"; exit 1; }
-	DOCS_IMAGES=docs/images $(BIN)/python -m pytest tests/browser/test_end_to_end.py -q
+	DOCS_IMAGES=docs/images $(BIN)/python -m pytest tests/browser/test_end_to_end.py \
+	  tests/browser/test_projector_room.py -q
 
 lint: setup
 	$(BIN)/ruff check .

@@ -150,7 +150,10 @@ def assert_replays_to_stored(event, before: int, answers, cap: int, budget: int)
             assert model[pid] <= cap and sum(model.values()) <= budget
         else:
             assert pid in model  # an accepted withdrawal removed a vote that was there
-            del model[pid]
+            # `dots` of them (the phone's one at a time), or all when it names none.
+            model[pid] -= answer["dots"] or model[pid]
+            if model[pid] <= 0:
+                del model[pid]
         assert answer["ballot"]["votes"] == {str(k): v for k, v in model.items()}
         assert answer["ballot"]["spent"] == sum(model.values())
     ballot = stored(event.id)

@@ -7,7 +7,8 @@ while the projector follows without a reload. Afterwards a reviewer links the wi
 measure in the backlog with a public answer, and its author's follow link shows the outcome.
 
 Screenshots of each step: test-artifacts/screenshots/e2e-NN-<step>.png. With DOCS_IMAGES set
-(`make screenshots`), the README's pictures are written there too.
+(`make screenshots`), the README's pictures of merging, review and the follow page are written
+there too; the room's pictures come from the 60-person workshop in test_projector_room.py.
 """
 
 import os
@@ -135,8 +136,8 @@ def test_a_workshop_from_creation_to_the_follow_page(live_server, facilitator, c
         karin.locator(".name-form button[type=submit]").click()
     expect(karin.locator("#display_name")).to_have_value("Karin")
     expect(projector.locator("#connected")).to_have_text("2")  # the no-JS phone has no socket
-    shot(amina, "phone-joined", doc="phone-join")
-    shot(projector, "projector-lobby", doc="projector-join", full_page=False)
+    shot(amina, "phone-joined")
+    shot(projector, "projector-lobby", full_page=False)
 
     # 4. Collect: proposals land on the projector's wall as they are sent.
     click_phase(console, "collect")
@@ -160,13 +161,13 @@ def test_a_workshop_from_creation_to_the_follow_page(live_server, facilitator, c
     expect(wall).to_have_count(3)
     expect(projector.locator("#wall")).to_contain_text(BIKE_ALIKE)
     expect(erik.locator("#proposal-list .proposal")).to_have_count(3)
-    shot(erik, "phone-collect", doc="phone-collect", show=erik.locator("#write-heading"))
-    shot(projector, "projector-wall", doc="projector-wall", full_page=False)
+    shot(erik, "phone-collect", full_page=False)  # its first screen
+    shot(projector, "projector-wall", full_page=False)
 
     # The console pairs the two bike proposals; one press merges the newer into the older.
     pair = console.locator(".duplicate-pairs li", has_text=BIKE_ALIKE)
     expect(pair).to_contain_text(BIKE)
-    shot(console, "console-duplicates", doc="console",
+    shot(console, "console-duplicates", doc="console-merge",
          show=console.locator("section[aria-labelledby=mod-heading]"), element=True)
     mark(console)  # a live console merges over its socket, without a page load
     pair.get_by_role("button", name=re.compile("Slå ihop")).click()
@@ -201,9 +202,9 @@ def test_a_workshop_from_creation_to_the_follow_page(live_server, facilitator, c
     expect(bars.locator(f".bar-row[data-proposal-id='{bus}'] .bar-value")).to_have_text("1")
     expect(bars.locator(".bar-row").first).to_have_attribute("data-proposal-id", bike)
     expect(console.locator(f"#row-{bike} .tally")).to_have_text("3")
-    shot(amina, "phone-voted", doc="phone-vote", show=amina.locator("section.ballot"))
+    shot(amina, "phone-voted", full_page=False)
     shot(karin, "phone-nojs-voted")
-    shot(projector, "projector-bars", doc="projector-votes", full_page=False)
+    shot(projector, "projector-bars", full_page=False)
 
     # 6. Results on the projector and on every phone.
     click_phase(console, "results")
@@ -216,8 +217,8 @@ def test_a_workshop_from_creation_to_the_follow_page(live_server, facilitator, c
     for page in (amina, erik, karin):
         expect(page.locator("#results li").first).to_contain_text(BIKE)
         expect(page.locator("#results li").first).to_contain_text("3 personer")
-    shot(projector, "projector-results", doc="projector-results", full_page=False)
-    shot(amina, "phone-results", doc="phone-results", show=amina.locator("#results-heading"))
+    shot(projector, "projector-results", full_page=False)
+    shot(amina, "phone-results")
     for page in (projector, amina, erik):
         assert_not_reloaded(page)
 

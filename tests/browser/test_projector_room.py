@@ -1,6 +1,11 @@
 """The projector in a full room: a medborgarverkstad with 6 tables, 42 proposals and 60 people
 voting, on a 1920 × 1080 and a 1280 × 720 projector, through every phase.
 
+Three of the people are real Chromium phones (360 × 640), seated by their table cards; the other
+60 are socket clients. In every phase each Chromium phone has the phase's action on its first
+screen; during collecting a 1366 × 768 console shows the newest proposal and its hide button in
+its first view.
+
 In every phase: no scrollbar and nothing cut off (the page is exactly one screen), and at
 1080p no visible text under 28 px. The wall rotates through its pages so every title is on
 screen at some moment; the bars and the ranking show as many as fit, never cut inside a tie,
@@ -9,14 +14,22 @@ large in the lobby, a corner afterwards, and gone once the event is closed. The 
 shortened with ?page_seconds=1 and waited on through data-page: no sleeps.
 """
 
+import os
+import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import Page, expect
 
+from ..support.live import LiveServer
 from ..test_live_smoke import Listener
-from .test_workshop import connected
+from .conftest import ROOT
+from .test_console_room import LAPTOP, laptop, open_console
+from .test_phone_first_screen import SCREEN as PHONE_SCREEN
+from .test_phone_first_screen import first_screen
+from .test_workshop import connected, phone_in_phase
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -25,6 +38,22 @@ MIN_TEXT_PX = 28  # at 1080p; 720p scales the same layout down (≈ 18.7 px)
 TABLES = 6
 PEOPLE = 60
 SHOTS = "/tmp/wall-{screen}-{name}.png"
+# `make screenshots` (DOCS_IMAGES=docs/images): this room is the README's workshop. The 1080p
+# wall of each phase, the laptop console and the first Chromium phone's first screen.
+DOCS = os.environ.get("DOCS_IMAGES")
+DOCS_PUBLIC_URL = "https://delaktighet.stad.example"
+DOC_WALLS = {"lobby": "projector-join", "collect": "projector-wall",
+             "vote-held": "projector-waiting", "vote-bars": "projector-votes",
+             "results-ranking": "projector-results", "results-tables": "projector-tables"}
+DOC_PHONES = {"lobby": "phone-join", "collect": "phone-collect", "vote-held": "phone-vote",
+              "results": "phone-results"}
+
+
+def to_docs(page: Page, name: str):
+    """One of the README's pictures, as the screen shows it now."""
+    if DOCS:
+        Path(ROOT, DOCS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(ROOT, DOCS, f"{name}.png")), animations="disabled")
 
 TITLES = [
     "Belysta cykelvägar hela vintern",
@@ -197,6 +226,18 @@ def rows(page: Page, selector: str) -> list[dict]:
 # --- the room ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
+def live_server(live_server, tmp_path_factory):
+    """The shared server, or, for the README's pictures, one that names a public address."""
+    if not DOCS:
+        yield live_server
+        return
+    server = LiveServer(tmp_path_factory.mktemp("docs"), {"PUBLIC_BASE_URL": DOCS_PUBLIC_URL})
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
 def room(live_server):
     """The event in the lobby with its 6 tables and 60 people seated at them (10 a table)."""
     event = live_server.create_event(
@@ -210,7 +251,18 @@ def room(live_server):
     return event, people
 
 
-def test_the_wall_fits_one_screen_in_every_phase(live_server, facilitator, contexts, room):
+# What each phase asks of a phone, on its first screen.
+PHONE_ACTION = {
+    "lobby": ".name-form button[type=submit]",
+    "collect": "#proposal-form button[type=submit]",
+    "vote": "#proposal-list .proposal .vote-button",
+    "results": "#results li",
+    "closed": "#results li",
+}
+
+
+def test_the_wall_fits_one_screen_in_every_phase(live_server, facilitator, contexts, phone,
+                                                  room):
     event, people = room
     base, problems, figures = live_server.url, [], {}
     storage = facilitator.storage_state()
@@ -220,8 +272,20 @@ def test_the_wall_fits_one_screen_in_every_phase(live_server, facilitator, conte
         page.goto(f"{base}/events/{event['id']}/projector?page_seconds=1")
         connected(page, "#projector-status")
         screens[screen] = page
+    handsets = []
+    for table in (1, 2, 3):
+        handset = phone(viewport=PHONE_SCREEN)
+        handset.goto(f"{base}/j/{event['code']}/bord/{table}")
+        connected(handset, "#connection")
+        handsets.append(handset)
 
     def each(phase_name, check):
+        phase = phase_name.split("-")[0]
+        for handset in handsets:
+            phone_in_phase(handset, phase)
+            first_screen(handset, PHONE_ACTION[phase])
+        if phase_name in DOC_PHONES:
+            to_docs(handsets[0], DOC_PHONES[phase_name])
         for screen, page in screens.items():
             check(page, screen)
             found = check_screen(page, screen, phase_name, problems)
@@ -235,20 +299,25 @@ def test_the_wall_fits_one_screen_in_every_phase(live_server, facilitator, conte
 
     each("lobby", lobby)
 
-    # The count is of phones, not sockets: two tabs on one phone and a reload count once.
+    # The count is of phones, not sockets: the 60 people's phones and the three Chromium
+    # ones; a second tab on one phone, and a reload of it, count once.
     def phones(count):
         for page in screens.values():
             expect(page.locator("#connected")).to_have_text(str(count))
 
-    tabs = [people[0].socket(live_server, event), people[0].socket(live_server, event),
-            people[1].socket(live_server, event)]
-    phones(2)
-    tabs[0].close()  # one of the two tabs closed: that phone is still here
+    everyone = len(people) + len(handsets)
+    tabs = [person.socket(live_server, event) for person in people]
+    phones(everyone)
+    tabs.append(people[0].socket(live_server, event))  # a second tab
+    phones(everyone)
+    tabs.pop(0).close()  # one of its two tabs closed: that phone is still here
     tabs.append(people[0].socket(live_server, event))  # and a reload of it
-    phones(2)
-    for socket in tabs[1:]:
+    phones(everyone)
+    tabs.pop(0).close()  # people[1] leaves
+    phones(everyone - 1)
+    for socket in tabs:
         socket.close()
-    phones(0)
+    phones(len(handsets))
 
     # Collect: 42 proposals from the six tables; the wall pages through all of them.
     live_server.set_phase(event["id"], "collect")
@@ -275,6 +344,17 @@ def test_the_wall_fits_one_screen_in_every_phase(live_server, facilitator, conte
         on_page(page, 0, "#wall .wall-card h3")  # the screenshot: the first page, the newest
 
     each("collect", collect)
+
+    # The facilitator's laptop: the newest proposal and its hide button in the first view.
+    console = laptop(contexts, live_server)
+    open_console(console, live_server, event)
+    newest_row = console.locator("#console-rows tr[data-proposal-id]").first
+    expect(newest_row).to_have_attribute("id", f"row-{ids[-1]}")
+    expect(newest_row).to_contain_text(TITLES[-1])
+    box = newest_row.locator("summary", has_text="Dölj").bounding_box()
+    assert box and box["y"] + box["height"] <= LAPTOP["height"], box
+    to_docs(console, "console")
+    console.close()
 
     # Vote, bars held back: how many have voted and what is on the ballot, paged.
     live_server.set_phase(event["id"], "vote")
@@ -357,6 +437,9 @@ def test_the_wall_fits_one_screen_in_every_phase(live_server, facilitator, conte
     each("closed", closed)
     print("smallest text (px):", figures)
     assert not problems, "\n".join(problems)
+    if DOCS:
+        for name, doc in DOC_WALLS.items():
+            shutil.copy(SHOTS.format(screen="1080p", name=name), Path(ROOT, DOCS, f"{doc}.png"))
 
 
 @pytest.mark.parametrize("voting", [
