@@ -153,6 +153,9 @@ def test_facilitator_pages(live_server, site, contexts, lang):
     c.check(page, "projector results, dark colour scheme")
     page.emulate_media(color_scheme="light")
     c.visit(page, f"{base}/events/{site['collect']['id']}/tables/cards", "table cards")
+    page.emulate_media(media="print")  # the tent cards' upside-down halves show in print only
+    c.check(page, "table cards, print media")
+    page.emulate_media(media="screen")
     scribe = scribe_path(page, site["collect"]["id"])
     c.visit(page, f"{base}/events/{site['collect']['id']}/poster", "poster")
     page.emulate_media(media="print")
