@@ -76,6 +76,27 @@ def test_the_merge_list_has_no_preselected_target(app, make_event, staff):
     assert {db.session.get(Proposal, p).status for p in (first, second)} == {"visible"}
 
 
+def test_the_live_rows_carry_the_merge_list_once(app, make_event, staff):
+    """The page (no JavaScript) has each row's whole list; the live refresh sends it once,
+    so 45 proposals cost 45 options a refresh, not 45 × 44."""
+    event = make_event(phase="collect")
+    ids = [_propose(event, f"Förslag nummer {n}") for n in range(45)]
+    http, page = _console(app, staff, event)
+    fragment = http.get(f"/events/{event.id}/console/proposals").get_data(as_text=True)
+    in_page = re.search(rf'<select id="merge-target-{ids[0]}"[^>]*>(.*?)</select>', page, re.S)
+    assert len(re.findall(r'<option value="\d+"', in_page.group(1))) == 44
+    lean = re.search(rf'<select id="merge-target-{ids[0]}"([^>]*)>(.*?)</select>', fragment,
+                     re.S)
+    assert 'data-fill="merge-options"' in lean.group(1)
+    assert f'data-source-id="{ids[0]}"' in lean.group(1)
+    assert re.findall(r'<option value="\d+"', lean.group(2)) == []
+    shared = re.search(r'<template id="merge-options">(.*?)</template>', fragment, re.S)
+    assert sorted(int(n) for n in re.findall(r'<option value="(\d+)"', shared.group(1))) == ids
+    assert len(re.findall(r'<option value="\d+"', fragment)) == len(ids)
+    print(f"\nrows fragment with 45 proposals: {len(fragment.encode()) // 1024} KB, "
+          f"page {len(page.encode()) // 1024} KB")
+
+
 def test_a_hide_without_javascript_comes_back_with_an_undo(app, make_event, staff):
     event = make_event(phase="collect")
     pid = _propose(event, "Ring Anna på 070-123 45 67")

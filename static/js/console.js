@@ -109,15 +109,21 @@ document.addEventListener('click', (event) => {
   rows.setTheme(link.dataset.theme ?? '');
 });
 
-// A button posted as a plain form navigates to its answer; the push it causes may come first,
-// and reloading then would cut that navigation (and its message) off.
-let leaving = false;
-window.addEventListener('submit', (event) => { if (!event.defaultPrevented) leaving = true; });
-function reloadStale() { if (!leaving) window.location.reload(); }
+// The theme-cloud button says what a press will do: it turns over when the display changes.
+function showThemes(show) {
+  if (String(show) === d.showThemes) return;
+  d.showThemes = String(show);
+  const form = document.getElementById('themes-form');
+  const button = form.querySelector('button');
+  form.elements.show.value = show ? '0' : '1';
+  button.textContent = show ? button.dataset.hideLabel : button.dataset.showLabel;
+}
 
 socket.on('snapshot', (s) => {
   versions.accept('reveal', s.version);
-  versions.accept('themes_display', s.version);
+  if (versions.accept('themes_display', s.version) && 'show_themes' in s.event) {
+    showThemes(s.event.show_themes);
+  }
   if (versions.accept('tallies', s.version)) {
     rows.applyTallies(s.tallies ?? {});
     document.getElementById('voters').textContent = s.voters ?? 0;
@@ -158,10 +164,8 @@ socket.on('reveal', ({ version, revealed }) => {
 });
 
 socket.on('themes_display', ({ version, show }) => {
-  // Another staff member toggled the projector's theme cloud: this page's button is stale.
-  if (versions.accept('themes_display', version) && String(show) !== d.showThemes) {
-    reloadStale();
-  }
+  // The projector's theme cloud was shown or hidden (here or by another staff member).
+  if (versions.accept('themes_display', version)) showThemes(show);
 });
 
 socket.on('presence', ({ connected }) => {

@@ -171,6 +171,45 @@ def test_a_phase_change_and_closing_ask_first(live_server, contexts):
     assert_not_reloaded(page)
 
 
+def test_countdown_vote_bars_and_themes_without_a_page_load(live_server, contexts):
+    event, _ids = seed_room(live_server, count=4, pending=0, hide_tallies=True)
+    live_server.set_phase(event["id"], "vote")
+    page = laptop(contexts, live_server)
+    open_console(page, live_server, event)
+
+    def event_now() -> dict:
+        return requests.get(f"{live_server.url}/api/v1/events/{event['id']}",
+                            headers=live_server.auth(), timeout=10).json()
+
+    page.get_by_role("button", name="Timer 2 min").click()
+    expect(page.locator("#timer .timer-left")).to_have_text(re.compile(r"^[12]:\d\d$"))
+    stop = page.get_by_role("button", name="Stoppa timer")
+    expect(stop).to_be_visible()  # the head came back from the server with its stop button
+    assert event_now()["timer_ends_at"]
+    page.locator("#timer-minutes").fill("7")
+    page.get_by_role("button", name="Starta timer").click()
+    expect(page.locator("#timer .timer-left")).to_have_text(re.compile(r"^[67]:\d\d$"))
+    stop.click()
+    expect(page.locator("#timer")).to_be_hidden()
+    expect(stop).to_have_count(0)
+    assert event_now()["timer_ends_at"] is None
+
+    page.get_by_role("button", name="Visa röststaplarna på projektorn").click()
+    expect(page.get_by_role("button", name="Dölj röststaplarna på projektorn")).to_be_visible()
+    assert event_now()["tallies_revealed"] is True
+
+    themes = page.locator("#themes-form button")
+    expect(themes).to_have_text("Visa temana på projektorn")
+    themes.click()
+    expect(themes).to_have_text("Dölj temana på projektorn")
+    themes.click()
+    expect(themes).to_have_text("Visa temana på projektorn")
+    requests.put(f"{live_server.url}/api/v1/events/{event['id']}/themes-display",
+                 json={"show": True}, headers=live_server.auth(), timeout=10)
+    expect(themes).to_have_text("Dölj temana på projektorn")  # another laptop turned it on
+    assert_not_reloaded(page)
+
+
 def test_the_merge_list_chooses_nothing_by_itself(live_server, contexts):
     event, ids = seed_room(live_server, count=3, pending=0)
     page = laptop(contexts, live_server)

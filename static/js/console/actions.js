@@ -1,5 +1,6 @@
-// The row buttons without a page load: a form marked data-command (approve, hide, show again,
-// edit, hands, merge, undo a merge) is sent as that Socket.IO staff command, the same operation
+// The buttons without a page load: a form marked data-command (approve, hide, show again, edit,
+// hands, merge, undo a merge; the countdown, the vote bars and the theme cloud on the projector)
+// is sent as that Socket.IO staff command, the same operation
 // the form posts to. What the server answers is applied: its message on a refusal, and in every
 // case the rows fetched again from the server. Without a live socket the form is posted as usual.
 // After a hide an undo button shows for a few seconds (and `u`), which shows the proposal again.
@@ -16,6 +17,14 @@ function payloadOf(form, submitter) {
   }
   for (const name of NUMBERS) {
     if (name in payload) payload[name] = payload[name] === '' ? null : Number(payload[name]);
+  }
+  // The head's forms say it as a person would; the commands take seconds and booleans.
+  if ('minutes' in payload) {
+    payload.seconds = Number(payload.minutes) * 60;
+    delete payload.minutes;
+  }
+  for (const name of ['revealed', 'show']) {
+    if (name in payload) payload[name] = payload[name] === '1';
   }
   if (form.dataset.proposalId) payload.proposal_id = Number(form.dataset.proposalId);
   if (form.dataset.mergeId) payload.merge_id = Number(form.dataset.mergeId);

@@ -74,7 +74,7 @@ export function createRows({ table, t, method }) {
   function swap(holder) {
     const mark = focusMark();
     table.querySelector('tbody').replaceWith(holder.querySelector('tbody'));
-    for (const id of ['queue-summary', 'queue-duplicates']) {
+    for (const id of ['queue-summary', 'queue-duplicates', 'merge-options']) {
       const fresh = holder.getElementById(id);
       if (fresh) document.getElementById(id)?.replaceWith(fresh);
     }
@@ -122,11 +122,30 @@ export function createRows({ table, t, method }) {
 
   // A refresh held back while busy runs once the facilitator is done.
   table.addEventListener('focusout', () => { if (wanted) setTimeout(refresh, 0); });
+  // A refreshed row's merge list is empty until its panel opens: the one list the refresh
+  // brought (#merge-options), without the row's own proposal.
+  function fillMergeLists(within) {
+    const options = document.getElementById('merge-options')?.content;
+    if (!options) return;
+    for (const select of within.querySelectorAll('select[data-fill]')) {
+      const own = select.dataset.sourceId;
+      select.append(...[...options.children].filter((option) => option.value !== own)
+        .map((option) => option.cloneNode(true)));
+      delete select.dataset.fill;
+    }
+  }
+
   table.addEventListener('toggle', (event) => {
     // An opened panel is scrolled into sight (one low in the window would open below it).
-    if (event.target.open) event.target.querySelector('.pop-panel')?.scrollIntoView({ block: 'nearest' });
-    else if (wanted) refresh();
+    if (event.target.open) {
+      fillMergeLists(event.target);
+      event.target.querySelector('.pop-panel')?.scrollIntoView({ block: 'nearest' });
+    } else if (wanted) refresh();
   }, true);
+  // A keyboard or a script may reach the list before the toggle event has run.
+  table.addEventListener('focusin', (event) => {
+    if (event.target.matches?.('select[data-fill]')) fillMergeLists(event.target.parentElement);
+  });
   document.addEventListener('toggle', (event) => {
     if (event.target.matches?.('.duplicates-box')) duplicatesOpen = event.target.open;
   }, true);

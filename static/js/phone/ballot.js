@@ -28,8 +28,7 @@ function renderBallot(ballot) {
     const full = state.scale ? false
       : state.dots ? (mine >= state.cap || remaining === 0) : mine > 0;
     item.querySelector('.vote-form').hidden = full;
-    const note = item.querySelector('.voted-note');
-    if (note) note.hidden = mine === 0;
+    item.querySelector('.voted-note').hidden = mine === 0;
     item.querySelector('.withdraw-form').hidden = mine === 0;
     const count = item.querySelector('.my-dots');
     if (count) count.textContent = mine;
