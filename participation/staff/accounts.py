@@ -43,6 +43,16 @@ def rotate_session() -> None:
     g.pop("csrf_token", None)
 
 
+def sign_in(user, next_target=None, how: str = "login"):
+    """The one way a staff member's session starts, whichever way they proved who they are
+    (password, single sign-on): a new session, the login, the audit line, then `next`."""
+    rotate_session()
+    login_user(user)
+    audit.record(user, how)
+    # Only a path here: an open redirect would let phishing borrow our login page.
+    return redirect(safe_next(next_target, url_for("dashboard.index")))
+
+
 def _locked_out(form, seconds: int):
     form.password.errors.append(_(
         "Too many failed logins. Wait %(seconds)s seconds and try again.", seconds=seconds))
@@ -66,11 +76,7 @@ def login():
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
             lockout.record_success(current_app, email)
-            rotate_session()
-            login_user(user)
-            audit.record(user, "login")
-            # Only a path here: an open redirect would let phishing borrow our login page.
-            return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
+            return sign_in(user, request.args.get("next"))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
 
