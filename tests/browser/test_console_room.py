@@ -101,6 +101,9 @@ def test_the_newest_proposal_is_in_the_first_view_and_acts_without_a_page_load(
     for absent in ("#schedule-heading", "#questions-heading", "#group"):
         expect(page.locator(absent)).to_have_count(0)
 
+    # Each action fetches the rows once or twice (its ack, its push), never in a loop.
+    fetches = []
+    page.on("request", lambda r: fetches.append(r.url) if "/console/proposals" in r.url else None)
     started = time.monotonic()
     approve.click()
     expect(newest).to_have_attribute("data-status", "visible")
@@ -126,6 +129,7 @@ def test_the_newest_proposal_is_in_the_first_view_and_acts_without_a_page_load(
     expect(page.locator("#action-status")).to_contain_text("Visas igen:")
     assert server_state(live_server, event)["status"][ids[-1]] == "visible"
     assert_not_reloaded(page)
+    assert len(fetches) <= 6, f"{len(fetches)} row fetches for approve, hide and undo"
     print(f"\nconsole: approve {approved_after * 1000:.0f} ms, hide {hidden_after * 1000:.0f} ms "
           "from click to the row updated")
 

@@ -100,8 +100,8 @@ def test_the_resident_flow_and_the_facilitator_controls_by_keyboard(live_server,
     resident.keyboard.press("Tab")  # the next Tab goes on from the table, not from the top
     assert_focus_on(resident, "#table-form select, #table-form button")
 
-    # Write and send a proposal.
-    tab_to(resident, "#title")
+    # Write and send a proposal: the form is above the table (the phase's action comes first).
+    tab_to(resident, "#title", key="Shift+Tab")
     resident.keyboard.type("Cykelbana längs ån")
     tab_to(resident, "#proposal-form button[type=submit]")
     resident.keyboard.press("Enter")
@@ -112,15 +112,17 @@ def test_the_resident_flow_and_the_facilitator_controls_by_keyboard(live_server,
     staff = contexts(viewport=DESKTOP).new_page()
     keyboard_login(staff, base)
     staff.goto(f"{base}/events/{event['id']}/console")
-    tab_to(staff, "button", "Timer 5 min")
-    with staff.expect_navigation():
-        staff.keyboard.press("Enter")
-    expect(staff.locator("#timer")).to_be_visible()
-    assert staff.url.endswith("#phase-heading")
-    # The dialog's "yes" below goes over the socket once the console is live; before that it posts
-    # the form (a page load, whose focus starts at the top). Wait as a person waits for "live".
+    # Live, the timer and the phase buttons go over the socket; before that they post the form
+    # (a page load, whose focus starts at the top). Wait as a person waits for "live".
     expect(staff.locator("#console-status")).to_have_attribute("data-state", "connected")
-    staff.keyboard.press("Tab")  # back at the phase controls, not the top of the page
+    tab_to(staff, "button", "Timer 5 min")
+    staff.keyboard.press("Enter")
+    expect(staff.locator("#timer")).to_be_visible()
+    # The controls come back from the server (now with "stop"); the focus goes on from the
+    # phase heading, not from the top of the page.
+    expect(staff.get_by_role("button", name="Stoppa timer")).to_be_visible()
+    expect(staff.locator("#phase-heading")).to_be_focused()
+    staff.keyboard.press("Tab")
     assert_focus_on(staff, ".phase-buttons button")
     tab_to(staff, "button", "Gå till: Omröstning")
     staff.keyboard.press("Enter")

@@ -256,8 +256,8 @@ PHONE_ACTION = {
     "lobby": ".name-form button[type=submit]",
     "collect": "#proposal-form button[type=submit]",
     "vote": "#proposal-list .proposal .vote-button",
-    "results": "#results li",
-    "closed": "#results li",
+    "results": "#table-results li, #results li",  # the phone's own table first, when seated
+    "closed": "#table-results li, #results li",
 }
 
 

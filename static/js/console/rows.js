@@ -120,8 +120,12 @@ export function createRows({ table, t, method }) {
     if (wanted && !busy()) refresh();
   }
 
-  // A refresh held back while busy runs once the facilitator is done.
-  table.addEventListener('focusout', () => { if (wanted) setTimeout(refresh, 0); });
+  // A refresh held back while busy runs once the facilitator is done. Not for the focusout a
+  // swap itself causes (the focused button leaves with the old rows): that one refresh would
+  // find `wanted` set by a push meanwhile and start the next, and so on, a refresh loop.
+  table.addEventListener('focusout', () => {
+    if (wanted && !running) setTimeout(() => { if (wanted && !running) refresh(); }, 0);
+  });
   // A refreshed row's merge list is empty until its panel opens: the one list the refresh
   // brought (#merge-options), without the row's own proposal.
   function fillMergeLists(within) {
