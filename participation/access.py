@@ -71,6 +71,18 @@ def may_read_audit(user) -> bool:
     return is_admin(user)
 
 
+def may_manage_token(user, token) -> bool:
+    """See and revoke an API token: its owner only; for anyone else it does not exist (404).
+    (`flask users revoke-token` on the server is the way round for an admin.)"""
+    return user is not None and token.user_id == getattr(user, "id", None)
+
+
+def may_issue_token(user, with_token: bool) -> bool:
+    """Staff create their own API tokens while logged in, never with a token: a leaked token
+    must not mint others that outlive its revocation."""
+    return _role(user) is not None and not with_token
+
+
 def require_run_events(user) -> None:
     if not may_run_events(user):
         raise forbidden()

@@ -6,14 +6,17 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import delete
 
 os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")
 
 from participation import create_app  # noqa: E402
 from participation.accounts.models import User  # noqa: E402
-from participation.accounts.operations import create_or_update_user, issue_token  # noqa: E402
+from participation.accounts.operations import create_or_update_user  # noqa: E402
+from participation.accounts.tokens import issue_token  # noqa: E402
 from participation.events.operations import create_event  # noqa: E402
 from participation.extensions import db  # noqa: E402
+from participation.ops.models import StaffAudit  # noqa: E402
 
 from .support.live import LiveServer  # noqa: E402
 from .support.topology import ensure_database  # noqa: E402
@@ -86,8 +89,11 @@ class Staff:
         self.other = create_or_update_user("other@example.se", "facilitator", PASSWORD)
         self.reviewer = create_or_update_user("rev@example.se", "reviewer", PASSWORD)
         self.admin = create_or_update_user("admin@example.se", "admin", PASSWORD)
-        self.tokens = {u.email: issue_token(u.email) for u in
+        self.tokens = {u.email: issue_token(u, "Test")[0] for u in
                        (self.facilitator, self.other, self.reviewer, self.admin)}
+        # These are the fixture's setup, not staff actions: every test's audit log starts empty.
+        db.session.execute(delete(StaffAudit))
+        db.session.commit()
 
     def auth(self, user: User) -> dict:
         return {"Authorization": f"Bearer {self.tokens[user.email]}"}

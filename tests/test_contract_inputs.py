@@ -373,6 +373,14 @@ def _link_route(kit) -> Rest:
                      {"kind": "out_of_scope", "reason": "Statens ansvar"}, proposal_id=first)
 
 
+def _logged_in(kit, *bases) -> Rest:
+    """A logged-in admin's browser: creating API tokens takes a login, not a token."""
+    http = kit.app.test_client()
+    login(http, kit.staff.admin)
+    csrf = csrf_from(http.get("/account/tokens").get_data(as_text=True))
+    return Rest(http, {"X-CSRFToken": csrf}, {}, list(bases))
+
+
 def _invitation_route(kit) -> Rest:
     group = kit.event(kind="referensgrupp")
     token = members.add_member(kit.staff.facilitator, group.id, "Cia")["invite_token"]
@@ -426,6 +434,8 @@ REST_CASES = {
     "api.link_proposal": _link_route,
     "api.put_review": lambda k: _proposal_route(k, {"status": "reviewing"}),
     "api.post_comment": lambda k: _proposal_route(k, {"body": "Fråga gatukontoret."}),
+    "api.create_my_token": lambda k: _logged_in(k, {"name": "Power BI"},
+                                                {"name": "Skript", "days": 7}),
 }
 
 

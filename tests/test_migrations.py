@@ -128,3 +128,39 @@ def test_scribe_source_widens_and_marks_only_the_rows_that_must_be_a_scribes(emp
     assert sources() == {1: "phone", 2: "paper", 3: "paper", 4: "paper", 5: "paper",
                          6: "phone"}
     downgrade(revision="base")
+
+
+def test_existing_api_tokens_get_a_name_and_an_expiry_and_keep_working(empty_database):
+    """b3e8f1c2d7a4: a token from before it is named "Äldre token" and expires 90 days after
+    the migration; the downgrade drops revoked and expired tokens (the old code would take
+    them again) and keeps live ones."""
+    from datetime import UTC, datetime, timedelta
+
+    upgrade(revision="eda1d5fb45f7")
+    with db.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO users (id, email, password_hash, role, created_at) VALUES "
+            "(1, 'fac@example.se', 'x', 'facilitator', '2026-01-01 10:00:00')"))
+        for tid, digest in ((1, "a" * 64), (2, "b" * 64), (3, "c" * 64)):
+            conn.execute(text(
+                "INSERT INTO api_tokens (id, user_id, digest, created_at) VALUES "
+                "(:id, 1, :digest, '2026-01-01 10:00:00')"), {"id": tid, "digest": digest})
+    before = datetime.now(UTC).replace(tzinfo=None)
+    upgrade(revision="b3e8f1c2d7a4")
+    with db.engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT name, expires_at, last_used_at, revoked_at FROM api_tokens")).all()
+    assert len(rows) == 3
+    for name, expires_at, last_used_at, revoked_at in rows:
+        assert name == "Äldre token" and last_used_at is None and revoked_at is None
+        if isinstance(expires_at, str):  # SQLite hands back text
+            expires_at = datetime.fromisoformat(expires_at)
+        assert abs(expires_at - (before + timedelta(days=90))) < timedelta(minutes=5)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE api_tokens SET revoked_at = expires_at WHERE id = 2"))
+        conn.execute(text(
+            "UPDATE api_tokens SET expires_at = '2026-01-02 10:00:00' WHERE id = 3"))
+    downgrade(revision="eda1d5fb45f7")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT id FROM api_tokens")).scalars().all() == [1]
+    downgrade(revision="base")

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from participation.accounts.tokens import issue_token
 from participation.backlog import operations as backlog_ops
 from participation.events.models import Table
 from participation.events.operations import change_phase
@@ -78,7 +79,11 @@ REVIEW_A_ROUTES = [
 ANY_STAFF_ROUTES = [
     "dashboard.index", "review.index", "review.events", "review.export_proposals",
     "review.export_votes", "api.list_proposals", "api.aggregated_votes",
+    # One's own API tokens: every staff member has a list and may create them.
+    "tokens.index", "api.list_my_tokens", "api.create_my_token",
 ]
+# Creating a token takes a login's cookie: a bearer token may not mint others.
+COOKIE_API = {"api.create_my_token"}
 BACKLOG_ROUTES = [
     "backlog.index", "backlog.new", "backlog.edit", "backlog.set_status", "backlog.delete",
     "backlog.import_page", "backlog.investment", "backlog.link", "backlog.unlink",
@@ -100,6 +105,8 @@ RULES: dict[str, object] = {
     # Only facilitators (and admins) create events; a reviewer cannot.
     "dashboard.create": FACILITATORS, "api.create_event": FACILITATORS,
     "api.list_audit": {"admin"},
+    # Revoking facilitator A's token: A only; for everyone else it does not exist (404).
+    "tokens.revoke": {"facilitator_a"}, "api.revoke_my_token": {"facilitator_a"},
     # The phone's own API on event A: only the phone that joined A has a token there.
     "api.submit_proposal": PHONE_A, "api.vote": PHONE_A, "api.withdraw": PHONE_A,
     "api.choose_table": PHONE_A,
@@ -153,6 +160,8 @@ class World:
                                                      {"title": "Åtgärd"})["measure"]["id"]
         review_links.link_proposal(staff.reviewer, self.b_pid, "supports",
                                    measure_id=self.measure_id)
+        # Not the token the matrix authenticates with: revoking this one ends nothing.
+        self.token_id = issue_token(staff.facilitator, "Matrisen")[1].id
 
     def _propose(self, role, event_id, title):
         response = self.http[role].post(f"/api/v1/events/{event_id}/proposals",
@@ -170,7 +179,7 @@ class World:
             "proposal_id": self.pid, "merge_id": self.merge_id, "measure_id": self.measure_id,
             "meeting_id": self.meeting_id, "member_id": self.member_id,
             "follow_code": self.follow_code, "token": self.invite, "number": 1,
-            "secret": self.secret, "lang": "en", "fmt": "csv",
+            "secret": self.secret, "lang": "en", "fmt": "csv", "token_id": self.token_id,
             "action": "invitation" if endpoint == "console.member_action" else "hide",
         }
 
@@ -209,6 +218,8 @@ class World:
             "api.change_measure_status": {"status": "planned"},
             "api.update_measure": {"title": "Ändrad åtgärd"},
             "api.create_measure": {"title": "Ny åtgärd"},
+            "tokens.index": {"name": "Matris", "days": "7"},
+            "api.create_my_token": {"name": "Matris", "days": 7},
             "api.create_event": {"title": "C", "prompt": "Hur?", "kind": "medborgarverkstad",
                                  "voting": {"method": "approval"}},
         }.get(endpoint, {})
@@ -217,7 +228,7 @@ class World:
         http = self.http[role]
         api = path.startswith("/api/")
         body = self.payload(endpoint)
-        if api and role in self.users:
+        if api and role in self.users and endpoint not in COOKIE_API:
             headers = self.staff.auth(self.users[role])
         else:
             headers = {"X-CSRFToken": self.csrf[role]}

@@ -38,15 +38,32 @@ class User(db.Model):
         return check_password_hash(self.password_hash, password)
 
 
+TOKEN_NAME_MAX = 80
+
+
 class ApiToken(db.Model):
-    """Bearer tokens are stored only as a SHA-256 digest; the token itself is shown once."""
+    """Bearer tokens are stored only as a SHA-256 digest; the token itself is shown once.
+
+    A token is live until `expires_at` or until it is revoked (`revoked_at`); rows are kept
+    after either, so the owner's list still says what ended and when.
+    """
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(TOKEN_NAME_MAX))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    # Written at most once a minute (accounts/tokens.py), so reads stay reads.
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    def state(self, now: datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= now else "active"
 
     @staticmethod
     def hash(token: str) -> str:

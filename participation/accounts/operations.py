@@ -7,7 +7,7 @@ from ..core.errors import OperationError
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..extensions import db
-from .models import ROLES, ApiToken, User
+from .models import ROLES, User
 
 
 def generate_password() -> str:
@@ -32,21 +32,6 @@ def create_or_update_user(email: str, role: str, password: str) -> User:
         user.role = role
         user.set_password(password)
     return user
-
-
-def issue_token(email: str) -> str:
-    token = ApiToken.generate()
-    with write_transaction() as session:
-        user = session.scalar(select(User).where(User.email == email.strip().lower()))
-        if user is None:
-            raise OperationError("unknown_user", _l("No staff account with that e-mail."), 404)
-        session.add(ApiToken(user_id=user.id, digest=ApiToken.hash(token)))
-    return token
-
-
-def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.digest == ApiToken.hash(token)))
-    return db.session.get(User, row.user_id) if row else None
 
 
 _dummy: list[User] = []

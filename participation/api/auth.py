@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError, validate_csrf
 
-from ..accounts.operations import user_for_token
+from ..accounts.tokens import authenticate_token
 from ..core.errors import OperationError
 from ..web.identity import KEY
 
@@ -22,11 +22,13 @@ def authenticate_request():
     g.api_user = None
     if request.endpoint in ("api.openapi", "api.asyncapi"):
         return
+    g.api_token = False
     token = bearer_token()
     if token is not None:
-        g.api_user = user_for_token(token)
-        if g.api_user is None:
-            raise OperationError("invalid_token", _("The API token is not valid."), 401)
+        # Unknown, expired, revoked, or its account disabled: 401 (views.py adds the
+        # WWW-Authenticate header).
+        g.api_user = authenticate_token(token)
+        g.api_token = True
         return
     # CSRF matters only where the cookie carries authority: a staff login or a joined phone.
     # Without either, the endpoint answers 401 or 403 itself.
@@ -40,6 +42,11 @@ def authenticate_request():
             ) from None
     if current_user.is_authenticated:
         g.api_user = current_user._get_current_object()
+
+
+def with_token() -> bool:
+    """The caller authenticated with a bearer token (not a login's cookie)."""
+    return bool(g.get("api_token"))
 
 
 def staff_user():

@@ -9,6 +9,7 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from .. import access
+from ..accounts.tokens import TOKEN_ERRORS
 from ..core.declare import Version, keys_of
 from ..core.errors import OperationError, not_found
 from ..core.validate import Id
@@ -80,7 +81,14 @@ class MergeList(TypedDict):
 
 @bp.errorhandler(OperationError)
 def _operation_error(error):
-    return jsonify(error.to_dict()), error.status
+    response = jsonify(error.to_dict())
+    if error.status == 401:
+        # RFC 6750: how to authenticate, and for a refused token why (its JSON code says more).
+        challenge = 'Bearer realm="participation"'
+        if error.code in TOKEN_ERRORS:
+            challenge += f', error="invalid_token", error_description="{error.code}"'
+        response.headers["WWW-Authenticate"] = challenge
+    return response, error.status
 
 
 def _event(event_id: int):

@@ -1,10 +1,11 @@
 """The staff's own pages: logging in, the events list and the create form, the project team's
-review pages and the measure backlog. (Running an event is the live console: live/console/.)"""
+review pages, the measure backlog and one's own API keys. (Running an event is the live
+console: live/console/.)"""
 
 
 def init_app(app):
-    from . import accounts, backlog, dashboard, review
+    from . import accounts, backlog, dashboard, review, tokens
 
-    for blueprint in (accounts.bp, dashboard.bp, review.bp, backlog.bp):
+    for blueprint in (accounts.bp, dashboard.bp, review.bp, backlog.bp, tokens.bp):
         app.register_blueprint(blueprint)
     backlog.register(app)

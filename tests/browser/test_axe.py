@@ -162,7 +162,19 @@ def test_facilitator_pages(live_server, site, contexts, lang):
     c.check(page, "poster, print media")
     page.emulate_media(media="screen")
     c.visit(page, base + scribe, "scribe phone", ("#connection", "connected"))
-    c.done(least=20)
+    c.visit(page, base + "/account/tokens", "API keys")
+    page.fill("#name", "Power BI")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit].primary").click()
+    expect(page.locator("#issued-token")).to_be_visible()
+    expect(page.locator("#tokens-table tbody tr").first).to_be_attached()
+    c.check(page, "API keys, a new key shown once")
+    page.fill("#name", "")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit].primary").click()
+    expect(page.locator("#name[aria-invalid=true]")).to_be_attached()
+    c.check(page, "API keys with errors")
+    c.done(least=23)
 
 
 @pytest.mark.parametrize("lang", LANGS)
