@@ -201,3 +201,28 @@ def test_without_oidc_settings_nothing_changes(client):
     assert "organisationskonto" not in client.get("/login").get_data(as_text=True)
     assert client.get("/login/oidc").status_code == 404
     assert client.get("/login/oidc/callback?state=x&code=y").status_code == 404
+
+
+@pytest.fixture
+def unreachable(tmp_path):
+    """An app whose provider does not answer (nothing listens on its port)."""
+    from participation.extensions import db
+
+    from .conftest import make_app
+    from .support.live import free_port
+
+    app = make_app(f"sqlite:///{tmp_path / 'sso.db'}", OIDC_ISSUER=f"http://127.0.0.1:{free_port()}",
+                   OIDC_CLIENT_ID="x", OIDC_CLIENT_SECRET="y")
+    with app.app_context():
+        db.create_all()
+        yield app.test_client()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_provider_that_does_not_answer_is_a_refusal_page(unreachable):
+    answer = unreachable.get("/login/oidc")
+    assert answer.status_code == 502
+    assert "inloggningstjänst svarade inte" in answer.get_data(as_text=True)
+    assert unreachable.get("/login/oidc/callback?error=server_error").status_code == 403
+    assert unreachable.get("/login/oidc/callback?code=abc").status_code == 400
