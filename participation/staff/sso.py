@@ -58,8 +58,9 @@ def init_app(app) -> None:
         client_id=app.config["OIDC_CLIENT_ID"],
         client_secret=app.config["OIDC_CLIENT_SECRET"],
         server_metadata_url=issuer.rstrip("/") + "/.well-known/openid-configuration",
+        # A provider that hangs must not hold a server worker: every call to it gives up.
         client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256",
-                       "timeout": 10},
+                       "default_timeout": 10},
     )
 
 
