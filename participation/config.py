@@ -110,6 +110,15 @@ def load(instance_path: Path) -> dict:
         "ACCESSIBILITY_TESTED_ON": env.get("ACCESSIBILITY_TESTED_ON", "2026-12-01"),
         # "json": one JSON object a line (participation/ops/logs.py); anything else: plain text.
         "LOG_FORMAT": env.get("LOG_FORMAT", "text"),
+        # Single sign-on for staff (staff/sso.py, docs/deploy.md): off unless OIDC_ISSUER is set.
+        # The provider's settings come from <issuer>/.well-known/openid-configuration.
+        # Exactly as the provider writes it in its tokens (`iss`): some end in a slash.
+        "OIDC_ISSUER": env.get("OIDC_ISSUER", "").strip() or None,
+        "OIDC_CLIENT_ID": env.get("OIDC_CLIENT_ID", "").strip() or None,
+        "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET", "").strip() or None,
+        # The ID-token claim whose value (facilitator, reviewer or admin) gives a person without
+        # an account one on their first sign-in; unset, only existing accounts may sign in.
+        "OIDC_ROLE_CLAIM": env.get("OIDC_ROLE_CLAIM", "").strip() or None,
         # The largest portfolio CSV the backlog import takes (the page's own request limit).
         "BACKLOG_IMPORT_MAX_BYTES": int(env.get("BACKLOG_IMPORT_MAX_BYTES", str(1024 * 1024))),
     }

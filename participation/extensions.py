@@ -1,5 +1,6 @@
 """Extensions are created once here and bound to the app in the factory."""
 
+from authlib.integrations.flask_client import OAuth
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -23,3 +24,5 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 socketio = SocketIO()
+# Single sign-on (staff/sso.py): bound to the app only when OIDC_ISSUER is set.
+oauth = OAuth()

@@ -40,9 +40,9 @@ PHONE_A = {"participant_a"}
 # page with A's proposal id — is tested below), capability links (follow code, invitation
 # token, scribe secret) and the login itself. Only "no 500" is asserted for these.
 PUBLIC_ROUTES = [
-    "accounts.login", "accounts.logout", "pages.home", "pages.join_by_code",
-    "pages.set_language", "health.healthz", "public.privacy", "api.openapi", "api.asyncapi",
-    "public.accessibility",
+    "accounts.login", "accounts.logout", "sso.start", "sso.callback", "pages.home",
+    "pages.join_by_code", "pages.set_language", "health.healthz", "public.privacy",
+    "api.openapi", "api.asyncapi", "public.accessibility",
     "phone.join", "phone.join_table", "phone.join_as_scribe", "phone.qr", "phone.table_qr",
     "phone.name", "phone.submit", "phone.vote", "phone.withdraw",
     "phone.table", "phone.scribe", "api.add_scribe_proposal",

@@ -195,3 +195,30 @@ def test_reviewer_and_backlog_pages(live_server, site, contexts, lang):
             (f"/atgarder/{measure['id']}", "measure page")):
         c.visit(page, base + path, name)
     c.done(least=13)
+
+
+@pytest.fixture(scope="module")
+def sso_server(tmp_path_factory):
+    """Single sign-on configured: the login page's button and the refusal page. The provider's
+    address answers nothing; neither page asks it."""
+    from tests.support.live import LiveServer, free_port
+
+    server = LiveServer(tmp_path_factory.mktemp("live-sso-axe"), {
+        "OIDC_ISSUER": f"http://127.0.0.1:{free_port()}", "OIDC_CLIENT_ID": "axe",
+        "OIDC_CLIENT_SECRET": "axe"})
+    server.start(staff=())
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_single_sign_on_pages(sso_server, contexts, lang):
+    base, c = sso_server.url, Checker(lang)
+    page = contexts(**PHONE).new_page()
+    switch_language(page, base, lang)
+    c.visit(page, base + "/login", "login with single sign-on")
+    expect(page.locator("#sso-login")).to_be_visible()
+    c.visit(page, base + "/login/oidc/callback?error=access_denied", "single sign-on refused")
+    c.visit(page, base + "/login/oidc/callback?code=x&state=forged", "single sign-on bad state")
+    c.visit(page, base + "/login/oidc", "single sign-on provider not answering")
+    c.done(least=4)
