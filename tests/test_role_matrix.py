@@ -1,14 +1,18 @@
 """Role matrix: every route (and every staff-only socket event) against every role.
 
 Each endpoint has an explicit rule in RULES; a route without one fails the build, so a new
-route cannot ship without a permission decision.
+route cannot ship without a permission decision. Besides the accounts' own roles, two
+colleagues on event A's (and group G's) team: `moderator_a` (a facilitator account added as
+moderator) and `cofacilitator_a` (one added as facilitator).
 """
 
 import uuid
 
 import pytest
 
+from participation.accounts.operations import create_or_update_user, issue_token
 from participation.backlog import operations as backlog_ops
+from participation.events import team
 from participation.events.models import Table
 from participation.events.operations import change_phase
 from participation.extensions import db
@@ -16,22 +20,25 @@ from participation.members import operations as member_ops
 from participation.proposals.merge import merge_proposals
 from participation.review import links as review_links
 
-from .conftest import csrf_from, login
+from .conftest import PASSWORD, csrf_from, login
 
 ROLES = ("anonymous", "participant_a", "participant_b", "facilitator_a", "facilitator_b",
-         "reviewer", "admin")
-STAFF = {"facilitator_a", "facilitator_b", "reviewer", "admin"}
+         "moderator_a", "cofacilitator_a", "reviewer", "admin")
+STAFF = {"facilitator_a", "facilitator_b", "moderator_a", "cofacilitator_a", "reviewer",
+         "admin"}
 
 # A rule names the roles that must be allowed; every other role must be refused.
 # ANY: no refusal is asserted, only "no 500" (public pages, or routes whose answer does not
 # depend on who asks).
 ANY = "any"
 ALL = set(ROLES)
-MANAGE_A = {"facilitator_a", "admin"}            # user.can_manage(event A)
-REVIEW_A = {"facilitator_a", "reviewer", "admin"}  # user.can_review(event A)
+MANAGE_A = {"facilitator_a", "cofacilitator_a", "admin"}  # access.may_manage(event A)
+MODERATE_A = MANAGE_A | {"moderator_a"}                 # access.may_moderate(event A)
+REVIEW_A = MODERATE_A | {"reviewer"}                    # access.may_review(event A)
 ANY_STAFF = set(STAFF)
 REVIEWERS = {"reviewer", "admin"}
-FACILITATORS = {"facilitator_a", "facilitator_b", "admin"}  # role facilitator or admin
+# Accounts with the role facilitator, or admins (the moderator's account is a facilitator's).
+FACILITATORS = {"facilitator_a", "facilitator_b", "moderator_a", "cofacilitator_a", "admin"}
 PHONE_A = {"participant_a"}
 
 # Routes without a staff check: public pages, the phone's own pages (anyone with the event
@@ -52,22 +59,30 @@ PUBLIC_ROUTES = [
     "public.measure", "public.dossier", "api.list_measures", "api.get_measure",
     "api.investment",
 ]
+# Running the event: phase, countdown, settings, tables and scribe cards, the referensgrupp,
+# the team. A team moderator is refused all of these.
 MANAGE_A_ROUTES = [
-    "console.page", "console.rows", "console.head", "projector.poster", "projector.page",
     "projector.table_cards", "console.scribe_qr", "console.set_phase", "console.set_timer",
     "console.new_scribe_card", "api.new_scribe_card",
     "console.set_tables", "console.reveal", "console.set_show_themes", "console.set_questions",
-    "console.set_schedule", "console.add_paper", "console.moderate", "console.merge_form",
-    "console.undo_merge_form", "console.add_member", "console.add_meeting", "console.attendance",
+    "console.set_schedule", "console.add_member", "console.add_meeting", "console.attendance",
     "console.member_action", "console.sheet",
     "api.set_phase", "api.set_timer", "api.set_tables", "api.reveal", "api.set_show_themes",
-    "api.set_questions", "api.set_schedule", "api.add_paper_proposal", "api.set_hand_count",
-    "api.hide", "api.approve", "api.restore", "api.edit_proposal", "api.merge_proposals",
-    "api.undo_merge", "api.event_themes", "api.add_member", "api.list_members",
+    "api.set_questions", "api.set_schedule", "api.add_member", "api.list_members",
     "api.revoke_member", "api.reissue_invitation", "api.add_meeting", "api.list_meetings",
-    "api.set_attendance",
+    "api.set_attendance", "console.add_team_member", "console.remove_team_member",
+    "api.add_team_member", "api.remove_team_member",
+]
+# Moderating at the console: its page and fragments, the projector and poster, moderation,
+# merges, paper proposals and hand counts.
+MODERATE_A_ROUTES = [
+    "console.page", "console.rows", "console.head", "projector.poster", "projector.page",
+    "console.add_paper", "console.moderate", "console.merge_form", "console.undo_merge_form",
+    "api.add_paper_proposal", "api.set_hand_count", "api.hide", "api.approve", "api.restore",
+    "api.edit_proposal", "api.merge_proposals", "api.undo_merge", "api.event_themes",
 ]
 REVIEW_A_ROUTES = [
+    "api.list_team",
     "review.event", "review.event_csv", "review.proposal", "review.add_comment",
     "review.set_review", "api.get_event", "api.results", "api.list_merges",
     "api.moderation_log", "api.duplicate_pairs", "api.get_review", "api.put_review",
@@ -94,6 +109,7 @@ GROUP_PAGES = {"console.add_member", "console.add_meeting", "console.attendance"
 RULES: dict[str, object] = {
     **dict.fromkeys(PUBLIC_ROUTES, ANY),
     **dict.fromkeys(MANAGE_A_ROUTES, MANAGE_A),
+    **dict.fromkeys(MODERATE_A_ROUTES, MODERATE_A),
     **dict.fromkeys(REVIEW_A_ROUTES, REVIEW_A),
     **dict.fromkeys(ANY_STAFF_ROUTES, ANY_STAFF),
     **dict.fromkeys(BACKLOG_ROUTES, REVIEWERS),
@@ -111,9 +127,17 @@ def _fresh_csrf(http, path):
     return csrf_from(http.get(path).get_data(as_text=True))
 
 
+def _colleague(staff, email, role="facilitator"):
+    """A staff account besides the fixture's four, with an API token like theirs."""
+    user = create_or_update_user(email, role, PASSWORD)
+    staff.tokens[user.email] = issue_token(user.email)
+    return user
+
+
 class World:
-    """Events A and B (facilitator and other), a referensgrupp G of facilitator A, and a
-    phone of each role; every path parameter is filled from here."""
+    """Events A and B (facilitator and other), a referensgrupp G of facilitator A, A's and G's
+    team (a moderator and a co-facilitator), and a phone of each role; every path parameter is
+    filled from here."""
 
     def __init__(self, app, make_event, staff):
         self.app, self.staff = app, staff
@@ -121,6 +145,16 @@ class World:
         self.b = make_event(phase="collect", title="B", user=staff.other)
         self.g = make_event(kind="referensgrupp", phase="collect", title="G")
         self.a_id, self.b_id, self.g_id = self.a.id, self.b.id, self.g.id
+        moderator = _colleague(staff, "mod@example.se")
+        cofacilitator = _colleague(staff, "cofac@example.se")
+        for event_id in (self.a_id, self.g_id):
+            team.add_team_member(staff.facilitator, event_id, moderator.email, "moderator")
+            team.add_team_member(staff.facilitator, event_id, cofacilitator.email, "facilitator")
+        # The colleague the team routes take off A's team (put back before each request), and
+        # the one they add.
+        self.spare_id = _colleague(staff, "spare@example.se", "reviewer").id
+        self.admin_id = staff.admin.id
+        _colleague(staff, "new@example.se", "reviewer")
         self.a_code, self.b_code, self.g_code = self.a.code, self.b.code, self.g.code
         self.http, self.csrf = {}, {}
         self.http["anonymous"] = app.test_client()
@@ -129,6 +163,7 @@ class World:
             self.http[role] = app.test_client()
             self.csrf[role] = _fresh_csrf(self.http[role], f"/j/{code}")
         self.users = {"facilitator_a": staff.facilitator, "facilitator_b": staff.other,
+                      "moderator_a": moderator, "cofacilitator_a": cofacilitator,
                       "reviewer": staff.reviewer, "admin": staff.admin}
         for role, user in self.users.items():
             self.http[role] = app.test_client()
@@ -137,7 +172,7 @@ class World:
         pids = [self._propose("participant_a", self.a_id, title)
                 for title in ("Fler cykelbanor", "Cykelbanor överallt", "Träd på torget",
                               "Parkbänkar", "Lekplatser")]
-        self.spare = (pids[3][0], pids[4][0])
+        self.spare_pids = (pids[3][0], pids[4][0])
         self.pid, self.follow_code = pids[0]
         self.b_pid, _ = self._propose("participant_b", self.b_id, "Bättre bussar")
         self.merge_id = merge_proposals(staff.facilitator, pids[2][0], pids[1][0])["merge"]["id"]
@@ -170,12 +205,12 @@ class World:
             "proposal_id": self.pid, "merge_id": self.merge_id, "measure_id": self.measure_id,
             "meeting_id": self.meeting_id, "member_id": self.member_id,
             "follow_code": self.follow_code, "token": self.invite, "number": 1,
-            "secret": self.secret, "lang": "en", "fmt": "csv",
+            "secret": self.secret, "lang": "en", "fmt": "csv", "user_id": self.spare_id,
             "action": "invitation" if endpoint == "console.member_action" else "hide",
         }
 
     def payload(self, endpoint) -> dict:
-        source, target = self.spare
+        source, target = self.spare_pids
         return {
             "console.set_phase": {"phase": "vote"}, "api.set_phase": {"phase": "vote"},
             "console.set_timer": {"minutes": "5"}, "api.set_timer": {"seconds": 300},
@@ -211,9 +246,23 @@ class World:
             "api.create_measure": {"title": "Ny åtgärd"},
             "api.create_event": {"title": "C", "prompt": "Hur?", "kind": "medborgarverkstad",
                                  "voting": {"method": "approval"}},
+            "console.add_team_member": {"email": "new@example.se", "role": "moderator"},
+            "api.add_team_member": {"email": "new@example.se", "role": "moderator"},
         }.get(endpoint, {})
 
+    def _spare_on_team(self):
+        from participation.accounts.models import User
+        from participation.events.models import EventTeamMember
+
+        db.session.remove()
+        if not db.session.query(EventTeamMember).filter_by(
+                event_id=self.a_id, user_id=self.spare_id).count():
+            team.add_team_member(db.session.get(User, self.admin_id), self.a_id,
+                                 "spare@example.se", "moderator")
+
     def request(self, role, method, path, endpoint=""):
+        if endpoint in ("api.remove_team_member", "console.remove_team_member"):
+            self._spare_on_team()  # each role removes the same colleague, if it may
         http = self.http[role]
         api = path.startswith("/api/")
         body = self.payload(endpoint)
@@ -365,22 +414,26 @@ def test_participant_b_cannot_vote_on_a_proposal_of_a(app, world):
     assert _votes_on(world.b_pid) == 1
 
 
-def _staff_only_socket_events() -> list[str]:
-    # From the command table, so a new staff-only command joins the matrix by itself.
-    from participation.live.socket.commands import COMMANDS, STAFF
+def _staff_only_socket_events() -> dict[str, set]:
+    # From the command table, so a new staff-only command joins the matrix by itself: each
+    # with the roles that must reach its operation.
+    from participation.live.socket.commands import COMMANDS, MODERATE, STAFF
 
-    return [name for name, command in COMMANDS.items() if command.who == STAFF]
+    return {name: MODERATE_A if command.who == MODERATE else MANAGE_A
+            for name, command in COMMANDS.items() if command.who in STAFF}
 
 
-SOCKET_ROLES = ("participant_a", "participant_b", "facilitator_a", "facilitator_b", "reviewer",
-                "admin")
+SOCKET_ROLES = ("participant_a", "participant_b", "facilitator_a", "facilitator_b",
+                "moderator_a", "cofacilitator_a", "reviewer", "admin")
 
 
 def test_staff_only_socket_events_refuse_everyone_but_the_events_staff(app, world):
     from .support.sockets import Socket
 
     events = _staff_only_socket_events()
-    assert len(events) >= 20 and "set_phase" in events and "add_member" in events
+    assert len(events) >= 20
+    assert events["set_phase"] == events["add_member"] == MANAGE_A
+    assert events["hide_proposal"] == events["merge_proposals"] == MODERATE_A
     cells, refused_at_connect = 0, []
     for role in SOCKET_ROLES:
         socket = Socket(app, world.http[role],
@@ -388,14 +441,14 @@ def test_staff_only_socket_events_refuse_everyone_but_the_events_staff(app, worl
         try:
             if not socket.connected:
                 # Turned away at connect (staff of another event, a phone of B): a refusal too.
-                assert role not in MANAGE_A, f"{role} could not connect to A"
+                assert role not in MODERATE_A, f"{role} could not connect to A"
                 refused_at_connect.append(role)
                 cells += len(events)
                 continue
-            for name in events:
+            for name, allowed in events.items():
                 ack = socket.call(name, {})
                 cells += 1
-                if role in MANAGE_A:
+                if role in allowed:
                     # Staff of A reach the operation (which may reject the empty payload).
                     assert ack.get("error") not in ("forbidden", "server_error"), (name, ack)
                 else:

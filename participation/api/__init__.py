@@ -12,5 +12,6 @@ from . import (  # noqa: E402,F401
     group_views,
     privacy_views,
     review_views,
+    team_views,
     views,
 )
