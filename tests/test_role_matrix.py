@@ -13,14 +13,16 @@ import pytest
 from participation.accounts.operations import create_or_update_user, issue_token
 from participation.backlog import operations as backlog_ops
 from participation.events import team
-from participation.events.models import Table
+from participation.events.models import Event, Table
 from participation.events.operations import change_phase
 from participation.extensions import db
 from participation.members import operations as member_ops
 from participation.proposals.merge import merge_proposals
+from participation.proposals.models import Proposal
 from participation.review import links as review_links
 
 from .conftest import PASSWORD, csrf_from, login
+from .support.colleagues import Colleague
 
 ROLES = ("anonymous", "participant_a", "participant_b", "facilitator_a", "facilitator_b",
          "moderator_a", "cofacilitator_a", "reviewer", "admin")
@@ -497,3 +499,115 @@ def test_console_forms_of_a_write_nothing_for_the_facilitator_of_b(app, world):
     db.session.remove()
     assert db.session.get(Event, world.a_id).phase == "collect"
     assert db.session.get(Proposal, world.pid).status == "visible"
+
+
+# --- a team moderator and a team facilitator, explicitly (issue 14's "done when") ---------
+
+API = "/api/v1"
+
+
+def _status_of(proposal_id) -> str:
+    db.session.remove()
+    return db.session.get(Proposal, proposal_id).status
+
+
+def _phase(event_id) -> str:
+    db.session.remove()
+    return db.session.get(Event, event_id).phase
+
+
+def _proposals(room, *titles) -> list[int]:
+    phone = room.phone()
+    return [room.propose(phone, title) for title in titles]
+
+
+def test_a_moderator_hides_and_merges_but_gets_403_on_phase_changes(app, room, staff):
+    workshop = room(phase="collect")
+    p = _proposals(workshop, "Fler cykelbanor", "Cykelbanor", "Cykelbanor överallt",
+                   "Träd på torget", "Parkbänkar", "Lekplatser", "Bättre bussar")
+    moderator = Colleague(app, "mod@example.se")  # a facilitator's account, as moderator
+    team.add_team_member(staff.facilitator, workshop.id, moderator.email, "moderator")
+    event_id = workshop.id
+
+    # The plain forms (no JavaScript).
+    hidden = moderator.form(f"/events/{event_id}/proposals/{p[0]}/hide", reason="Personuppgifter")
+    assert hidden.status_code in (302, 303) and _status_of(p[0]) == "hidden"
+    merged = moderator.form(f"/events/{event_id}/merges", source_id=str(p[1]),
+                            target_id=str(p[2]))
+    assert merged.status_code in (302, 303) and _status_of(p[1]) == "merged"
+    phase = moderator.form(f"/events/{event_id}/phase", phase="vote", confirmed="1")
+    assert phase.status_code == 403 and _phase(event_id) == "collect"
+    for path, data in ((f"/events/{event_id}/timer", {"minutes": "5"}),
+                       (f"/events/{event_id}/tables", {"count": "3"})):
+        assert moderator.form(path, **data).status_code == 403
+
+    # REST.
+    hide = moderator.http.post(f"{API}/proposals/{p[3]}/hide", headers=moderator.api,
+                               json={"reason": "Utanför ämnet"})
+    assert hide.status_code == 200 and _status_of(p[3]) == "hidden"
+    merge = moderator.http.post(f"{API}/events/{event_id}/merges", headers=moderator.api,
+                                json={"source_id": p[4], "target_id": p[5]})
+    assert merge.status_code == 201 and _status_of(p[4]) == "merged"
+    phase = moderator.http.post(f"{API}/events/{event_id}/phase", headers=moderator.api,
+                                json={"phase": "vote"})
+    assert phase.status_code == 403 and phase.get_json()["error"] == "forbidden"
+    assert _phase(event_id) == "collect"
+
+    # The socket: the moderator's connection is staff, yet set_phase is refused.
+    socket = workshop.connect(moderator.http, {"csrf_token": moderator.csrf, "event": event_id})
+    assert socket.connected
+    assert socket.call("hide_proposal", {"proposal_id": p[6], "reason": "Dubblett"})["ok"]
+    assert socket.call("restore_proposal", {"proposal_id": p[6]})["ok"]
+    assert socket.call("merge_proposals", {"source_id": p[6], "target_id": p[5]})["ok"]
+    refused = socket.call("set_phase", {"phase": "vote"})
+    assert (refused["ok"], refused["error"]) == (False, "forbidden")
+    assert socket.call("set_timer", {"seconds": 60})["error"] == "forbidden"
+    assert _phase(event_id) == "collect"
+
+
+def test_a_team_facilitator_runs_the_event_until_removed(app, room, staff):
+    workshop = room(phase="collect")
+    colleague = Colleague(app, "cofac@example.se")
+    team.add_team_member(staff.facilitator, workshop.id, colleague.email, "facilitator")
+    event_id, creator_id, creator = workshop.id, staff.facilitator.id, staff.auth(staff.facilitator)
+    socket = workshop.connect(colleague.http, {"csrf_token": colleague.csrf, "event": event_id})
+    assert socket.connected
+    assert colleague.form(f"/events/{event_id}/phase", phase="vote",
+                          confirmed="1").status_code in (302, 303)
+    assert _phase(event_id) == "vote"
+    back = colleague.http.post(f"{API}/events/{event_id}/phase", headers=colleague.api,
+                               json={"phase": "collect"})
+    assert back.status_code == 200 and _phase(event_id) == "collect"
+    assert socket.call("set_timer", {"seconds": 60})["ok"]
+    # A team facilitator may change the team too (but not remove the creator).
+    creator_out = colleague.http.delete(f"{API}/events/{event_id}/team/{creator_id}",
+                                        headers=colleague.api)
+    assert creator_out.status_code == 409 and creator_out.get_json()["error"] == "creator_stays"
+
+    removed = app.test_client().delete(f"{API}/events/{event_id}/team/{colleague.id}",
+                                       headers=creator)
+    assert removed.status_code == 200
+    assert removed.get_json()["removed_user_id"] == colleague.id
+    assert [m["email"] for m in removed.get_json()["team"]] == ["fac@example.se"]
+
+    # Their very next request, on every channel, is refused.
+    assert colleague.http.post(f"{API}/events/{event_id}/phase", headers=colleague.api,
+                               json={"phase": "vote"}).status_code == 403
+    assert colleague.form(f"/events/{event_id}/phase", phase="vote",
+                          confirmed="1").status_code == 403
+    assert colleague.http.get(f"/events/{event_id}/console").status_code == 403
+    # Their open socket was closed by the server (on this process; on another, each command
+    # is checked again).
+    assert not socket.connected
+    assert _phase(event_id) == "collect"
+
+
+def test_a_removed_moderators_socket_is_closed(app, room, staff):
+    workshop = room(phase="collect")
+    moderator = Colleague(app, "mod@example.se")
+    team.add_team_member(staff.facilitator, workshop.id, moderator.email, "moderator")
+    socket = workshop.connect(moderator.http, {"csrf_token": moderator.csrf,
+                                               "event": workshop.id})
+    assert socket.connected
+    team.remove_team_member(staff.facilitator, workshop.id, moderator.id)
+    assert not socket.connected
