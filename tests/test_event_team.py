@@ -56,7 +56,7 @@ def _refusal(call) -> OperationError:
     return refused.value
 
 
-def test_adding_and_removing_refuse_what_cannot_be(app, make_event, staff):
+def test_adding_and_removing_refuse_what_cannot_be(any_db_app, make_event, staff):
     event = make_event()
     create_or_update_user("mod@example.se", "facilitator", PASSWORD)
     add = team.add_team_member
@@ -101,8 +101,8 @@ def test_adding_and_removing_refuse_what_cannot_be(app, make_event, staff):
                        ("team.remove", "mod@example.se moderator")]
 
 
-def test_rest_team_endpoints(app, make_event, staff):
-    event = make_event()
+def test_rest_team_endpoints(any_db_app, make_event, staff):
+    app, event = any_db_app, make_event()
     create_or_update_user("mod@example.se", "reviewer", PASSWORD)
     http, creator = app.test_client(), staff.auth(staff.facilitator)
     unknown = http.post(f"{API}/events/{event.id}/team", headers=creator,
@@ -152,6 +152,7 @@ def test_the_team_panel_works_without_javascript(app, make_event, staff):
     moderator = Colleague(app, "mod@example.se")
     dashboard = moderator.http.get("/events").get_data(as_text=True)
     assert "Verkstad i Väster" in dashboard and f"/events/{event.id}/console" in dashboard
+    assert '<span class="badge">Moderator</span>' in dashboard
     assert "Verkstad i Väster" not in app.test_client().get("/events").get_data(as_text=True)
     outsider = Colleague(app, "other-fac@example.se")
     assert "Verkstad i Väster" not in outsider.http.get("/events").get_data(as_text=True)
