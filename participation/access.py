@@ -8,7 +8,9 @@ channels turn into 403s (or a 404 where saying "forbidden" would tell that somet
 
 Staff roles: a *facilitator* (processledare) runs their own events; a *reviewer* (projektgrupp)
 reviews proposals from every event and keeps the measure backlog; an *admin* may do both,
-everywhere. Residents have no account: a participant is a pseudonymous token per event.
+everywhere. An event's creator can add colleagues to its team, as facilitators (run it as the
+creator does) or moderators (moderate it at the console): team_role below.
+Residents have no account: a participant is a pseudonymous token per event.
 """
 
 from dataclasses import dataclass
@@ -35,18 +37,70 @@ def is_admin(user) -> bool:
 
 
 def may_run_events(user) -> bool:
-    """Create events and open the console pages at all (each event still asks may_manage)."""
+    """Create events (and be a facilitator on another's team)."""
     return _role(user) in (FACILITATOR, ADMIN)
 
 
+# --- an event's team: its creator, and the colleagues they add (events/team.py) ----------
+#
+# Who decides what, on one event:
+#   may_manage   (the creator, team facilitators, admins): everything: phase, countdown, vote
+#                bars, theme cloud, schedule and question cards, tables and scribe cards (and
+#                their secrets: the table cards), the referensgrupp's members, invitations and
+#                meetings (names and e-mails), the team itself; and all may_moderate allows.
+#   may_moderate (the above, and team moderators): the console page (without the controls
+#                above: the template asks `manages`), its rows and head, the projector view and
+#                poster, the theme cloud (read), moderation (approve, hide, restore, edit),
+#                merging and undoing merges, paper proposals and hand counts, the staff socket
+#                (connect to the staff room; each command's operation asks the rule above it),
+#                the team list (read); and all may_review allows.
+# There is no deleting an event yet; when there is, it is may_manage's.
+
+TEAM_FACILITATOR, MODERATOR = FACILITATOR, "moderator"
+
+
+def may_join_team(user, role: str) -> bool:
+    """Whether this account can be on an event's team as `role`. A facilitator there can do all
+    the creator can, so it takes an account that may run events (facilitator or admin). A
+    moderator may be any staff account: a reviewer of the project team often sits at the
+    console approving and merging, and needs no right to run events for it."""
+    if role == TEAM_FACILITATOR:
+        return may_run_events(user)
+    if role == MODERATOR:
+        return _role(user) in (FACILITATOR, REVIEWER, ADMIN)
+    return False
+
+
+def team_role(user, event) -> str | None:
+    """The user's part in running this event: "facilitator" (its creator, or a team
+    facilitator), "moderator", or None. Read from `event.team` each time it is asked (inside
+    an operation: under the event's lock), so a colleague removed a moment ago has no part;
+    a row counts only while the account's role still allows it (may_join_team)."""
+    user_id = getattr(user, "id", None)
+    if user_id is None:
+        return None
+    if event.created_by_id == user_id and _role(user) == FACILITATOR:
+        return TEAM_FACILITATOR
+    for member in getattr(event, "team", ()):
+        if member.user_id == user_id:
+            return member.role if may_join_team(user, member.role) else None
+    return None
+
+
 def may_manage(user, event) -> bool:
-    """Run this event: its phases, countdown, vote bars and theme cloud, schedule and question
-    cards, tables and scribe cards, moderation (approve, hide, restore, edit), merging and
-    undoing merges, paper proposals and hand counts, the referensgrupp's members, invitations
-    and meetings; its console, projector, poster and table cards. The event's facilitator and
-    admins."""
-    return is_admin(user) or (_role(user) == FACILITATOR
-                              and event.created_by_id == getattr(user, "id", None))
+    """Run this event (see the table above): its creator, its team facilitators, admins."""
+    return is_admin(user) or team_role(user, event) == TEAM_FACILITATOR
+
+
+def may_moderate(user, event) -> bool:
+    """Moderate this event at its console (see the table above): whoever may manage it, and
+    its team moderators."""
+    return may_manage(user, event) or team_role(user, event) == MODERATOR
+
+
+def may_manage_team(user, event) -> bool:
+    """Add and remove the event's colleagues: whoever may manage it."""
+    return may_manage(user, event)
 
 
 def may_review_every_event(user) -> bool:
@@ -56,9 +110,11 @@ def may_review_every_event(user) -> bool:
 
 def may_review(user, event) -> bool:
     """Read everything about this event's proposals (results, merges, the moderation trail,
-    duplicates) and review them: status, public answer, staff discussion. Reviewers and admins
-    for every event; a facilitator for their own."""
-    return may_review_every_event(user) or may_manage(user, event)
+    duplicates, the staff snapshot) and review them: status, public answer, staff discussion.
+    Reviewers and admins for every event; its team (creator, facilitators, moderators) for
+    it: a moderator merging needs the duplicates and the trail, and the people who ran the
+    room are the ones who can answer what became of its proposals."""
+    return may_review_every_event(user) or may_moderate(user, event)
 
 
 def may_manage_backlog(user) -> bool:
@@ -90,6 +146,11 @@ def require_run_events(user) -> None:
 
 def require_manage(user, event) -> None:
     if not may_manage(user, event):
+        raise forbidden()
+
+
+def require_moderate(user, event) -> None:
+    if not may_moderate(user, event):
         raise forbidden()
 
 

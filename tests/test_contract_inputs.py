@@ -423,6 +423,8 @@ REST_CASES = {
     "api.add_member": lambda k: _event_route(k, {"name": "Bo Berg"}, kind="referensgrupp"),
     "api.add_meeting": lambda k: _event_route(k, {"title": "Möte", "starts_at": "2030-05-04"},
                                               kind="referensgrupp"),
+    "api.add_team_member": lambda k: _event_route(k, {"email": k.staff.reviewer.email,
+                                                      "role": "moderator"}),
     "api.set_attendance": lambda k: (lambda _g, _p, m, t: _as_staff(
         k, {"present": True}, meeting_id=t, member_id=m))(*k.group()),
     "api.accept_invitation": _invitation_route,

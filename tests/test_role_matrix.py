@@ -1,38 +1,47 @@
 """Role matrix: every route (and every staff-only socket event) against every role.
 
 Each endpoint has an explicit rule in RULES; a route without one fails the build, so a new
-route cannot ship without a permission decision.
+route cannot ship without a permission decision. Besides the accounts' own roles, two
+colleagues on event A's (and group G's) team: `moderator_a` (a facilitator account added as
+moderator) and `cofacilitator_a` (one added as facilitator).
 """
 
 import uuid
 
 import pytest
 
+from participation.accounts.operations import create_or_update_user
 from participation.accounts.tokens import issue_token
 from participation.backlog import operations as backlog_ops
-from participation.events.models import Table
+from participation.events import team
+from participation.events.models import Event, Table
 from participation.events.operations import change_phase
 from participation.extensions import db
 from participation.members import operations as member_ops
 from participation.proposals.merge import merge_proposals
+from participation.proposals.models import Proposal
 from participation.review import links as review_links
 
-from .conftest import csrf_from, login
+from .conftest import PASSWORD, csrf_from, login
+from .support.colleagues import Colleague
 
 ROLES = ("anonymous", "participant_a", "participant_b", "facilitator_a", "facilitator_b",
-         "reviewer", "admin")
-STAFF = {"facilitator_a", "facilitator_b", "reviewer", "admin"}
+         "moderator_a", "cofacilitator_a", "reviewer", "admin")
+STAFF = {"facilitator_a", "facilitator_b", "moderator_a", "cofacilitator_a", "reviewer",
+         "admin"}
 
 # A rule names the roles that must be allowed; every other role must be refused.
 # ANY: no refusal is asserted, only "no 500" (public pages, or routes whose answer does not
 # depend on who asks).
 ANY = "any"
 ALL = set(ROLES)
-MANAGE_A = {"facilitator_a", "admin"}            # user.can_manage(event A)
-REVIEW_A = {"facilitator_a", "reviewer", "admin"}  # user.can_review(event A)
+MANAGE_A = {"facilitator_a", "cofacilitator_a", "admin"}  # access.may_manage(event A)
+MODERATE_A = MANAGE_A | {"moderator_a"}                 # access.may_moderate(event A)
+REVIEW_A = MODERATE_A | {"reviewer"}                    # access.may_review(event A)
 ANY_STAFF = set(STAFF)
 REVIEWERS = {"reviewer", "admin"}
-FACILITATORS = {"facilitator_a", "facilitator_b", "admin"}  # role facilitator or admin
+# Accounts with the role facilitator, or admins (the moderator's account is a facilitator's).
+FACILITATORS = {"facilitator_a", "facilitator_b", "moderator_a", "cofacilitator_a", "admin"}
 PHONE_A = {"participant_a"}
 
 # Routes without a staff check: public pages, the phone's own pages (anyone with the event
@@ -53,22 +62,30 @@ PUBLIC_ROUTES = [
     "public.measure", "public.dossier", "api.list_measures", "api.get_measure",
     "api.investment",
 ]
+# Running the event: phase, countdown, settings, tables and scribe cards, the referensgrupp,
+# the team. A team moderator is refused all of these.
 MANAGE_A_ROUTES = [
-    "console.page", "console.rows", "console.head", "projector.poster", "projector.page",
     "projector.table_cards", "console.scribe_qr", "console.set_phase", "console.set_timer",
     "console.new_scribe_card", "api.new_scribe_card",
     "console.set_tables", "console.reveal", "console.set_show_themes", "console.set_questions",
-    "console.set_schedule", "console.add_paper", "console.moderate", "console.merge_form",
-    "console.undo_merge_form", "console.add_member", "console.add_meeting", "console.attendance",
+    "console.set_schedule", "console.add_member", "console.add_meeting", "console.attendance",
     "console.member_action", "console.sheet",
     "api.set_phase", "api.set_timer", "api.set_tables", "api.reveal", "api.set_show_themes",
-    "api.set_questions", "api.set_schedule", "api.add_paper_proposal", "api.set_hand_count",
-    "api.hide", "api.approve", "api.restore", "api.edit_proposal", "api.merge_proposals",
-    "api.undo_merge", "api.event_themes", "api.add_member", "api.list_members",
+    "api.set_questions", "api.set_schedule", "api.add_member", "api.list_members",
     "api.revoke_member", "api.reissue_invitation", "api.add_meeting", "api.list_meetings",
-    "api.set_attendance",
+    "api.set_attendance", "console.add_team_member", "console.remove_team_member",
+    "api.add_team_member", "api.remove_team_member",
+]
+# Moderating at the console: its page and fragments, the projector and poster, moderation,
+# merges, paper proposals and hand counts.
+MODERATE_A_ROUTES = [
+    "console.page", "console.rows", "console.head", "projector.poster", "projector.page",
+    "console.add_paper", "console.moderate", "console.merge_form", "console.undo_merge_form",
+    "api.add_paper_proposal", "api.set_hand_count", "api.hide", "api.approve", "api.restore",
+    "api.edit_proposal", "api.merge_proposals", "api.undo_merge", "api.event_themes",
 ]
 REVIEW_A_ROUTES = [
+    "api.list_team",
     "review.event", "review.event_csv", "review.proposal", "review.add_comment",
     "review.set_review", "api.get_event", "api.results", "api.list_merges",
     "api.moderation_log", "api.duplicate_pairs", "api.get_review", "api.put_review",
@@ -99,6 +116,7 @@ GROUP_PAGES = {"console.add_member", "console.add_meeting", "console.attendance"
 RULES: dict[str, object] = {
     **dict.fromkeys(PUBLIC_ROUTES, ANY),
     **dict.fromkeys(MANAGE_A_ROUTES, MANAGE_A),
+    **dict.fromkeys(MODERATE_A_ROUTES, MODERATE_A),
     **dict.fromkeys(REVIEW_A_ROUTES, REVIEW_A),
     **dict.fromkeys(ANY_STAFF_ROUTES, ANY_STAFF),
     **dict.fromkeys(BACKLOG_ROUTES, REVIEWERS),
@@ -118,9 +136,17 @@ def _fresh_csrf(http, path):
     return csrf_from(http.get(path).get_data(as_text=True))
 
 
+def _colleague(staff, email, role="facilitator"):
+    """A staff account besides the fixture's four, with an API token like theirs."""
+    user = create_or_update_user(email, role, PASSWORD)
+    staff.tokens[user.email] = issue_token(user, "Test")[0]
+    return user
+
+
 class World:
-    """Events A and B (facilitator and other), a referensgrupp G of facilitator A, and a
-    phone of each role; every path parameter is filled from here."""
+    """Events A and B (facilitator and other), a referensgrupp G of facilitator A, A's and G's
+    team (a moderator and a co-facilitator), and a phone of each role; every path parameter is
+    filled from here."""
 
     def __init__(self, app, make_event, staff):
         self.app, self.staff = app, staff
@@ -128,6 +154,16 @@ class World:
         self.b = make_event(phase="collect", title="B", user=staff.other)
         self.g = make_event(kind="referensgrupp", phase="collect", title="G")
         self.a_id, self.b_id, self.g_id = self.a.id, self.b.id, self.g.id
+        moderator = _colleague(staff, "mod@example.se")
+        cofacilitator = _colleague(staff, "cofac@example.se")
+        for event_id in (self.a_id, self.g_id):
+            team.add_team_member(staff.facilitator, event_id, moderator.email, "moderator")
+            team.add_team_member(staff.facilitator, event_id, cofacilitator.email, "facilitator")
+        # The colleague the team routes take off A's team (put back before each request), and
+        # the one they add.
+        self.spare_id = _colleague(staff, "spare@example.se", "reviewer").id
+        self.admin_id = staff.admin.id
+        _colleague(staff, "new@example.se", "reviewer")
         self.a_code, self.b_code, self.g_code = self.a.code, self.b.code, self.g.code
         self.http, self.csrf = {}, {}
         self.http["anonymous"] = app.test_client()
@@ -136,6 +172,7 @@ class World:
             self.http[role] = app.test_client()
             self.csrf[role] = _fresh_csrf(self.http[role], f"/j/{code}")
         self.users = {"facilitator_a": staff.facilitator, "facilitator_b": staff.other,
+                      "moderator_a": moderator, "cofacilitator_a": cofacilitator,
                       "reviewer": staff.reviewer, "admin": staff.admin}
         for role, user in self.users.items():
             self.http[role] = app.test_client()
@@ -144,7 +181,7 @@ class World:
         pids = [self._propose("participant_a", self.a_id, title)
                 for title in ("Fler cykelbanor", "Cykelbanor överallt", "Träd på torget",
                               "Parkbänkar", "Lekplatser")]
-        self.spare = (pids[3][0], pids[4][0])
+        self.spare_pids = (pids[3][0], pids[4][0])
         self.pid, self.follow_code = pids[0]
         self.b_pid, _ = self._propose("participant_b", self.b_id, "Bättre bussar")
         self.merge_id = merge_proposals(staff.facilitator, pids[2][0], pids[1][0])["merge"]["id"]
@@ -180,11 +217,12 @@ class World:
             "meeting_id": self.meeting_id, "member_id": self.member_id,
             "follow_code": self.follow_code, "token": self.invite, "number": 1,
             "secret": self.secret, "lang": "en", "fmt": "csv", "token_id": self.token_id,
+            "user_id": self.spare_id,
             "action": "invitation" if endpoint == "console.member_action" else "hide",
         }
 
     def payload(self, endpoint) -> dict:
-        source, target = self.spare
+        source, target = self.spare_pids
         return {
             "console.set_phase": {"phase": "vote"}, "api.set_phase": {"phase": "vote"},
             "console.set_timer": {"minutes": "5"}, "api.set_timer": {"seconds": 300},
@@ -222,9 +260,23 @@ class World:
             "api.create_my_token": {"name": "Matris", "days": 7},
             "api.create_event": {"title": "C", "prompt": "Hur?", "kind": "medborgarverkstad",
                                  "voting": {"method": "approval"}},
+            "console.add_team_member": {"email": "new@example.se", "role": "moderator"},
+            "api.add_team_member": {"email": "new@example.se", "role": "moderator"},
         }.get(endpoint, {})
 
+    def _spare_on_team(self):
+        from participation.accounts.models import User
+        from participation.events.models import EventTeamMember
+
+        db.session.remove()
+        if not db.session.query(EventTeamMember).filter_by(
+                event_id=self.a_id, user_id=self.spare_id).count():
+            team.add_team_member(db.session.get(User, self.admin_id), self.a_id,
+                                 "spare@example.se", "moderator")
+
     def request(self, role, method, path, endpoint=""):
+        if endpoint in ("api.remove_team_member", "console.remove_team_member"):
+            self._spare_on_team()  # each role removes the same colleague, if it may
         http = self.http[role]
         api = path.startswith("/api/")
         body = self.payload(endpoint)
@@ -376,22 +428,26 @@ def test_participant_b_cannot_vote_on_a_proposal_of_a(app, world):
     assert _votes_on(world.b_pid) == 1
 
 
-def _staff_only_socket_events() -> list[str]:
-    # From the command table, so a new staff-only command joins the matrix by itself.
-    from participation.live.socket.commands import COMMANDS, STAFF
+def _staff_only_socket_events() -> dict[str, set]:
+    # From the command table, so a new staff-only command joins the matrix by itself: each
+    # with the roles that must reach its operation.
+    from participation.live.socket.commands import COMMANDS, MODERATE, STAFF
 
-    return [name for name, command in COMMANDS.items() if command.who == STAFF]
+    return {name: MODERATE_A if command.who == MODERATE else MANAGE_A
+            for name, command in COMMANDS.items() if command.who in STAFF}
 
 
-SOCKET_ROLES = ("participant_a", "participant_b", "facilitator_a", "facilitator_b", "reviewer",
-                "admin")
+SOCKET_ROLES = ("participant_a", "participant_b", "facilitator_a", "facilitator_b",
+                "moderator_a", "cofacilitator_a", "reviewer", "admin")
 
 
 def test_staff_only_socket_events_refuse_everyone_but_the_events_staff(app, world):
     from .support.sockets import Socket
 
     events = _staff_only_socket_events()
-    assert len(events) >= 20 and "set_phase" in events and "add_member" in events
+    assert len(events) >= 20
+    assert events["set_phase"] == events["add_member"] == MANAGE_A
+    assert events["hide_proposal"] == events["merge_proposals"] == MODERATE_A
     cells, refused_at_connect = 0, []
     for role in SOCKET_ROLES:
         socket = Socket(app, world.http[role],
@@ -399,14 +455,14 @@ def test_staff_only_socket_events_refuse_everyone_but_the_events_staff(app, worl
         try:
             if not socket.connected:
                 # Turned away at connect (staff of another event, a phone of B): a refusal too.
-                assert role not in MANAGE_A, f"{role} could not connect to A"
+                assert role not in MODERATE_A, f"{role} could not connect to A"
                 refused_at_connect.append(role)
                 cells += len(events)
                 continue
-            for name in events:
+            for name, allowed in events.items():
                 ack = socket.call(name, {})
                 cells += 1
-                if role in MANAGE_A:
+                if role in allowed:
                     # Staff of A reach the operation (which may reject the empty payload).
                     assert ack.get("error") not in ("forbidden", "server_error"), (name, ack)
                 else:
@@ -455,3 +511,115 @@ def test_console_forms_of_a_write_nothing_for_the_facilitator_of_b(app, world):
     db.session.remove()
     assert db.session.get(Event, world.a_id).phase == "collect"
     assert db.session.get(Proposal, world.pid).status == "visible"
+
+
+# --- a team moderator and a team facilitator, explicitly (issue 14's "done when") ---------
+
+API = "/api/v1"
+
+
+def _status_of(proposal_id) -> str:
+    db.session.remove()
+    return db.session.get(Proposal, proposal_id).status
+
+
+def _phase(event_id) -> str:
+    db.session.remove()
+    return db.session.get(Event, event_id).phase
+
+
+def _proposals(room, *titles) -> list[int]:
+    phone = room.phone()
+    return [room.propose(phone, title) for title in titles]
+
+
+def test_a_moderator_hides_and_merges_but_gets_403_on_phase_changes(app, room, staff):
+    workshop = room(phase="collect")
+    p = _proposals(workshop, "Fler cykelbanor", "Cykelbanor", "Cykelbanor överallt",
+                   "Träd på torget", "Parkbänkar", "Lekplatser", "Bättre bussar")
+    moderator = Colleague(app, "mod@example.se")  # a facilitator's account, as moderator
+    team.add_team_member(staff.facilitator, workshop.id, moderator.email, "moderator")
+    event_id = workshop.id
+
+    # The plain forms (no JavaScript).
+    hidden = moderator.form(f"/events/{event_id}/proposals/{p[0]}/hide", reason="Personuppgifter")
+    assert hidden.status_code in (302, 303) and _status_of(p[0]) == "hidden"
+    merged = moderator.form(f"/events/{event_id}/merges", source_id=str(p[1]),
+                            target_id=str(p[2]))
+    assert merged.status_code in (302, 303) and _status_of(p[1]) == "merged"
+    phase = moderator.form(f"/events/{event_id}/phase", phase="vote", confirmed="1")
+    assert phase.status_code == 403 and _phase(event_id) == "collect"
+    for path, data in ((f"/events/{event_id}/timer", {"minutes": "5"}),
+                       (f"/events/{event_id}/tables", {"count": "3"})):
+        assert moderator.form(path, **data).status_code == 403
+
+    # REST.
+    hide = moderator.http.post(f"{API}/proposals/{p[3]}/hide", headers=moderator.api,
+                               json={"reason": "Utanför ämnet"})
+    assert hide.status_code == 200 and _status_of(p[3]) == "hidden"
+    merge = moderator.http.post(f"{API}/events/{event_id}/merges", headers=moderator.api,
+                                json={"source_id": p[4], "target_id": p[5]})
+    assert merge.status_code == 201 and _status_of(p[4]) == "merged"
+    phase = moderator.http.post(f"{API}/events/{event_id}/phase", headers=moderator.api,
+                                json={"phase": "vote"})
+    assert phase.status_code == 403 and phase.get_json()["error"] == "forbidden"
+    assert _phase(event_id) == "collect"
+
+    # The socket: the moderator's connection is staff, yet set_phase is refused.
+    socket = workshop.connect(moderator.http, {"csrf_token": moderator.csrf, "event": event_id})
+    assert socket.connected
+    assert socket.call("hide_proposal", {"proposal_id": p[6], "reason": "Dubblett"})["ok"]
+    assert socket.call("restore_proposal", {"proposal_id": p[6]})["ok"]
+    assert socket.call("merge_proposals", {"source_id": p[6], "target_id": p[5]})["ok"]
+    refused = socket.call("set_phase", {"phase": "vote"})
+    assert (refused["ok"], refused["error"]) == (False, "forbidden")
+    assert socket.call("set_timer", {"seconds": 60})["error"] == "forbidden"
+    assert _phase(event_id) == "collect"
+
+
+def test_a_team_facilitator_runs_the_event_until_removed(app, room, staff):
+    workshop = room(phase="collect")
+    colleague = Colleague(app, "cofac@example.se")
+    team.add_team_member(staff.facilitator, workshop.id, colleague.email, "facilitator")
+    event_id, creator_id, creator = workshop.id, staff.facilitator.id, staff.auth(staff.facilitator)
+    socket = workshop.connect(colleague.http, {"csrf_token": colleague.csrf, "event": event_id})
+    assert socket.connected
+    assert colleague.form(f"/events/{event_id}/phase", phase="vote",
+                          confirmed="1").status_code in (302, 303)
+    assert _phase(event_id) == "vote"
+    back = colleague.http.post(f"{API}/events/{event_id}/phase", headers=colleague.api,
+                               json={"phase": "collect"})
+    assert back.status_code == 200 and _phase(event_id) == "collect"
+    assert socket.call("set_timer", {"seconds": 60})["ok"]
+    # A team facilitator may change the team too (but not remove the creator).
+    creator_out = colleague.http.delete(f"{API}/events/{event_id}/team/{creator_id}",
+                                        headers=colleague.api)
+    assert creator_out.status_code == 409 and creator_out.get_json()["error"] == "creator_stays"
+
+    removed = app.test_client().delete(f"{API}/events/{event_id}/team/{colleague.id}",
+                                       headers=creator)
+    assert removed.status_code == 200
+    assert removed.get_json()["removed_user_id"] == colleague.id
+    assert [m["email"] for m in removed.get_json()["team"]] == ["fac@example.se"]
+
+    # Their very next request, on every channel, is refused.
+    assert colleague.http.post(f"{API}/events/{event_id}/phase", headers=colleague.api,
+                               json={"phase": "vote"}).status_code == 403
+    assert colleague.form(f"/events/{event_id}/phase", phase="vote",
+                          confirmed="1").status_code == 403
+    assert colleague.http.get(f"/events/{event_id}/console").status_code == 403
+    # Their open socket was closed by the server (on this process; on another, each command
+    # is checked again).
+    assert not socket.connected
+    assert _phase(event_id) == "collect"
+
+
+def test_a_removed_moderators_socket_is_closed(app, room, staff):
+    workshop = room(phase="collect")
+    moderator = Colleague(app, "mod@example.se")
+    team.add_team_member(staff.facilitator, workshop.id, moderator.email, "moderator")
+    socket = workshop.connect(moderator.http, {"csrf_token": moderator.csrf,
+                                               "event": workshop.id})
+    assert socket.connected
+    team.remove_team_member(staff.facilitator, workshop.id, moderator.id)
+    assert not socket.connected

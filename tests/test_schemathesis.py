@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 
 from participation.accounts.tokens import issue_token  # noqa: E402
 from participation.backlog.operations import create_measure  # noqa: E402
+from participation.events import team  # noqa: E402
 from participation.extensions import db  # noqa: E402
 from participation.members import operations as members  # noqa: E402
 from participation.proposals.merge import merge_proposals  # noqa: E402
@@ -54,12 +55,13 @@ def _seed(make_event, staff) -> dict:
     from participation.events.operations import change_phase
 
     change_phase(staff.facilitator, event.id, "vote")
+    team.add_team_member(staff.facilitator, event.id, staff.reviewer.email, "moderator")
     cast_vote(ids[0], lambda _e: "author-0", uuid.uuid4().hex)
     db.session.rollback()
     return {"event_id": event.id, "proposal_id": ids[0], "merge_id": merge["merge"]["id"],
             "measure_id": measure, "member_id": member["member"]["id"],
             "meeting_id": meeting["meeting"]["id"], "code": event.code,
-            "follow_code": "ABCDEFGHJK",
+            "follow_code": "ABCDEFGHJK", "user_id": staff.reviewer.id,
             "token_id": issue_token(staff.facilitator, "Schemathesis")[1].id}
 
 

@@ -12,6 +12,7 @@ from . import (  # noqa: E402,F401
     group_views,
     privacy_views,
     review_views,
+    team_views,
     token_views,
     views,
 )

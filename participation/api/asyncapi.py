@@ -10,7 +10,7 @@ ack); a push is one it sends. docs/realtime.md tells the rest (versions, retries
 from functools import cache
 from typing import Literal
 
-from ..live.socket.commands import COMMANDS, STAFF, Command, Refused
+from ..live.socket.commands import COMMANDS, MANAGE, MODERATE, Command, Refused
 from ..live.socket.connect import ConnectAuth, ConnectRefusal
 from ..live.socket.pushes import PUSHES
 from .schemas import Schemas, reachable
@@ -27,8 +27,10 @@ INFO = {
         "REST (/api/v1/openapi.json), and pushes go out only after it has committed. Every "
         "push but `presence` carries the event's `version`: apply a push only if its version "
         "is newer than what the client holds, and ask for a `snapshot` after a gap. "
-        "`x-who` on each command says who may call it: `staff` (the event's facilitator or an "
-        "admin: access.may_manage, decided at connect; anyone else is refused `forbidden`) or "
+        "`x-who` on each command says who may call it: `moderate` (the event's team or an "
+        "admin: access.may_moderate, decided at connect), `manage` (those who may run the "
+        "event: access.may_manage, asked for each command; a team moderator is refused) — "
+        "anyone else is refused `forbidden` — or "
         "`member` (any connection to the event; the operation checks joining, membership "
         "and the phase). Whole numbers (ids, counts) are written without a fraction: 1, not "
         "1.0. Texts in `message` are translated (Swedish unless the session chose English). "
@@ -54,7 +56,10 @@ CHANNELS = {
               "description": "The event's staff connections only (projector and console)."},
 }
 EVENT_ID = {"event_id": {"description": "The event's id."}}
-WHO = {STAFF: "The event's staff (facilitator or admin); anyone else gets `forbidden`.",
+WHO = {MANAGE: "Those who may run the event (its creator, its team's facilitators, admins); "
+              "anyone else gets `forbidden`.",
+       MODERATE: "The event's team (its creator, facilitators and moderators) and admins; "
+                 "anyone else gets `forbidden`.",
        "member": "Any connection to the event; the operation checks the rest."}
 
 

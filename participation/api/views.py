@@ -98,10 +98,10 @@ def _event(event_id: int):
     return event
 
 
-def _managed(event_id: int):
+def _moderated(event_id: int):
     user, event = staff_user(), _event(event_id)
-    access.require_manage(user, event)
-    return user, event
+    access.require_moderate(user, event)
+    return event
 
 
 def _reviewable(event_id: int):
@@ -264,7 +264,7 @@ def set_show_themes(event_id):
        "The theme cloud: stems shared by the visible proposals", auth=STAFF,
        answers={200: ThemesAnswer}, errors=(401, 403, 404))
 def event_themes(event_id):
-    _user, event = _managed(event_id)
+    event = _moderated(event_id)
     return jsonify({"event_id": event.id, "version": event.version,
                     "themes": themes.themes(event)})
 

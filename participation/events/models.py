@@ -143,6 +143,11 @@ class Event(VotingMethod, db.Model):
     questions: Mapped[list["Question"]] = relationship(
         order_by="Question.position", cascade="all, delete-orphan"
     )
+    # The colleagues who run it with its creator (access.team_role reads this); the creator
+    # is its facilitator without a row.
+    team: Mapped[list["EventTeamMember"]] = relationship(
+        order_by="EventTeamMember.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def voting_dict(self) -> Voting:
         if self.is_scale:
@@ -212,3 +217,30 @@ class Question(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(String(QUESTION_MAX))
+
+
+# What a colleague on an event's team may do (access.py): a facilitator all the creator may,
+# a moderator the moderation, merges, paper proposals and hand counts.
+TEAM_ROLES = ("facilitator", "moderator")
+
+
+class EventTeamMember(db.Model):
+    """A staff account that runs an event together with its creator (events/team.py)."""
+
+    __tablename__ = "event_team_members"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id"),
+        CheckConstraint("role IN ('facilitator', 'moderator')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique (event_id, user_id) index serves lookups by event; user_id's own index the
+    # dashboard's "events I am on the team of".
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    # Who put them on the team (cleared with their account; the audit log keeps the e-mail).
+    added_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -75,9 +75,20 @@ def locked_event(session, event_id: int) -> tuple[Event, int]:
 
 
 def managed_event(session, user, event_id: int, *, open_only: bool = False) -> tuple[Event, int]:
-    """Inside a write transaction: the locked event, for its facilitator or an admin only."""
+    """Inside a write transaction: the locked event, for those who may manage it only
+    (access.may_manage: its creator, team facilitators, admins)."""
+    return _checked_event(session, user, event_id, access.require_manage, open_only)
+
+
+def moderated_event(session, user, event_id: int, *, open_only: bool = False
+                    ) -> tuple[Event, int]:
+    """The same for those who may moderate it (access.may_moderate: team moderators too)."""
+    return _checked_event(session, user, event_id, access.require_moderate, open_only)
+
+
+def _checked_event(session, user, event_id, require, open_only) -> tuple[Event, int]:
     event, version = locked_event(session, event_id)
-    access.require_manage(user, event)
+    require(user, event)
     if open_only and event.phase == "closed":
         raise OperationError("event_closed", _l("The event is closed."), 409)
     return event, version

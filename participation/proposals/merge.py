@@ -123,7 +123,7 @@ def _require_mergeable(proposal, field: str):
 
 
 def _require_staff(user, event):
-    access.require_manage(user, event)
+    access.require_moderate(user, event)
     if event.phase == "closed":
         raise OperationError("event_closed", _l("The event is closed."), 409)
 

@@ -67,7 +67,7 @@ def _moderate(user, proposal_id, action: str, change, reason=None) -> Moderation
     """Lock the event, check the moderator, apply `change(proposal)`, log it, publish it."""
     with write_transaction() as session:
         proposal, event, version = locked_proposal(session, proposal_id)
-        access.require_manage(user, event)
+        access.require_moderate(user, event)
         before = {"title": proposal.title, "body": proposal.body}
         extra = change(session, proposal) or {}
         after = {"title": proposal.title, "body": proposal.body}

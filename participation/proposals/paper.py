@@ -18,7 +18,7 @@ from ..core.declare import Version, request
 from ..core.errors import OperationError
 from ..core.tx import write_transaction
 from ..core.validate import Id, clean_text, is_id
-from ..events.operations import locked_event, managed_event
+from ..events.operations import locked_event, moderated_event
 from ..events.schedule import is_past_closing
 from ..events.tables import table_by_number
 from ..participants import identity
@@ -77,7 +77,7 @@ def add_paper_proposal(user, event_id: int, title, body=None, table=None,
     title = clean_text(title, "title", TITLE_MAX, required=True, multiline=False)
     body = clean_text(body, "body", BODY_MAX, required=False)
     with write_transaction() as session:
-        event, version = managed_event(session, user, event_id, open_only=True)
+        event, version = moderated_event(session, user, event_id, open_only=True)
         table_row = table_by_number(event, table)
         if table is not None and table_row is None:
             raise OperationError("unknown_table", _l("There is no such table."), 404,
@@ -143,7 +143,7 @@ def set_hand_count(user, proposal_id, count) -> HandCount:
                              field="count")
     with write_transaction() as session:
         proposal, event, version = locked_proposal(session, proposal_id)
-        access.require_manage(user, event)
+        access.require_moderate(user, event)
         if event.is_scale:
             # A raised hand is not a score from 1 to 5.
             raise OperationError(

@@ -3,6 +3,7 @@ list share them. A row never holds who proposed or who voted."""
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..backlog.models import ProposalLink
@@ -46,7 +47,9 @@ def parse_filters(args) -> dict:
 
 
 def visible_events(user, filters: dict) -> list[Event]:
-    query = select(Event).order_by(Event.created_at.desc(), Event.id.desc())
+    # The team with the events: may_review reads it for each one.
+    query = (select(Event).options(selectinload(Event.team))
+             .order_by(Event.created_at.desc(), Event.id.desc()))
     if filters.get("event_id"):
         query = query.where(Event.id == filters["event_id"])
     if filters.get("kind"):

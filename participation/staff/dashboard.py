@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..core.errors import OperationError
@@ -19,11 +20,14 @@ bp = Blueprint("dashboard", __name__)
 @bp.get("/events")
 @staff_page()
 def index():
-    """A facilitator sees the events they run; reviewers and admins see every event."""
-    events = db.session.scalars(select(Event).order_by(Event.created_at.desc())).all()
+    """A facilitator sees the events they run or are on the team of; reviewers and admins see
+    every event. Console and projector links for those who may open them."""
+    events = db.session.scalars(select(Event).options(selectinload(Event.team))
+                                .order_by(Event.created_at.desc())).all()
     every = access.may_review_every_event(current_user)
-    rows = [summary_shape(e) | {"manages": manages} for e in events
-            if (manages := access.may_manage(current_user, e)) or every]
+    rows = [summary_shape(e) | {"manages": console,
+                                "team_role": access.team_role(current_user, e)}
+            for e in events if (console := access.may_moderate(current_user, e)) or every]
     return render_template("events/dashboard.html", events=rows)
 
 

@@ -63,6 +63,14 @@ def managed_event(event_id: int) -> Event:
     return event
 
 
+def moderated_event(event_id: int) -> Event:
+    """The event, for those who may moderate it (access.may_moderate); 404 or 403 otherwise."""
+    event = event_or_404(event_id)
+    if not access.may_moderate(current_user, event):
+        abort(403)
+    return event
+
+
 def reviewable_event(event_id: int) -> Event:
     event = event_or_404(event_id)
     if not access.may_review(current_user, event):

@@ -114,6 +114,7 @@ function showThemes(show) {
   if (String(show) === d.showThemes) return;
   d.showThemes = String(show);
   const form = document.getElementById('themes-form');
+  if (!form) return; // a team moderator's console has no such button
   const button = form.querySelector('button');
   form.elements.show.value = show ? '0' : '1';
   button.textContent = show ? button.dataset.hideLabel : button.dataset.showLabel;

@@ -124,6 +124,9 @@ class Seeder:
                      json={"title": "Bänkar vid busshållplatsen", "table": 2}))
         _ok(self.api("PUT", f"/events/{collect['id']}/themes-display", json={"show": True}),
             200, 201)
+        # The reviewer moderates it: their console has the queue without the event's controls.
+        _ok(self.api("POST", f"/events/{collect['id']}/team",
+                     json={"email": "rev@live.se", "role": "moderator"}))
         site["collect"] = collect
 
         approval, phones, a_ids, follow = self.workshop_with_proposals(texts[:4], tables=2,

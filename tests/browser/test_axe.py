@@ -192,9 +192,12 @@ def test_reviewer_and_backlog_pages(live_server, site, contexts, lang):
             (f"/backlog/{measure['id']}/edit", "backlog edit"),
             ("/backlog/import", "backlog import"), ("/backlog/investment", "investment"),
             (f"/atgarder/{measure['id']}/underlag", "dossier"),
-            (f"/atgarder/{measure['id']}", "measure page")):
+            (f"/atgarder/{measure['id']}", "measure page"),
+            (f"/events/{site['collect']['id']}/console", "console as the team's moderator")):
         c.visit(page, base + path, name)
-    c.done(least=13)
+    expect(page.locator("#team-table")).to_contain_text("rev@live.se")
+    expect(page.locator(".phase-form")).to_have_count(0)
+    c.done(least=14)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """The console's proposal buttons: approve, hide, show again, edit, hand counts, merging and
 undoing merges, and proposals from paper. Plain form posts calling the same operations as REST
-and sockets; back to the row they were on."""
+and sockets; back to the row they were on. All of them for the event's moderators too
+(access.may_moderate)."""
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
@@ -11,7 +12,7 @@ from ...core.validate import form_number
 from ...extensions import db
 from ...proposals import merge, moderation, paper
 from ...proposals.models import Proposal
-from ...web.auth import managed_event
+from ...web.auth import moderated_event
 from . import bp
 from .forms import ConfirmForm, EditForm, HandCountForm, HideForm, MergeForm, PaperProposalForm
 from .views import console_page
@@ -30,7 +31,7 @@ def _console(event_id, anchor=""):
 @console_page
 def add_paper(event_id):
     """A proposal from a paper note, typed in on the console for a table."""
-    managed_event(event_id)  # 404 or 403 before anything else
+    moderated_event(event_id)  # 404 or 403 before anything else
     form = PaperProposalForm()
     if not form.validate_on_submit():
         _flash_form_errors(form)
@@ -53,7 +54,7 @@ FORMS = {"approve": ConfirmForm, "hide": HideForm, "restore": ConfirmForm, "edit
 @console_page
 def moderate(event_id, proposal_id, action):
     """The console's moderation forms: approve, hide, restore, edit, hand count."""
-    managed_event(event_id)  # 404 or 403 before anything else
+    moderated_event(event_id)  # 404 or 403 before anything else
     if action not in FORMS:
         abort(404)
     proposal = db.session.get(Proposal, proposal_id)
@@ -87,7 +88,7 @@ def moderate(event_id, proposal_id, action):
 @console_page
 def merge_form(event_id):
     """The console's "merge" buttons: a suggested pair, or a proposal and a chosen target."""
-    managed_event(event_id)  # 404 or 403 before anything else
+    moderated_event(event_id)  # 404 or 403 before anything else
     form = MergeForm()
     if not form.validate_on_submit():
         _flash_form_errors(form)
@@ -107,7 +108,7 @@ def merge_form(event_id):
 @bp.post("/events/<int:event_id>/merges/<int:merge_id>/undo")
 @console_page
 def undo_merge_form(event_id, merge_id):
-    managed_event(event_id)  # 404 or 403 before anything else
+    moderated_event(event_id)  # 404 or 403 before anything else
     form = ConfirmForm()
     if not form.validate_on_submit():
         _flash_form_errors(form)

@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ...events.tables import TABLES_MAX
+from ...events.team import EMAIL_MAX as TEAM_EMAIL_MAX
 from ...members.models import EMAIL_MAX, MEETING_TITLE_MAX, NAME_MAX, ORGANISATION_MAX
 from ...proposals.models import BODY_MAX, TITLE_MAX
 from ...proposals.moderation import REASON_MAX
@@ -123,3 +124,15 @@ class NumberForm(FlaskForm):
     """A table number for a new scribe card."""
 
     table = IntegerField(_l("Table"), validators=[InputRequired(), NumberRange(1, TABLES_MAX)])
+
+
+class TeamMemberForm(FlaskForm):
+    """A colleague on the event's team: their staff account's e-mail and their part."""
+
+    # Checked by the operation (unknown account, already on the team, a role the account may
+    # not have), so the form, REST and sockets refuse the same.
+    email = StringField(_l("Colleague's e-mail"), validators=[
+        DataRequired(message=_l("Write something here.")), Length(max=TEAM_EMAIL_MAX)])
+    role = SelectField(_l("Role"), validate_choice=False, choices=[
+        ("moderator", _l("Moderator: approves, hides, edits and merges proposals")),
+        ("facilitator", _l("Facilitator: runs the event like you"))], default="moderator")

@@ -3,10 +3,13 @@ staff shapes only, never an ORM object."""
 
 from flask import request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 
+from ... import access
 from ...events.models import PHASES
 from ...events.operations import TRANSITIONS
+from ...events.team import team_info
 from ...extensions import db
 from ...members.models import Meeting, Member
 from ...members.operations import meeting_info, member_info
@@ -14,7 +17,7 @@ from ...proposals import themes as theme_cloud
 from ...proposals.duplicates import suggested_pairs
 from ...proposals.merge import active_merges
 from ..snapshot import event_view, staff_state
-from .forms import MeetingForm, MemberForm
+from .forms import MeetingForm, MemberForm, TeamMemberForm
 
 # Past this many suggested pairs the list starts folded, so the queue stays in the first view.
 DUPLICATES_OPEN_MAX = 3
@@ -106,10 +109,19 @@ def phase_confirm(phase: str) -> dict:
 
 def head_context(event, shape: dict | None = None) -> dict:
     """The phase and timer controls (re-fetched by the live console after a phase, timer or
-    reveal change)."""
+    reveal change). `manages`: whether this viewer may use the event-wide controls; a team
+    moderator sees the phase and the countdown without them (access.may_manage)."""
     shape = shape or event_view(event, staff=True)
     return {"event": shape, "next_phases": next_phases(event.phase),
-            "confirms": {p: phase_confirm(p) for p in next_phases(event.phase)}}
+            "confirms": {p: phase_confirm(p) for p in next_phases(event.phase)},
+            "manages": access.may_manage(current_user, event)}
+
+
+def team_context(event) -> dict:
+    """The Team section: who runs the event, and for those who may change it the forms."""
+    return {"members": team_info(db.session, event), "me": current_user.id,
+            "form": TeamMemberForm(formdata=None)
+            if access.may_manage_team(current_user, event) else None}
 
 
 def shows_radslag_panels(event) -> bool:

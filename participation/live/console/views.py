@@ -14,7 +14,7 @@ from ...core.time import LOCAL_ZONE
 from ...events import operations, questions, schedule, tables
 from ...events.operations import event_by_code
 from ...web import svg_response
-from ...web.auth import managed_event, staff_page
+from ...web.auth import managed_event, moderated_event, staff_page
 from ...web.links import base_url, join_url
 from ...web.qr import qr_svg
 from ..snapshot import event_view
@@ -38,9 +38,12 @@ from .page import (
     phase_confirm,
     rows_context,
     shows_radslag_panels,
+    team_context,
 )
 
-console_page = staff_page(access.may_run_events)
+# Any staff account, then the event's own rule: a reviewer on an event's team as moderator
+# opens its console too (access.may_moderate; each view asks for its event).
+console_page = staff_page()
 
 
 def _local_input(value) -> str:
@@ -53,11 +56,15 @@ def _local_input(value) -> str:
 @bp.get("/events/<int:event_id>/console")
 @console_page
 def page(event_id):
-    event = managed_event(event_id)
+    """The console: everything for those who may manage the event; its team's moderators see
+    the queue, the theme cloud and the join card, without the controls they may not use."""
+    event = moderated_event(event_id)
+    manages = access.may_manage(current_user, event)
     rows = rows_context(event)
     return render_template(
         "events/console.html", **(rows | head_context(event, rows["event"])),
-        join_url=join_url(event.code), group=group_context(event),
+        join_url=join_url(event.code), group=group_context(event) if manages else None,
+        team=team_context(event),
         radslag_panels=shows_radslag_panels(event), undo=_undo_offer(rows, request.args),
         tables_form=TablesForm(count=len(event.tables)), confirm_form=ConfirmForm(),
         console_strings=CONSOLE_STRINGS,
@@ -80,7 +87,7 @@ def _undo_offer(rows: dict, args) -> dict | None:
 @console_page
 def head(event_id):
     """The phase and timer controls, for the live console to swap in after a change."""
-    event = managed_event(event_id)
+    event = moderated_event(event_id)
     return render_template("events/_console_head.html", **head_context(event))
 
 
@@ -88,7 +95,8 @@ def head(event_id):
 @console_page
 def rows(event_id):
     """The console's theme cloud and proposal rows, for the live console to swap in."""
-    return render_template("events/_console_live.html", **rows_context(managed_event(event_id)))
+    return render_template("events/_console_live.html",
+                           **rows_context(moderated_event(event_id)))
 
 
 def console_action(event_id: int, form, action, invalid_message=None, anchor="phase-heading"):

@@ -1,20 +1,21 @@
-"""The projector view, the poster and the table cards: staff of the event only."""
+"""The projector view, the poster and the table cards: staff of the event only. The projector
+and the poster for its whole team (access.may_moderate: a moderator often runs the second
+screen); the table cards, which carry the scribe cards' secrets, for those who may manage it."""
 
 from flask import render_template
 
-from ... import access
-from ...web.auth import managed_event, staff_page
+from ...web.auth import managed_event, moderated_event, staff_page
 from ...web.links import join_url
 from ..snapshot import event_view
 from . import bp
 
-event_page = staff_page(access.may_run_events)
+event_page = staff_page()
 
 
 @bp.get("/events/<int:event_id>/projector")
 @event_page
 def page(event_id):
-    event = managed_event(event_id)
+    event = moderated_event(event_id)
     return render_template("events/projector.html", event=event_view(event, staff=True),
                            join_url=join_url(event.code))
 
@@ -22,7 +23,7 @@ def page(event_id):
 @bp.get("/events/<int:event_id>/poster")
 @event_page
 def poster(event_id):
-    event = managed_event(event_id)
+    event = moderated_event(event_id)
     return render_template("events/poster.html", event=event_view(event),
                            join_url=join_url(event.code))
 

@@ -4,8 +4,12 @@ declarations of its payload and of its answer.
 A client emits `name` with a JSON object and an ack callback; the answer is `{"ok": true, ...}`
 with the operation's result, or `{"ok": false, "error": code, "message": ..., "field": ...}`.
 Every command runs the same operation as the form and REST; the operation validates, commits,
-publishes. `who`: "staff" commands are for the event's staff (access.may_manage, checked at
-connect) and anyone else gets `forbidden` before the operation runs; "member" commands are for
+publishes. `who`: "moderate" commands (moderation, merges, paper, hand counts) are for the
+event's staff connections (access.may_moderate, checked at connect: its whole team), "manage"
+commands (phase, countdown, settings, tables, the referensgrupp) also need access.may_manage,
+asked for each command; anyone else gets `forbidden` before the operation runs. The operation
+asks its rule again under the event's lock, so a colleague taken off the team a moment ago is
+refused at once. "member" commands are for
 any connection to the event (the operation checks joining, membership, the phase). The
 AsyncAPI document (/api/v1/asyncapi.json) is built from this table; tests/test_asyncapi.py
 checks real acks against it, tests/test_contract_inputs.py each `request` against `run`.
@@ -22,6 +26,7 @@ from flask_login import current_user
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from ... import access
 from ...core.declare import Version, keys_of
 from ...core.errors import OperationError
 from ...core.time import iso
@@ -55,13 +60,17 @@ from .requests import (
     WithdrawCommand,
 )
 
-STAFF, MEMBER = "staff", "member"
+# Who may send a command: "manage" and "moderate" ones only a staff connection (the event's
+# team, access.may_moderate at connect), "manage" ones only those who may manage the event
+# (access.may_manage, asked again for each command); "member" ones any connection.
+MANAGE, MODERATE, MEMBER = "manage", "moderate", "member"
+STAFF = (MANAGE, MODERATE)
 
 
 @dataclass(frozen=True)
 class Command:
     name: str
-    who: str  # STAFF or MEMBER
+    who: str  # MANAGE, MODERATE or MEMBER
     run: Callable[[Connection, dict], dict]  # the operation, called with the payload's fields
     summary: str
     request: type  # the payload's declaration (a TypedDict)
@@ -169,72 +178,72 @@ COMMANDS = {command.name: command for command in (
         c.event_id, c.token, d.get("show")),
         "A referensgrupp member's consent to show their name with their proposals.",
         members.ShowName, members.ShowNameResult),
-    Command("set_phase", STAFF, _staff(events.change_phase, "phase", answer=PHASE),
+    Command("set_phase", MANAGE, _staff(events.change_phase, "phase", answer=PHASE),
             "Change the phase.", events.PhaseChange, PHASE.shape),
-    Command("set_timer", STAFF, _staff(events.set_timer, "seconds", answer=TIMER),
+    Command("set_timer", MANAGE, _staff(events.set_timer, "seconds", answer=TIMER),
             "Start a countdown of `seconds` (0 or null stops it).", events.TimerChange,
             TIMER.shape),
-    Command("reveal_tallies", STAFF, lambda c, d: REVEALED(
+    Command("reveal_tallies", MANAGE, lambda c, d: REVEALED(
         events.reveal_tallies(current_user, c.event_id, d.get("revealed", True))),
         "Show (or hide) the vote bars on the projector.", events.Reveal, REVEALED.shape),
-    Command("set_show_themes", STAFF, _staff(events.set_show_themes, "show",
+    Command("set_show_themes", MANAGE, _staff(events.set_show_themes, "show",
                                              answer=THEMES_SHOWN),
             "Show (or hide) the theme cloud on the projector.", events.ThemesDisplay,
             THEMES_SHOWN.shape),
-    Command("set_tables", STAFF, _staff(tables.set_table_count, "count", answer=TABLES),
+    Command("set_tables", MANAGE, _staff(tables.set_table_count, "count", answer=TABLES),
             "Set the number of tables.", tables.TableCount, TABLES.shape),
-    Command("new_scribe_card", STAFF, _staff(tables.new_scribe_card, "table"),
+    Command("new_scribe_card", MANAGE, _staff(tables.new_scribe_card, "table"),
             "A new scribe card for a table; the old one stops working.",
             tables.ScribeCardRequest, tables.ScribeCard),
-    Command("set_schedule", STAFF, _staff(schedule.set_schedule, "opens_at", "closes_at",
+    Command("set_schedule", MANAGE, _staff(schedule.set_schedule, "opens_at", "closes_at",
                                           "voting_opens_at", answer=SCHEDULE),
             "When the event opens, opens its voting and closes on its own.",
             schedule.ScheduleChange,
             SCHEDULE.shape),
-    Command("set_questions", STAFF, _staff(questions.set_questions, "questions",
+    Command("set_questions", MANAGE, _staff(questions.set_questions, "questions",
                                            answer=QUESTIONS),
             "Replace the question cards.", questions.QuestionCards, QUESTIONS.shape),
-    Command("add_paper_proposal", STAFF, _staff(paper.add_paper_proposal, "title", "body",
+    Command("add_paper_proposal", MODERATE, _staff(paper.add_paper_proposal, "title", "body",
                                                 "table", "focus_area_id"),
             "A proposal written on paper, typed in for a table.", paper.PaperProposalRequest,
             paper.PaperProposal),
-    Command("set_hand_count", STAFF, _staff_on(paper.set_hand_count, "proposal_id", "count"),
+    Command("set_hand_count", MODERATE, _staff_on(paper.set_hand_count, "proposal_id", "count"),
             "The hands counted in the room for a proposal.", HandCountCommand,
             paper.HandCount),
-    Command("approve_proposal", STAFF, _staff_on(moderation.approve_proposal, "proposal_id"),
+    Command("approve_proposal", MODERATE, _staff_on(moderation.approve_proposal, "proposal_id"),
             "Approve a proposal waiting for approval.", ProposalRef,
             moderation.ModerationResult),
-    Command("hide_proposal", STAFF, _staff_on(moderation.hide_proposal, "proposal_id",
+    Command("hide_proposal", MODERATE, _staff_on(moderation.hide_proposal, "proposal_id",
                                                  "reason"),
             "Hide a proposal, with a reason everyone sees; its votes go back.", HideCommand,
             moderation.ModerationResult),
-    Command("restore_proposal", STAFF, _staff_on(moderation.restore_proposal, "proposal_id",
+    Command("restore_proposal", MODERATE, _staff_on(moderation.restore_proposal, "proposal_id",
                                                     "reason"), "Show a hidden proposal again.",
             RestoreCommand, moderation.ModerationResult),
-    Command("edit_proposal", STAFF, _staff_on(moderation.edit_proposal, "proposal_id",
+    Command("edit_proposal", MODERATE, _staff_on(moderation.edit_proposal, "proposal_id",
                                                  "title", "body", "reason"),
             "Edit a proposal's text, with a reason everyone sees.", EditCommand,
             moderation.ModerationResult),
-    Command("merge_proposals", STAFF, _staff_on(merge.merge_proposals, "source_id",
+    Command("merge_proposals", MODERATE, _staff_on(merge.merge_proposals, "source_id",
                                                    "target_id", "reason", in_event=True),
             "Merge a duplicate into another proposal; votes carry over.", merge.MergeRequest,
             merge.MergeResult),
-    Command("undo_merge", STAFF, _staff_on(merge.undo_merge, "merge_id", "reason",
+    Command("undo_merge", MODERATE, _staff_on(merge.undo_merge, "merge_id", "reason",
                                           in_event=True), "Split a merge again.",
             UndoCommand, merge.UnmergeResult),
-    Command("add_member", STAFF, lambda c, d: with_invite_url(members.add_member(
+    Command("add_member", MANAGE, lambda c, d: with_invite_url(members.add_member(
         current_user, c.event_id, d.get("name"), d.get("email"), d.get("organisation"))),
         "Invite a referensgrupp member; the answer has the invitation link, once.",
         members.NewMember, InvitationLink),
-    Command("revoke_member", STAFF, _staff_on(members.revoke_member, "member_id"),
+    Command("revoke_member", MANAGE, _staff_on(members.revoke_member, "member_id"),
             "Revoke a member; their phones are disconnected.", MemberRef,
             members.MemberResult),
-    Command("reissue_invitation", STAFF, lambda c, d: with_invite_url(
+    Command("reissue_invitation", MANAGE, lambda c, d: with_invite_url(
         members.reissue_invitation(current_user, d.get("member_id"))),
         "A new invitation link; the old one stops working.", MemberRef, InvitationLink),
-    Command("add_meeting", STAFF, _staff(members.add_meeting, "title", "starts_at"),
+    Command("add_meeting", MANAGE, _staff(members.add_meeting, "title", "starts_at"),
             "A referensgrupp meeting.", members.NewMeeting, members.MeetingResult),
-    Command("set_attendance", STAFF, _staff_on(members.set_attendance, "meeting_id",
+    Command("set_attendance", MANAGE, _staff_on(members.set_attendance, "meeting_id",
                                                   "member_id", "present"),
             "Mark a member present or absent at a meeting.", AttendanceCommand,
             members.AttendanceResult),
@@ -264,7 +273,9 @@ def answer(command: Command, data) -> dict:
             raise OperationError("not_connected", _("Reconnect and try again."), 401)
         if limited := _rate_limited(connection):
             return limited
-        if command.who == STAFF and not connection.staff:
+        if command.who in STAFF and not (connection.staff and (
+                command.who == MODERATE
+                or access.may_manage(current_user, get_event(connection.event_id)))):
             raise OperationError("forbidden", _("You are not allowed to do that."), 403)
         if connection.group and not connection.staff:
             _require_member(connection)

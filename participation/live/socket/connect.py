@@ -107,7 +107,9 @@ def on_connect(auth):
         event = db.session.get(Event, event_id) if event_id else None
         if event is None:
             raise _refused("event_not_found", _("We could not find that."))
-        staff = current_user.is_authenticated and access.may_manage(current_user, event)
+        # The event's whole team joins the staff room (moderators included); each staff
+        # command's operation then asks its own rule (access.may_manage or may_moderate).
+        staff = current_user.is_authenticated and access.may_moderate(current_user, event)
         token = identity.token_for(event.id)
         if not staff and token is None:
             raise _refused("not_joined", _("Join the event first."))
@@ -117,7 +119,8 @@ def on_connect(auth):
         if not staff and not participants.may_take_part(event, token):
             raise _refused("not_a_member",
                            _("Only invited members of this reference group can take part."))
-        connection = Connection(event.id, token, staff, group=event.is_group)
+        connection = Connection(event.id, token, staff, group=event.is_group,
+                                user_id=current_user.id if staff else None)
         connections[request.sid] = connection
         join_room(event_room(event.id))
         if staff:

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 class Connection:
     event_id: int
     token: str | None
-    staff: bool  # access.may_manage at connect: the console or the projector
+    staff: bool  # access.may_moderate at connect: the console or the projector
     # A referensgrupp: every call re-checks the membership, so a revoked member reads no more.
     group: bool = False
+    # A staff connection's account: taken off the event's team, its sockets close.
+    user_id: int | None = None
 
     def token_for(self, event_id: int) -> str | None:
         """The participant token for `event_id`: only this connection's own event has one."""

@@ -248,6 +248,12 @@ def close_member_sockets(relay, domain_event):
     relay.disconnect_participant(domain_event.event_id, domain_event.data["participant_token"])
 
 
+def close_team_sockets(relay, domain_event):
+    """Someone taken off the event's team stops receiving its staff room at once."""
+    if domain_event.data["left_user_id"] is not None:
+        relay.disconnect_staff(domain_event.event_id, domain_event.data["left_user_id"])
+
+
 RELAYS = {
     "proposal.submitted": (proposal_shapes, tallies, themes),
     "proposal.moderated": (proposal_shapes, results_if_out, tallies, themes),
@@ -266,6 +272,7 @@ RELAYS = {
     "members.changed": (plain("members", "counts"),),
     "meeting.changed": (plain("meeting", "meeting"),),
     "member.revoked": (close_member_sockets,),
+    "team.changed": (close_team_sockets,),
     # Writes no live screen shows: the console reloads what it needs, the rest is review.
     "event.created": (),
     "event.scribe_card": (),

@@ -62,6 +62,13 @@ class Relay:
                     and connection.token == token):
                 socketio.server.disconnect(sid, namespace="/")
 
+    def disconnect_staff(self, event_id: int, user_id: int):
+        """Close this account's staff sockets to the event on this process."""
+        for sid, connection in list(connections.items()):
+            if (connection.event_id == event_id and connection.staff
+                    and connection.user_id == user_id):
+                socketio.server.disconnect(sid, namespace="/")
+
     def mark_tallies(self, event_id: int):
         self._mark(self._dirty, event_id)
 
