@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from participation.accounts.operations import create_or_update_user
 from participation.backlog import operations as backlog_ops
 from participation.events.models import Table
 from participation.events.operations import change_phase
@@ -16,7 +17,7 @@ from participation.members import operations as member_ops
 from participation.proposals.merge import merge_proposals
 from participation.review import links as review_links
 
-from .conftest import csrf_from, login
+from .conftest import PASSWORD, csrf_from, login
 
 ROLES = ("anonymous", "participant_a", "participant_b", "facilitator_a", "facilitator_b",
          "reviewer", "admin")
@@ -51,6 +52,9 @@ PUBLIC_ROUTES = [
     # The measure backlog is published to residents (docs/api.md: public reads).
     "public.measure", "public.dossier", "api.list_measures", "api.get_measure",
     "api.investment",
+    # The login's second step and the forgotten-password page (no session yet), and the
+    # one-time set-password link (the token is the key).
+    "accounts.forgot", "second_factor.code", "second_factor.enrol", "password_reset.page",
 ]
 MANAGE_A_ROUTES = [
     "console.page", "console.rows", "console.head", "projector.poster", "projector.page",
@@ -79,6 +83,17 @@ ANY_STAFF_ROUTES = [
     "dashboard.index", "review.index", "review.events", "review.export_proposals",
     "review.export_votes", "api.list_proposals", "api.aggregated_votes",
 ]
+# A staff member's own account page (their password, second factor, signing out everywhere).
+OWN_ACCOUNT_ROUTES = [
+    "my_account.page", "my_account.password", "my_account.enrol", "my_account.turn_off",
+    "my_account.sign_out_everywhere",
+]
+# Managing staff accounts: admins only (access.may_manage_accounts).
+ACCOUNT_ADMIN_ROUTES = [
+    "account_admin.index", "account_admin.invite", "account_admin.account",
+    "account_admin.set_role", "account_admin.disable", "account_admin.enable",
+    "account_admin.reset_link", "account_admin.sign_out", "account_admin.reset_mfa",
+]
 BACKLOG_ROUTES = [
     "backlog.index", "backlog.new", "backlog.edit", "backlog.set_status", "backlog.delete",
     "backlog.import_page", "backlog.investment", "backlog.link", "backlog.unlink",
@@ -97,6 +112,8 @@ RULES: dict[str, object] = {
     **dict.fromkeys(REVIEW_A_ROUTES, REVIEW_A),
     **dict.fromkeys(ANY_STAFF_ROUTES, ANY_STAFF),
     **dict.fromkeys(BACKLOG_ROUTES, REVIEWERS),
+    **dict.fromkeys(OWN_ACCOUNT_ROUTES, ANY_STAFF),
+    **dict.fromkeys(ACCOUNT_ADMIN_ROUTES, {"admin"}),
     # Only facilitators (and admins) create events; a reviewer cannot.
     "dashboard.create": FACILITATORS, "api.create_event": FACILITATORS,
     "api.list_audit": {"admin"},
@@ -153,6 +170,9 @@ class World:
                                                      {"title": "Åtgärd"})["measure"]["id"]
         review_links.link_proposal(staff.reviewer, self.b_pid, "supports",
                                    measure_id=self.measure_id)
+        # The account the admin pages act on (role, disable, links), so no role loses theirs.
+        self.spare_user_id = create_or_update_user("spare@example.se", "facilitator",
+                                                   PASSWORD).id
 
     def _propose(self, role, event_id, title):
         response = self.http[role].post(f"/api/v1/events/{event_id}/proposals",
@@ -169,6 +189,7 @@ class World:
             "code": self.g_code if group else self.a_code,
             "proposal_id": self.pid, "merge_id": self.merge_id, "measure_id": self.measure_id,
             "meeting_id": self.meeting_id, "member_id": self.member_id,
+            "user_id": self.spare_user_id,
             "follow_code": self.follow_code, "token": self.invite, "number": 1,
             "secret": self.secret, "lang": "en", "fmt": "csv",
             "action": "invitation" if endpoint == "console.member_action" else "hide",
@@ -209,6 +230,9 @@ class World:
             "api.change_measure_status": {"status": "planned"},
             "api.update_measure": {"title": "Ändrad åtgärd"},
             "api.create_measure": {"title": "Ny åtgärd"},
+            "account_admin.invite": {"email": f"ny-{uuid.uuid4().hex[:8]}@example.se",
+                                     "role": "facilitator"},
+            "account_admin.set_role": {"role": "reviewer"},
             "api.create_event": {"title": "C", "prompt": "Hur?", "kind": "medborgarverkstad",
                                  "voting": {"method": "approval"}},
         }.get(endpoint, {})
@@ -272,7 +296,8 @@ def _ordered(app):
 # Routes that end a session or delete what later rows need run last, in this order.
 LAST = ["api.reissue_invitation", "phone.invitation", "phone.accept", "api.accept_invitation",
         "api.revoke_member", "api.undo_merge", "console.undo_merge_form", "api.delete_measure",
-        "backlog.delete", "public.erase", "api.erase", "accounts.logout"]
+        "backlog.delete", "public.erase", "api.erase", "my_account.sign_out_everywhere",
+        "accounts.logout"]
 
 
 

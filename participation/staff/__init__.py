@@ -1,10 +1,25 @@
-"""The staff's own pages: logging in, the events list and the create form, the project team's
-review pages and the measure backlog. (Running an event is the live console: live/console/.)"""
+"""The staff's own pages: logging in (with the second factor), their own account, the admins'
+accounts pages, the events list and the create form, the project team's review pages and the
+measure backlog. (Running an event is the live console: live/console/.)"""
 
 
 def init_app(app):
-    from . import accounts, backlog, dashboard, review
+    from ..accounts.cli import users
+    from . import (
+        account_admin,
+        account_cli,
+        accounts,
+        backlog,
+        dashboard,
+        my_account,
+        password_reset,
+        review,
+        second_factor,
+    )
 
-    for blueprint in (accounts.bp, dashboard.bp, review.bp, backlog.bp):
+    for blueprint in (accounts.bp, second_factor.bp, password_reset.bp, my_account.bp,
+                      account_admin.bp, dashboard.bp, review.bp, backlog.bp):
         app.register_blueprint(blueprint)
     backlog.register(app)
+    # `flask users reset-link` builds a link, which is a screen's job (web/links.py).
+    users.add_command(account_cli.reset_link)
