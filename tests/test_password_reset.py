@@ -59,7 +59,8 @@ def _can_log_in(app, user, password) -> bool:
     return login(app.test_client(), user, password).status_code in (302, 303)
 
 
-def test_a_reset_link_sets_the_password_once_and_ends_the_sessions(app, staff, ended):
+def test_a_reset_link_sets_the_password_once_and_ends_the_sessions(any_db_app, staff, ended):
+    app = any_db_app
     user = staff.facilitator
     path = _make_link(app, staff, user)
     person = app.test_client()

@@ -4,11 +4,12 @@ it up at their next login before reaching anything else."""
 
 import re
 import time
+import uuid
 
 import pyotp
 import pytest
 
-from participation.accounts import totp
+from participation.accounts import lockout, totp
 from participation.accounts.models import User
 from participation.extensions import db
 
@@ -105,7 +106,8 @@ def test_turned_on_it_asks_for_the_code_after_the_password(app, staff, clock):
     assert not _signed_in(again)
 
 
-def test_a_recovery_code_works_once(app, staff, clock):
+def test_a_recovery_code_works_once(any_db_app, staff, clock):
+    app = any_db_app
     user = staff.reviewer
     own = app.test_client()
     login(own, user)
@@ -119,7 +121,12 @@ def test_a_recovery_code_works_once(app, staff, clock):
     assert not _signed_in(second)
 
 
-def test_wrong_codes_lock_the_second_step_on_the_server(app, staff, clock):
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_wrong_codes_lock_the_second_step_on_the_server(app, staff, clock, store, request):
+    if store == "redis":  # shared by every process, as in production with REDIS_URL
+        app.config["LOGIN_LOCKOUT_REDIS_URL"] = request.getfixturevalue("redis_url")
+        app.config["LOGIN_LOCKOUT_PREFIX"] = f"test-{uuid.uuid4().hex}:"
+        app.extensions.pop("login_lockout", None)
     user = staff.facilitator
     own = app.test_client()
     login(own, user)
@@ -134,6 +141,8 @@ def test_wrong_codes_lock_the_second_step_on_the_server(app, staff, clock):
     fresh, _answer = _password_step(app, user)
     assert _post(fresh, "/login/kod", code=_code(secret, clock)).status_code == 429
     assert not _signed_in(fresh)
+    assert type(lockout.store_for(app)).__name__ == ("RedisStore" if store == "redis"
+                                                      else "MemoryStore")
 
 
 def test_the_second_step_without_a_password_first_goes_back_to_login(client):
