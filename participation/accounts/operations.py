@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from flask_babel import lazy_gettext as _l
@@ -14,6 +15,9 @@ from .sessions import end_sessions
 # NCSC and NIST advice: length over composition rules; long enough for a passphrase.
 PASSWORD_MIN = 12
 PASSWORD_MAX = 200
+# A plain work address: no markup, no spreadsheet formula (=, +, -, @ first), no spaces.
+EMAIL = re.compile(r"[a-z0-9][a-z0-9._%+'-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+                   r"(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
 
 
 def generate_password() -> str:
@@ -21,8 +25,8 @@ def generate_password() -> str:
 
 
 def clean_email(email: str) -> str:
-    email = clean_text(email, "email", 254, multiline=False).lower()
-    if "@" not in email or len(email) > 254:
+    email = clean_text(email, "email", 254, multiline=False).strip().lower()
+    if not EMAIL.fullmatch(email):
         raise OperationError("invalid_email", _l("Enter a valid e-mail address."), field="email")
     return email
 
