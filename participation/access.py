@@ -139,6 +139,22 @@ def may_issue_token(user, with_token: bool) -> bool:
     return _role(user) is not None and not with_token
 
 
+def may_manage_accounts(user) -> bool:
+    """Staff accounts: invite, change roles, disable and enable, reset links, sign out
+    everywhere, reset a lost second factor. Admins only."""
+    return is_admin(user)
+
+
+def must_use_second_factor(user, required_roles) -> bool:
+    """Whether this account's role is one of REQUIRE_MFA_ROLES (it must log in with TOTP)."""
+    return _role(user) in tuple(required_roles or ())
+
+
+def require_manage_accounts(user) -> None:
+    if not may_manage_accounts(user):
+        raise forbidden()
+
+
 def require_run_events(user) -> None:
     if not may_run_events(user):
         raise forbidden()

@@ -99,6 +99,22 @@ def load(instance_path: Path) -> dict:
         "LOGIN_FAILURES_PER_IP": int(env.get("LOGIN_FAILURES_PER_IP", "50")),
         "LOGIN_LOCKOUT_SECONDS": int(env.get("LOGIN_LOCKOUT_SECONDS", "60")),
         "LOGIN_LOCKOUT_MAX_SECONDS": int(env.get("LOGIN_LOCKOUT_MAX_SECONDS", "3600")),
+        # Staff roles that must use a second factor (TOTP): they set it up at their next login.
+        "REQUIRE_MFA_ROLES": tuple(role.strip() for role in env.get(
+            "REQUIRE_MFA_ROLES", "admin").split(",") if role.strip()),
+        # Wrong second-factor codes per account before a lockout (doubling, as for passwords).
+        "MFA_FAILURES_PER_ACCOUNT": int(env.get("MFA_FAILURES_PER_ACCOUNT", "5")),
+        # The name authenticator apps show beside the account.
+        "MFA_ISSUER": env.get("MFA_ISSUER", "Participation"),
+        # Encrypts stored TOTP secrets; derived from SECRET_KEY when unset (docs/deploy.md).
+        "MFA_ENCRYPTION_KEY": env.get("MFA_ENCRYPTION_KEY") or None,
+        # Outgoing mail (password reset links); no SMTP_HOST, no mail: links are handed on.
+        "SMTP_HOST": env.get("SMTP_HOST", "").strip() or None,
+        "SMTP_PORT": int(env.get("SMTP_PORT", "587")),
+        "SMTP_FROM": env.get("SMTP_FROM", "").strip() or None,
+        "SMTP_USER": env.get("SMTP_USER") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "1") != "0",
         # How long a referensgrupp invitation link stays valid.
         "INVITE_DAYS": int(env.get("INVITE_DAYS", "60")),
         # Days after an event is closed until `flask privacy purge` removes its personal data.

@@ -60,6 +60,9 @@ def make_app(database_url: str, **overrides):
         # Limits are off except where tests/test_rate_limits.py turns them on.
         "RATELIMIT_ENABLED": False,
         "SOCKET_RATELIMIT_ENABLED": False,
+        # Admins log in with a password alone, except where tests/test_second_factor.py
+        # requires the second factor (the production default: REQUIRE_MFA_ROLES=admin).
+        "REQUIRE_MFA_ROLES": (),
         **overrides,
     })
     app.test_client_class = IsolatedClient

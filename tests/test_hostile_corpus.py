@@ -246,6 +246,8 @@ TARGETS = [
     Target("login", "form", ("email", "password"), lambda w, c, p: w.form(
         "/login", {"email": "admin@example.se", "password": "fel lösenord"} | p, staff=False),
         quiet=("login_attempts", "login_failures", "lockouts"), shown=""),
+    Target("invite", "form", ("email",), lambda w, c, p: w.form(
+        "/admin/konton", {"email": "ny@example.se", "role": "reviewer"} | p), shown=""),
 ]
 
 

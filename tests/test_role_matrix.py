@@ -61,6 +61,9 @@ PUBLIC_ROUTES = [
     # The measure backlog is published to residents (docs/api.md: public reads).
     "public.measure", "public.dossier", "api.list_measures", "api.get_measure",
     "api.investment",
+    # The login's second step and the forgotten-password page (no session yet), and the
+    # one-time set-password link (the token is the key).
+    "accounts.forgot", "second_factor.code", "second_factor.enrol", "password_reset.page",
 ]
 # Running the event: phase, countdown, settings, tables and scribe cards, the referensgrupp,
 # the team. A team moderator is refused all of these.
@@ -101,6 +104,17 @@ ANY_STAFF_ROUTES = [
 ]
 # Creating a token takes a login's cookie: a bearer token may not mint others.
 COOKIE_API = {"api.create_my_token"}
+# A staff member's own account page (their password, second factor, signing out everywhere).
+OWN_ACCOUNT_ROUTES = [
+    "my_account.page", "my_account.password", "my_account.enrol", "my_account.turn_off",
+    "my_account.sign_out_everywhere",
+]
+# Managing staff accounts: admins only (access.may_manage_accounts).
+ACCOUNT_ADMIN_ROUTES = [
+    "account_admin.index", "account_admin.invite", "account_admin.account",
+    "account_admin.set_role", "account_admin.disable", "account_admin.enable",
+    "account_admin.reset_link", "account_admin.sign_out", "account_admin.reset_mfa",
+]
 BACKLOG_ROUTES = [
     "backlog.index", "backlog.new", "backlog.edit", "backlog.set_status", "backlog.delete",
     "backlog.import_page", "backlog.investment", "backlog.link", "backlog.unlink",
@@ -120,6 +134,8 @@ RULES: dict[str, object] = {
     **dict.fromkeys(REVIEW_A_ROUTES, REVIEW_A),
     **dict.fromkeys(ANY_STAFF_ROUTES, ANY_STAFF),
     **dict.fromkeys(BACKLOG_ROUTES, REVIEWERS),
+    **dict.fromkeys(OWN_ACCOUNT_ROUTES, ANY_STAFF),
+    **dict.fromkeys(ACCOUNT_ADMIN_ROUTES, {"admin"}),
     # Only facilitators (and admins) create events; a reviewer cannot.
     "dashboard.create": FACILITATORS, "api.create_event": FACILITATORS,
     "api.list_audit": {"admin"},
@@ -199,6 +215,9 @@ class World:
                                    measure_id=self.measure_id)
         # Not the token the matrix authenticates with: revoking this one ends nothing.
         self.token_id = issue_token(staff.facilitator, "Matrisen")[1].id
+        # The account the admin pages act on (role, disable, links), so no role loses theirs.
+        self.spare_user_id = create_or_update_user("spare-account@example.se", "facilitator",
+                                                   PASSWORD).id
 
     def _propose(self, role, event_id, title):
         response = self.http[role].post(f"/api/v1/events/{event_id}/proposals",
@@ -217,7 +236,9 @@ class World:
             "meeting_id": self.meeting_id, "member_id": self.member_id,
             "follow_code": self.follow_code, "token": self.invite, "number": 1,
             "secret": self.secret, "lang": "en", "fmt": "csv", "token_id": self.token_id,
-            "user_id": self.spare_id,
+            # The admin pages act on an account of their own; the team routes on a colleague.
+            "user_id": (self.spare_user_id if endpoint.startswith("account_admin.")
+                        else self.spare_id),
             "action": "invitation" if endpoint == "console.member_action" else "hide",
         }
 
@@ -258,6 +279,9 @@ class World:
             "api.create_measure": {"title": "Ny åtgärd"},
             "tokens.index": {"name": "Matris", "days": "7"},
             "api.create_my_token": {"name": "Matris", "days": 7},
+            "account_admin.invite": {"email": f"ny-{uuid.uuid4().hex[:8]}@example.se",
+                                     "role": "facilitator"},
+            "account_admin.set_role": {"role": "reviewer"},
             "api.create_event": {"title": "C", "prompt": "Hur?", "kind": "medborgarverkstad",
                                  "voting": {"method": "approval"}},
             "console.add_team_member": {"email": "new@example.se", "role": "moderator"},
@@ -335,7 +359,8 @@ def _ordered(app):
 # Routes that end a session or delete what later rows need run last, in this order.
 LAST = ["api.reissue_invitation", "phone.invitation", "phone.accept", "api.accept_invitation",
         "api.revoke_member", "api.undo_merge", "console.undo_merge_form", "api.delete_measure",
-        "backlog.delete", "public.erase", "api.erase", "accounts.logout"]
+        "backlog.delete", "public.erase", "api.erase", "my_account.sign_out_everywhere",
+        "accounts.logout"]
 
 
 

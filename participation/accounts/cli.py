@@ -1,6 +1,7 @@
 import click
 
 from ..core.errors import OperationError
+from . import manage
 from .models import ROLES
 from .operations import create_or_update_user, generate_password
 from .tokens import (
@@ -92,3 +93,37 @@ def _when(value) -> str:
     if value is None:
         return "-"
     return (value if isinstance(value, str) else value.isoformat())[:16].replace("T", " ")
+
+
+@users.command("disable")
+@click.argument("email")
+def disable(email):
+    """Disable EMAIL's account: it cannot log in, and its sessions and tokens stop working."""
+    try:
+        manage.disable(manage.COMMAND_LINE, manage.account_id(email))
+    except OperationError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"{email} is disabled.")
+
+
+@users.command("enable")
+@click.argument("email")
+def enable(email):
+    """Enable a disabled account again."""
+    try:
+        manage.enable(manage.COMMAND_LINE, manage.account_id(email))
+    except OperationError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"{email} is enabled.")
+
+
+@users.command("reset-mfa")
+@click.argument("email")
+def reset_mfa(email):
+    """Turn EMAIL's second factor off (a lost phone and no recovery codes left); a role that
+    must use one sets it up again at the next login."""
+    try:
+        manage.reset_second_factor(manage.COMMAND_LINE, manage.account_id(email))
+    except OperationError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"{email}'s two-step verification is reset.")

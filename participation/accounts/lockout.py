@@ -120,3 +120,33 @@ def record_success(app, email: str) -> None:
     store = store_for(app)
     store.delete(f"failures:{key}")
     store.delete(f"lock:{key}")
+
+
+# The second factor has its own count per account, so a stolen password cannot try codes
+# without end: the pending login lives in the browser's cookie, which can be replayed, so the
+# count lives here, on the server.
+def _second_factor_key(user_id: int) -> str:
+    return f"second-factor:{int(user_id)}"
+
+
+def second_factor_locked_for(app, user_id: int) -> int:
+    return math.ceil(store_for(app).ttl(f"lock:{_second_factor_key(user_id)}"))
+
+
+def record_second_factor_failure(app, user_id: int) -> int:
+    """Count a wrong code; returns the lockout it starts, in seconds (0 for none yet)."""
+    store, key = store_for(app), _second_factor_key(user_id)
+    failures = store.incr(f"failures:{key}", WINDOW_SECONDS)
+    over = failures - app.config["MFA_FAILURES_PER_ACCOUNT"]
+    if over < 0:
+        return 0
+    seconds = min(app.config["LOGIN_LOCKOUT_MAX_SECONDS"],
+                  app.config["LOGIN_LOCKOUT_SECONDS"] * 2 ** min(over, 20))
+    store.set(f"lock:{key}", seconds)
+    return seconds
+
+
+def record_second_factor_success(app, user_id: int) -> None:
+    store, key = store_for(app), _second_factor_key(user_id)
+    store.delete(f"failures:{key}")
+    store.delete(f"lock:{key}")

@@ -21,12 +21,28 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when an admin disables the account: it keeps its history but can no longer log in.
+    disabled_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The TOTP secret, encrypted (accounts/sealed.py), never in a shape or an answer. Set
+    # while the person enrols; the second factor counts only once totp_enabled_at is set.
+    totp_secret: Mapped[str | None] = mapped_column(String(255), default=None)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The last 30-second step a code was accepted for: the same code never works twice.
+    totp_last_step: Mapped[int | None] = mapped_column(default=None)
 
-    # The four members Flask-Login asks of a logged-in user (web/auth.py), said here so that
-    # the domain needs no import from the login library. Every stored account may log in.
-    is_active = True
+    # The members Flask-Login asks of a logged-in user (web/auth.py), said here so that the
+    # domain needs no import from the login library. A disabled account is not active: its
+    # sessions stop loading (web/auth.py load_user) and login_user refuses it.
     is_authenticated = True
     is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.disabled_at is None
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def get_id(self) -> str:
         return str(self.id)
@@ -72,3 +88,34 @@ class ApiToken(db.Model):
     @staticmethod
     def generate() -> str:
         return "pt_" + secrets.token_urlsafe(32)
+
+
+def digest(secret: str) -> str:
+    """How one-time secrets (reset links, recovery codes) are stored: long random values need
+    no slow hash, and only the digest is kept."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class PasswordReset(db.Model):
+    """A one-time link to set a password (a reset, or the first one after an invitation)."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class RecoveryCode(db.Model):
+    """One of the codes that stand in for the authenticator app once each."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -18,7 +18,10 @@ class AuditEntry(TypedDict):
     actor: Annotated[str | None, Field(description="The staff e-mail then.")]
     action: Annotated[str, Field(description=(
         "e.g. login, logout, event.create, event.phase, event.timer, event.tables, "
-        "event.reveal, event.themes"))]
+        "event.reveal, event.themes; staff accounts: account.invite, account.role, "
+        "account.disable, account.enable, account.reset_link, account.sign_out_all, "
+        "account.mfa_reset, account.password, account.password_reset, account.mfa_on, "
+        "account.mfa_off, account.recovery_code"))]
     event_id: int | None
     target: str | None
 

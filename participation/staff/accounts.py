@@ -1,56 +1,22 @@
-"""Staff log in and out (residents never do): the session is renewed on login."""
+"""Staff log in and out (residents never do): the session is renewed on login. A password
+alone starts the session only for an account without a second factor whose role does not
+require one; otherwise the second step comes first (second_factor.py)."""
 
-from flask import (
-    Blueprint,
-    current_app,
-    g,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from flask_login import current_user, login_required, logout_user
 
+from .. import access
 from ..accounts import lockout
 from ..accounts.operations import authenticate
+from ..core.mail import mail_configured
 from ..ops import audit
-from ..web.redirects import safe_next
+from .account_forms import LoginForm
+from .signin import KEPT_ON_LOGIN, rotate_session, sign_in, start_pending
+
+__all__ = ["KEPT_ON_LOGIN", "bp", "rotate_session", "sign_in"]
 
 bp = Blueprint("accounts", __name__)
-
-
-class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
-
-
-# What a browser keeps across a login: its resident tokens and its language, nothing else.
-KEPT_ON_LOGIN = ("participants", "current_event", "lang")
-
-
-def rotate_session() -> None:
-    """A new session on login: whatever a fixed pre-login cookie carried is not carried on,
-    and the CSRF token is new (the next page rendered gets it)."""
-    kept = {key: session[key] for key in KEPT_ON_LOGIN if key in session}
-    session.clear()
-    session.update(kept)
-    g.pop("csrf_token", None)
-
-
-def sign_in(user, next_target=None, how: str = "login"):
-    """The one way a staff member's session starts, whichever way they proved who they are
-    (password, single sign-on): a new session, the login, the audit line, then `next`."""
-    rotate_session()
-    login_user(user)
-    audit.record(user, how)
-    # Only a path here: an open redirect would let phishing borrow our login page.
-    return redirect(safe_next(next_target, url_for("dashboard.index")))
 
 
 def _locked_out(form, seconds: int):
@@ -60,6 +26,17 @@ def _locked_out(form, seconds: int):
     response.status_code = 429
     response.headers["Retry-After"] = str(seconds)
     return response
+
+
+def after_password(user, next_target):
+    """The password was right: the session, or first the second factor, or setting it up."""
+    if user.totp_enabled:
+        start_pending(user, "code", next_target)
+        return redirect(url_for("second_factor.code"), 303)
+    if access.must_use_second_factor(user, current_app.config["REQUIRE_MFA_ROLES"]):
+        start_pending(user, "enrol", next_target)
+        return redirect(url_for("second_factor.enrol"), 303)
+    return sign_in(user, next_target)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -74,10 +51,22 @@ def login():
             if seconds := lockout.record_failure(current_app, email, ip):
                 return _locked_out(form, seconds)
             form.password.errors.append(_("Wrong e-mail or password."))
+        elif not user.is_active:
+            # Said only to whoever knows the password: it tells no one else the account exists.
+            form.password.errors.append(_(
+                "This account is disabled. Ask an administrator if you need it again."))
         else:
             lockout.record_success(current_app, email)
-            return sign_in(user, request.args.get("next"))
+            return after_password(user, request.args.get("next"))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.get("/login/glomt")
+def forgot():
+    """No self-service: an administrator makes a one-time link (and mails it when SMTP is
+    configured), so a password never resets on a mailbox alone."""
+    return render_template("accounts/forgot.html",
+                           mailed=mail_configured(current_app.config))
 
 
 @bp.post("/logout")

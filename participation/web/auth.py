@@ -5,7 +5,7 @@ The decisions themselves are access.py's; this only turns them into 302 (log in)
 
 from functools import wraps
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import BadRequest
@@ -19,8 +19,21 @@ from ..extensions import db, login_manager
 
 @login_manager.user_loader
 def load_user(user_id):
+    """The session's account, while it may still be used: a disabled account's sessions stop
+    at their next request, and so do those of a role that must use a second factor the
+    account has not set up (the next login sets it up first) — unless the session was started
+    by single sign-on, where the provider's own MFA applies."""
     user_id = form_number(str(user_id))
-    return db.session.get(User, user_id) if user_id else None
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.is_active:
+        return None
+    # Signed in through the organisation's provider, whose own MFA applies (staff/signin.py).
+    if session.get("signed_in_with") == "sso":
+        return user
+    if not user.totp_enabled and access.must_use_second_factor(
+            user, current_app.config["REQUIRE_MFA_ROLES"]):
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -85,4 +98,5 @@ def viewer_context() -> dict:
         return {"authenticated": False}
     return {"authenticated": True, "email": user.email, "role": user.role,
             "may_run_events": access.may_run_events(user),
-            "may_manage_backlog": access.may_manage_backlog(user)}
+            "may_manage_backlog": access.may_manage_backlog(user),
+            "may_manage_accounts": access.may_manage_accounts(user)}

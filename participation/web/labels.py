@@ -117,6 +117,12 @@ SORT_NAMES = {
     "event": _l("Event, then fair rank"),
     "newest": _l("Newest first"),
 }
+# Staff roles, as the accounts pages name them.
+ROLE_NAMES = {
+    "facilitator": _l("Facilitator"),
+    "reviewer": _l("Reviewer (project team)"),
+    "admin": _l("Administrator"),
+}
 # The backlog's staff pages.
 BACKLOG_STATUS_NAMES = {
     "idea": _l("Idea"),
@@ -164,6 +170,7 @@ def register(app):
             "review_status_names": REVIEW_STATUS_NAMES, "link_kind_names": LINK_KIND_NAMES,
             "measure_status_names": MEASURE_STATUS_NAMES, "sort_names": SORT_NAMES,
             "backlog_status_names": BACKLOG_STATUS_NAMES, "source_names": SOURCE_NAMES,
+            "role_names": ROLE_NAMES,
             "client_strings": {
                 "phases": {k: str(v) for k, v in PHASE_NAMES.items()},
                 "sources": {k: str(v) for k, v in SOURCE_NAMES.items()},

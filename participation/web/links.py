@@ -41,6 +41,11 @@ def follow_url(follow_code: str | None) -> str | None:
     return base_url() + url_for("public.follow", follow_code=follow_code) if follow_code else None
 
 
+def reset_url(token: str) -> str:
+    """A staff member's one-time link to set their password (staff/password_reset.py)."""
+    return base_url() + url_for("password_reset.page", token=token)
+
+
 def invite_url(token: str) -> str:
     return base_url() + url_for("phone.invitation", token=token)
 

@@ -225,3 +225,73 @@ def test_single_sign_on_pages(sso_server, contexts, lang):
     c.visit(page, base + "/login/oidc/callback?code=x&state=forged", "single sign-on bad state")
     c.visit(page, base + "/login/oidc", "single sign-on provider not answering")
     c.done(least=4)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_account_pages(live_server, contexts, lang):
+    """An admin's first login (REQUIRE_MFA_ROLES defaults to admin): setting up two-step
+    verification, the recovery codes, the accounts pages, an invitation's link, the
+    set-password page, and the second step of the next login."""
+    import pyotp
+
+    from ..conftest import PASSWORD
+
+    base, c = live_server.url, Checker(lang)
+    email = f"admin-{lang}@live.se"
+    live_server.flask("users", "create", email, "--role", "admin", "--password", PASSWORD)
+    page = contexts(viewport=DESKTOP).new_page()
+    switch_language(page, base, lang)
+    c.visit(page, base + "/login/glomt", "forgot password")
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.url.endswith("/login/tvastegs"), page.url
+    c.check(page, "two-step set-up at login")
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    totp = pyotp.TOTP(secret)
+    page.fill("#code", "000000" if totp.now() != "000000" else "111111")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    c.check(page, "two-step set-up, wrong code")
+    page.fill("#code", totp.now())
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    c.check(page, "recovery codes")
+    c.visit(page, base + "/konto", "own account")
+    c.visit(page, base + "/admin/konton", "accounts list")
+    page.fill("#email", f"ny-{lang}@live.se")
+    page.select_option("#role", "reviewer")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    c.check(page, "invitation link")
+    link = page.locator("#reset-url").inner_text()
+    page.locator("main a[href*='/admin/konton/']").first.click()
+    page.wait_for_url("**/admin/konton/*")
+    c.check(page, "account page")
+
+    person = contexts(**PHONE).new_page()
+    switch_language(person, base, lang)
+    c.visit(person, link, "set password")
+    person.fill("#password", "ett långt lösenord")
+    person.fill("#confirm", "ett annat lösenord")
+    with person.expect_navigation():
+        person.click("main form button[type=submit]")
+    c.check(person, "set password, errors")
+
+    again = contexts(viewport=DESKTOP).new_page()
+    switch_language(again, base, lang)
+    again.goto(base + "/login")
+    again.fill("#email", email)
+    again.fill("#password", PASSWORD)
+    with again.expect_navigation():
+        again.click("main form button[type=submit]")
+    assert again.url.endswith("/login/kod"), again.url
+    c.check(again, "second step")
+    again.fill("#code", "nope")
+    with again.expect_navigation():
+        again.click("main form button[type=submit]")
+    c.check(again, "second step, wrong code")
+    c.done(least=12)
