@@ -6,6 +6,7 @@ and the moderator's 403 on phase changes, are in tests/test_role_matrix.py.)
 
 import pytest
 
+from participation.accounts import manage
 from participation.accounts.operations import create_or_update_user
 from participation.core.errors import OperationError
 from participation.events import team
@@ -181,7 +182,7 @@ def test_a_team_row_counts_only_while_the_account_may_hold_the_role(app, make_ev
     assert colleague.http.post(f"{API}/events/{event.id}/timer", headers=colleague.api,
                                json={"seconds": 60}).status_code == 200
     # Their account becomes a reviewer's: a facilitator's part on the team no longer counts.
-    create_or_update_user(colleague.email, "reviewer", PASSWORD)
+    manage.change_role(manage.COMMAND_LINE, colleague.id, "reviewer")
     assert colleague.http.post(f"{API}/events/{event.id}/timer", headers=colleague.api,
                                json={"seconds": 60}).status_code == 403
     assert colleague.http.post(f"{API}/proposals/1/hide", headers=colleague.api,

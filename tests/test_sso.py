@@ -99,6 +99,15 @@ def test_known_staff_signs_in_and_lands_on_next(server, provider):
     assert any(e["action"] == "login_sso" and e["actor"] == "fac@live.se" for e in audit(server))
 
 
+def test_an_admin_signs_in_without_our_second_factor(server, provider):
+    """REQUIRE_MFA_ROLES (admin by default) asks a password login for TOTP; single sign-on
+    leaves that to the provider's own MFA, so an admin without TOTP here is in."""
+    provider.user("admin-sub", email="admin@live.se", email_verified=True)
+    landed, http = sign_in(server, provider, "admin-sub", next_path="/admin/konton")
+    assert landed.status_code == 200 and urlsplit(landed.url).path == "/admin/konton"
+    assert logged_in(server, http)
+
+
 def test_next_off_site_falls_back_to_the_dashboard(server, provider):
     provider.user("fac-sub-2", email="fac@live.se", email_verified=True)
     landed, http = sign_in(server, provider, "fac-sub-2", next_path="//evil.example/x")
