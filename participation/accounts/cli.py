@@ -2,7 +2,12 @@ import click
 
 from ..core.errors import OperationError
 from .models import ROLES
-from .operations import create_or_update_user, generate_password, issue_token
+from .operations import (
+    create_or_update_user,
+    generate_password,
+    issue_token,
+    sign_out_everywhere,
+)
 
 
 @click.group("users", help="Manage staff accounts.")
@@ -35,3 +40,14 @@ def token(email):
     except OperationError as error:
         raise click.ClickException(str(error.message)) from error
     click.echo(value)
+
+
+@users.command("signout")
+@click.argument("email")
+def signout(email):
+    """End every session of EMAIL at once: pages, REST and open sockets (API tokens stay)."""
+    try:
+        user = sign_out_everywhere(email)
+    except OperationError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"{user.email} is signed out everywhere.")

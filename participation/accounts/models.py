@@ -21,6 +21,8 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Raised by accounts/sessions.end_sessions: every session signed in before it is over.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # The four members Flask-Login asks of a logged-in user (web/auth.py), said here so that
     # the domain needs no import from the login library. Every stored account may log in.
@@ -29,7 +31,9 @@ class User(db.Model):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # Flask-Login's "alternative token": the session names the account and the epoch it
+        # was signed in at, so raising the epoch ends every session at once (web/auth.py).
+        return f"{self.id}:{self.session_epoch or 0}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -19,7 +19,9 @@ from wtforms.validators import DataRequired, Length
 
 from ..accounts import lockout
 from ..accounts.operations import authenticate
+from ..accounts.sessions import session_ended
 from ..ops import audit
+from ..web import sessions
 from ..web.redirects import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -40,6 +42,7 @@ def rotate_session() -> None:
     kept = {key: session[key] for key in KEPT_ON_LOGIN if key in session}
     session.clear()
     session.update(kept)
+    sessions.renew()  # a staff browser signing in again: a new server-side id
     g.pop("csrf_token", None)
 
 
@@ -75,7 +78,7 @@ def login():
                 return _locked_out(form, seconds)
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
-            lockout.record_success(current_app, email)
+            lockout.record_success(current_app, email, ip)
             return sign_in(user, request.args.get("next"))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
@@ -83,6 +86,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Ends this session: its server-side record is deleted (web/sessions.py), so a copy of
+    the cookie is worth nothing, and the sockets it opened are closed."""
     audit.record(current_user, "logout")
+    user_id, key = current_user.id, sessions.session_key()
     logout_user()
+    session_ended(user_id, key)
     return redirect(url_for("pages.home"))

@@ -18,9 +18,15 @@ from ..extensions import db, login_manager
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    user_id = form_number(str(user_id))
-    return db.session.get(User, user_id) if user_id else None
+def load_user(value):
+    """The account a session names (User.get_id: "id:epoch"), while that epoch is the
+    account's: accounts/sessions.end_sessions raises it, and every older session is over."""
+    user_id, _sep, epoch = str(value).partition(":")
+    user_id, epoch = form_number(user_id), form_number(epoch)
+    if not user_id or epoch is None:
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and (user.session_epoch or 0) == epoch else None
 
 
 @login_manager.unauthorized_handler

@@ -10,6 +10,10 @@ class Connection:
     staff: bool  # access.may_manage at connect: the console or the projector
     # A referensgrupp: every call re-checks the membership, so a revoked member reads no more.
     group: bool = False
+    # Staff: the account and its session (web/sessions.session_key) at connect; every command
+    # checks the session again, and ending it closes the socket (staff_sockets.py).
+    user_id: int | None = None
+    session_key: str | None = None
 
     def token_for(self, event_id: int) -> str | None:
         """The participant token for `event_id`: only this connection's own event has one."""
