@@ -103,12 +103,17 @@ class RedisStaffSessions(StaffStore, RedisSessionInterface):
         import redis
 
         RedisSessionInterface.__init__(
-            self, app, client=redis.Redis.from_url(app.config["REDIS_URL"]),
+            self, app, client=redis.Redis.from_url(store_url(app)),
             key_prefix=f"{app.config['SOCKETIO_CHANNEL']}:staff-session:", permanent=True,
             sid_length=SID_BYTES, serialization_format="msgpack")
 
     def cleanup(self) -> None:
         """Redis expires records by itself."""
+
+
+def store_url(app) -> str | None:
+    # STAFF_SESSION_REDIS_URL lets a test use Redis for this alone (not the socket queue).
+    return app.config.get("STAFF_SESSION_REDIS_URL") or app.config["REDIS_URL"]
 
 
 def _server_id(value: str) -> bool:
@@ -121,7 +126,7 @@ class Sessions(SessionInterface):
 
     def __init__(self, app):
         self.signed = TlsAwareSessions()
-        self.staff = RedisStaffSessions(app) if app.config["REDIS_URL"] else SqlStaffSessions(app)
+        self.staff = RedisStaffSessions(app) if store_url(app) else SqlStaffSessions(app)
         self.staff.lifetime = float(app.config["STAFF_SESSION_HOURS"]) * 3600
 
     def open_session(self, app, request_):
