@@ -93,10 +93,6 @@ class SqlStaffSessions(StaffStore, SqlAlchemySessionInterface):
         with write_transaction():
             super()._delete_session(store_id)
 
-    def cleanup(self) -> None:
-        """Delete expired records (each is also deleted when it is next presented)."""
-        self._delete_expired_sessions()
-
 
 class RedisStaffSessions(StaffStore, RedisSessionInterface):
     def __init__(self, app):
@@ -106,9 +102,6 @@ class RedisStaffSessions(StaffStore, RedisSessionInterface):
             self, app, client=redis.Redis.from_url(store_url(app)),
             key_prefix=f"{app.config['SOCKETIO_CHANNEL']}:staff-session:", permanent=True,
             sid_length=SID_BYTES, serialization_format="msgpack")
-
-    def cleanup(self) -> None:
-        """Redis expires records by itself."""
 
 
 def store_url(app) -> str | None:
