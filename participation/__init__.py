@@ -125,6 +125,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.before_request
     def _keep_session():
-        session.permanent = True
+        # Only when not yet: setting it marks the session changed, and a staff session's
+        # record would be written again on every request (web/sessions.py).
+        if not session.permanent:
+            session.permanent = True
 
     return app

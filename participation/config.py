@@ -65,6 +65,8 @@ def load(instance_path: Path) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "") == "1",
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+        # A staff session (server-side, web/sessions.py) ends this long after signing in.
+        "STAFF_SESSION_HOURS": float(env.get("STAFF_SESSION_HOURS", "12")),
         "WTF_CSRF_TIME_LIMIT": None,  # a rådslag phone may sit open for days
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),

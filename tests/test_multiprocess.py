@@ -6,6 +6,7 @@ every phone comes from 127.0.0.1, like phones behind one venue address.
 
 import os
 import re
+import threading
 import uuid
 from collections import Counter
 
@@ -177,3 +178,57 @@ def test_a_vote_through_one_process_reaches_a_projector_on_the_other(topology):
     finally:
         for listener in (projector, voter_socket, watcher):
             listener.close()
+
+
+def _console(proxy, cookie: str, csrf: str, event_id: int) -> Listener:
+    listener = Listener(proxy, cookie, csrf, event_id)
+    listener.gone = threading.Event()
+    listener.client.on("disconnect", lambda *_reason: listener.gone.set())
+    listener.wait_for("snapshot")
+    return listener
+
+
+def _through(lb: str, cookie: str) -> requests.Session:
+    """The same session cookie, routed by nginx to the process `lb` names."""
+    http = requests.Session()
+    session = dict(part.split("=", 1) for part in cookie.split("; "))["session"]
+    http.headers["Cookie"] = f"lb={lb}; session={session}"
+    return http
+
+
+def test_a_staff_session_ended_on_one_process_is_over_on_the_other(topology):
+    """Logging out through process B closes the console socket on process A at once; an
+    admin's sign-out-everywhere from the CLI closes one on B; the copies open nothing."""
+    proxy, servers = topology
+    event = _event(servers)
+    lb_a, lb_b = routing_cookie(proxy.url, "proc-a"), routing_cookie(proxy.url, "proc-b")
+    cookie, csrf = _staff(proxy, lb_a)
+    console = _console(proxy, cookie, csrf, event["id"])
+    try:
+        on_b = _through(lb_b, cookie)
+        assert on_b.get(proxy.url + "/events", allow_redirects=False).status_code == 200
+        answer = on_b.post(proxy.url + "/logout", data={"csrf_token": csrf},
+                           allow_redirects=False)
+        assert answer.status_code == 302 and answer.headers["X-Served-By"] == "proc-b"
+        assert console.gone.wait(10), "the socket on process A is closed"
+        for lb in (lb_a, lb_b):
+            copy = _through(lb, cookie)
+            assert copy.get(proxy.url + "/events", allow_redirects=False).status_code == 302
+            rest = copy.post(f"{proxy.url}/api/v1/events/{event['id']}/timer",
+                             json={"seconds": 60}, headers={"X-CSRFToken": csrf})
+            assert rest.status_code == 401, rest.text
+    finally:
+        console.close()
+
+    cookie, csrf = _staff(proxy, lb_b)
+    console = _console(proxy, cookie, csrf, event["id"])
+    try:
+        servers[0].flask("users", "signout", "fac@live.se")
+        assert console.gone.wait(10), "the CLI's sign-out reaches the socket through Redis"
+        assert _through(lb_b, cookie).get(proxy.url + "/events",
+                                          allow_redirects=False).status_code == 302
+        state = requests.get(f"{servers[0].url}/api/v1/events/{event['id']}",
+                             headers=servers[0].auth()).json()
+        assert state["phase"] == "collect"
+    finally:
+        console.close()

@@ -5,7 +5,7 @@ from werkzeug.wrappers import Request
 
 
 def _signed_cookie(app, data: dict) -> str:
-    return app.session_interface.get_signing_serializer(app).dumps(data)
+    return app.session_interface.signed.get_signing_serializer(app).dumps(data)
 
 
 def _request(environ):
@@ -13,7 +13,7 @@ def _request(environ):
 
 
 def test_events_on_one_connection_each_get_a_copy_of_the_decoded_session(app, monkeypatch):
-    interface = app.session_interface
+    interface = app.session_interface.signed
     name = interface.get_cookie_name(app)
     cookie = _signed_cookie(app, {"participants": [[1, "token-a"]], "current_event": 1})
     # One environ for the connection, as Flask-SocketIO keeps the handshake's for every event.
@@ -38,7 +38,7 @@ def test_events_on_one_connection_each_get_a_copy_of_the_decoded_session(app, mo
 
 
 def test_a_forged_or_other_cookie_is_still_verified(app):
-    interface = app.session_interface
+    interface = app.session_interface.signed
     name = interface.get_cookie_name(app)
     environ = EnvironBuilder(path="/socket.io/", headers={
         "Cookie": f"{name}={_signed_cookie(app, {'current_event': 1})}"}).get_environ()
@@ -49,7 +49,7 @@ def test_a_forged_or_other_cookie_is_still_verified(app):
 
 
 def test_the_cookie_is_verified_again_after_the_recheck_interval(app, monkeypatch):
-    interface = app.session_interface
+    interface = app.session_interface.signed
     name = interface.get_cookie_name(app)
     environ = EnvironBuilder(path="/socket.io/", headers={
         "Cookie": f"{name}={_signed_cookie(app, {'current_event': 3})}"}).get_environ()

@@ -127,3 +127,12 @@ def reset_mfa(email):
     except OperationError as error:
         raise click.ClickException(str(error.message)) from error
     click.echo(f"{email}'s two-step verification is reset.")
+@users.command("signout")
+@click.argument("email")
+def signout(email):
+    """End every session of EMAIL at once: pages, REST and open sockets (API tokens stay)."""
+    try:
+        manage.sign_out_everywhere(manage.COMMAND_LINE, manage.account_id(email))
+    except OperationError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"{email} is signed out everywhere.")

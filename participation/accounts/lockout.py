@@ -1,8 +1,13 @@
-"""Failed logins, counted per account and per IP: after too many, a lockout that doubles.
+"""Failed logins, counted per (account, address) and per address: after too many, a lockout
+that doubles.
 
-The account key is the e-mail as typed (hashed), whether or not such an account exists, so
-the answer never tells which addresses have accounts. Redis when REDIS_URL is set (shared by
-all processes), in memory otherwise.
+Never per account alone: then anyone could lock a colleague out by typing five wrong passwords
+from anywhere, and the real person with the right password from their own address would wait.
+Guessing one account's password costs LOGIN_FAILURES_PER_ACCOUNT tries per address before
+each doubling lockout, and every address at most LOGIN_FAILURES_PER_IP failures over all
+accounts. The account key is the e-mail as typed (hashed), whether or not such an account
+exists, so the answer never tells which addresses have accounts. Redis when REDIS_URL is set
+(shared by all processes), in memory otherwise.
 """
 
 import hashlib
@@ -85,13 +90,14 @@ def store_for(app):
 
 
 def _keys(email: str, ip: str) -> dict[str, str]:
-
     account = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()[:32]
-    return {"account": f"account:{account}", "ip": address_key(ip)}
+    address = address_key(ip)
+    return {"account": f"account:{account}:{address}", "ip": address}
 
 
 def locked_for(app, email: str, ip: str) -> int:
-    """Seconds until this account or this address may try again; 0 if it may now."""
+    """Seconds until this account from this address, or this address at all, may try again;
+    0 if it may now."""
     store = store_for(app)
     wait = max(store.ttl(f"lock:{key}") for key in _keys(email, ip).values())
     return math.ceil(wait)
@@ -114,9 +120,10 @@ def record_failure(app, email: str, ip: str) -> int:
     return longest
 
 
-def record_success(app, email: str) -> None:
-    # Only the account is forgiven: one valid login must not clear an address's failures.
-    key = _keys(email, "")["account"]
+def record_success(app, email: str, ip: str) -> None:
+    # Only this account from this address is forgiven: one valid login must not clear the
+    # address's failures on other accounts.
+    key = _keys(email, ip)["account"]
     store = store_for(app)
     store.delete(f"failures:{key}")
     store.delete(f"lock:{key}")

@@ -29,6 +29,8 @@ class User(db.Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(default=None)
     # The last 30-second step a code was accepted for: the same code never works twice.
     totp_last_step: Mapped[int | None] = mapped_column(default=None)
+    # Raised by accounts/sessions.end_sessions: every session signed in before it is over.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # The members Flask-Login asks of a logged-in user (web/auth.py), said here so that the
     # domain needs no import from the login library. A disabled account is not active: its
@@ -45,7 +47,9 @@ class User(db.Model):
         return self.totp_enabled_at is not None
 
     def get_id(self) -> str:
-        return str(self.id)
+        # Flask-Login's "alternative token": the session names the account and the epoch it
+        # was signed in at, so raising the epoch ends every session at once (web/auth.py).
+        return f"{self.id}:{self.session_epoch or 0}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

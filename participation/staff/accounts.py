@@ -9,8 +9,10 @@ from flask_login import current_user, login_required, logout_user
 from .. import access
 from ..accounts import lockout
 from ..accounts.operations import authenticate
+from ..accounts.sessions import session_ended
 from ..core.mail import mail_configured
 from ..ops import audit
+from ..web import sessions
 from .account_forms import LoginForm
 from .signin import KEPT_ON_LOGIN, rotate_session, sign_in, start_pending
 
@@ -56,7 +58,7 @@ def login():
             form.password.errors.append(_(
                 "This account is disabled. Ask an administrator if you need it again."))
         else:
-            lockout.record_success(current_app, email)
+            lockout.record_success(current_app, email, ip)
             return after_password(user, request.args.get("next"))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
@@ -72,6 +74,10 @@ def forgot():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Ends this session: its server-side record is deleted (web/sessions.py), so a copy of
+    the cookie is worth nothing, and the sockets it opened are closed."""
     audit.record(current_user, "logout")
+    user_id, key = current_user.id, sessions.session_key()
     logout_user()
+    session_ended(user_id, key)
     return redirect(url_for("pages.home"))

@@ -9,6 +9,7 @@ from flask_login import login_user
 from ..accounts.models import User
 from ..extensions import db
 from ..ops import audit
+from ..web import sessions
 from ..web.redirects import safe_next
 
 # What a browser keeps across a login: its resident tokens and its language, nothing else.
@@ -25,6 +26,7 @@ def rotate_session() -> None:
     kept = {key: session[key] for key in KEPT_ON_LOGIN if key in session}
     session.clear()
     session.update(kept)
+    sessions.renew()  # a staff browser signing in again: a new server-side id
     g.pop("csrf_token", None)
 
 

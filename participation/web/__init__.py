@@ -7,13 +7,14 @@ from flask import Response
 
 
 def init_app(app):
-    from . import auth, headers, health, labels, limits, logs, pages
+    from . import auth, headers, health, labels, limits, logs, pages, sessions
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
     labels.register(app)
     logs.configure(app)
     headers.init_app(app)
+    sessions.init_app(app)
     limits.init_app(app)
     # Templates get what the header needs of the person as a plain dict (`viewer`), never the
     # account object (create_app keeps Flask-Login from handing them `current_user`).

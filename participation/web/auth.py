@@ -18,14 +18,19 @@ from ..extensions import db, login_manager
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    """The session's account, while it may still be used: a disabled account's sessions stop
-    at their next request, and so do those of a role that must use a second factor the
-    account has not set up (the next login sets it up first) — unless the session was started
-    by single sign-on, where the provider's own MFA applies."""
-    user_id = form_number(str(user_id))
-    user = db.session.get(User, user_id) if user_id else None
-    if user is None or not user.is_active:
+def load_user(value):
+    """The account a session names (User.get_id: "id:epoch"), while it may still be used: the
+    epoch must be the account's (accounts/sessions.end_sessions raises it, and every older
+    session is over); a disabled account's sessions stop at their next request, and so do
+    those of a role that must use a second factor the account has not set up (the next login
+    sets it up first) — unless the session was started by single sign-on, where the
+    provider's own MFA applies."""
+    user_id, _sep, epoch = str(value).partition(":")
+    user_id, epoch = form_number(user_id), form_number(epoch)
+    if not user_id or epoch is None:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or (user.session_epoch or 0) != epoch or not user.is_active:
         return None
     # Signed in through the organisation's provider, whose own MFA applies (staff/signin.py).
     if session.get("signed_in_with") == "sso":

@@ -61,7 +61,9 @@ class TlsAwareSessions(SecureCookieSessionInterface):
     every vote (a tenth of a vote's server time under load). The decoded session is kept on
     that environ, for that cookie value, and re-verified after SOCKET_SESSION_RECHECK seconds
     so the cookie's age limit still applies. Each event gets its own copy; an HTTP request has
-    a fresh environ, so it decodes as before.
+    a fresh environ, so it decodes as before. Only residents' signed cookies are kept so: staff
+    identity is never honoured from a signed cookie, and a staff session's record is read
+    again for every event (web/sessions.py), so a revoked one stops at once.
     """
 
     SOCKET_SESSION_RECHECK = 60.0
@@ -86,5 +88,4 @@ _DECODED = "participation.decoded_session"
 
 
 def init_app(app):
-    app.session_interface = TlsAwareSessions()
     app.after_request(set_headers)

@@ -6,5 +6,7 @@ access.py; this layer authenticates, routes and relays."""
 
 def init_app(app):
     from .relay import relay
+    from .staff_sockets import staff_sockets
 
     relay.init_app(app)
+    staff_sockets.init_app(app)

@@ -265,6 +265,12 @@ def _require_member(connection):
     participants.require_take_part(db.session, get_event(connection.event_id), connection.token)
 
 
+def _still_signed_in(connection) -> bool:
+    """A staff socket's session is read again for each command (web/sessions.py: never cached
+    for staff): logged out, signed out everywhere, or a new password, and it is over."""
+    return current_user.is_authenticated and current_user.id == connection.user_id
+
+
 def answer(command: Command, data) -> dict:
     """Run one command for this socket and make its acknowledgement."""
     connection = connections.get(request.sid)
@@ -273,6 +279,11 @@ def answer(command: Command, data) -> dict:
             raise OperationError("not_connected", _("Reconnect and try again."), 401)
         if limited := _rate_limited(connection):
             return limited
+        if connection.staff and not _still_signed_in(connection):
+            # Its session ended where no disconnect could reach (the CLI without Redis), or the
+            # disconnect is on its way: this answer first, then the socket goes.
+            socketio.start_background_task(socketio.server.disconnect, request.sid, "/")
+            raise OperationError("signed_out", _("You are signed out. Log in again."), 401)
         if command.who in STAFF and not (connection.staff and (
                 command.who == MODERATE
                 or access.may_manage(current_user, get_event(connection.event_id)))):

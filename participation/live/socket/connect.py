@@ -20,6 +20,7 @@ from ...extensions import db, socketio
 from ...participants import identity as participants
 from ...web import identity
 from ...web.limits import address_key, client_address
+from ...web.sessions import session_key
 from ..snapshot import state_for
 from . import ratelimit
 from .connections import Connection, connections
@@ -27,6 +28,7 @@ from .origins import origin_checker
 from .presence import participant_key
 from .relay import relay
 from .rooms import event_room, staff_room
+from .staff_sockets import staff_sockets
 
 # Every reason a connect is refused, in the order they are checked.
 REFUSALS = ("rate_limited", "bad_origin", "csrf_failed", "event_not_found", "not_joined",
@@ -121,6 +123,9 @@ def on_connect(auth):
                            _("Only invited members of this reference group can take part."))
         connection = Connection(event.id, token, staff, group=event.is_group,
                                 user_id=current_user.id if staff else None)
+        if staff:
+            connection.session_key = session_key()
+            staff_sockets.opened(request.sid, connection.user_id, connection.session_key)
         connections[request.sid] = connection
         join_room(event_room(event.id))
         if staff:
@@ -135,5 +140,7 @@ def on_connect(auth):
 @socketio.on("disconnect")
 def on_disconnect(*_args):
     connection = connections.pop(request.sid, None)
-    if connection and not connection.staff:
+    if connection and connection.staff:
+        staff_sockets.closed(request.sid, connection.user_id)
+    elif connection:
         relay.presence(connection.event_id, participant_key(connection.token), -1)

@@ -10,8 +10,11 @@ class Connection:
     staff: bool  # access.may_moderate at connect: the console or the projector
     # A referensgrupp: every call re-checks the membership, so a revoked member reads no more.
     group: bool = False
-    # A staff connection's account: taken off the event's team, its sockets close.
+    # Staff: the account and its session (web/sessions.session_key) at connect; every command
+    # checks the session again, and ending it closes the socket (staff_sockets.py); taken
+    # off the event's team, its sockets close too.
     user_id: int | None = None
+    session_key: str | None = None
 
     def token_for(self, event_id: int) -> str | None:
         """The participant token for `event_id`: only this connection's own event has one."""
