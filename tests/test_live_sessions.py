@@ -21,7 +21,7 @@ EMAIL = "fac@live.se"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     live = LiveServer(tmp_path_factory.mktemp("sessions"))
-    live.start(staff=((EMAIL, "facilitator"),))
+    live.start(staff=((EMAIL, "facilitator"), ("rev@live.se", "reviewer")))
     yield live
     live.stop()
 
@@ -58,8 +58,11 @@ class Browser:
 
 
 def phase(server, event_id) -> str:
-    return requests.get(f"{server.url}/api/v1/events/{event_id}",
-                        headers=server.auth(EMAIL)).json()["phase"]
+    # Read by a colleague: a new password for EMAIL revokes EMAIL's API tokens too.
+    answer = requests.get(f"{server.url}/api/v1/events/{event_id}",
+                          headers=server.auth("rev@live.se"))
+    assert answer.status_code == 200, answer.text
+    return answer.json()["phase"]
 
 
 def assert_worthless(server, thief: requests.Session, csrf: str, event_id: int):

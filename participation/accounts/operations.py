@@ -43,23 +43,27 @@ def check_new_password(password, field: str = "password") -> str:
 
 
 def create_or_update_user(email: str, role: str, password: str) -> User:
-    """`flask users create`: a new account, or a new role and password for an existing one
-    (whose sessions then end)."""
+    """`flask users create`: a new account, or a new role or password for an existing one
+    (whose sessions and API tokens then end; the same role and password again change
+    nothing)."""
     email = clean_email(email)
     if role not in ROLES:
         raise OperationError("invalid_role", _l("Unknown role."), field="role")
     check_new_password(password)
     with write_transaction() as session:
         user = session.scalar(select(User).where(User.email == email))
-        existed = user is not None
+        # Run again with the same role and password (configuration management does): nothing
+        # changes, nobody is signed out.
+        changed = user is not None and (user.role != role or not user.check_password(password))
         if user is None:
             user = User(email=email, role=role)
+            user.set_password(password)
             session.add(user)
-        user.role = role
-        user.set_password(password)
-        if existed:  # a new password ends what the old one started: sessions and API tokens
-            revoke_tokens_in(session, user)
-    if existed:
+        elif changed:
+            user.role = role
+            user.set_password(password)
+            revoke_tokens_in(session, user)  # a new password ends what the old one started
+    if changed:
         end_sessions(user.id, "password_changed")
     return user
 
