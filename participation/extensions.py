@@ -21,7 +21,16 @@ NAMING = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
 csrf = CSRFProtect()
-login_manager = LoginManager()
+class _SessionOnlyLogin(LoginManager):
+    """Flask-Login without "remember me": we never set its cookie, so a remember_token that
+    arrives is forged (or made with a leaked key) and must not become a staff session with
+    no password, no second factor and no audit line."""
+
+    def _load_user_from_remember_cookie(self, cookie):
+        return None
+
+
+login_manager = _SessionOnlyLogin()
 babel = Babel()
 socketio = SocketIO()
 # Single sign-on (staff/sso.py): bound to the app only when OIDC_ISSUER is set.

@@ -16,6 +16,8 @@ import threading
 import time
 
 from ..core.addresses import address_key
+from ..core.errors import OperationError
+from ..core.validate import clean_text
 
 # Failures are forgotten this long after the last one.
 WINDOW_SECONDS = 24 * 60 * 60
@@ -89,8 +91,19 @@ def store_for(app):
     return store
 
 
+def account_key(email) -> str:
+    """The address as the login looks it up (operations.authenticate: clean_text, lower), so
+    invisible padding (U+3164 and the like, which clean_text drops) is the same account here
+    too and cannot buy fresh attempts."""
+    try:
+        email = clean_text(email or "", "email", 254, multiline=False).strip().lower()
+    except OperationError:
+        email = (email or "").strip().lower()
+    return hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
 def _keys(email: str, ip: str) -> dict[str, str]:
-    account = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()[:32]
+    account = account_key(email)
     address = address_key(ip)
     return {"account": f"account:{account}:{address}", "ip": address}
 

@@ -14,6 +14,7 @@ from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..extensions import db
 from .models import ROLES, User
+from .operations import clean_email
 
 
 def verified_email(claims) -> str | None:
@@ -31,7 +32,14 @@ def verified_email(claims) -> str | None:
         vouched = claims["email_verified"] is True
     else:
         vouched = claims.get("xms_edov") is True
-    return email.strip().lower() if vouched else None
+    if not vouched or not email.isascii():
+        return None
+    try:
+        # ASCII as the provider sent it (clean_text's NFKC would turn "\u212Aalle", with a
+        # Kelvin sign, into "Kalle": kalle's account), then an invitation's check: no markup.
+        return clean_email(email)
+    except OperationError:
+        return None
 
 
 def role_from_claim(value) -> str | None:
@@ -46,7 +54,8 @@ def role_from_claim(value) -> str | None:
 
 
 def account_for_email(email: str) -> User | None:
-    # Addresses are stored lower-cased; lower() on both sides also finds an older mixed-case row.
+    # Addresses are stored lower-cased (an ASCII address from verified_email); lower() on the
+    # column also finds an older mixed-case row.
     return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 

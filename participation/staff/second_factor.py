@@ -28,6 +28,8 @@ def no_store(response, status: int = 200):
     """Secrets and one-time codes: never in a cache, never in the back button's copy."""
     response = current_app.make_response((response, status))
     response.headers["Cache-Control"] = "no-store"
+    # A reset link's token is in the address: it must not ride along as a Referer.
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 

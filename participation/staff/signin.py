@@ -1,9 +1,11 @@
 """How a staff session starts (sign_in), and the short-lived marker between a right password
 and the second factor, which is not yet a session."""
 
+import hashlib
+import hmac
 import time
 
-from flask import g, redirect, session, url_for
+from flask import abort, g, redirect, session, url_for
 from flask_login import login_user
 
 from ..accounts.models import User
@@ -34,6 +36,8 @@ def sign_in(user, next_target=None, how: str = "login"):
     """The one way a staff member's session starts, whichever way they proved who they are
     (password and second factor, single sign-on): a new session, the login, the audit line,
     then `next`."""
+    if not user.is_active:  # e.g. disabled, then back through single sign-on
+        abort(403)
     rotate_session()
     login_user(user)
     # Single sign-on leaves the second factor to the organisation's provider (Entra ID and
@@ -49,7 +53,15 @@ def start_pending(user, step: str, next_target) -> None:
     next. No login yet: a fresh session holding only who, which step, and until when."""
     rotate_session()
     session[PENDING] = {"user": user.id, "step": step, "until": time.time() + PENDING_SECONDS,
-                        "next": safe_next(next_target, "")}
+                        "next": safe_next(next_target, ""), "proof": _proof(user)}
+
+
+def _proof(user) -> str:
+    """What the right password was right for: the account's session epoch and a digest of its
+    password hash. A new password, or "sign out everywhere", in the 10 minutes before the
+    second step makes a marker earned with the old password worthless."""
+    seen = f"{user.session_epoch or 0}:{user.password_hash}".encode()
+    return hashlib.sha256(seen).hexdigest()[:32]
 
 
 def pending(step: str):
@@ -60,7 +72,8 @@ def pending(step: str):
             or not isinstance(marker.get("user"), int)):
         return None, None
     user = db.session.get(User, marker["user"])
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or not hmac.compare_digest(
+            str(marker.get("proof", "")), _proof(user)):
         return None, None
     return user, marker.get("next") or None
 
