@@ -120,7 +120,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     for command in (accounts_cli.users, demo.demo_cli, schedule.schedule_cli,
-                    ops_cli.backup_command, privacy_cli.privacy_cli):
+                    ops_cli.backup_command, ops_cli.restore_command,
+                    privacy_cli.privacy_cli):
         app.cli.add_command(command)
 
     @app.before_request

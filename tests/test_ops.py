@@ -154,16 +154,7 @@ def test_backup_copies_the_sqlite_database_online(app, make_event, tmp_path):
     assert again.exit_code != 0 and "exists already" in again.output
 
 
-def test_backup_on_postgresql_prints_the_pg_dump_command(app):
-    saved = app.config["SQLALCHEMY_DATABASE_URI"]
-    app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://city@db.example/participation"
-    try:
-        result = app.test_cli_runner().invoke(args=["backup", "nightly.dump"])
-    finally:
-        app.config["SQLALCHEMY_DATABASE_URI"] = saved
-    assert result.exit_code == 0
-    assert 'pg_dump --format=custom --no-owner --file=nightly.dump "$DATABASE_URL"' \
-        in result.output
+# The PostgreSQL backup, restore and their round trip: tests/test_backup_restore.py.
 
 
 # --- /healthz ------------------------------------------------------------------------------------

@@ -1,1 +1,1 @@
-"""Operations' own records: the staff audit log and `flask backup`."""
+"""Operations' own records: the staff audit log; `flask backup` and `flask restore`."""
