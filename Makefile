@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 0.0.0.0
 export PORT HOST
 
-.PHONY: run test setup assets translations migrate lint bench screenshots clean
+.PHONY: run test setup install-prod assets translations migrate lint bench screenshots clean
 
 run: setup
 	$(BIN)/flask --app wsgi db upgrade
@@ -26,6 +26,19 @@ $(VENV)/.stamp-deps: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# A production install (docs/deploy.md): the runtime packages only (no test or profiling tools),
+# the Socket.IO browser client and the compiled translations, built once by whoever owns the
+# checkout (root); the service user only reads them. Editable, because templates/, static/ and
+# migrations/ sit beside the package in the checkout, where create_app looks for them.
+install-prod:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+	$(BIN)/pybabel compile -d participation/translations -f --statistics 2>&1 | tail -n 2
 
 node_modules/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

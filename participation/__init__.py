@@ -112,6 +112,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .accounts import cli as accounts_cli
     from .events import schedule
     from .ops import cli as ops_cli
+    from .ops.config_cli import config_cli
     from .privacy import cli as privacy_cli
 
     web.init_app(app)
@@ -121,7 +122,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     for command in (accounts_cli.users, demo.demo_cli, schedule.schedule_cli,
                     ops_cli.backup_command, ops_cli.restore_command,
-                    privacy_cli.privacy_cli):
+                    privacy_cli.privacy_cli, config_cli):
         app.cli.add_command(command)
 
     @app.before_request

@@ -1,13 +1,63 @@
-"""Configuration from environment variables; defaults give embedded SQLite and one process."""
+"""Configuration from environment variables and the settings file (core/settings.py).
 
-import os
+Defaults give embedded SQLite and one process (`make run`, the tests). In production mode
+(PARTICIPATION_ENV=production, or whenever PARTICIPATION_CONFIG names a settings file) nothing
+important is guessed: a missing DATABASE_URL or SECRET_KEY stops the server and every CLI
+command with a message saying what to set, instead of quietly using a SQLite file in instance/.
+"""
+
+import hashlib
 import secrets
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 
-def _secret_key(instance_path: Path) -> str:
+from .core.settings import CONFIG_VARIABLE, ConfigError, Settings
+
+MODES = ("production", "embedded")
+MIN_SECRET_KEY = 32
+KEY_COMMAND = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+def mode(env: Settings) -> str:
+    chosen = (env.get("PARTICIPATION_ENV") or "").strip()
+    if not chosen:
+        return "production" if env.path else "embedded"
+    if chosen not in MODES:
+        raise ConfigError(f"PARTICIPATION_ENV={chosen!r}: use production or embedded.")
+    return chosen
+
+
+def _where(env: Settings) -> str:
+    return f"in {env.path}" if env.path else "in the environment (or a settings file named by " \
+        f"{CONFIG_VARIABLE})"
+
+
+def check_production(env: Settings) -> None:
+    """Everything missing at once, so one edit of the file fixes it."""
+    problems = []
+    if not env.get("DATABASE_URL"):
+        problems.append(
+            f"DATABASE_URL is not set. Set it {_where(env)}, e.g. "
+            "DATABASE_URL=postgresql://participation:PASSWORD@localhost/participation")
+    key = env.get("SECRET_KEY") or ""
+    if len(key) < MIN_SECRET_KEY:
+        state = "is not set" if not key else f"is only {len(key)} characters"
+        problems.append(
+            f"SECRET_KEY {state}; it needs at least {MIN_SECRET_KEY}. Generate one with\n"
+            f"      {KEY_COMMAND}\n"
+            f"    and set SECRET_KEY=<that value> {_where(env)}; every process of the "
+            "installation needs the same one.")
+    if problems:
+        why = (f"{CONFIG_VARIABLE} is set" if not env.get("PARTICIPATION_ENV")
+               else "PARTICIPATION_ENV=production")
+        raise ConfigError("production mode (" + why + ") needs:\n  - "
+                          + "\n  - ".join(problems))
+
+
+def _secret_key(instance_path: Path, env: Settings) -> str:
     """A stable secret per installation, so restarts keep residents' cookies valid."""
-    if key := os.environ.get("SECRET_KEY"):
+    if key := env.get("SECRET_KEY"):
         return key
     path = instance_path / "secret_key"
     if not path.exists():
@@ -17,8 +67,8 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
-def _database_url(instance_path: Path) -> str:
-    url = os.environ.get("DATABASE_URL")
+def _database_url(instance_path: Path, env: Settings) -> str:
+    url = env.get("DATABASE_URL")
     if not url:
         instance_path.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{instance_path / 'participation.db'}"
@@ -29,28 +79,48 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
-def load(instance_path: Path) -> dict:
-    env = os.environ
-    url = _database_url(instance_path)
+def default_channel(database_url: str) -> str:
+    """One Socket.IO channel (and Redis key prefix) per installation: installations sharing a
+    Redis must not receive each other's pushes, and each has its own database. The password is
+    left out, so changing it does not split a running installation in two."""
+    try:
+        shown = make_url(database_url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL fails later, with the database's own error
+        shown = database_url
+    return "participation-" + hashlib.sha256(shown.encode()).hexdigest()[:12]
+
+
+def load(instance_path: Path, environ=None) -> dict:
+    env = Settings(environ)
+    running_mode = mode(env)
+    if running_mode == "production":
+        check_production(env)
+    url = _database_url(instance_path, env)
     engine_options = {"pool_pre_ping": True}
     if url.startswith("sqlite"):
         engine_options = {"connect_args": {"timeout": 15, "check_same_thread": False}}
     origins = env.get("CORS_ALLOWED_ORIGINS", "").split()
     return {
-        "SECRET_KEY": _secret_key(instance_path),
+        "PARTICIPATION_ENV": running_mode,
+        # For `flask config show`: the file, and each setting's origin (core/settings.py).
+        "SETTINGS_FILE": env.path,
+        "SETTINGS": env,
+        "SECRET_KEY": _secret_key(instance_path, env),
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "SOCKETIO_ASYNC_MODE": env.get("SOCKETIO_ASYNC_MODE", "gevent"),
         # None means same-origin only (python-engineio's default); never "*".
         "CORS_ALLOWED_ORIGINS": origins or None,
         "REDIS_URL": env.get("REDIS_URL") or None,
-        # The Redis pub/sub channel the processes of one installation share; two installations
-        # (or test runs) on one Redis keep apart by choosing different channels.
-        "SOCKETIO_CHANNEL": env.get("SOCKETIO_CHANNEL", "flask-socketio"),
+        # The Redis pub/sub channel the processes of one installation share, and the prefix of
+        # its Redis keys; by default derived from DATABASE_URL, so two installations (or test
+        # runs) on one Redis keep apart. Set it when machines spell DATABASE_URL differently.
+        "SOCKETIO_CHANNEL": env.get("SOCKETIO_CHANNEL") or default_channel(url),
         # Behind nginx with several processes: the routing cookie it hashes on (core/routing.py),
         # e.g. "lb"; empty (the default) sets none.
         "LB_COOKIE": env.get("LB_COOKIE", "").strip() or None,
-        # Sent as X-Served-By on every answer when set: which process answered.
+        # For debugging only: sent as X-Served-By on every answer, which process answered.
+        # Unset in production (the shipped unit leaves it out): it tells clients host names.
         "SERVER_NAME_TAG": env.get("SERVER_NAME_TAG", "").strip() or None,
         # Tally pushes per event are coalesced to at most one per this many seconds.
         "REALTIME_COALESCE_SECONDS": float(env.get("REALTIME_COALESCE_SECONDS", "0.1")),
@@ -58,6 +128,10 @@ def load(instance_path: Path) -> dict:
         # (then run `flask --app wsgi schedule run` from cron).
         "SCHEDULE_INTERVAL_SECONDS": float(env.get("SCHEDULE_INTERVAL_SECONDS", "5")),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/") or None,
+        # Where `python wsgi.py` listens (participation/serve.py); ACCESS_LOG=1 logs addresses.
+        "HOST": env.get("HOST", "0.0.0.0"),
+        "PORT": int(env.get("PORT", "5000")),
+        "ACCESS_LOG": env.get("ACCESS_LOG", "") == "1",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "LANGUAGES": ("sv", "en"),

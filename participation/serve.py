@@ -1,7 +1,6 @@
 """`python wsgi.py`: serve with gevent on HOST:PORT and say where phones can join."""
 
 import fcntl
-import os
 import socket
 import struct
 
@@ -25,8 +24,7 @@ def lan_addresses() -> list[str]:
 
 
 def serve(app, socketio):
-    host = os.environ.get("HOST", "0.0.0.0")
-    port = int(os.environ.get("PORT", "5000"))
+    host, port = app.config["HOST"], app.config["PORT"]
     if not app.config.get("PUBLIC_BASE_URL"):
         public_host = host
         if host in ("0.0.0.0", "::", ""):
@@ -52,5 +50,5 @@ def serve(app, socketio):
         start_background_checkpoints(db.engine)
 
     start_loop(app)  # scheduled events open and close on their own while we serve
-    socketio.run(app, host=host, port=port, log_output=os.environ.get("ACCESS_LOG") == "1",
+    socketio.run(app, host=host, port=port, log_output=app.config["ACCESS_LOG"],
                  allow_unsafe_werkzeug=True)

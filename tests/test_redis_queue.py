@@ -19,8 +19,11 @@ def two_servers(tmp_path_factory, redis_url):
               "SOCKETIO_CHANNEL": f"participation-test-{uuid.uuid4().hex[:12]}"}
     servers = [LiveServer(tmp_path_factory.mktemp(f"server{n}"), extra_env=shared)
                for n in range(2)]
-    for server in servers:
-        server.start()
+    # The accounts once: `users create` again would set a new password, revoking the first
+    # server's tokens.
+    servers[0].start()
+    servers[1].tokens = servers[0].tokens
+    servers[1].start(staff=())
     yield servers
     for server in servers:
         server.stop()

@@ -33,7 +33,8 @@ def site_for(upstreams: list[str], port: int) -> str:
     lines = "".join(f"{indent}server {address} max_fails=3 fail_timeout=10s;\n"
                     for address in upstreams)
     site = site[:block.start()] + lines + site[block.end():]
-    site, listens = re.subn(r"listen 80;", f"listen 127.0.0.1:{port};", site)
+    # Only the live line: the commented TLS example has one too.
+    site, listens = re.subn(r"(?m)^([ \t]*)listen 80;", rf"\g<1>listen 127.0.0.1:{port};", site)
     site, aliases = re.subn(r"alias /srv/participation/static/;",
                             f"alias {ROOT / 'static'}/;", site)
     assert listens == 1 and aliases == 1, "the deploy site changed shape; update site_for()"

@@ -70,8 +70,12 @@ def behind_nginx(binary: str, workdir: Path, database_url: str, redis_url: str, 
             "PUBLIC_BASE_URL": proxy.url,
         })
     try:
-        for server in servers:
-            server.start(**start)
+        # The accounts once, through the first: `users create` again for an existing account
+        # sets a new password, which revokes the tokens the first process handed out.
+        servers[0].start(**start)
+        for server in servers[1:]:
+            server.tokens = servers[0].tokens
+            server.start(staff=())
         proxy.start()
         yield proxy, servers
     finally:
