@@ -200,8 +200,12 @@ def load(instance_path: Path, environ=None) -> dict:
         "ACCESSIBILITY_ORGANISATION": env.get("ACCESSIBILITY_ORGANISATION", ""),
         "ACCESSIBILITY_CONTACT": env.get("ACCESSIBILITY_CONTACT", ""),
         "ACCESSIBILITY_TESTED_ON": env.get("ACCESSIBILITY_TESTED_ON", "2026-12-01"),
-        # "json": one JSON object a line (participation/ops/logs.py); anything else: plain text.
+        # "json": one JSON object a line (web/logs.py, web/writes.py), what deploy/ ships for
+        # production; anything else: plain text (make run, the tests).
         "LOG_FORMAT": env.get("LOG_FORMAT", "text"),
+        # Who may read /metrics (web/metrics.py) besides an admin's bearer token: addresses or
+        # networks, space- or comma-separated. Never the public: Prometheus scrapes each process.
+        "METRICS_ALLOW": env.get("METRICS_ALLOW", "127.0.0.1/32 ::1/128"),
         # Single sign-on for staff (staff/sso.py, docs/deploy.md): off unless OIDC_ISSUER is set.
         # The provider's settings come from <issuer>/.well-known/openid-configuration.
         # Exactly as the provider writes it in its tokens (`iss`): some end in a slash.

@@ -64,6 +64,9 @@ PUBLIC_ROUTES = [
     # The login's second step and the forgotten-password page (no session yet), and the
     # one-time set-password link (the token is the key).
     "accounts.forgot", "second_factor.code", "second_factor.enrol", "password_reset.page",
+    # Liveness; /metrics is kept by address (METRICS_ALLOW) or an admin's token, not a role:
+    # tests/test_observability.py.
+    "health.live", "metrics.metrics",
 ]
 # Running the event: phase, countdown, settings, tables and scribe cards, the referensgrupp,
 # the team. A team moderator is refused all of these.

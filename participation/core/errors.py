@@ -1,5 +1,6 @@
 """The one error type operations raise; every entry point turns it into its own answer."""
 
+from contextvars import ContextVar
 from typing import Annotated, NotRequired
 
 from flask_babel import lazy_gettext as _l
@@ -15,6 +16,11 @@ class Refusal(TypedDict):
     field: NotRequired[Annotated[str, Field(description="The input it is about.")]]
 
 
+# The code of the last refusal made in this context (one request, one socket command): the write
+# log (web/writes.py) names a refused form post or REST call by it, whichever screen caught it.
+last_refusal: ContextVar[str | None] = ContextVar("last_refusal", default=None)
+
+
 class OperationError(Exception):
     """A refused write. `code` is machine-readable; `message` is shown to people, translated."""
 
@@ -24,6 +30,7 @@ class OperationError(Exception):
         self.message = message
         self.status = status
         self.field = field
+        last_refusal.set(code)
 
     def to_dict(self) -> Refusal:
         data = {"error": self.code, "message": str(self.message)}

@@ -1,16 +1,17 @@
 """What every screen shares: the request's identity cookie, staff page guards, links, labels,
 the pages that belong to no screen (home, language, errors, /healthz), security headers, rate
-limits and request logs. Screens (live/, public/, staff/, api/) build on this; domains never
-import it."""
+limits, request and write logs (logs, writes) and /metrics. Screens (live/, public/, staff/,
+api/) build on this; domains never import it."""
 
 from flask import Response
 
 
 def init_app(app):
-    from . import auth, headers, health, labels, limits, logs, pages, sessions
+    from . import auth, headers, health, labels, limits, logs, metrics, pages, sessions
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
     labels.register(app)
     logs.configure(app)
     headers.init_app(app)

@@ -1,4 +1,9 @@
-"""/healthz: the database and, when configured, Redis (the Socket.IO message queue)."""
+"""Health for load balancers and monitoring, per process.
+
+/healthz/live: the process answers (restart it when this fails). /healthz/ready: it can serve,
+the database and, when configured, Redis (the Socket.IO message queue) answer; 503 with which
+one does not (take it out of rotation). /healthz is /healthz/ready, as before.
+"""
 
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
@@ -33,6 +38,14 @@ def database_status() -> str:
     return "ok"
 
 
+@bp.get("/healthz/live")
+def live():
+    # Touches nothing outside the process: a database outage must not make every process
+    # look dead to a supervisor that restarts dead ones.
+    return jsonify({"status": "ok"}), 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/healthz/ready")
 @bp.get("/healthz")
 def healthz():
     database = database_status()
@@ -40,4 +53,4 @@ def healthz():
     healthy = database == "ok" and redis_state != "unavailable"
     body = {"status": "ok" if healthy else "unavailable", "database": database,
             "redis": redis_state}
-    return jsonify(body), 200 if healthy else 503
+    return jsonify(body), 200 if healthy else 503, {"Cache-Control": "no-store"}

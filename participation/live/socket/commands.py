@@ -16,6 +16,7 @@ checks real acks against it, tests/test_contract_inputs.py each `request` agains
 """
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Literal, NotRequired
@@ -40,7 +41,7 @@ from ...participants import identity as participants
 from ...participants.operations import Seat, TableChoice, choose_table
 from ...proposals import duplicates, merge, moderation, paper
 from ...proposals import operations as proposals
-from ...web import identity
+from ...web import identity, writes
 from ...web.links import InvitationLink, SubmittedWithLink, with_follow_url, with_invite_url
 from ..snapshot import ResidentState, StaffState
 from . import ratelimit
@@ -65,6 +66,8 @@ from .requests import (
 # (access.may_manage, asked again for each command); "member" ones any connection.
 MANAGE, MODERATE, MEMBER = "manage", "moderate", "member"
 STAFF = (MANAGE, MODERATE)
+# Commands that write nothing: counted, but logged at DEBUG (`similar` runs while one types).
+READS = {"snapshot", "similar"}
 
 
 @dataclass(frozen=True)
@@ -272,8 +275,18 @@ def _still_signed_in(connection) -> bool:
 
 
 def answer(command: Command, data) -> dict:
-    """Run one command for this socket and make its acknowledgement."""
+    """Run one command for this socket, make its acknowledgement, and log and count it (the one
+    place every socket write is answered, so the one place it is logged: web/writes.py)."""
+    started = time.perf_counter()
     connection = connections.get(request.sid)
+    ack = _run(command, connection, data)
+    writes.record("socket", command.name, "ok" if ack.get("ok") else ack.get("error", "?"),
+                  started, event_id=connection.event_id if connection else None,
+                  request_id=writes.new_request_id(), read=command.name in READS)
+    return ack
+
+
+def _run(command: Command, connection: Connection | None, data) -> dict:
     try:
         if connection is None:
             raise OperationError("not_connected", _("Reconnect and try again."), 401)

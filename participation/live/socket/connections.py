@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from ...web import metrics
+
 
 @dataclass
 class Connection:
@@ -22,3 +24,12 @@ class Connection:
 
 
 connections: dict[str, Connection] = {}
+
+
+def _count(staff: bool) -> int:
+    return sum(1 for c in list(connections.values()) if c.staff == staff)
+
+
+# /metrics reads this process's sockets when scraped (web/metrics.py).
+metrics.PHONES.set_function(lambda: _count(False))
+metrics.STAFF_SOCKETS.set_function(lambda: _count(True))
