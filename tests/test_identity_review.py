@@ -2,11 +2,15 @@
 
 import pytest
 from flask_login import encode_cookie
+from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
 
 from participation.accounts import lockout
+from participation.accounts.models import User
 from participation.accounts.operations import create_or_update_user
 from participation.accounts.single_sign_on import verified_email
+from participation.extensions import db
+from participation.ops.models import StaffAudit
 
 from .conftest import PASSWORD, csrf_from, login
 
@@ -78,3 +82,34 @@ def test_the_reset_page_sends_no_referer(app, staff):
     page = app.test_client().get(f"/konto/aterstall/{token}")
     assert page.status_code == 200
     assert page.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_stolen_session_cannot_guess_the_password_faster_than_the_login(app, staff):
+    """Wrong current passwords on the account page count in the login's lockout: after the
+    limit even the right one is refused here (429), and nothing changes."""
+    client = app.test_client()
+    login(client, staff.facilitator)
+    answers = []
+    for n in range(app.config["LOGIN_FAILURES_PER_ACCOUNT"] + 1):
+        page = client.get("/konto").get_data(as_text=True)
+        answers.append(client.post("/konto/losenord", data={
+            "csrf_token": csrf_from(page), "current_password": f"guess number {n} here",
+            "new_password": "a brand new passphrase 42",
+            "confirm": "a brand new passphrase 42"}).status_code)
+    assert answers[0] == 422 and answers[-1] == 429, answers
+    page = client.get("/konto").get_data(as_text=True)
+    refused = client.post("/konto/tvastegs/av", data={"csrf_token": csrf_from(page),
+                                                      "off-password": PASSWORD})
+    assert refused.status_code == 429
+    db.session.rollback()
+    assert db.session.get(User, staff.facilitator.id).check_password(PASSWORD)
+
+
+def test_users_create_is_in_the_audit_log(app, staff):
+    create_or_update_user("ny@example.se", "facilitator", PASSWORD)
+    create_or_update_user("ny@example.se", "reviewer", "another passphrase here")
+    create_or_update_user("ny@example.se", "reviewer", "another passphrase here")  # no change
+    actions = [(e.action, e.target) for e in
+               db.session.scalars(select(StaffAudit).order_by(StaffAudit.id))]
+    assert actions == [("account.create", "ny@example.se (facilitator)"),
+                       ("account.set", "ny@example.se: facilitator → reviewer, new password")]

@@ -59,10 +59,14 @@ def create_or_update_user(email: str, role: str, password: str) -> User:
             user = User(email=email, role=role)
             user.set_password(password)
             session.add(user)
+            session.flush()
+            audit(session, None, "account.create", f"{email} ({role})")
         elif changed:
+            before = user.role
             user.role = role
             user.set_password(password)
             revoke_tokens_in(session, user)  # a new password ends what the old one started
+            audit(session, None, "account.set", f"{email}: {before} → {role}, new password")
     if changed:
         end_sessions(user.id, "password_changed")
     return user

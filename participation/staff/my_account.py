@@ -7,13 +7,14 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from .. import access
-from ..accounts import manage, totp
+from ..accounts import lockout, manage, totp
 from ..accounts.operations import change_password
 from ..core.errors import OperationError
 from ..web.auth import staff_page
@@ -42,10 +43,32 @@ def page():
     return _page()
 
 
+def _guessing():
+    """Seconds this account may not try its password here from this address: a stolen session
+    must not guess the current password (which outlives the session) faster than the login
+    may. Wrong passwords here count in the login's own lockout."""
+    return lockout.locked_for(current_app, current_user.email, request.remote_addr or "")
+
+
+def _wrong_password(error) -> None:
+    if error.code == "wrong_password":
+        lockout.record_failure(current_app, current_user.email, request.remote_addr or "")
+
+
+def _too_many(form_field, seconds: int, **page):
+    form_field.errors.append(_(
+        "Too many wrong passwords. Wait %(seconds)s seconds and try again.", seconds=seconds))
+    response = current_app.make_response(_page(**page))
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 @bp.post("/konto/losenord")
 @staff_page()
 def password():
     form = ChangePasswordForm()
+    if form.validate_on_submit() and (seconds := _guessing()):
+        return _too_many(form.current_password, seconds, password_form=form, status=429)
     if form.validate_on_submit():
         try:
             user = change_password(current_user.id, form.current_password.data,
@@ -54,6 +77,7 @@ def password():
             field = getattr(form, error.field or "", None)
             if field is None:
                 raise
+            _wrong_password(error)
             field.errors.append(str(error.message))
         else:
             flash(_("Your password is changed. You are signed out everywhere else."), "success")
@@ -81,6 +105,8 @@ def enrol():
 @staff_page()
 def turn_off():
     form = PasswordCheckForm(prefix="off")
+    if form.validate_on_submit() and (seconds := _guessing()):
+        return _too_many(form.password, seconds, off_form=form, status=429)
     if form.validate_on_submit():
         try:
             totp.turn_off(current_user.id, form.password.data,
@@ -88,6 +114,7 @@ def turn_off():
         except OperationError as error:
             if error.field != "password":
                 raise
+            _wrong_password(error)
             form.password.errors.append(str(error.message))
         else:
             flash(_("Two-step verification is off."), "success")
