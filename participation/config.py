@@ -97,6 +97,10 @@ def load(instance_path: Path, environ=None) -> dict:
         check_production(env)
     url = _database_url(instance_path, env)
     engine_options = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        # A database host that does not answer fails a request (and /healthz/ready) within
+        # seconds instead of hanging it until the kernel gives up on TCP.
+        engine_options["connect_args"] = {"connect_timeout": 5}
     if url.startswith("sqlite"):
         engine_options = {"connect_args": {"timeout": 15, "check_same_thread": False}}
     origins = env.get("CORS_ALLOWED_ORIGINS", "").split()
@@ -132,6 +136,9 @@ def load(instance_path: Path, environ=None) -> dict:
         "HOST": env.get("HOST", "0.0.0.0"),
         "PORT": int(env.get("PORT", "5000")),
         "ACCESS_LOG": env.get("ACCESS_LOG", "") == "1",
+        # On SIGTERM, at most this long to answer what is in flight (participation/shutdown.py);
+        # systemd's TimeoutStopSec must be longer (deploy/systemd/participation@.service).
+        "DRAIN_SECONDS": float(env.get("DRAIN_SECONDS", "20")),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "LANGUAGES": ("sv", "en"),

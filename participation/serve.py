@@ -1,4 +1,5 @@
-"""`python wsgi.py`: serve with gevent on HOST:PORT and say where phones can join."""
+"""`python wsgi.py`: serve with gevent on HOST:PORT and say where phones can join; stop
+gracefully on SIGTERM (participation/shutdown.py)."""
 
 import fcntl
 import socket
@@ -50,5 +51,10 @@ def serve(app, socketio):
         start_background_checkpoints(db.engine)
 
     start_loop(app)  # scheduled events open and close on their own while we serve
-    socketio.run(app, host=host, port=port, log_output=app.config["ACCESS_LOG"],
-                 allow_unsafe_werkzeug=True)
+    if socketio.async_mode != "gevent":
+        socketio.run(app, host=host, port=port, log_output=app.config["ACCESS_LOG"],
+                     allow_unsafe_werkzeug=True)
+        return
+    from .shutdown import serve_until_stopped
+
+    serve_until_stopped(app, socketio, host, port)

@@ -2,13 +2,15 @@
 
 /healthz/live: the process answers (restart it when this fails). /healthz/ready: it can serve,
 the database and, when configured, Redis (the Socket.IO message queue) answer; 503 with which
-one does not (take it out of rotation). /healthz is /healthz/ready, as before.
+one does not (take it out of rotation), or "draining" while a graceful stop answers what is
+in flight. /healthz is /healthz/ready, as before.
 """
 
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from ..extensions import db
+from .draining import drain
 
 bp = Blueprint("health", __name__)
 
@@ -31,6 +33,10 @@ def redis_status(url: str | None) -> str:
 
 def database_status() -> str:
     try:
+        if db.engine.dialect.name == "postgresql":
+            # A server that accepts but does not answer (locked up, disk full) is unready
+            # within 2 s; the connect itself has its own timeout (config.py).
+            db.session.execute(text("SET LOCAL statement_timeout = 2000"))
         db.session.execute(text("SELECT 1"))
     except Exception:  # the point of a health check is to report, not raise
         db.session.rollback()
@@ -48,6 +54,9 @@ def live():
 @bp.get("/healthz/ready")
 @bp.get("/healthz")
 def healthz():
+    if drain.draining:
+        # Stopping (participation/shutdown.py): answering what is in flight, taking nothing new.
+        return jsonify({"status": "draining"}), 503, {"Cache-Control": "no-store"}
     database = database_status()
     redis_state = redis_status(current_app.config.get("REDIS_URL"))
     healthy = database == "ok" and redis_state != "unavailable"

@@ -30,8 +30,9 @@ def site_for(upstreams: list[str], port: int) -> str:
     block = re.search(r"(?:^[ \t]*server 127\.0\.0\.1:\d+[^\n]*;\n)+", site, re.MULTILINE)
     assert block, "upstream servers not found in the deploy site"
     indent = re.match(r"[ \t]*", block.group(0)).group(0)
-    lines = "".join(f"{indent}server {address} max_fails=3 fail_timeout=10s;\n"
-                    for address in upstreams)
+    # The deploy file's own parameters (max_fails, fail_timeout), only the address swapped.
+    parameters = re.match(r"[ \t]*server \S+(.*);", block.group(0)).group(1)
+    lines = "".join(f"{indent}server {address}{parameters};\n" for address in upstreams)
     site = site[:block.start()] + lines + site[block.end():]
     # Only the live line: the commented TLS example has one too.
     site, listens = re.subn(r"(?m)^([ \t]*)listen 80;", rf"\g<1>listen 127.0.0.1:{port};", site)

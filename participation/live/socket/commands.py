@@ -42,6 +42,7 @@ from ...participants.operations import Seat, TableChoice, choose_table
 from ...proposals import duplicates, merge, moderation, paper
 from ...proposals import operations as proposals
 from ...web import identity, writes
+from ...web.draining import drain
 from ...web.links import InvitationLink, SubmittedWithLink, with_follow_url, with_invite_url
 from ..snapshot import ResidentState, StaffState
 from . import ratelimit
@@ -279,7 +280,8 @@ def answer(command: Command, data) -> dict:
     place every socket write is answered, so the one place it is logged: web/writes.py)."""
     started = time.perf_counter()
     connection = connections.get(request.sid)
-    ack = _run(command, connection, data)
+    with drain.command(request.sid):  # a graceful stop answers this before closing the socket
+        ack = _run(command, connection, data)
     writes.record("socket", command.name, "ok" if ack.get("ok") else ack.get("error", "?"),
                   started, event_id=connection.event_id if connection else None,
                   request_id=writes.new_request_id(), read=command.name in READS)

@@ -15,8 +15,10 @@ import hashlib
 import uuid
 from collections import Counter
 
-TTL = 90
-REFRESH_SECONDS = 30
+# A process that dies without a graceful stop (kill -9, a crash) is counted until its entry
+# expires: TTL seconds at most. A graceful stop removes it at once (SharedPresence.remove).
+TTL = 30
+REFRESH_SECONDS = 10
 
 
 def participant_key(token: str) -> str:
@@ -71,6 +73,14 @@ class SharedPresence:
             pipe.expire(own, TTL)
         pipe.sadd(members, self.process)
         pipe.expire(members, TTL * 2)
+        pipe.execute()
+
+    def remove(self, event_id: int) -> None:
+        """This process stops counting anyone at the event (it is stopping)."""
+        members, own = self._keys(event_id)
+        pipe = self.redis.pipeline()
+        pipe.delete(own)
+        pipe.srem(members, self.process)
         pipe.execute()
 
     def total(self, event_id: int) -> int:

@@ -31,6 +31,8 @@ class Relay:
         self._subscribed = False
         self.shared = None  # SharedPresence with a message queue: counts over all processes
         self._refreshed = 0.0
+        # Stopping (participation/shutdown.py): this process's phones count elsewhere now.
+        self.leaving = False
 
     def init_app(self, app):
         self.app = app
@@ -77,6 +79,8 @@ class Relay:
 
     def presence(self, event_id: int, key: str, delta: int):
         """A resident socket of participant `key` (presence.participant_key) came or went."""
+        if self.leaving:
+            return  # its closing sockets count nowhere; they are back on another process
         with self._lock:
             self.present.add(event_id, key, delta)
         self._mark(self._presence_dirty, event_id)
@@ -89,13 +93,29 @@ class Relay:
                 return self.present.count(event_id)
         return self.shared.total(event_id)
 
+    def leave(self):
+        """A graceful stop: drop this process's phones from the shared count now (not after
+        the TTL) and push the count without them, before their sockets close: the pushes of
+        the processes they reconnect to come after this one and count them again."""
+        with self._lock:
+            self.leaving = True
+            self._presence_dirty.clear()
+            events = self.present.events()
+        if self.shared is None or not events:
+            return
+        with self.app.app_context():
+            for event_id in events:
+                self.shared.remove(event_id)
+                emit("presence", event_id, None, connected=self.shared.total(event_id))
+
     def _people(self, event_id: int) -> set[str]:
         with self._lock:
             return self.present.people(event_id)
 
     def _refresh_shared(self):
         # Keep this process's counts alive in Redis; a dead process's expire on their own.
-        if self.shared is None or time.monotonic() - self._refreshed < REFRESH_SECONDS:
+        if (self.shared is None or self.leaving
+                or time.monotonic() - self._refreshed < REFRESH_SECONDS):
             return
         self._refreshed = time.monotonic()
         with self._lock:
@@ -151,6 +171,8 @@ class Relay:
                     if event is not None:
                         emit("themes", event_id, event.version, themes=themes.cloud(event))
                 for event_id in presence:
+                    if self.leaving:
+                        break  # leave() has pushed this process's last count
                     if self.shared is not None:
                         self.shared.store(event_id, self._people(event_id))
                     emit("presence", event_id, None, connected=self.connected_total(event_id))
