@@ -2,10 +2,14 @@
 gracefully on SIGTERM (participation/shutdown.py)."""
 
 import fcntl
+import logging
 import socket
 import struct
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+logger = logging.getLogger("participation.serve")
 
 
 def lan_addresses() -> list[str]:
@@ -24,6 +28,26 @@ def lan_addresses() -> list[str]:
     return found
 
 
+def _banner(app, socketio, base: str, host: str, port: int) -> None:
+    """For `make run`: where the facilitator logs in and where residents join."""
+    from .events.models import Event
+    from .extensions import db
+
+    print(f"\n  Facilitator console: {base}/login", flush=True)
+    with app.app_context():
+        try:
+            events = db.session.scalars(
+                select(Event).where(Event.phase != "closed").order_by(Event.id.desc()).limit(3)
+            ).all()
+        except SQLAlchemyError as error:
+            # Serve anyway: /healthz/ready says the database is unavailable until it answers.
+            logger.error("database unavailable at start: %s", type(error).__name__)
+            events = []
+        for event in events:
+            print(f"  Residents join «{event.title}»: {base}/j/{event.code}", flush=True)
+    print(f"  Serving on {host}:{port} (async mode: {socketio.async_mode})\n", flush=True)
+
+
 def serve(app, socketio):
     host, port = app.config["HOST"], app.config["PORT"]
     if not app.config.get("PUBLIC_BASE_URL"):
@@ -33,17 +57,15 @@ def serve(app, socketio):
         app.config["PUBLIC_BASE_URL"] = f"http://{public_host}:{port}"
     base = app.config["PUBLIC_BASE_URL"]
 
-    from .events.models import Event
     from .extensions import db
 
-    with app.app_context():
-        events = db.session.scalars(
-            select(Event).where(Event.phase != "closed").order_by(Event.id.desc()).limit(3)
-        ).all()
-        print(f"\n  Facilitator console: {base}/login", flush=True)
-        for event in events:
-            print(f"  Residents join «{event.title}»: {base}/j/{event.code}", flush=True)
-        print(f"  Serving on {host}:{port} (async mode: {socketio.async_mode})\n", flush=True)
+    if app.config.get("LOG_FORMAT") == "json":
+        # A log shipper reads one JSON object a line: no banner, one structured line.
+        logger.info("serving on %s:%s", host, port, extra={
+            "host": host, "port": port, "public_base_url": base,
+            "async_mode": socketio.async_mode})
+    else:
+        _banner(app, socketio, base, host, port)
     from .core.sqlite import start_background_checkpoints
     from .events.schedule import start_loop
 

@@ -92,3 +92,16 @@ def test_the_unit_runs_as_participation_with_the_settings_file_and_no_served_by(
     assert "Environment=PARTICIPATION_CONFIG=/etc/participation/env" in lines
     # X-Served-By tells clients host names: a debugging setting, off in the shipped unit.
     assert not [line for line in lines if "SERVER_NAME_TAG" in line]
+
+
+def test_systemd_waits_longer_than_the_drain_and_nginx_retries_soon():
+    """systemd SIGKILLs only after TimeoutStopSec: it must outlast the graceful stop's longest
+    drain. nginx takes a restarted process back after fail_timeout, which must be seconds."""
+    settings = config.load(ROOT / "instance", {"SECRET_KEY": "x" * 48,
+                                               "DATABASE_URL": "sqlite://"})
+    stop = re.search(r"^TimeoutStopSec=(\d+)$", UNIT.read_text(), re.MULTILINE)
+    assert stop and int(stop.group(1)) > settings["DRAIN_SECONDS"]
+    upstreams = re.findall(r"^\s*server 127\.0\.0\.1:\d+ (.*);$", SITE.read_text(), re.MULTILINE)
+    assert upstreams and all(u == "max_fails=1 fail_timeout=2s" for u in upstreams), upstreams
+    # No idle keep-alive pool to the app: a stopping process could close one under a POST.
+    assert not re.search(r"^\s*keepalive\s", SITE.read_text(), re.MULTILINE)

@@ -83,8 +83,9 @@ def store_for(app):
         if url:
             import redis
 
-            store = RedisStore(redis.Redis.from_url(url),
-                               app.config.get("LOGIN_LOCKOUT_PREFIX", "participation-login:"))
+            # Per installation, like every other Redis key of ours (config.SOCKETIO_CHANNEL).
+            store = RedisStore(redis.Redis.from_url(url), app.config.get(
+                "LOGIN_LOCKOUT_PREFIX", f"{app.config['SOCKETIO_CHANNEL']}:login:"))
         else:
             store = MemoryStore()
         app.extensions["login_lockout"] = store

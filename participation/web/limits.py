@@ -144,7 +144,9 @@ def _limits() -> list[ApplicationLimit]:
 
 def init_app(app):
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", "participation-limits")
+    # Per installation (SOCKETIO_CHANNEL), like every other Redis key of ours: two
+    # installations on one Redis never share counters.
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", f"{app.config['SOCKETIO_CHANNEL']}:limits")
     # One limiter per app: the in-memory counters of one test app never leak into the next.
     limiter = Limiter(_ip_key, application_limits=_limits(), on_breach=_on_breach,
                       strategy="moving-window")

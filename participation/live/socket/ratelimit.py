@@ -87,7 +87,8 @@ def buckets_for(app):
         if url:
             import redis
 
-            prefix = app.config.get("SOCKET_RATELIMIT_PREFIX", "participation-sockets:")
+            prefix = app.config.get("SOCKET_RATELIMIT_PREFIX",
+                                    f"{app.config['SOCKETIO_CHANNEL']}:sockets:")
             buckets = RedisBuckets(redis.Redis.from_url(url), prefix)
         else:
             buckets = MemoryBuckets()
