@@ -86,10 +86,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         json=SocketJSON,  # packets decoded depth-checked
     )
 
-    from .web.draining import CountRequests
+    from .web.draining import CloseWhenDraining
 
-    # Around everything but Engine.IO's own transport: what a graceful stop waits for.
-    app.wsgi_app = CountRequests(app.wsgi_app)
+    # Outside Engine.IO's middleware: a stopping process ends every connection it answers.
+    app.wsgi_app = CloseWhenDraining(app.wsgi_app)
 
     if app.config["LB_COOKIE"] or app.config["SERVER_NAME_TAG"]:
         from .web.routing import RoutingCookie

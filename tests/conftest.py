@@ -19,7 +19,7 @@ from participation.extensions import db  # noqa: E402
 from participation.ops.models import StaffAudit  # noqa: E402
 
 from .support.live import LiveServer  # noqa: E402
-from .support.topology import ensure_database  # noqa: E402
+from .support.topology import behind_nginx, ensure_database, fresh_database  # noqa: E402
 
 # Staff passwords are hashed in every test's fixture; the production work factor would dominate.
 _models = __import__("participation.accounts.models", fromlist=["generate_password_hash"])
@@ -216,3 +216,30 @@ def room(app, make_event, staff):
     from .support.sockets import room_fixture
 
     yield from room_fixture(app, make_event, staff)
+
+
+def _topology_required(what: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {what}: the multi-process topology must run in CI")
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def topology(tmp_path_factory):
+    """Two server processes behind nginx on PostgreSQL and Redis (deploy/): started once for
+    tests/test_multiprocess.py and tests/test_rolling_restart.py (which restarts them, each
+    one coming back on its port with the same database and key)."""
+    import redis
+
+    from .support.nginx import nginx_binary
+
+    binary = nginx_binary()
+    if binary is None:
+        _topology_required("nginx is not installed (apt-get install nginx)")
+    redis_url = os.environ.get("TEST_REDIS_URL") or _topology_required("TEST_REDIS_URL is not set")
+    redis.Redis.from_url(redis_url).ping()  # a missing Redis fails here, loudly
+    base = postgres_url() or _topology_required("TEST_POSTGRES_URL is not set")
+    database = fresh_database(base, "multiprocess")
+    with behind_nginx(binary, tmp_path_factory.mktemp("topology"), database,
+                      redis_url) as (proxy, servers):
+        yield proxy, servers

@@ -4,46 +4,22 @@ nginx runs with deploy/nginx/participation.conf (addresses swapped, tests/suppor
 every phone comes from 127.0.0.1, like phones behind one venue address.
 """
 
-import os
 import re
 import threading
 import uuid
 from collections import Counter
 
 import pytest
-import redis
 import requests
 import socketio
 
-from .conftest import postgres_url
 from .support.live import PASSWORD
-from .support.nginx import nginx_binary
-from .support.topology import TAGS, behind_nginx, fresh_database, routing_cookie
+from .support.topology import TAGS, routing_cookie
 from .test_live_smoke import Listener
 
 pytestmark = [pytest.mark.live, pytest.mark.multiprocess]
 
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-
-
-def _required(what: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {what}: the multi-process topology must run in CI")
-    pytest.skip(what)
-
-
-@pytest.fixture(scope="module")
-def topology(tmp_path_factory):
-    binary = nginx_binary()
-    if binary is None:
-        _required("nginx is not installed (apt-get install nginx)")
-    redis_url = os.environ.get("TEST_REDIS_URL") or _required("TEST_REDIS_URL is not set")
-    redis.Redis.from_url(redis_url).ping()  # a missing Redis fails here, loudly
-    base = postgres_url() or _required("TEST_POSTGRES_URL is not set")
-    database = fresh_database(base, "multiprocess")
-    with behind_nginx(binary, tmp_path_factory.mktemp("topology"), database,
-                      redis_url) as (proxy, servers):
-        yield proxy, servers
 
 
 class Phone:

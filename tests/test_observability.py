@@ -206,3 +206,16 @@ def test_writes_count_up_by_channel_kind_and_outcome(client, room):
     assert sample(after, "participation_connected_phones") == 1
     writer.disconnect()
     assert sample(scrape(), "participation_connected_phones") == 0
+
+
+def test_a_form_refused_for_its_csrf_token_is_a_logged_and_counted_write(client):
+    """CSRFProtect refuses before any view runs; the refusal is still a write with its code."""
+    def csrf_failures():
+        return sample(client.get("/metrics").get_data(as_text=True),
+                      "participation_writes_total", channel="form", outcome="csrf_failed")
+
+    before = csrf_failures()
+    refused = client.post("/login", data={"email": "a@b.se", "password": "x" * 12})
+    assert refused.status_code == 400
+    assert refused.headers.get("X-Request-ID"), "logged as a write, with its request id"
+    assert csrf_failures() - before == 1

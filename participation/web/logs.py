@@ -12,7 +12,7 @@ import logging
 import re
 import time
 
-from flask import g, request
+from flask import g, request, request_started
 
 from ..core.errors import last_refusal
 from . import writes
@@ -58,8 +58,10 @@ def configure(app) -> None:
         base.setLevel(logging.INFO)
     logger = logging.getLogger(LOGGER)
 
-    @app.before_request
-    def _start_clock():
+    # On request_started, which comes before every before_request function: CSRFProtect's
+    # own refuses a form post before ours would run, and that refusal is a write to log too.
+    @request_started.connect_via(app)
+    def _start_clock(_sender, **_extra):
         g._request_started = time.perf_counter()
         last_refusal.set(None)  # a keep-alive connection's greenlet serves the next request
         given = request.headers.get("X-Request-ID", "")

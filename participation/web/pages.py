@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from ..core.errors import OperationError
+from ..core.errors import OperationError, last_refusal
 from .redirects import safe_next
 
 bp = Blueprint("pages", __name__)
@@ -49,6 +49,7 @@ def _way_back(status: int) -> tuple[str, str]:
 
 
 def _error(status: int, code: str, message: str):
+    last_refusal.set(code)  # the write's outcome in its log line (web/logs.py)
     if _wants_json():
         return jsonify(error=code, message=message), status
     back_url, back_text = _way_back(status)

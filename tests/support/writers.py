@@ -34,16 +34,26 @@ class _EngineIOClient(engineio.Client):
 
 
 class Client(socketio.Client):
-    """python-socketio's client, reconnecting as soon as its WebSocket closes."""
+    """python-socketio's client, reconnecting as soon as its WebSocket closes, and waiting for
+    a (re)connect's answer as long as socket.io-client does (its `timeout`, 20 s), not 1 s:
+    its reconnect loop connects with the 1 s default, so a snapshot that takes longer on a
+    busy process turns into an endless round of new connects, each building another one."""
 
     def _engineio_client_class(self):
         return _EngineIOClient
 
+    def connect(self, *args, wait_timeout=20, **kwargs):
+        return super().connect(*args, wait_timeout=wait_timeout, **kwargs)
+
 
 class SocketPhone:
-    def __init__(self, url: str, cookie: str, csrf: str, event_id: int):
+    def __init__(self, url: str, http: requests.Session, csrf: str, event_id: int,
+                 transports=("websocket",)):
         # socket.io-client's defaults: first reconnect after 0.5-1.5 s, then longer.
-        self.client = Client(reconnection=True, reconnection_delay=1,
+        # The phone's own cookie jar (its routing cookie and session), as a browser sends them
+        # with every poll; a fixed Cookie header would be replaced by the jar's after the first
+        # answer that sets a cookie, and lose the routing cookie.
+        self.client = Client(reconnection=True, reconnection_delay=1, http_session=http,
                              randomization_factor=0.5, reconnection_delay_max=5)
         self.up = threading.Event()
         self.lock = threading.Lock()
@@ -53,9 +63,8 @@ class SocketPhone:
         self.history: list[tuple] = []  # (time, what): for failure messages
         self.client.on("connect", self._connected)
         self.client.on("disconnect", self._dropped)
-        self.client.connect(url, headers={"Cookie": cookie},
-                            auth={"csrf_token": csrf, "event": event_id},
-                            transports=["websocket"], wait_timeout=10)
+        self.client.connect(url, auth={"csrf_token": csrf, "event": event_id},
+                            transports=list(transports))
 
     def _connected(self):
         self.connects += 1
@@ -103,6 +112,12 @@ class SocketPhone:
         self.client.disconnect()
 
 
+# Between one phone's writes: several a second, far more than a person, while a stop and a
+# reconnect still find writes in flight (at full speed the event collects so many proposals
+# that each reconnect's snapshot becomes the load).
+PACE = 0.25
+
+
 class Writers:
     """Threads that write proposals until stopped: socket phones and no-JS REST phones."""
 
@@ -125,7 +140,7 @@ class Writers:
     def socket(self, phone: SocketPhone, label: str):
         def run():
             n = 0
-            while not self.stop.is_set():
+            while not self.stop.wait(PACE):
                 n += 1
                 client_id = uuid.uuid4().hex
                 try:
@@ -143,7 +158,7 @@ class Writers:
     def rest(self, http: requests.Session, label: str):
         def run():
             n = 0
-            while not self.stop.is_set():
+            while not self.stop.wait(PACE):
                 n += 1
                 client_id = uuid.uuid4().hex
                 try:
