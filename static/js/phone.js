@@ -8,7 +8,7 @@
 //   phase.js        phase sections and results       questions.js  the question cards
 //   forms.js        the proposal form                votes.js   vote and withdraw forms
 //   similar.js      similar proposals, support-instead   wishes.js  what was supported instead
-//   outbox-view.js  the outbox on screen
+//   outbox-view.js  the outbox on screen          budget.js  the budget ballot
 // The page applies what the server sends; it never works out a server rule (a refund, a
 // carried-over vote, a ranking) itself. When one may have changed the person's ballot or
 // proposals, it asks for a fresh snapshot (sync.js refresh).
@@ -29,12 +29,14 @@ import { wireVoteForms } from './phone/votes.js';
 import { wireSimilar } from './phone/similar.js';
 import { markWishes } from './phone/wishes.js';
 import { renderOutbox, settleQueued, wireOutboxView } from './phone/outbox-view.js';
+import { wireBudget } from './phone/budget.js';
 
 onOutbox({ settled: settleQueued, changed: renderOutbox });
 wireProposalForm();
 wireSimilar();
 wireVoteForms();
 wireOutboxView();
+wireBudget();
 
 socket.on('snapshot', applySnapshot);
 
