@@ -270,3 +270,23 @@ def test_public_outcome_waits_for_the_results_phase(app, staff, budget_event, me
     change_phase(staff.facilitator, budget_event.id, "results")
     state = phone.get(f"/api/v1/events/{budget_event.id}/state").get_json()
     assert state["budget_results"]["funded"] == [measures[0]]
+
+
+def test_erasing_ones_input_erases_ones_budget_ballot(app, staff, make_event, measures):
+    event = make_event(voting=budget_voting(measures), phase="collect")
+    phone = app.test_client()
+    headers = {"X-CSRFToken": join(phone, event)}
+    submitted = phone.post(f"/api/v1/events/{event.id}/proposals",
+                           json={"title": "Solceller på alla skolor", "client_id": new_id()},
+                           headers=headers).get_json()
+    change_phase(staff.facilitator, event.id, "vote")
+    other = token()
+    submit_budget_ballot(event.id, other, [measures[2]], new_id())
+    saved = phone.post(f"/api/v1/events/{event.id}/budget-ballot",
+                       json={"measure_ids": measures[:2], "client_id": new_id()},
+                       headers=headers)
+    assert saved.status_code == 200
+    code = submitted["follow_url"].rstrip("/").rsplit("/", 1)[-1]
+    erased = phone.post(f"/api/v1/follow/{code}/erase", headers=headers)
+    assert erased.status_code == 200 and erased.get_json()["votes"] == 2
+    assert list(stored(event.id).values()) == [{measures[2]}]  # the other person's stays
