@@ -7,6 +7,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from .a11y_support import run_axe
 from .conftest import DESKTOP
 from .test_workshop import connected, no_horizontal_scroll
 
@@ -64,6 +65,7 @@ def test_a_resident_fills_a_budget_ballot_and_the_projector_fills(live_server, c
         "Dina val kostar mer än budgeten. Inget sparades")
     expect(plain.locator("#budget-over")).to_contain_text("400 000 kr mer än budgeten")
     assert outcome(live_server, event["id"])["voters"] == 0
+    shots(plain, "budget-phone-over-budget-nojs", full_page=False)
 
     phone = contexts(viewport=SCREEN, is_mobile=True, has_touch=True).new_page()
     phone.goto(f"{live_server.url}/j/{event['code']}")
@@ -81,6 +83,7 @@ def test_a_resident_fills_a_budget_ballot_and_the_projector_fills(live_server, c
     expect(phone.locator("#budget-left")).to_have_text("100 000")
     expect(phone.locator("#bar-budget-left")).to_have_text("100 000")
     no_horizontal_scroll(phone)
+    assert run_axe(phone) == []
     shots(phone, "budget-phone-ballot", full_page=False)
     phone.click("#budget-form button[type=submit]")
     expect(phone.locator("#budget-saved")).to_be_visible()
@@ -94,4 +97,5 @@ def test_a_resident_fills_a_budget_ballot_and_the_projector_fills(live_server, c
         const share = fill.getBoundingClientRect().width / fill.parentElement.clientWidth;
         return Math.abs(share - 0.9) < 0.005;
     }""")
+    assert run_axe(projector) == []
     shots(projector, "budget-projector", full_page=False)
