@@ -290,3 +290,16 @@ def test_erasing_ones_input_erases_ones_budget_ballot(app, staff, make_event, me
     erased = phone.post(f"/api/v1/follow/{code}/erase", headers=headers)
     assert erased.status_code == 200 and erased.get_json()["votes"] == 2
     assert list(stored(event.id).values()) == [{measures[2]}]  # the other person's stays
+
+
+@pytest.mark.parametrize("phase", ["lobby", "collect", "vote", "results", "closed"])
+def test_staff_and_public_pages_of_a_budget_event_render_in_every_phase(app, staff, make_event,
+                                                                          measures, phase):
+    from .conftest import login
+    event = make_event(voting=budget_voting(measures), phase=phase)
+    facilitator = app.test_client()
+    login(facilitator, staff.facilitator)
+    for path in (f"/events/{event.id}/console", f"/events/{event.id}/console/proposals",
+                 f"/events/{event.id}/projector", f"/j/{event.code}"):
+        assert facilitator.get(path).status_code == 200, path
+    assert app.test_client().get(f"/j/{event.code}").status_code == 200
