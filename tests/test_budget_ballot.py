@@ -265,11 +265,16 @@ def test_public_outcome_waits_for_the_results_phase(app, staff, budget_event, me
                headers=headers)
     state = phone.get(f"/api/v1/events/{budget_event.id}/state").get_json()
     assert "budget_results" not in state
+    assert "Finansieras med lika andelar" not in phone.get(
+        f"/j/{budget_event.code}").get_data(as_text=True)
     assert [m["id"] for m in state["budget"]["measures"]] == measures
     assert state["me"]["budget_choice"] == [measures[0]]
     change_phase(staff.facilitator, budget_event.id, "results")
     state = phone.get(f"/api/v1/events/{budget_event.id}/state").get_json()
     assert state["budget_results"]["funded"] == [measures[0]]
+    page = phone.get(f"/j/{budget_event.code}").get_data(as_text=True)
+    assert "Finansieras med lika andelar: 600 000 av 1 000 000 kr." in page
+    assert "Solceller på skolorna" in page
 
 
 def test_erasing_ones_input_erases_ones_budget_ballot(app, staff, make_event, measures):

@@ -29,7 +29,7 @@ import { wireVoteForms } from './phone/votes.js';
 import { wireSimilar } from './phone/similar.js';
 import { markWishes } from './phone/wishes.js';
 import { renderOutbox, settleQueued, wireOutboxView } from './phone/outbox-view.js';
-import { wireBudget } from './phone/budget.js';
+import { renderBudgetResults, wireBudget } from './phone/budget.js';
 
 onOutbox({ settled: settleQueued, changed: renderOutbox });
 wireProposalForm();
@@ -86,7 +86,7 @@ socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
 });
 
 socket.on('phase', ({
-  version, phase, results, table_results: tableResults, by,
+  version, phase, results, table_results: tableResults, by, budget_results: budgetResults,
 }) => {
   // A new phase ends the previous phase's countdown; a re-sent same phase does not.
   if (phase !== state.phase && versions.accept('timer', version)) timer.set(null);
@@ -94,6 +94,7 @@ socket.on('phase', ({
   setPhase(phase);
   if (results) renderResults(results);
   if (results) renderTableResults(tableResults);
+  if (budgetResults) renderBudgetResults(budgetResults);
   const byClock = by === 'schedule' ? {
     collect: t.opened_by_schedule, vote: t.voting_by_schedule,
   }[phase] ?? t.closed_by_schedule : null;

@@ -91,6 +91,7 @@ def test_a_resident_fills_a_budget_ballot_and_the_projector_fills(live_server, c
 
     expect(projector.locator(".budget-figure")).to_contain_text("900 000 av 1 000 000 kr")
     expect(projector.locator(".budget-measures li.funded")).to_have_count(2)
+    expect(projector.locator(".budget-measures li.funded").first).to_contain_text("1 har valt den")
     # The bar grows (a short transition) to 90 % of the meter: waited on, not slept.
     projector.wait_for_function("""() => {
         const fill = document.querySelector('.budget-fill');
@@ -99,3 +100,14 @@ def test_a_resident_fills_a_budget_ballot_and_the_projector_fills(live_server, c
     }""")
     assert run_axe(projector) == []
     shots(projector, "budget-projector", full_page=False)
+
+    # Results: the phone shows what was funded, from the phase push (no reload).
+    phone.evaluate("window.__marker = 'never reloaded'")
+    live_server.set_phase(event["id"], "results")
+    results = phone.locator("#budget-results")
+    expect(results).to_be_visible()
+    expect(results).to_contain_text("Finansieras med lika andelar: 900 000 av 1 000 000 kr.")
+    expect(results.locator("li")).to_have_count(2)
+    expect(results).to_contain_text("Solceller på skolorna")
+    assert phone.evaluate("window.__marker") == "never reloaded"
+    shots(phone, "budget-phone-results", full_page=False)

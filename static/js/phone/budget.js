@@ -3,7 +3,7 @@
 // socket command budget_ballot (the same operation as the form post, which is what runs
 // without JavaScript or before the socket has connected). The server refuses an over-budget
 // ballot whole either way; this only spares the resident the round trip.
-import { send } from '../live.js';
+import { format, send } from '../live.js';
 import { socket } from './connection.js';
 
 const kronor = (n) => Math.max(n, 0).toLocaleString('sv-SE');
@@ -59,4 +59,26 @@ export function wireBudget() {
     }
   });
   redraw();
+}
+
+// The results of a budget event (the phase push or a snapshot once they are out): the
+// measures Equal Shares funded, with what they cost and how many chose them.
+export function renderBudgetResults(outcome) {
+  const box = document.getElementById('budget-results');
+  if (!box || !outcome) return;
+  box.querySelector('.budget-summary').textContent = format(box.dataset.summary, {
+    spent: kronor(outcome.spent_sek), total: kronor(outcome.budget_sek),
+  });
+  box.querySelector('.budget-funded').replaceChildren(...outcome.measures.filter((m) => m.funded).map((m) => {
+    const item = document.createElement('li');
+    const title = document.createElement('span');
+    title.className = 'r-title';
+    title.textContent = `${m.title} `;
+    const count = document.createElement('span');
+    count.className = 'r-count';
+    count.textContent = `${kronor(m.cost_sek)} kr, ${format(box.dataset.supporters, { num: m.supporters })}`;
+    item.append(title, count);
+    return item;
+  }));
+  box.hidden = false;
 }
