@@ -15,6 +15,7 @@ from participation.live.socket import connect
 from participation.live.socket.commands import COMMANDS
 from participation.live.socket.pushes import PUSHES
 
+from .support.budget import add_measures, budget_voting
 from .support.documents import asyncapi_meta_schema, fetch, problems, refs, resolve
 from .support.sockets import new_id
 
@@ -91,6 +92,7 @@ def test_a_session_acks_and_pushes_as_the_document_says(app, asyncapi, room):
         acks.append((name, ack))
         return ack
 
+    measures = add_measures()  # before any socket: the test's own session then writes alone
     workshop = room()
     console = workshop.facilitator()
     phone = workshop.phone()
@@ -134,13 +136,21 @@ def test_a_session_acks_and_pushes_as_the_document_says(app, asyncapi, room):
                                            "member_id": member["member"]["id"],
                                            "present": True})
     call(group_console, "revoke_member", {"member_id": member["member"]["id"]})
+    budget = room(phase="vote", voting=budget_voting(measures))
+    budget_console, budget_phone = budget.facilitator(), budget.phone()
+    call(budget_phone, "budget_ballot", {"measure_ids": measures[:2], "client_id": new_id()})
+    call(budget_phone, "budget_ballot", {"measure_ids": measures, "client_id": new_id()})
+    call(budget_console, "set_phase", {"phase": "results"})
+    call(budget_phone, "snapshot", {})
+    call(budget_console, "snapshot", {})
 
     found = []
     for name, ack in acks:
         message = f"{name}.ack" if ack.get("ok") else "refused"
         found += [f"{name} {ack}: {p}" for p in problems(asyncapi, messages[message]["payload"],
                                                          ack)]
-    pushed = [(name, data) for socket in (console, phone, group_console)
+    pushed = [(name, data)
+              for socket in (console, phone, group_console, budget_console, budget_phone)
               for name in PUSHES for data in socket.received(name)]
     for name, data in pushed:
         found += [f"push {name} {data!r:.200}: {p}"

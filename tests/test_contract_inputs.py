@@ -281,6 +281,19 @@ def _in_group(kit, make, as_member=False):
     return socket, make(member, meeting)
 
 
+def _budget_measure(kit) -> int:
+    return create_measure(kit.staff.reviewer, {"title": "Solceller på skolor",
+                                               "investment_sek": 400_000})["measure"]["id"]
+
+
+def _budget_phone(kit):
+    """A phone at a budget ballot in the vote phase, and the ballot's one measure."""
+    measure = _budget_measure(kit)
+    event = kit.event(phase="vote", voting={"method": "budget", "budget_sek": 1_000_000,
+                                            "measure_ids": [measure]})
+    return event, kit.phone(event), measure
+
+
 def _scribe(kit, base):
     event = kit.event(tables=2)
     return kit.phone_socket(event, kit.scribe(event)), base
@@ -293,6 +306,8 @@ SOCKET_CASES = {
         "proposal_id": p, "client_id": new_id(), "dots": 1}))(*_voter(k)),
     "withdraw_vote": lambda k: (lambda e, phone, p: (k.phone_socket(e, phone), {
         "proposal_id": p}))(*_voter(k, voted=True)),
+    "budget_ballot": lambda k: (lambda e, phone, m: (k.phone_socket(e, phone), {
+        "measure_ids": [m], "client_id": new_id()}))(*_budget_phone(k)),
     "similar": lambda k: _phone_on(k, {"title": "Cykelbanor överallt"}),
     "choose_table": lambda k: _phone_on(k, {"table": 1}, tables=2),
     "scribe_proposal": lambda k: _scribe(k, {"title": "Bordets förslag"}),
@@ -392,7 +407,14 @@ def _invitation_route(kit) -> Rest:
 REST_CASES = {
     "api.create_event": lambda k: _as_staff(k, {"title": "Ny verkstad", "prompt": "Hur?",
                                                 "kind": "radslag",
-                                                "voting": {"method": "approval"}}),
+                                                "voting": {"method": "approval"}},
+                                            {"title": "Budget", "prompt": "Vad köper vi?",
+                                             "kind": "radslag",
+                                             "voting": {"method": "budget",
+                                                        "budget_sek": 1_000_000,
+                                                        "measure_ids": [_budget_measure(k)]}}),
+    "api.budget_ballot": lambda k: (lambda e, phone, m: _as_phone(
+        phone, {"measure_ids": [m], "client_id": new_id()}, event_id=e.id))(*_budget_phone(k)),
     "api.set_phase": lambda k: _event_route(k, {"phase": "vote"}),
     "api.add_paper_proposal": lambda k: _event_route(k, {"title": "Från papper", "table": 1},
                                                      tables=2),

@@ -49,7 +49,7 @@ def test_upgrade_from_empty_matches_models_and_downgrades(empty_database):
                 name = constraint.name  # already expanded by the naming convention
                 assert name in migrated, f"{name} missing after upgrade"
                 for word in ("pending", "pre", "paper", "scribe", "count", "merged", "unmerge",
-                             "scale"):
+                             "scale", "budget"):
                     if word in str(constraint.sqltext):
                         assert word in migrated[name], (name, migrated[name])
     tables = set(inspect(db.engine).get_table_names())

@@ -53,7 +53,7 @@ PUBLIC_ROUTES = [
     "pages.join_by_code", "pages.set_language", "health.healthz", "public.privacy",
     "api.openapi", "api.asyncapi", "public.accessibility",
     "phone.join", "phone.join_table", "phone.join_as_scribe", "phone.qr", "phone.table_qr",
-    "phone.name", "phone.submit", "phone.vote", "phone.withdraw",
+    "phone.name", "phone.submit", "phone.vote", "phone.withdraw", "phone.budget",
     "phone.table", "phone.scribe", "api.add_scribe_proposal",
     "phone.show_name", "api.set_show_name", "phone.invitation", "phone.accept",
     "api.accept_invitation", "public.follow", "public.event_page", "api.follow",
@@ -146,7 +146,7 @@ RULES: dict[str, object] = {
     "tokens.revoke": {"facilitator_a"}, "api.revoke_my_token": {"facilitator_a"},
     # The phone's own API on event A: only the phone that joined A has a token there.
     "api.submit_proposal": PHONE_A, "api.vote": PHONE_A, "api.withdraw": PHONE_A,
-    "api.choose_table": PHONE_A,
+    "api.choose_table": PHONE_A, "api.budget_ballot": PHONE_A,
     "api.state": PHONE_A | REVIEW_A, "api.similar": PHONE_A | REVIEW_A,
 }
 
@@ -274,6 +274,7 @@ class World:
             "api.put_review": {"status": "reviewing", "public_answer": "Tack"},
             "api.vote": {"client_id": uuid.uuid4().hex},
             "api.withdraw": {"client_id": uuid.uuid4().hex},
+            "api.budget_ballot": {"measure_ids": [], "client_id": uuid.uuid4().hex},
             "api.choose_table": {"table": 1}, "api.submit_proposal": {
                 "title": "Ännu en idé", "client_id": uuid.uuid4().hex},
             "api.link_proposal": {"kind": "supports", "measure_id": self.measure_id},

@@ -10,6 +10,8 @@ from typing_extensions import TypedDict
 
 from .. import access
 from ..accounts.tokens import TOKEN_ERRORS
+from ..budgets import operations as budget_ops
+from ..budgets.queries import BudgetOutcome, outcome
 from ..core.declare import Version, keys_of
 from ..core.errors import OperationError, not_found
 from ..core.validate import Id
@@ -56,6 +58,8 @@ class ResultsAnswer(TypedDict):
     voting: Voting
     table: int | None
     results: list[RankedProposal]
+    budget: NotRequired[Annotated[BudgetOutcome, Field(description=(
+        "A budget event's ballot and what it funds (Equal Shares; greedy alongside)."))]]
 
 
 class SimilarQuery(TypedDict):
@@ -308,10 +312,13 @@ def results(event_id):
     table = request.args.get("table")
     if table is not None and not any(str(t.number) == table for t in event.tables):
         raise OperationError("unknown_table", _("There is no such table."), 404)
-    return jsonify({"event_id": event.id, "phase": event.phase, "version": event.version,
-                    "voting": event.voting_dict(),
-                    "table": int(table) if table else None,
-                    "results": ranked(event, int(table) if table else None)})
+    answer = {"event_id": event.id, "phase": event.phase, "version": event.version,
+              "voting": event.voting_dict(),
+              "table": int(table) if table else None,
+              "results": ranked(event, int(table) if table else None)}
+    if event.is_budget:
+        answer["budget"] = outcome(event)
+    return jsonify(answer)
 
 
 @route("GET", "/events/<int:event_id>/state", "The full snapshot, with version",
@@ -349,6 +356,19 @@ def vote(proposal_id):
     result = proposal_ops.cast_vote(proposal_id, identity.token_lookup(), data.get("client_id"),
                                     data.get("dots"), score=data.get("score"))
     return jsonify(result), 200 if result.get("replayed") else 201
+
+
+@route("POST", "/events/<int:event_id>/budget-ballot",
+       "Save this person's budget ballot, replacing the earlier one (vote phase)",
+       auth=RESIDENT, body=budget_ops.BudgetBallotRequest,
+       answers={200: budget_ops.BudgetBallotResult}, errors=(400, 403, 404, 409),
+       description="409 over_budget when the measures cost more than the budget (nothing is "
+                   "stored); 400 not_on_ballot for a measure the ballot does not hold.")
+def budget_ballot(event_id):
+    data = json_body()
+    event = _event(event_id)
+    return jsonify(budget_ops.submit_budget_ballot(
+        event.id, identity.token_for(event.id), data.get("measure_ids"), data.get("client_id")))
 
 
 @route("DELETE", "/proposals/<int:proposal_id>/votes",

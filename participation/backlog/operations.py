@@ -18,6 +18,7 @@ from ..core.declare import request
 from ..core.errors import OperationError, not_found
 from ..core.tx import write_transaction
 from ..core.validate import Id, clean_text
+from ..events.models import BallotMeasure
 from ..ops.audit import audit
 from .models import (
     MEASURE_STATUSES,
@@ -255,6 +256,11 @@ def delete_measure(user, measure_id) -> Deleted:
             raise OperationError("measure_has_links",
                                  _l("Proposals are linked to this measure; it cannot be deleted."),
                                  409)
+        if session.scalar(select(func.count(BallotMeasure.id))
+                          .where(BallotMeasure.measure_id == measure.id)):
+            raise OperationError("measure_on_ballot",
+                                 _l("This measure is on an event's budget ballot; it cannot be "
+                                    "deleted."), 409)
         session.delete(measure)
         audit(session, user, "measure.delete", f"measure:{measure_id}")
     publish("measure.deleted", 0, 0, measure_id=measure_id)

@@ -3,7 +3,16 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from typing_extensions import TypedDict
 
@@ -16,12 +25,17 @@ GROUP = "referensgrupp"
 PHASES = ("lobby", "collect", "vote", "results", "closed")
 # "post": proposals show at once and can be hidden; "pre": they wait for approval.
 MODERATIONS = ("post", "pre")
-VOTING_METHODS = ("approval", "dots", "scale")
+VOTING_METHODS = ("approval", "dots", "scale", "budget")
 # A scale rating: 1 = not important at all ... 5 = very important.
 SCALE_MIN, SCALE_MAX = 1, 5
 # Dots per person (and on one proposal) at a dot vote.
 DOTS_MAX = 100
 Dots = Annotated[int, Field(ge=1, le=DOTS_MAX)]
+# A climate budget ballot ("Mest klimat för våra pengar", docs/budget.md): its total in SEK
+# (up to ten billion, far above any municipality's yearly climate budget) and 1–30 measures.
+BUDGET_MAX_SEK = 10_000_000_000
+BALLOT_MEASURES_MAX = 30
+BudgetSek = Annotated[int, Field(ge=1, le=BUDGET_MAX_SEK)]
 
 
 class ApprovalVoting(TypedDict):
@@ -46,7 +60,15 @@ class ScaleVoting(TypedDict):
     max: Literal[SCALE_MAX]
 
 
-Voting = ApprovalVoting | DotsVoting | ScaleVoting
+class BudgetVoting(TypedDict):
+    """Each person approves any measures on the ballot whose costs fit in `budget_sek`."""
+
+    method: Literal["budget"]
+    budget_sek: BudgetSek
+    measure_ids: Annotated[list[int], Field(description="The ballot's measures, in order.")]
+
+
+Voting = ApprovalVoting | DotsVoting | ScaleVoting | BudgetVoting
 QUESTION_MAX = 300
 
 
@@ -69,13 +91,20 @@ class VotingMethod:
     def is_scale(self) -> bool:
         return self.voting_method == "scale"
 
+    @property
+    def is_budget(self) -> bool:
+        return self.voting_method == "budget"
+
 
 class Event(VotingMethod, db.Model):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint("kind IN ('radslag', 'referensgrupp', 'medborgarverkstad')", name="kind"),
         CheckConstraint("phase IN ('lobby', 'collect', 'vote', 'results', 'closed')", name="phase"),
-        CheckConstraint("voting_method IN ('approval', 'dots', 'scale')", name="voting_method"),
+        CheckConstraint("voting_method IN ('approval', 'dots', 'scale', 'budget')",
+                        name="voting_method"),
+        CheckConstraint(f"budget_sek IS NULL OR budget_sek BETWEEN 1 AND {BUDGET_MAX_SEK}",
+                        name="budget_sek"),
         CheckConstraint(f"dots_per_person BETWEEN 1 AND {DOTS_MAX}", name="dots_per_person"),
         CheckConstraint(
             "max_dots_per_proposal BETWEEN 1 AND dots_per_person", name="max_dots_per_proposal"
@@ -101,6 +130,8 @@ class Event(VotingMethod, db.Model):
     voting_method: Mapped[str] = mapped_column(String(10), default="approval")
     dots_per_person: Mapped[int] = mapped_column(Integer, default=1)
     max_dots_per_proposal: Mapped[int] = mapped_column(Integer, default=1)
+    # A budget ballot's total (voting_method "budget"); its measures are BallotMeasure rows.
+    budget_sek: Mapped[int | None] = mapped_column(BigInteger, default=None)
     # "post": proposals show at once and can be hidden; "pre": they wait for approval.
     moderation: Mapped[str] = mapped_column(String(4), default="post", server_default="post")
     # Bias controls: live bars stay off the projector until revealed; ballots in a per-person
@@ -149,7 +180,14 @@ class Event(VotingMethod, db.Model):
         order_by="EventTeamMember.id", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    ballot_measures: Mapped[list["BallotMeasure"]] = relationship(
+        order_by="BallotMeasure.position", cascade="all, delete-orphan"
+    )
+
     def voting_dict(self) -> Voting:
+        if self.is_budget:
+            return {"method": "budget", "budget_sek": self.budget_sek,
+                    "measure_ids": [m.measure_id for m in self.ballot_measures]}
         if self.is_scale:
             return {"method": "scale", "min": SCALE_MIN, "max": SCALE_MAX}
         if self.is_dots:
@@ -203,6 +241,26 @@ class FocusArea(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class BallotMeasure(db.Model):
+    """A backlog measure on a budget event's ballot: its place and its cost when the ballot was
+    made (the funding rule counts that cost, whatever the backlog says later)."""
+
+    __tablename__ = "event_ballot_measures"
+    __table_args__ = (
+        UniqueConstraint("event_id", "measure_id"),
+        UniqueConstraint("event_id", "position"),
+        CheckConstraint("cost_sek > 0", name="cost_sek"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    # RESTRICT: a measure someone can vote on (or has) is not deleted from under the ballot.
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="RESTRICT"),
+                                            index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    cost_sek: Mapped[int] = mapped_column(BigInteger)
 
 
 class Question(db.Model):

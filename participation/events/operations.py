@@ -6,7 +6,7 @@ from typing import Annotated, Literal, NotRequired
 
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
-from sqlalchemy import select, update
+from sqlalchemy import column, select, table, update
 from typing_extensions import TypedDict
 
 from .. import access
@@ -18,13 +18,16 @@ from ..core.tx import write_transaction
 from ..core.validate import clean_text
 from ..extensions import db
 from ..ops.audit import audit
-from .inputs import QuestionTexts, clean_questions, parse_schedule
+from .inputs import QuestionTexts, clean_questions, parse_budget, parse_schedule
 from .models import (
+    BALLOT_MEASURES_MAX,
     DOTS_MAX,
     KINDS,
     MODERATIONS,
     PHASES,
     TABLES_MAX,
+    BallotMeasure,
+    BudgetSek,
     Dots,
     Event,
     FocusArea,
@@ -114,7 +117,24 @@ class ScaleChoice(TypedDict):
     method: Literal["scale"]
 
 
-VotingChoice = ApprovalChoice | DotsChoice | ScaleChoice
+@request
+class BudgetChoice(TypedDict):
+    """A climate budget ballot (docs/budget.md): each person approves measures of the backlog
+    whose costs together fit in the budget; Equal Shares decides what is funded."""
+
+    method: Literal["budget"]
+    budget_sek: BudgetSek
+    measure_ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(
+        min_length=1, max_length=BALLOT_MEASURES_MAX, description=(
+            "Backlog measures, not rejected, with an investment_sek above 0; no repeats. "
+            "Their order is the ballot's."))]
+
+
+VotingChoice = ApprovalChoice | DotsChoice | ScaleChoice | BudgetChoice
+
+# The backlog's measures table, named here without importing the backlog (a layer above):
+# creating a budget event reads which measures may be on its ballot and what they cost.
+_measures = table("measures", column("id"), column("status"), column("investment_sek"))
 
 
 def parse_voting(voting) -> tuple[str, int, int]:
@@ -126,6 +146,9 @@ def parse_voting(voting) -> tuple[str, int, int]:
     if method == "scale":
         # Each person rates each proposal 1..5; no budget to spread.
         return "scale", 1, 1
+    if method == "budget":
+        parse_budget(voting)
+        return "budget", 1, 1
     if method != "dots":
         raise OperationError("invalid_voting", _l("Choose a voting method."), field="voting")
     dots, cap = voting.get("dots"), voting.get("max_per_proposal", voting.get("dots"))
@@ -178,6 +201,26 @@ class NewEvent(TypedDict):
         "Tables 1..n, named \"Bord 1\" … (a medborgarverkstad's). Left out: none."))]]
 
 
+def _ballot_measures(session, measure_ids: list[int]) -> list[BallotMeasure]:
+    """The ballot's rows, each measure's cost as it is now; refused unless every measure exists,
+    is not rejected and has an investment above 0 SEK."""
+    if not measure_ids:
+        return []
+    costs = dict(session.execute(
+        select(_measures.c.id, _measures.c.investment_sek)
+        .where(_measures.c.id.in_(measure_ids), _measures.c.status != "rejected",
+               _measures.c.investment_sek > 0)).all())
+    missing = [i for i in measure_ids if i not in costs]
+    if missing:
+        raise OperationError(
+            "invalid_measure",
+            _l("Measure %(id)d cannot be on a budget ballot: it does not exist, is rejected or "
+               "has no investment cost.", id=missing[0]),
+            field="measure_ids")
+    return [BallotMeasure(measure_id=i, position=n, cost_sek=costs[i])
+            for n, i in enumerate(measure_ids, start=1)]
+
+
 def _table_count(tables) -> int:
     if tables is None:
         return 0
@@ -196,6 +239,7 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
     if kind not in KINDS:
         raise OperationError("invalid_kind", _l("Choose a kind of event."), field="kind")
     method, dots, cap = parse_voting(voting)
+    budget_sek, measure_ids = parse_budget(voting) if method == "budget" else (None, [])
     if not all(isinstance(flag, bool) for flag in (hide_tallies, shuffle_ballot)):
         raise OperationError("invalid_type", _l("Choose yes or no."),
                              field="hide_tallies" if not isinstance(hide_tallies, bool)
@@ -229,6 +273,7 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
             questions=[Question(text=t, position=i) for i, t in enumerate(question_texts)],
             tables=[Table.numbered(n) for n in range(1, table_count + 1)],
             opens_at=opens, voting_opens_at=voting_opens, closes_at=closes,
+            budget_sek=budget_sek, ballot_measures=_ballot_measures(session, measure_ids),
         )
         session.add(event)
         session.flush()

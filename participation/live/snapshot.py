@@ -14,6 +14,8 @@ from sqlalchemy.orm import selectinload
 from typing_extensions import TypedDict
 
 from .. import access
+from ..budgets import queries as budgets
+from ..budgets.queries import BudgetBallot, BudgetOutcome
 from ..core.declare import Version, keys_of
 from ..core.time import Time, iso, utcnow
 from ..core.validate import Id
@@ -61,6 +63,12 @@ class Me(TypedDict):
     seed: Annotated[str | None, Field(description=(
         "Orders its ballot when shuffle_ballot is on."))]
     follow_url: FollowUrl | None
+    budget_choice: NotRequired[Annotated[list[Id], Field(description=(
+        "A budget event: the measures this person approves, in ballot order."))]]
+
+
+BudgetResults = Annotated[BudgetOutcome, Field(description=(
+    "A budget event's outcome: only once the results are out (phase results or closed)."))]
 
 
 class ResidentState(TypedDict):
@@ -73,6 +81,8 @@ class ResidentState(TypedDict):
     proposals: list[PublicProposal | AuthorProposal]
     results: NotRequired[Results]
     table_results: NotRequired[TableResults]
+    budget: NotRequired[Annotated[BudgetBallot, Field(description="A budget event's ballot.")]]
+    budget_results: NotRequired[BudgetResults]
     me: Me
 
 
@@ -88,6 +98,8 @@ class StaffState(TypedDict):
     themes: list[Theme]
     results: NotRequired[Results]
     table_results: NotRequired[TableResults]
+    budget: NotRequired[Annotated[BudgetOutcome, Field(description=(
+        "A budget event's ballot and live outcome from the stored ballots."))]]
     connected: NotRequired[Annotated[int, Field(ge=0, description=(
         "People (participants, not sockets) connected now: in the socket's snapshot only."))]]
 
@@ -105,6 +117,8 @@ def results(event, viewer: access.Viewer) -> dict:
     found = {"results": ranking.ranked(event)}
     if event.tables:
         found["table_results"] = ranking.ranked_by_table(event)
+    if event.is_budget:
+        found["budget_results"] = budgets.outcome(event)
     return found
 
 
@@ -126,6 +140,8 @@ def _shared(event, version: int) -> dict:
                  # event_shape names tables by number only; a phone's seat is matched by id.
                  "table_ids": {t.id: t.number for t in event.tables}}
         built.update(results(event, access.PUBLIC))
+        if event.is_budget:
+            built["budget"] = budgets.ballot(event)
         return built
 
     return cached("snapshot_shared", event.id, version, build, CACHED_VERSIONS)
@@ -150,7 +166,7 @@ def resident_state(event, token: str | None) -> ResidentState:
         "event": dict(shared["event"]),
         "proposals": proposals,
     }
-    for key in ("results", "table_results"):
+    for key in ("results", "table_results", "budget", "budget_results"):
         if key in shared:
             state[key] = shared[key]
     me = viewer.participant_id
@@ -164,6 +180,8 @@ def resident_state(event, token: str | None) -> ResidentState:
         "seed": ballot_seed(token) if event.shuffle_ballot and token else None,
         "follow_url": follow_url(participant.follow_code if participant else None),
     }
+    if event.is_budget:
+        state["me"]["budget_choice"] = budgets.my_choice(event.id, me)
     return state
 
 
@@ -186,7 +204,8 @@ def staff_state(event) -> StaffState:
         "tallies": {str(k): v for k, v in ranking.tallies(event.id).items()},
         "voters": ranking.voter_count(event.id),
         "themes": themes.cloud(event),
-        **results(event, access.STAFF),
+        **{k: v for k, v in results(event, access.STAFF).items() if k != "budget_results"},
+        **({"budget": budgets.outcome(event)} if event.is_budget else {}),
     }
 
 

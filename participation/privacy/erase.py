@@ -19,6 +19,7 @@ from pydantic import Field
 from sqlalchemy import delete, select
 from typing_extensions import TypedDict
 
+from ..budgets.models import BudgetChoice
 from ..core.bus import publish
 from ..core.declare import Version
 from ..core.errors import not_found
@@ -81,6 +82,9 @@ def erase_own_input(follow_code) -> Erased:
         touched = set(session.scalars(select(ProposalMerge.target_id).where(
             ProposalMerge.source_id.in_(own), ProposalMerge.undone_at.is_(None))).all()) - own
         votes = session.execute(delete(Vote).where(Vote.participant_id == person.id)).rowcount
+        # A budget ballot is voting too: each approved measure counts as a vote erased.
+        votes += session.execute(delete(BudgetChoice)
+                                 .where(BudgetChoice.participant_id == person.id)).rowcount
         session.execute(delete(ProposalMergeVote)
                         .where(ProposalMergeVote.participant_id == person.id))
         # Votes, merges, moderation and review rows on these proposals go by ON DELETE CASCADE.
@@ -97,6 +101,8 @@ def erase_own_input(follow_code) -> Erased:
     for shaped in shapes:
         publish("proposal.moderated", event.id, version, action="erase", **shaped)
     publish("vote.changed", event.id, version)
+    if event.is_budget:
+        publish("budget.changed", event.id, version)
     return {"proposals": len(own), "votes": votes, "version": version}
 
 

@@ -311,6 +311,9 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *,
         if status != "visible":
             raise OperationError("proposal_hidden", _l("That proposal has been hidden."), 409)
         current = votes.get(proposal_id, 0)
+        if event.is_budget:
+            raise OperationError("budget_event",
+                                 _l("This event votes with its budget ballot."), 409)
         if event.is_scale:
             if rating is None or not SCALE_MIN <= rating <= SCALE_MAX:
                 raise _invalid_score()

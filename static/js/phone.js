@@ -8,7 +8,7 @@
 //   phase.js        phase sections and results       questions.js  the question cards
 //   forms.js        the proposal form                votes.js   vote and withdraw forms
 //   similar.js      similar proposals, support-instead   wishes.js  what was supported instead
-//   outbox-view.js  the outbox on screen
+//   outbox-view.js  the outbox on screen          budget.js  the budget ballot
 // The page applies what the server sends; it never works out a server rule (a refund, a
 // carried-over vote, a ranking) itself. When one may have changed the person's ballot or
 // proposals, it asks for a fresh snapshot (sync.js refresh).
@@ -29,12 +29,14 @@ import { wireVoteForms } from './phone/votes.js';
 import { wireSimilar } from './phone/similar.js';
 import { markWishes } from './phone/wishes.js';
 import { renderOutbox, settleQueued, wireOutboxView } from './phone/outbox-view.js';
+import { renderBudgetResults, wireBudget } from './phone/budget.js';
 
 onOutbox({ settled: settleQueued, changed: renderOutbox });
 wireProposalForm();
 wireSimilar();
 wireVoteForms();
 wireOutboxView();
+wireBudget();
 
 socket.on('snapshot', applySnapshot);
 
@@ -84,7 +86,7 @@ socket.on('timer', ({ version, ends_at: endsAt, server_time: serverTime }) => {
 });
 
 socket.on('phase', ({
-  version, phase, results, table_results: tableResults, by,
+  version, phase, results, table_results: tableResults, by, budget_results: budgetResults,
 }) => {
   // A new phase ends the previous phase's countdown; a re-sent same phase does not.
   if (phase !== state.phase && versions.accept('timer', version)) timer.set(null);
@@ -92,6 +94,7 @@ socket.on('phase', ({
   setPhase(phase);
   if (results) renderResults(results);
   if (results) renderTableResults(tableResults);
+  if (budgetResults) renderBudgetResults(budgetResults);
   const byClock = by === 'schedule' ? {
     collect: t.opened_by_schedule, vote: t.voting_by_schedule,
   }[phase] ?? t.closed_by_schedule : null;

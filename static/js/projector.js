@@ -14,6 +14,7 @@ import {
   pageLine, renderThemes, renderWaiting, renderWall,
 } from './projector/wall.js';
 import { renderBars } from './projector/tallies.js';
+import { renderBudget } from './projector/budget.js';
 import { renderRanking, renderTableWinners } from './projector/results.js';
 import { visible } from './projector/common.js';
 
@@ -25,6 +26,7 @@ const state = {
   phase: root.dataset.phase, method: root.dataset.method, proposals: new Map(), tallies: {},
   results: null, voters: 0, hideTallies: false, revealed: false, tables: [],
   tableResults: null, questions: [], showThemes: false, themes: [], scaleMax: null,
+  budget: null,
 };
 const ctx = { state, t, p: words };
 const $ = (id) => document.getElementById(id);
@@ -125,7 +127,11 @@ function render() {
   nodes.join.hidden = phase === 'closed';
   nodes.wall.hidden = view !== 'wall';
   nodes.waiting.hidden = view !== 'waiting';
-  nodes.tallyBox.hidden = view !== 'bars';
+  // A budget event shows its fill bar where others show vote bars and the ranking.
+  const budgetBox = $('budget-box');
+  const budgetView = budgetBox && ['bars', 'results', 'closed'].includes(view);
+  if (budgetBox) budgetBox.hidden = !budgetView;
+  nodes.tallyBox.hidden = view !== 'bars' || budgetView;
   nodes.bars.hidden = view !== 'bars';
   nodes.ranking.hidden = !['results', 'closed'].includes(view);
   if (!['results', 'closed'].includes(view)) {
@@ -141,6 +147,11 @@ function render() {
   } else if (view === 'waiting') {
     nodes.count.textContent = sentence(t.bars_held);
     pages = renderWaiting(ctx, nodes.votersFigure, nodes.ballot);
+  } else if (budgetView) {
+    nodes.count.textContent = state.budget ? plural(t.count_voted, state.budget.voters) : '';
+    nodes.rankingSlide.hidden = true;
+    nodes.winners.hidden = true;
+    renderBudget(ctx, budgetBox, state.budget);
   } else if (view === 'bars') {
     nodes.count.textContent = plural(t.count_voted, state.voters);
     renderBars(ctx, nodes.bars, nodes.barsMore);
@@ -173,6 +184,7 @@ socket.on('snapshot', (s) => {
     state.tallies = s.tallies ?? {};
     state.voters = s.voters ?? 0;
   }
+  if (versions.accept('budget', s.version)) state.budget = s.budget ?? null;
   if (versions.accept('themes_display', s.version)) state.showThemes = s.event.show_themes;
   if (versions.accept('themes', s.version)) state.themes = s.themes ?? [];
   if (versions.accept('reveal', s.version)) {
@@ -208,6 +220,12 @@ socket.on('tallies', ({ version, tallies, voters }) => {
   if (!versions.accept('tallies', version)) return;
   state.tallies = tallies;
   state.voters = voters;
+  schedule();
+});
+
+socket.on('budget', ({ version, budget }) => {
+  if (!versions.accept('budget', version)) return;
+  state.budget = budget;
   schedule();
 });
 

@@ -4,6 +4,7 @@ and sockets, then go back to the page (or show it again with the error)."""
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
+from ...budgets.operations import submit_budget_ballot
 from ...core.errors import OperationError
 from ...core.validate import form_number
 from ...members.operations import set_show_name
@@ -87,6 +88,24 @@ def withdraw(code, proposal_id):
         operations.withdraw_vote(pid, token_for, client_id, dots)
 
     return _vote_action(code, proposal_id, take_back)
+
+
+@bp.post("/j/<code>/budget")
+def budget(code):
+    """The budget ballot's checkboxes: the whole ballot at once, saved or refused whole."""
+    event = event_or_404(code)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ticked = request.form.getlist("measure_ids")
+    try:
+        submit_budget_ballot(event.id, identity.token_for(event.id), ticked, form.client_id.data)
+    except OperationError as error:
+        # The page shows the ticks as they were sent, so one untick fixes an over-budget ballot.
+        return render_phone(event, error.status, error=str(error.message),
+                            budget_ticked=[form_number(t) for t in ticked])
+    flash(_("Your choices are saved."), "success")
+    return _back(event, "#budget")
 
 
 @bp.post("/j/<code>/scribe")

@@ -16,7 +16,7 @@ from ...participants import identity as participants
 from ...proposals.order import shuffled
 from ...web import identity
 from ..snapshot import resident_state, scribe_table
-from .forms import NameForm, ProposalForm, ScribeForm, TableForm
+from .forms import NameForm, ProposalForm, ScribeForm, TableForm, VoteForm
 
 # How often a page without JavaScript reloads itself while it waits (lobby, results): soon
 # enough to see the start, rarely enough that a room of phones costs the server little.
@@ -50,6 +50,18 @@ def _ordered(state: dict) -> list[dict]:
     return proposals
 
 
+def budget_view(state: dict, ticked: list | None = None) -> dict | None:
+    """The budget ballot as the page shows it: what is ticked (the stored ballot, or what a
+    refused form sent), its cost and what is left."""
+    budget = state.get("budget")
+    if budget is None:
+        return None
+    chosen = set(ticked if ticked is not None else state["me"].get("budget_choice", []))
+    spent = sum(m["cost_sek"] for m in budget["measures"] if m["id"] in chosen)
+    return {**budget, "chosen": chosen, "spent_sek": spent,
+            "left_sek": budget["budget_sek"] - spent}
+
+
 def render_phone(event, status: int = 200, **forms):
     """The resident's page: everything the current phase allows, as plain forms."""
     if refused := invite_only(event):
@@ -81,5 +93,7 @@ def render_phone(event, status: int = 200, **forms):
         scribe_form=forms.get("scribe_form") or ScribeForm(prefix="scribe"),
         name_form=forms.get("name_form") or NameForm(display_name=me["display_name"] or ""),
         vote_client_id=uuid.uuid4().hex, error=forms.get("error"),
+        budget=budget_view(state, forms.get("budget_ticked")),
+        budget_form=VoteForm(formdata=None, client_id=uuid.uuid4().hex),
         refresh_seconds=NO_SCRIPT_REFRESH_SECONDS,
     ), status

@@ -28,6 +28,7 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from ... import access
+from ...budgets import operations as budgets
 from ...core.declare import Version, keys_of
 from ...core.errors import OperationError
 from ...core.time import iso
@@ -171,6 +172,10 @@ COMMANDS = {command.name: command for command in (
         d.get("proposal_id"), c.token_for, d.get("client_id"), d.get("dots")),
         "Take back a vote, a rating, or dots (all, or `dots` of them).", WithdrawCommand,
         proposals.VoteResult),
+    Command("budget_ballot", MEMBER, lambda c, d: budgets.submit_budget_ballot(
+        c.event_id, c.token, d.get("measure_ids"), d.get("client_id")),
+        "Save this person's budget ballot, replacing the earlier one (idempotent by client_id).",
+        budgets.BudgetBallotRequest, budgets.BudgetBallotResult),
     Command("similar", MEMBER, _similar, "Shown proposals like the text being typed.",
             duplicates.SimilarRequest, duplicates.Matches),
     Command("choose_table", MEMBER, lambda c, d: choose_table(c.event_id, c.token, d.get("table")),

@@ -18,6 +18,7 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from ... import access
+from ...budgets.queries import BudgetOutcome
 from ...core.declare import Version
 from ...core.time import Time, iso, utcnow
 from ...core.validate import Id
@@ -29,7 +30,14 @@ from ...members.operations import MeetingInfo, MemberCounts
 from ...proposals.ranking import Tally
 from ...proposals.shapes import HiddenProposal, PublicProposal, StaffProposal
 from ...proposals.themes import Theme
-from ..snapshot import ResidentState, Results, StaffState, TableResults, results
+from ..snapshot import (
+    BudgetResults,
+    ResidentState,
+    Results,
+    StaffState,
+    TableResults,
+    results,
+)
 from .rooms import ROOMS
 
 # --- what each push carries ---------------------------------------------------------------
@@ -60,6 +68,7 @@ class PhasePush(TypedDict):
         "It moved on its own at a scheduled time (events/schedule.py)."))]]
     results: NotRequired[Results]
     table_results: NotRequired[TableResults]
+    budget_results: NotRequired[BudgetResults]
 
 
 class TimerPush(TypedDict):
@@ -99,6 +108,11 @@ class TalliesPush(TypedDict):
     version: Version
     tallies: Annotated[dict[str, Tally], Field(description="Proposal id to its tally.")]
     voters: Annotated[int, Field(ge=0, description="People who have voted.")]
+
+
+class BudgetPush(TypedDict):
+    version: Version
+    budget: BudgetOutcome
 
 
 class ThemesPush(TypedDict):
@@ -165,6 +179,8 @@ PUSHES = {
     "tallies": Push("staff", TalliesPush,
                     "Live tallies from the stored votes, at most once per coalescing interval."),
     "themes": Push("staff", ThemesPush, "The theme cloud, coalesced like the tallies."),
+    "budget": Push("staff", BudgetPush, "A budget event's outcome from the stored ballots "
+                   "(what Equal Shares funds), coalesced with the tallies."),
     "presence": Push("staff", PresencePush,
                      "People (participants, not sockets) connected now, coalesced."),
     "members": Push("staff", MembersPush, "Referensgrupp membership counts (no names)."),
@@ -262,6 +278,7 @@ RELAYS = {
     "proposal.unmerged": (merged_shapes, results_if_out, tallies, themes),
     "proposal.updated": (renamed_shapes, themes),
     "vote.changed": (tallies,),
+    "budget.changed": (tallies,),
     "event.phase_changed": (phase, tallies),
     "event.timer": (timer,),
     "event.schedule": (plain("schedule", "opens_at", "voting_opens_at", "closes_at"),),

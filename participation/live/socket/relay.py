@@ -9,6 +9,7 @@ count of connected people (presence.py: participants, not sockets) are coalesced
 import threading
 import time
 
+from ...budgets.queries import outcome as budget_outcome
 from ...core.bus import published
 from ...events.models import Event
 from ...extensions import db, socketio
@@ -166,6 +167,9 @@ class Relay:
                     emit("tallies", event_id, version,
                          tallies={str(k): v for k, v in counts.items()},
                          voters=ranking.voter_count(event_id))
+                    if method == "budget":
+                        emit("budget", event_id, version,
+                             budget=budget_outcome(db.session.get(Event, event_id)))
                 for event_id in theme_events:
                     event = db.session.get(Event, event_id)
                     if event is not None:
