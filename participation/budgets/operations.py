@@ -20,8 +20,14 @@ from ..participants import identity
 from ..participants.operations import require_joined
 
 # The checks every ballot write shares with a vote: the same client_id rules, replays, phase.
-from ..proposals.operations import ClientId, Replayed, _client_id, _person, _replayable
-from ..proposals.operations import _require_phase as require_phase
+from ..proposals.operations import (
+    ClientId,
+    Replayed,
+    checked_client_id,
+    person_for,
+    replayable,
+    require_phase,
+)
 from .models import BudgetChoice
 
 KIND = "budget_ballot"  # the receipts' kind
@@ -67,17 +73,17 @@ def _not_budget():
     return OperationError("not_budget", _l("This event has no budget ballot."), 409)
 
 
-@_replayable
+@replayable
 def submit_budget_ballot(event_id: int, token, measure_ids, client_id) -> BudgetBallotResult:
     """Store this person's ballot (all or nothing): only in the vote phase, only measures on
     the event's ballot, together costing at most its budget."""
     require_joined(token)
-    client_id = _client_id(client_id)
+    client_id = checked_client_id(client_id)
     ids = _measure_ids(measure_ids)
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
         identity.require_take_part(session, event, token)
-        participant = _person(session, event.id, token, client_id, KIND)
+        participant = person_for(session, event.id, token, client_id, KIND)
         require_phase(event, "vote")
         if not event.is_budget:
             raise _not_budget()

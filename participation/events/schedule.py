@@ -15,7 +15,7 @@ console tells the facilitator the schedule will do next.
 by `flask --app wsgi schedule run` from cron. Each due event is moved in its own locked write
 transaction that checks again that it is still due, so several processes running at once move
 an event once and the others do nothing. Writes after `closes_at` are refused at once anyway
-(`proposals.operations._require_phase`), whether or not a runner has been by yet.
+(`proposals.operations.require_phase`), whether or not a runner has been by yet.
 """
 
 from typing import Annotated, Literal, NotRequired

@@ -41,7 +41,7 @@ class _Replay(Exception):
         self.result = result
 
 
-def _client_id(value) -> str:
+def checked_client_id(value) -> str:
     if not isinstance(value, str) or not CLIENT_ID.match(value):
         raise OperationError(
             "invalid_client_id",
@@ -51,7 +51,7 @@ def _client_id(value) -> str:
     return value
 
 
-def _require_phase(event, phase: str):
+def require_phase(event, phase: str):
     # Past its closing time an event takes nothing more, even before the schedule has moved it.
     if event.phase == "closed" or is_past_closing(event):
         raise OperationError("event_closed", _l("The event is closed."), 409)
@@ -64,7 +64,7 @@ def _require_phase(event, phase: str):
     raise OperationError("wrong_phase", messages[phase], 409)
 
 
-def _replayable(func_):
+def replayable(func_):
     """Run a write; a retry with the same client_id returns the stored result unchanged."""
 
     def wrapper(*args, **kwargs):
@@ -81,7 +81,7 @@ def _replayable(func_):
     return wrapper
 
 
-def _person(session, event_id: int, token: str, client_id: str | None, kind: str):
+def person_for(session, event_id: int, token: str, client_id: str | None, kind: str):
     """The participant (created on first use); a retry of `client_id` is replayed instead."""
     participant, receipt = identity.ensure_with_receipt(session, event_id, token, client_id)
     previous = receipts.replay(receipt, kind)
@@ -119,11 +119,11 @@ class Submitted(TypedDict):
     replayed: NotRequired[Replayed]
 
 
-@_replayable
+@replayable
 def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=None,
                     author_name=None, question_id=None) -> Submitted:
     require_joined(token)
-    client_id = _client_id(client_id)
+    client_id = checked_client_id(client_id)
     title = clean_text(title, "title", TITLE_MAX, required=True, multiline=False)
     body = clean_text(body, "body", BODY_MAX, required=False)
     if focus_area_id in ("", None):
@@ -137,8 +137,8 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
         member = identity.require_take_part(session, event, token)
-        participant = _person(session, event.id, token, client_id, "proposal")
-        _require_phase(event, "collect")
+        participant = person_for(session, event.id, token, client_id, "proposal")
+        require_phase(event, "collect")
         known_areas = {f.id for f in event.focus_areas}
         if focus_area_id is not None and focus_area_id not in known_areas:
             raise OperationError("invalid_focus_area", _l("Choose a focus area."),
@@ -211,7 +211,7 @@ def locked_proposal(session, proposal_id):
 
 def _person_and_votes(session, connection, event_id: int, token: str, client_id: str | None,
                       kind: str) -> tuple[int, dict[int, int]]:
-    """Inside a vote's transaction: `_person` and the person's votes in one plain-row query
+    """Inside a vote's transaction: `person_for` and the person's votes in one plain-row query
     (the participant created on first use, with no votes yet)."""
     rows = connection.execute(S.PERSON_RECEIPT_VOTES, {"event_id": event_id, "token": token,
                                                        "client_id": client_id}).all()
@@ -243,7 +243,7 @@ def _ballot_write(proposal_id, token_for_event, client_id, kind):
         identity.require_take_part(session, event, token)
         participant_id, votes = _person_and_votes(session, connection, event.id, token,
                                                   client_id, kind)
-        _require_phase(event, "vote")
+        require_phase(event, "vote")
         yield connection, event, participant_id, votes
 
 
@@ -281,7 +281,7 @@ class VoteResult(TypedDict):
     replayed: NotRequired[Replayed]
 
 
-@_replayable
+@replayable
 def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *,
               score=None) -> VoteResult:
     """`token_for_event(event_id)` gives this browser's participant token for the event.
@@ -289,7 +289,7 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *,
     On a scale event the rating is `score` (or, for older clients, `dots`); rating again
     replaces the earlier score.
     """
-    client_id = _client_id(client_id)
+    client_id = checked_client_id(client_id)
     if score is not None and not _is_whole(score):
         raise _invalid_score()
     rating = score if score is not None else dots
@@ -363,12 +363,12 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *,
     return result
 
 
-@_replayable
+@replayable
 def withdraw_vote(proposal_id: int, token_for_event, client_id=None, dots=None) -> VoteResult:
     """Take back a vote, a rating or dots; on a dots event `dots` takes back that many only
     (one at a time from the phone), all of them when left out."""
     if client_id is not None:
-        client_id = _client_id(client_id)
+        client_id = checked_client_id(client_id)
     if dots is not None and (not _is_whole(dots) or not 1 <= dots <= DOTS_MAX):
         raise OperationError("invalid_dots", _l("Give a whole number of dots."), field="dots")
     with _ballot_write(proposal_id, token_for_event, client_id, "withdraw") as (

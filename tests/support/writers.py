@@ -138,43 +138,45 @@ class Writers:
             self.refused.append(what)
 
     def socket(self, phone: SocketPhone, label: str):
-        def run():
-            n = 0
-            while not self.stop.wait(PACE):
-                n += 1
-                client_id = uuid.uuid4().hex
-                try:
-                    ack, _sent = phone.write("submit_proposal", {
-                        "title": f"{label} förslag {n}", "client_id": client_id})
-                except AssertionError as error:
-                    self._fail((label, str(error)))
-                    return
-                if ack.get("ok"):
-                    self._record(client_id, ack["proposal"]["id"])
-                else:
-                    self._fail((label, ack))
-        self._start(run)
+        def write_one(title: str, client_id: str):
+            ack, _sent = phone.write("submit_proposal", {"title": title, "client_id": client_id})
+            return ack["proposal"]["id"] if ack.get("ok") else ack
+
+        # No answer even after resending (SocketPhone.write): this phone is done for.
+        self._start(label, write_one, fatal=AssertionError)
 
     def rest(self, http: requests.Session, label: str):
+        def write_one(title: str, client_id: str):
+            answer = http.post(f"{self.url}/api/v1/events/{self.event_id}/proposals",
+                               json={"title": title, "client_id": client_id}, timeout=30)
+            if answer.status_code == 201:
+                return answer.json()["proposal"]["id"]
+            return answer.status_code, answer.text[:200]
+
+        # A request without an answer is a failure, and the next one is tried.
+        self._start(label, write_one, fatal=(), passing=requests.RequestException)
+
+    def _start(self, label: str, write_one, fatal, passing=()):
+        """A thread writing until stopped; write_one(title, client_id) gives the stored
+        proposal's id, or what it got instead."""
         def run():
             n = 0
             while not self.stop.wait(PACE):
                 n += 1
                 client_id = uuid.uuid4().hex
                 try:
-                    answer = http.post(f"{self.url}/api/v1/events/{self.event_id}/proposals",
-                                       json={"title": f"{label} förslag {n}",
-                                             "client_id": client_id}, timeout=30)
-                except requests.RequestException as error:
+                    got = write_one(f"{label} förslag {n}", client_id)
+                except fatal as error:
+                    self._fail((label, str(error)))
+                    return
+                except passing as error:
                     self._fail((label, repr(error)))
                     continue
-                if answer.status_code == 201:
-                    self._record(client_id, answer.json()["proposal"]["id"])
+                if isinstance(got, int):
+                    self._record(client_id, got)
                 else:
-                    self._fail((label, answer.status_code, answer.text[:200]))
-        self._start(run)
+                    self._fail((label, got))
 
-    def _start(self, run):
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
         self.threads.append(thread)
