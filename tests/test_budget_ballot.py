@@ -308,3 +308,61 @@ def test_staff_and_public_pages_of_a_budget_event_render_in_every_phase(app, sta
                  f"/events/{event.id}/projector", f"/j/{event.code}"):
         assert facilitator.get(path).status_code == 200, path
     assert app.test_client().get(f"/j/{event.code}").status_code == 200
+
+
+def _row_of(page: str, title: str) -> list[str]:
+    """The cells of the outcome table's row for one measure, as text."""
+    row = page.split(f">{title}</a></th>", 1)[1].split("</tr>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def _card_of(page: str, title: str) -> tuple[str, list[str]]:
+    """A measure's card on the public page: its figures line and the two rules' verdicts."""
+    card = page.split(f">{title}</a></h4>", 1)[1].split("</li>", 1)[0]
+    figures = re.sub(r"\s+", " ", re.search(r"<p>(.*?)</p>", card, re.S)[1]).strip()
+    verdicts = [re.sub(r"<[^>]+>", "", v).strip()
+                for v in re.findall(r"<dd>(.*?)</dd>", card, re.S)]
+    return figures, verdicts
+
+
+def test_public_page_and_review_show_equal_shares_and_greedy_side_by_side(app, staff,
+                                                                          make_event):
+    big, small_a, small_b = add_measures((("Stor", 700_000, 100.0, 150.0),
+                                          ("Liten A", 300_000, 30.0, 50.0),
+                                          ("Liten B", 300_000, 20.0, 40.0)))
+    event = make_event(voting=budget_voting([big, small_a, small_b]), phase="vote")
+    for _ in range(6):
+        submit_budget_ballot(event.id, token(), [big, small_b], new_id())
+    for _ in range(4):
+        submit_budget_ballot(event.id, token(), [small_a, small_b], new_id())
+    public = app.test_client()
+    # While the vote runs: the ballot and its costs, nothing about what is funded.
+    page = public.get(f"/offentligt/{event.code}").get_data(as_text=True)
+    assert "Liten A</a> · 300 000 kr" in page and "Finansieras" not in page
+    rest = public.get(f"/api/v1/public/events/{event.code}").get_json()
+    assert rest["budget_results"] is None
+    assert [m["id"] for m in rest["budget"]["measures"]] == [big, small_a, small_b]
+    change_phase(staff.facilitator, event.id, "results")
+    page = public.get(f"/offentligt/{event.code}").get_data(as_text=True)
+    assert "10 personer valde åtgärder." in page
+    assert "Finansieras med lika andelar: 600 000 av 1 000 000 kr." in page
+    # Equal Shares | greedy: the majority's big measure only under greedy, the minority's
+    # small one only under Equal Shares; the one everyone wants under both.
+    assert _card_of(page, "Stor") == ("700 000 kr · 100–150 ton CO₂e/år · 6 anhängare",
+                                      ["Finansieras inte", "Finansieras"])
+    assert _card_of(page, "Liten A") == ("300 000 kr · 30–50 ton CO₂e/år · 4 anhängare",
+                                         ["Finansieras", "Finansieras inte"])
+    assert _card_of(page, "Liten B")[1] == ["Finansieras", "Finansieras"]
+    assert ("Lika andelar använder 600 000 kr; flest röster först skulle använda "
+            "1 000 000 kr.") in page
+    rest = public.get(f"/api/v1/public/events/{event.code}").get_json()
+    assert rest["budget_results"]["funded"] == [small_b, small_a]
+    assert rest["budget_results"]["greedy_funded"] == [small_b, big]
+    from .conftest import login
+    reviewer = app.test_client()
+    login(reviewer, staff.reviewer)
+    review = reviewer.get(f"/review/events/{event.id}").get_data(as_text=True)
+    assert _row_of(review, "Stor") == ["700 000", "100–150", "6", "Finansieras inte",
+                                       "Finansieras"]
+    assert _row_of(review, "Liten A")[-2:] == ["Finansieras", "Finansieras inte"]

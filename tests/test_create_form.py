@@ -1,6 +1,7 @@
 """The create form: fields that follow the kind and the voting method, bad numbers answered on
 their field (never a 500, the input kept), a table count, a rådslag's schedule."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -181,3 +182,78 @@ def test_default_table_names_follow_the_language_and_typed_names_stay(app, make_
                                   headers=staff.auth(staff.facilitator)).get_json()
     assert [(t["name"], t["default_name"]) for t in state["event"]["tables"]] == [
         ("Bord 1", True), ("Fönsterbordet", False)]
+
+
+# --- a climate budget ----------------------------------------------------------------------
+
+def _budget_measures():
+    from participation.backlog.models import Measure
+
+    from .support.budget import add_measures
+    db.session.rollback()  # the form fixture's page read left a transaction open
+    ids = add_measures()
+    rejected = add_measures((("Avvisad åtgärd", 100_000, 5.0, 9.0),), status="rejected",
+                             rejected_reason="För dyr per ton.")[0]
+    costless = Measure(title="Åtgärd utan kostnad", reduction_low=1.0, reduction_high=2.0)
+    db.session.add(costless)
+    db.session.commit()
+    return ids, rejected, costless.id
+
+
+def test_the_form_lists_only_measures_a_ballot_may_hold_cheapest_tonne_first(app, staff):
+    ids, rejected, costless = _budget_measures()
+    web = app.test_client()
+    login(web, staff.facilitator)
+    page = web.get("/events/new").get_data(as_text=True)
+    listed = [int(i) for i in re.findall(r'name="measure_ids" id="measure_ids-(\d+)"', page)]
+    # The investment over LIFETIME_YEARS (10), over the mid reduction: Solceller 60 000 kr/yr
+    # over 160 t = 375 kr/t; Laddstolpar 50 000 / 75 = 667; Cykelgarage 30 000 / 30 = 1 000.
+    assert listed == [ids[0], ids[2], ids[1]]
+    assert rejected not in listed and costless not in listed
+    assert "600 000 kr" in page and "Klimatbudget" in page
+
+
+def test_a_budget_event_is_created_from_the_form_in_list_order(form, app):
+    ids, _rejected, _costless = _budget_measures()
+    # Ticked in any order, posted as the browser sends them: the list's order is the ballot's.
+    answer = form(voting_method="budget", budget_sek="1 000 000 kr",
+                  measure_ids=[str(ids[2]), str(ids[0])])
+    event = _created(answer)
+    assert event.voting_dict() == {"method": "budget", "budget_sek": 1_000_000,
+                                   "measure_ids": [ids[0], ids[2]]}
+
+
+@pytest.mark.parametrize(("changes", "field", "text"), [
+    ({"budget_sek": ""}, "budget_sek", "Ange budgeten i kronor"),
+    ({"budget_sek": "tio miljoner"}, "budget_sek", "Skriv hela kronor"),
+    ({"budget_sek": "0"}, "budget_sek", "Budgeten ska vara ett helt antal kronor"),
+    ({"measure_ids": []}, "measure_ids", "Kryssa i de åtgärder"),
+    ({"measure_ids": ["x1"]}, "measure_ids", "Välj åtgärderna i listan"),
+])
+def test_a_budget_form_with_a_bad_value_is_answered_on_its_field(form, changes, field, text):
+    ids, _rejected, _costless = _budget_measures()
+    values = {"voting_method": "budget", "budget_sek": "500 000",
+              "measure_ids": [str(ids[0])]} | changes
+    answer = form(**values)
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    if field == "measure_ids":
+        assert '<p class="error" id="measure_ids-error">' in page
+        assert text in page.split('id="measure_ids-error">', 1)[1].split("</p>", 1)[0]
+    else:
+        assert text in _field_error(page, field)
+    assert _events() == 0
+
+
+def test_a_rejected_measure_posted_anyway_is_refused_with_the_operations_message(form):
+    _ids, rejected, _costless = _budget_measures()
+    answer = form(voting_method="budget", budget_sek="500 000", measure_ids=[str(rejected)])
+    assert answer.status_code == 422
+    assert "kan inte stå på en budgetvalsedel" in answer.get_data(as_text=True)
+    assert _events() == 0
+
+
+def test_budget_fields_left_filled_do_not_stop_another_method(form):
+    event = _created(form(voting_method="approval", budget_sek="inte ett tal",
+                          measure_ids=["x"]))
+    assert event.voting_dict() == {"method": "approval"}

@@ -7,6 +7,7 @@ from typing_extensions import TypedDict
 
 from ..core.time import Time, iso
 from ..core.validate import Id
+from ..events.operations import may_be_on_ballot
 from ..extensions import db
 from . import costs
 from .models import MEASURE_STATUSES, Measure, MeasureStatusEntry
@@ -86,6 +87,14 @@ def investment_rows(focus_area=None, status=None, *, public: bool = False) -> li
     support = support_for([m.id for m in chosen], revealed_only=public)
     return [{"measure": measure_dict(m), "figures": f, "support": support[m.id]}
             for m, f in costs.ordered(chosen)]
+
+
+def ballot_candidates() -> list[dict]:
+    """The measures a budget ballot may hold (events/operations.may_be_on_ballot), cheapest
+    tonne first, as the create form lists them: that order becomes the ballot's."""
+    chosen = db.session.scalars(select(Measure).where(may_be_on_ballot(Measure))
+                                .order_by(Measure.id))
+    return [{"measure": measure_dict(m), "figures": f} for m, f in costs.ordered(list(chosen))]
 
 
 def export_row(row: dict) -> MeasureExport:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal, NotRequired
 
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
-from sqlalchemy import column, select, table, update
+from sqlalchemy import and_, column, select, table, update
 from typing_extensions import TypedDict
 
 from .. import access
@@ -137,6 +137,13 @@ VotingChoice = ApprovalChoice | DotsChoice | ScaleChoice | BudgetChoice
 _measures = table("measures", column("id"), column("status"), column("investment_sek"))
 
 
+def may_be_on_ballot(measures):
+    """The one rule for which measures a budget ballot may hold (the create form lists them,
+    this module checks them): not rejected, with an investment above 0 SEK to cost it by.
+    `measures` is anything with `status` and `investment_sek` columns."""
+    return and_(measures.status != "rejected", measures.investment_sek > 0)
+
+
 def parse_voting(voting) -> tuple[str, int, int]:
     if not isinstance(voting, dict):
         raise OperationError("invalid_voting", _l("Choose a voting method."), field="voting")
@@ -208,8 +215,7 @@ def _ballot_measures(session, measure_ids: list[int]) -> list[BallotMeasure]:
         return []
     costs = dict(session.execute(
         select(_measures.c.id, _measures.c.investment_sek)
-        .where(_measures.c.id.in_(measure_ids), _measures.c.status != "rejected",
-               _measures.c.investment_sek > 0)).all())
+        .where(_measures.c.id.in_(measure_ids), may_be_on_ballot(_measures.c))).all())
     missing = [i for i in measure_ids if i not in costs]
     if missing:
         raise OperationError(

@@ -25,6 +25,7 @@ from ..backlog.models import LINK_KINDS, MEASURE_STATUSES, Measure, MeasureStatu
 from ..backlog.queries import HistoryEntry, history_shapes
 from ..backlog.shapes import MeasureShape, PublicSupport, measure_dict, public_support
 from ..backlog.support import support
+from ..budgets.queries import BudgetBallot, BudgetOutcome, ballot, outcome
 from ..core.time import Time, iso
 from ..core.validate import Id
 from ..events.models import KINDS, PHASES, VOTING_METHODS, Event
@@ -99,6 +100,10 @@ class EventOutcome(TypedDict):
     voters: int | None
     results_revealed: bool
     proposals: list[OutcomeRow]
+    budget: Annotated[BudgetBallot | None, Field(description=(
+        "A climate budget event's ballot (docs/budget.md); null for other events."))]
+    budget_results: Annotated[BudgetOutcome | None, Field(description=(
+        "What Equal Shares funds, greedy-by-votes alongside; null until the results are out."))]
 
 
 class FollowEvent(TypedDict):
@@ -219,7 +224,8 @@ def event_outcome(event) -> EventOutcome | None:
         proposals.append(shown | {"measure": _measure_line(measures.get(row["measure_id"]))})
     return {"event": public_event(event),
             "voters": rows[0]["voters"] if rows and revealed else None,
-            "results_revealed": revealed, "proposals": proposals}
+            "results_revealed": revealed, "proposals": proposals,
+            "budget": ballot(event), "budget_results": outcome(event) if revealed else None}
 
 
 def _measure_steps(link, log) -> list[TimelineEntry]:

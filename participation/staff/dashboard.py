@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import access
+from ..backlog.queries import ballot_candidates
 from ..core.errors import OperationError
 from ..events import operations
 from ..events.models import TABLES_MAX, Event
@@ -35,6 +36,8 @@ def index():
 @staff_page(access.may_run_events)
 def create():
     form = EventForm()
+    candidates = ballot_candidates()
+    form.measure_ids.choices = [(c["measure"]["id"], c["measure"]["title"]) for c in candidates]
     if form.validate_on_submit():
         try:
             event = operations.create_event(
@@ -48,4 +51,6 @@ def create():
         else:
             return redirect(url_for("console.page", event_id=event.id))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("events/create.html", form=form, tables_max=TABLES_MAX), status
+    return render_template("events/create.html", form=form, tables_max=TABLES_MAX,
+                           candidates=candidates,
+                           chosen=set(form.measure_ids.data or [])), status

@@ -15,6 +15,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -28,6 +29,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..backlog.numbers import parse_whole
+from ..core.errors import OperationError
 from ..core.validate import form_number
 from ..events.models import DOTS_MAX, TABLES_MAX
 from ..events.operations import PROMPT_MAX, TITLE_MAX
@@ -40,7 +43,7 @@ KIND_FIELDS = {
     "radslag": ("questions", "opens_at", "voting_opens_at", "closes_at"),
     "medborgarverkstad": ("tables",),
 }
-METHOD_FIELDS = {"dots": ("dots", "max_per_proposal")}
+METHOD_FIELDS = {"dots": ("dots", "max_per_proposal"), "budget": ("budget_sek", "measure_ids")}
 # An operation's error about one of these inputs goes on this field of the form.
 OPERATION_FIELDS = {"count": "tables", "focus_areas": "focus_areas"}
 
@@ -63,6 +66,39 @@ class WholeNumberField(IntegerField):
     def pre_validate(self, form):
         if self.process_errors:  # already said: no range message about a number not read
             raise StopValidation()
+
+
+class KronorField(StringField):
+    """Kronor as people write them: "10 000 000", "2 500 000 kr" (backlog/numbers.py)."""
+
+    number: int | None = None
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        try:
+            self.number = parse_whole(self.data, self.name)
+        except OperationError as error:
+            self.number = None
+            raise ValueError(str(error.message)) from None
+
+
+class MeasureChoiceField(SelectMultipleField):
+    """The ballot's measures, ticked from the list the page shows (choices set by the view,
+    cheapest tonne first). Whether each may be on a ballot is the operation's check, so a
+    measure rejected after the page was painted is refused with the operation's message."""
+
+    def process_formdata(self, valuelist):
+        numbers = [form_number(v) for v in valuelist]
+        self.data = [n for n in numbers if n is not None]
+        if len(self.data) != len(valuelist):
+            raise ValueError(_l("Choose the measures from the list."))
+
+    def pre_validate(self, form):
+        pass  # not against the choices: the operation checks each measure (see above)
+
+    def in_list_order(self) -> list[int]:
+        order = {value: n for n, (value, _label) in enumerate(self.choices or [])}
+        return sorted(dict.fromkeys(self.data or []), key=lambda i: (order.get(i, len(order)), i))
 
 
 class EventForm(FlaskForm):
@@ -88,6 +124,8 @@ class EventForm(FlaskForm):
             ("approval", _l("Approval: one vote per proposal per person")),
             ("dots", _l("Dots: a number of dots per person to spread")),
             ("scale", _l("Scale: each person rates each proposal from 1 to 5")),
+            ("budget", _l("Climate budget: each person picks measures from the backlog that "
+                          "together fit in a budget in kronor")),
         ],
         default="approval",
     )
@@ -128,6 +166,11 @@ class EventForm(FlaskForm):
                 "Dots on one proposal must be between 1 and the dots per person."))],
     )
 
+    budget_sek = KronorField(_l("Budget in kronor"), validators=[
+        InputRequired(message=_l("Give the budget in kronor, e.g. 10 000 000."))])
+    measure_ids = MeasureChoiceField(_l("Measures on the ballot"), coerce=int, validators=[
+        InputRequired(message=_l("Tick the measures residents choose between."))])
+
     def ignored(self) -> set[str]:
         """The fields that do not apply to the chosen kind and voting method."""
         kind, method = self.kind.data, self.voting_method.data
@@ -163,6 +206,9 @@ class EventForm(FlaskForm):
         if self.voting_method.data == "dots":
             return {"method": "dots", "dots": self.dots.data,
                     "max_per_proposal": self.max_per_proposal.data}
+        if self.voting_method.data == "budget":
+            return {"method": "budget", "budget_sek": self.budget_sek.number,
+                    "measure_ids": self.measure_ids.in_list_order()}
         return {"method": "approval"}
 
     def kind_values(self) -> dict:

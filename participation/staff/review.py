@@ -9,6 +9,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
 from .. import access
+from ..budgets.queries import outcome as budget_outcome
 from ..core import tabular
 from ..core.errors import OperationError
 from ..events.models import KINDS
@@ -99,7 +100,7 @@ def event(event_id):
     event = reviewable_event(event_id)
     return render_template(
         "review/event.html", event=staff_event_shape(event), rows=ranked(event),
-        voters=voter_count(event.id),
+        voters=voter_count(event.id), budget=budget_outcome(event),
         by_table=[({"number": t.number, "name": t.name}, ranked(event, t.number))
                   for t in event.tables],
     )

@@ -198,7 +198,27 @@ class Seeder:
         _ok(self.api("POST", f"/measures/{measure['id']}/status", email=rev,
                      json={"status": "in_progress"}))
         site["measure"] = measure
+        site["budget"] = self.budget_event(rev)
         return site
+
+    def budget_event(self, rev) -> dict:
+        """A climate budget at its results, three people's ballots over imported measures."""
+        listed = _ok(self.api("GET", "/measures", email=rev))["measures"]
+        ballot = [m["id"] for m in listed if (m["investment_sek"] or 0) > 0
+                  and m["status"] != "rejected"][:4]
+        event = self.event(title="Klimatbudget för Umeå", prompt="Vad ska budgeten betala?",
+                           kind="medborgarverkstad",
+                           voting={"method": "budget", "budget_sek": 12_000_000,
+                                   "measure_ids": ballot})
+        self.s.set_phase(event["id"], "collect")
+        self.s.set_phase(event["id"], "vote")
+        for n in range(3):
+            phone = self.s.phone(event["code"])
+            _ok(phone.http.post(f"{self.url}/api/v1/events/{event['id']}/budget-ballot",
+                                json={"measure_ids": [ballot[n % 2]],
+                                      "client_id": uuid.uuid4().hex}))
+        self.s.set_phase(event["id"], "results")
+        return event
 
 
 def scribe_path(page, event_id: int) -> str:

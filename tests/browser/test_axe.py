@@ -101,6 +101,8 @@ def test_resident_and_public_pages(live_server, site, contexts, lang):
     c.visit(page, follow + "/radera", "erase page")
     c.visit(page, f"{base}/offentligt/{site['results']['code']}", "public event page")
     c.visit(page, f"{base}/atgarder/{site['measure']['id']}", "public measure page")
+    c.visit(page, f"{base}/offentligt/{site['budget']['code']}", "public budget outcome")
+    expect(page.locator(".budget-table tbody tr")).to_have_count(4)
     c.visit(page, f"{base}/atgarder/{site['measure']['id']}/underlag", "measure dossier")
     c.visit(page, base + "/i/not-a-real-token-at-all", "invitation refused")
     invited = contexts(**PHONE).new_page()
@@ -110,7 +112,7 @@ def test_resident_and_public_pages(live_server, site, contexts, lang):
         invited.locator("main form button[type=submit]").first.click()
     expect(invited.locator("#connection")).to_have_attribute("data-state", "connected")
     c.check(invited, "referensgrupp phone as member")
-    c.done(least=28)
+    c.done(least=29)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -124,6 +126,9 @@ def test_facilitator_pages(live_server, site, contexts, lang):
     with page.expect_navigation():
         page.locator("main form button[type=submit]").last.click()
     c.check(page, "event create with errors")
+    page.locator("input[name=voting_method][value=budget]").check()
+    expect(page.locator("#budget_sek")).to_be_visible()
+    c.check(page, "event create, a climate budget")
     for key in ("lobby", "collect", "approval", "dots", "scale", "results", "group"):
         page.goto(f"{base}/events/{site[key]['id']}/console")
         if key == "collect":  # the content axe must see is there
@@ -174,7 +179,7 @@ def test_facilitator_pages(live_server, site, contexts, lang):
         page.locator("main form button[type=submit].primary").click()
     expect(page.locator("#name[aria-invalid=true]")).to_be_attached()
     c.check(page, "API keys with errors")
-    c.done(least=23)
+    c.done(least=24)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -185,6 +190,7 @@ def test_reviewer_and_backlog_pages(live_server, site, contexts, lang):
     for path, name in (
             ("/review/", "review index"), ("/review/events", "review events"),
             (f"/review/events/{site['results']['id']}", "review event"),
+            (f"/review/events/{site['budget']['id']}", "review budget event"),
             (f"/review/proposals/{ids[0]}", "review proposal, linked"),
             (f"/review/proposals/{ids[2]}", "review proposal, answered"),
             (f"/review/proposals/{ids[1]}", "review proposal, link form"),
@@ -197,7 +203,7 @@ def test_reviewer_and_backlog_pages(live_server, site, contexts, lang):
         c.visit(page, base + path, name)
     expect(page.locator("#team-table")).to_contain_text("rev@live.se")
     expect(page.locator(".phase-form")).to_have_count(0)
-    c.done(least=14)
+    c.done(least=15)
 
 
 @pytest.fixture(scope="module")
