@@ -366,3 +366,30 @@ def test_public_page_and_review_show_equal_shares_and_greedy_side_by_side(app, s
     assert _row_of(review, "Stor") == ["700 000", "100–150", "6", "Finansieras inte",
                                        "Finansieras"]
     assert _row_of(review, "Liten A")[-2:] == ["Finansieras", "Finansieras inte"]
+
+
+def test_the_outcome_file_has_both_verdicts_for_staff_only(app, staff, make_event):
+    import csv
+    import io
+
+    from .conftest import login
+    big, small = add_measures((("Stor", 700_000, 100.0, 150.0), ("=Liten", 300_000, 30.0, 50.0)))
+    event = make_event(voting=budget_voting([big, small]), phase="vote")
+    for _ in range(3):
+        submit_budget_ballot(event.id, token(), [big], new_id())
+    submit_budget_ballot(event.id, token(), [small], new_id())
+    path = f"/review/events/{event.id}/budget.csv"
+    assert app.test_client().get(path).status_code in (302, 401)  # the login page, not data
+    reviewer = app.test_client()
+    login(reviewer, staff.reviewer)
+    answer = reviewer.get(path)
+    assert answer.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
+    # 4 voters with 250 000 each: the three fund Stor (750 000 >= 700 000), the one cannot fund
+    # Liten (300 000) alone; completion raises each share to 300 000, which funds it too and
+    # spends the whole 1 000 000. A title starting like a formula stays text.
+    assert [(r["title"], r["supporters"], r["equal_shares_funded"], r["greedy_funded"])
+            for r in rows] == [("Stor", "3", "True", "True"), ("'=Liten", "1", "True", "True")]
+    assert reviewer.get(f"/review/events/{event.id}/budget.pdf").status_code == 404
+    other = make_event(phase="vote")
+    assert reviewer.get(f"/review/events/{other.id}/budget.csv").status_code == 404

@@ -59,6 +59,34 @@ class BudgetOutcome(TypedDict):
     greedy_spent_sek: Annotated[int, Field(ge=0)]
 
 
+class OutcomeExport(TypedDict):
+    """One line of a budget's outcome file (its columns, in order): a measure on the ballot,
+    its figures, and both rules' verdicts side by side."""
+
+    measure_id: Id
+    title: str
+    position: int
+    cost_sek: int
+    reduction_low_t: float | None
+    reduction_high_t: float | None
+    sek_per_t: int | None
+    supporters: int
+    equal_shares_funded: bool
+    greedy_funded: bool
+
+
+EXPORT_COLUMNS = tuple(OutcomeExport.__annotations__)
+
+
+def export_rows(found: BudgetOutcome) -> list[OutcomeExport]:
+    greedy = set(found["greedy_funded"])
+    return [{"measure_id": m["id"], "title": m["title"], "position": m["position"],
+             "cost_sek": m["cost_sek"], "reduction_low_t": m["reduction_low"],
+             "reduction_high_t": m["reduction_high"], "sek_per_t": m["sek_per_t"],
+             "supporters": m["supporters"], "equal_shares_funded": m["funded"],
+             "greedy_funded": m["id"] in greedy} for m in found["measures"]]
+
+
 def ballot(event) -> BudgetBallot | None:
     """The event's ballot, or None when it is not a budget event."""
     if not event.is_budget:

@@ -9,7 +9,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
 from .. import access
-from ..budgets.queries import outcome as budget_outcome
+from ..budgets import queries as budgets
 from ..core import tabular
 from ..core.errors import OperationError
 from ..events.models import KINDS
@@ -100,7 +100,7 @@ def event(event_id):
     event = reviewable_event(event_id)
     return render_template(
         "review/event.html", event=staff_event_shape(event), rows=ranked(event),
-        voters=voter_count(event.id), budget=budget_outcome(event),
+        voters=voter_count(event.id), budget=budgets.outcome(event),
         by_table=[({"number": t.number, "name": t.name}, ranked(event, t.number))
                   for t in event.tables],
     )
@@ -115,6 +115,18 @@ def event_csv(event_id):
         f'attachment; filename="forslag-{event.code.lower()}.csv"'
     )
     return response
+
+
+@bp.get("/events/<int:event_id>/budget.<fmt>")
+@staff_page()
+def budget_file(event_id, fmt):
+    """A climate budget's outcome, a line per measure with both rules' verdicts."""
+    event = reviewable_event(event_id)
+    found = budgets.outcome(event)
+    if found is None or fmt not in tabular.FORMATS:
+        abort(404)
+    return tabular.download(f"klimatbudget-{event.code.lower()}", budgets.EXPORT_COLUMNS,
+                            budgets.export_rows(found), fmt)
 
 
 def _proposal(proposal_id):
