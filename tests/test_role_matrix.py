@@ -95,7 +95,7 @@ REVIEW_A_ROUTES = [
     "review.event", "review.event_csv", "review.proposal", "review.add_comment",
     "review.set_review", "api.get_event", "api.results", "api.list_merges",
     "api.moderation_log", "api.duplicate_pairs", "api.get_review", "api.put_review",
-    "api.post_comment",
+    "api.post_comment", "review.budget_file",
 ]
 # Any staff member may open these; what they list is filtered to the events the user may
 # review (test_staff_listings_hide_other_events checks that).
@@ -216,6 +216,14 @@ class World:
                                                      {"title": "Åtgärd"})["measure"]["id"]
         review_links.link_proposal(staff.reviewer, self.b_pid, "supports",
                                    measure_id=self.measure_id)
+        # A climate budget of facilitator A's, with A's team, for the routes only one has.
+        ballot_measure = backlog_ops.create_measure(staff.reviewer, {
+            "title": "Solceller", "investment_sek": 100_000})["measure"]["id"]
+        self.budget_id = make_event(phase="vote", title="Klimatbudget Alfa", voting={
+            "method": "budget", "budget_sek": 500_000, "measure_ids": [ballot_measure]}).id
+        for user in (moderator, cofacilitator):
+            team.add_team_member(staff.facilitator, self.budget_id, user.email,
+                                 "moderator" if user is moderator else "facilitator")
         # Not the token the matrix authenticates with: revoking this one ends nothing.
         self.token_id = issue_token(staff.facilitator, "Matrisen")[1].id
         # The account the admin pages act on (role, disable, links), so no role loses theirs.
@@ -232,8 +240,9 @@ class World:
 
     def values(self, endpoint) -> dict:
         group = endpoint in GROUP_PAGES or endpoint in GROUP_API
+        budget = endpoint in BUDGET_ROUTES
         return {
-            "event_id": self.g_id if group else self.a_id,
+            "event_id": self.g_id if group else self.budget_id if budget else self.a_id,
             "code": self.g_code if group else self.a_code,
             "proposal_id": self.pid, "merge_id": self.merge_id, "measure_id": self.measure_id,
             "meeting_id": self.meeting_id, "member_id": self.member_id,
@@ -322,6 +331,7 @@ class World:
 
 
 GROUP_API = {"api.list_meetings", "api.add_meeting", "api.list_members", "api.add_member"}
+BUDGET_ROUTES = {"review.budget_file"}
 
 
 def _refused(response) -> bool:
