@@ -3,6 +3,7 @@ them) before anything runs. The order is the domains' own, bottom up."""
 
 from .accounts import models as accounts  # noqa: F401
 from .accounts import sessions as staff_sessions  # noqa: F401
+from .activities import models as activities  # noqa: F401
 from .backlog import models as backlog  # noqa: F401
 from .budgets import models as budgets  # noqa: F401
 from .core import receipts  # noqa: F401

@@ -404,7 +404,23 @@ def _invitation_route(kit) -> Rest:
     return _as_phone(http, {"token": token})
 
 
+def _poll_route(kit, live=True) -> Rest:
+    """A phone on an event with a (live) quick poll, and the poll's id."""
+    from participation.activities import plan
+    event = kit.event(phase="collect")
+    poll = plan.add_activity(kit.staff.facilitator, event.id, {
+        "kind": "poll", "title": "Hur reser du?", "options": ["Cykel", "Buss", "Bil"],
+        "multiple": True})["activity"]["id"]
+    if live:
+        plan.start_activity(kit.staff.facilitator, event.id, poll)
+    return _as_phone(kit.phone(event), {"choices": [0], "client_id": new_id()},
+                     activity_id=poll)
+
+
 REST_CASES = {
+    "api.add_activity": lambda k: _event_route(k, {"kind": "poll", "title": "Hur reser du?",
+                                                   "options": ["Cykel", "Buss"]}),
+    "api.respond": _poll_route,
     "api.create_event": lambda k: _as_staff(k, {"title": "Ny verkstad", "prompt": "Hur?",
                                                 "kind": "radslag",
                                                 "voting": {"method": "approval"}},

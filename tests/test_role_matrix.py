@@ -146,7 +146,10 @@ RULES: dict[str, object] = {
     "tokens.revoke": {"facilitator_a"}, "api.revoke_my_token": {"facilitator_a"},
     # The phone's own API on event A: only the phone that joined A has a token there.
     "api.submit_proposal": PHONE_A, "api.vote": PHONE_A, "api.withdraw": PHONE_A,
-    "api.choose_table": PHONE_A, "api.budget_ballot": PHONE_A,
+    "api.choose_table": PHONE_A, "api.budget_ballot": PHONE_A, "api.respond": PHONE_A,
+    # The activity plan: those who run event A change it; its staff read it.
+    "api.add_activity": MANAGE_A, "api.start_activity": MANAGE_A,
+    "api.list_activities": REVIEW_A, "api.activity_results": REVIEW_A,
     "api.state": PHONE_A | REVIEW_A, "api.similar": PHONE_A | REVIEW_A,
 }
 
@@ -216,6 +219,10 @@ class World:
                                                      {"title": "Åtgärd"})["measure"]["id"]
         review_links.link_proposal(staff.reviewer, self.b_pid, "supports",
                                    measure_id=self.measure_id)
+        # A live quick poll on A (the activity routes' activity_id).
+        from participation.activities import plan
+        self.activity_id = plan.add_activity(staff.facilitator, self.a_id, POLL)["activity"]["id"]
+        plan.start_activity(staff.facilitator, self.a_id, self.activity_id)
         # A climate budget of facilitator A's, with A's team, for the routes only one has.
         ballot_measure = backlog_ops.create_measure(staff.reviewer, {
             "title": "Solceller", "investment_sek": 100_000})["measure"]["id"]
@@ -245,7 +252,8 @@ class World:
             "event_id": self.g_id if group else self.budget_id if budget else self.a_id,
             "code": self.g_code if group else self.a_code,
             "proposal_id": self.pid, "merge_id": self.merge_id, "measure_id": self.measure_id,
-            "meeting_id": self.meeting_id, "member_id": self.member_id,
+            "meeting_id": self.meeting_id, "activity_id": self.activity_id,
+            "member_id": self.member_id,
             "follow_code": self.follow_code, "token": self.invite, "number": 1,
             "secret": self.secret, "lang": "en", "fmt": "csv", "token_id": self.token_id,
             # The admin pages act on an account of their own; the team routes on a colleague.
@@ -284,6 +292,8 @@ class World:
             "api.vote": {"client_id": uuid.uuid4().hex},
             "api.withdraw": {"client_id": uuid.uuid4().hex},
             "api.budget_ballot": {"measure_ids": [], "client_id": uuid.uuid4().hex},
+            "api.add_activity": POLL,
+            "api.respond": {"choices": [0], "client_id": uuid.uuid4().hex},
             "api.choose_table": {"table": 1}, "api.submit_proposal": {
                 "title": "Ännu en idé", "client_id": uuid.uuid4().hex},
             "api.link_proposal": {"kind": "supports", "measure_id": self.measure_id},
@@ -330,6 +340,7 @@ class World:
 
 
 
+POLL = {"kind": "poll", "title": "Hur reser du?", "options": ["Cykel", "Buss"]}
 GROUP_API = {"api.list_meetings", "api.add_meeting", "api.list_members", "api.add_member"}
 BUDGET_ROUTES = {"review.budget_file"}
 

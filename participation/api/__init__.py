@@ -6,6 +6,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from . import (  # noqa: E402,F401
+    activity_views,
     audit_views,
     backlog_views,
     documents,

@@ -19,6 +19,7 @@ from pydantic import Field
 from sqlalchemy import delete, select
 from typing_extensions import TypedDict
 
+from ..activities.models import PollAnswer
 from ..budgets.models import BudgetChoice
 from ..core.bus import publish
 from ..core.declare import Version
@@ -85,6 +86,10 @@ def erase_own_input(follow_code) -> Erased:
         # A budget ballot is voting too: each approved measure counts as a vote erased.
         votes += session.execute(delete(BudgetChoice)
                                  .where(BudgetChoice.participant_id == person.id)).rowcount
+        # So is a poll answer: each chosen option counts as one.
+        polled = session.execute(delete(PollAnswer)
+                                 .where(PollAnswer.participant_id == person.id)).rowcount
+        votes += polled
         session.execute(delete(ProposalMergeVote)
                         .where(ProposalMergeVote.participant_id == person.id))
         # Votes, merges, moderation and review rows on these proposals go by ON DELETE CASCADE.
@@ -103,6 +108,8 @@ def erase_own_input(follow_code) -> Erased:
     publish("vote.changed", event.id, version)
     if event.is_budget:
         publish("budget.changed", event.id, version)
+    if polled:
+        publish("poll.answered", event.id, version)
     return {"proposals": len(own), "votes": votes, "version": version}
 
 

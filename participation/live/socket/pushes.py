@@ -299,4 +299,8 @@ RELAYS = {
     "measure.changed": (),
     "measure.deleted": (),
     "measure.imported": (),
+    # The activity plan and poll answers (issue 17): phones and projector follow them once the
+    # live screens show activities; until then staff read the plan and results over REST.
+    "activities.changed": (),
+    "poll.answered": (),
 }

@@ -1,0 +1,161 @@
+"""The activity plan: add an activity, start one (the live one), list them. One write path for
+REST (and the console and socket when they come): validate, lock the event, write, commit,
+publish "activities.changed" with the event's version. See docs/activities.md."""
+
+from typing import Annotated, Literal, NotRequired
+
+from flask_babel import lazy_gettext as _l
+from pydantic import Field
+from sqlalchemy import func, select, update
+from typing_extensions import TypedDict
+
+from ..core.bus import publish
+from ..core.declare import Version, request
+from ..core.errors import OperationError, not_found
+from ..core.tx import write_transaction
+from ..core.validate import Id, clean_text, is_id
+from ..events.operations import managed_event
+from ..extensions import db
+from .models import (
+    ACTIVITIES_MAX,
+    ACTIVITY_KINDS,
+    OPTION_MAX,
+    OPTIONS_MAX,
+    OPTIONS_MIN,
+    TITLE_MAX,
+    Activity,
+    PollOption,
+)
+
+ActivityTitle = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+
+
+class ActivityShape(TypedDict):
+    """An activity of the plan, as staff and the residents' phones see it (no answers)."""
+
+    id: Id
+    position: Annotated[int, Field(ge=1, description="Its place in the plan.")]
+    kind: Literal[ACTIVITY_KINDS]
+    title: str
+    live: Annotated[bool, Field(description="The one the phones and projector show now.")]
+    options: Annotated[list[str], Field(description="A poll's options, in order; [] otherwise.")]
+    multiple: Annotated[bool, Field(description="A poll where a person may pick several.")]
+    show_results: Annotated[bool, Field(description=(
+        "A poll whose bars a person sees once they have answered."))]
+
+
+class Plan(TypedDict):
+    event_id: Id
+    version: Version
+    activities: Annotated[list[ActivityShape], Field(description=(
+        "In plan order. Empty for an event that runs only its proposal flow."))]
+
+
+class ActivityAdded(TypedDict):
+    activity: ActivityShape
+    version: Version
+
+
+@request
+class NewActivity(TypedDict):
+    kind: Literal["poll"]
+    title: ActivityTitle
+    options: Annotated[list[Annotated[str, Field(min_length=1, max_length=OPTION_MAX)]],
+                       Field(min_length=OPTIONS_MIN, max_length=OPTIONS_MAX, description=(
+                           "A poll's options, 2 to 8, no two the same."))]
+    multiple: NotRequired[Annotated[bool, Field(description="Several choices per person.")]]
+    show_results: NotRequired[bool]
+
+
+def activity_shape(activity: Activity) -> ActivityShape:
+    return {"id": activity.id, "position": activity.position, "kind": activity.kind,
+            "title": activity.title, "live": activity.live,
+            "options": [o.text for o in activity.options], "multiple": activity.multiple,
+            "show_results": activity.show_results}
+
+
+def plan(event_id: int) -> list[ActivityShape]:
+    return [activity_shape(a) for a in db.session.scalars(
+        select(Activity).where(Activity.event_id == event_id).order_by(Activity.position))]
+
+
+def _flag(body: dict, name: str) -> bool:
+    value = body.get(name, False)
+    if not isinstance(value, bool):
+        raise OperationError("invalid_flag", _l("Choose yes or no."), field=name)
+    return value
+
+
+def _options(value) -> list[str]:
+    if not isinstance(value, list) or not OPTIONS_MIN <= len(value) <= OPTIONS_MAX:
+        raise OperationError("invalid_options", _l(
+            "A poll has %(low)d to %(high)d options.", low=OPTIONS_MIN, high=OPTIONS_MAX),
+            field="options")
+    options = [clean_text(v, "options", OPTION_MAX, multiline=False) for v in value]
+    if len({o.casefold() for o in options}) != len(options):
+        raise OperationError("duplicate_option", _l("Two options say the same thing."),
+                             field="options")
+    return options
+
+
+def _checked(body) -> dict:
+    """The new activity's values, all checked before the event is locked."""
+    if not isinstance(body, dict):
+        raise OperationError("invalid_body", _l("Send the activity as a JSON object."))
+    if body.get("kind") != "poll":
+        raise OperationError("invalid_kind", _l(
+            "Choose the kind of activity: a quick poll (poll)."), field="kind")
+    return {"kind": "poll", "title": clean_text(body.get("title"), "title", TITLE_MAX,
+                                                multiline=False),
+            "options": _options(body.get("options")), "multiple": _flag(body, "multiple"),
+            "show_results": _flag(body, "show_results")}
+
+
+def _proposal_flow(session, event) -> None:
+    """The first added activity brings the proposal flow into the plan, live, as number 1."""
+    session.add(Activity(event_id=event.id, position=1, kind="proposals",
+                         title=event.title, live=True))
+    session.flush()
+
+
+def add_activity(user, event_id: int, body) -> ActivityAdded:
+    values = _checked(body)
+    options = values.pop("options")
+    with write_transaction() as session:
+        event, version = managed_event(session, user, event_id, open_only=True)
+        count = session.scalar(select(func.count(Activity.id))
+                               .where(Activity.event_id == event.id))
+        if count == 0:
+            _proposal_flow(session, event)
+            count = 1
+        if count >= ACTIVITIES_MAX:
+            raise OperationError("too_many_activities", _l(
+                "An event has at most %(n)d activities.", n=ACTIVITIES_MAX), 409)
+        activity = Activity(event_id=event.id, position=count + 1, **values,
+                            options=[PollOption(position=n, text=t)
+                                     for n, t in enumerate(options)])
+        session.add(activity)
+        session.flush()
+        result = {"activity": activity_shape(activity), "version": version}
+    publish("activities.changed", event_id, version)
+    return result
+
+
+def start_activity(user, event_id: int, activity_id) -> Plan:
+    """Make one activity the live one; the one live before stops taking answers."""
+    if not is_id(activity_id):
+        raise not_found("activity_not_found")
+    with write_transaction() as session:
+        event, version = managed_event(session, user, event_id, open_only=True)
+        activity = session.get(Activity, activity_id)
+        if activity is None or activity.event_id != event.id:
+            raise not_found("activity_not_found")
+        # Off first, then on: the partial unique index never sees two live ones.
+        session.execute(update(Activity).where(Activity.event_id == event.id, Activity.live)
+                        .values(live=False).execution_options(synchronize_session=False))
+        session.execute(update(Activity).where(Activity.id == activity.id)
+                        .values(live=True).execution_options(synchronize_session=False))
+        session.expire_all()
+        result = {"event_id": event_id, "version": version, "activities": plan(event_id)}
+    publish("activities.changed", event_id, version)
+    return result
