@@ -208,3 +208,59 @@ def test_erasing_ones_input_erases_ones_poll_answer(app, staff, event):
     erased = phone.post(f"/api/v1/follow/{code}/erase", headers=headers)
     assert erased.status_code == 200 and erased.get_json()["votes"] == 2
     assert list(stored(poll["id"]).values()) == [[3]]  # the other person's stays
+
+
+def test_the_phone_page_paints_the_live_poll_and_answers_without_javascript(app, staff, event):
+    from .conftest import csrf_from
+    poll = add(app, staff, event, POLL | {"show_results": True}).get_json()["activity"]
+    phone = app.test_client()
+    page = phone.get(f"/j/{event.code}").get_data(as_text=True)
+    assert 'id="poll"' not in page  # the proposal flow is live
+    start(app, staff, event, poll["id"])
+    page = phone.get(f"/j/{event.code}").get_data(as_text=True)
+    assert "Hur tar du dig till jobbet?" in page and 'type="radio"' in page
+    assert page.index('id="poll"') < page.index('id="welcome-heading"')  # first on the page
+    state = phone.get(f"/api/v1/events/{event.id}/state").get_json()
+    assert state["poll"]["poll"]["id"] == poll["id"] and state["poll"]["results"] is None
+    csrf = csrf_from(page)
+    client_id = new_id()
+    nothing = phone.post(f"/j/{event.code}/poll", data={"csrf_token": csrf,
+                                                        "client_id": client_id})
+    assert nothing.status_code == 400 and "Välj ett svar." in nothing.get_data(as_text=True)
+    saved = phone.post(f"/j/{event.code}/poll", data={"csrf_token": csrf, "client_id": new_id(),
+                                                      "choices": "1"})
+    assert saved.status_code == 303
+    page = phone.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Ditt svar är sparat." in page and 'value="1" checked' in page
+    # show_results: once answered, this person sees the bars.
+    assert "1 person har svarat" in page and "Buss: 1 person (100 %)" in page
+    start(app, staff, event, plan_ids(app, staff, event)[0])
+    moved_on = phone.post(f"/j/{event.code}/poll", data={"csrf_token": csrf,
+                                                         "client_id": new_id(), "choices": "0"})
+    assert moved_on.status_code == 303
+    assert list(stored(poll["id"]).values()) == [[1]]
+
+
+def plan_ids(app, staff, event) -> list[int]:
+    return [a["id"] for a in app.test_client().get(
+        f"/api/v1/events/{event.id}/activities",
+        headers=staff.auth(staff.facilitator)).get_json()["activities"]]
+
+
+def test_starting_and_answering_push_the_live_activity_and_the_bars(app, staff, room):
+    workshop = room(phase="collect")
+    poll = add(app, staff, workshop.event).get_json()["activity"]
+    phone, console = workshop.phone(), workshop.facilitator()
+    start(app, staff, workshop.event, poll["id"])
+    pushed = phone.received("activity")
+    assert pushed[-1]["live"]["id"] == poll["id"] and pushed[-1]["live"]["kind"] == "poll"
+    answer = phone.http.post(f"/api/v1/activities/{poll['id']}/responses",
+                             json={"choices": [2], "client_id": new_id()},
+                             headers={"X-CSRFToken": phone.http.csrf})
+    assert answer.status_code == 200
+    bars = console.received("poll")[-1]
+    assert bars["version"] == answer.get_json()["version"]
+    assert [o["people"] for o in bars["results"]["options"]] == [0, 0, 1, 0]
+    assert phone.received("poll") == []  # residents never get the staff's bars
+    snapshot = console.call("snapshot", {})
+    assert snapshot["state"]["poll"]["results"]["people"] == 1

@@ -83,7 +83,7 @@ def _follow_code(ack) -> str:
     return ack["follow_url"].rsplit("/", 1)[1]
 
 
-def test_a_session_acks_and_pushes_as_the_document_says(app, asyncapi, room):
+def test_a_session_acks_and_pushes_as_the_document_says(app, asyncapi, room, staff):
     messages = asyncapi["components"]["messages"]
     acks = []
 
@@ -143,6 +143,20 @@ def test_a_session_acks_and_pushes_as_the_document_says(app, asyncapi, room):
     call(budget_console, "set_phase", {"phase": "results"})
     call(budget_phone, "snapshot", {})
     call(budget_console, "snapshot", {})
+    # A quick poll (docs/activities.md): the activity push, the staff's bars, the snapshots.
+    from participation.activities import plan, poll
+    polled = room(phase="collect")
+    poll_console, poll_phone = polled.facilitator(), polled.phone()
+    activity = plan.add_activity(staff.facilitator, polled.id, {
+        "kind": "poll", "title": "Hur reser du?", "options": ["Cykel", "Buss"],
+        "show_results": True})["activity"]["id"]
+    plan.start_activity(staff.facilitator, polled.id, activity)
+    answered = poll_phone.http.post(f"/api/v1/activities/{activity}/responses",
+                                    json={"choices": [1], "client_id": new_id()},
+                                    headers={"X-CSRFToken": poll_phone.http.csrf})
+    assert answered.status_code == 200 and poll.live(polled.id) is not None
+    call(poll_phone, "snapshot", {})
+    call(poll_console, "snapshot", {})
 
     found = []
     for name, ack in acks:
@@ -150,7 +164,8 @@ def test_a_session_acks_and_pushes_as_the_document_says(app, asyncapi, room):
         found += [f"{name} {ack}: {p}" for p in problems(asyncapi, messages[message]["payload"],
                                                          ack)]
     pushed = [(name, data)
-              for socket in (console, phone, group_console, budget_console, budget_phone)
+              for socket in (console, phone, group_console, budget_console, budget_phone,
+                             poll_console, poll_phone)
               for name in PUSHES for data in socket.received(name)]
     for name, data in pushed:
         found += [f"push {name} {data!r:.200}: {p}"

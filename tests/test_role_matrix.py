@@ -53,7 +53,7 @@ PUBLIC_ROUTES = [
     "pages.join_by_code", "pages.set_language", "health.healthz", "public.privacy",
     "api.openapi", "api.asyncapi", "public.accessibility",
     "phone.join", "phone.join_table", "phone.join_as_scribe", "phone.qr", "phone.table_qr",
-    "phone.name", "phone.submit", "phone.vote", "phone.withdraw", "phone.budget",
+    "phone.name", "phone.submit", "phone.vote", "phone.withdraw", "phone.budget", "phone.poll",
     "phone.table", "phone.scribe", "api.add_scribe_proposal",
     "phone.show_name", "api.set_show_name", "phone.invitation", "phone.accept",
     "api.accept_invitation", "public.follow", "public.event_page", "api.follow",

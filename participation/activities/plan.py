@@ -79,6 +79,12 @@ def plan(event_id: int) -> list[ActivityShape]:
         select(Activity).where(Activity.event_id == event_id).order_by(Activity.position))]
 
 
+def _live_shape(event_id: int) -> ActivityShape | None:
+    live = db.session.scalar(select(Activity).where(Activity.event_id == event_id,
+                                                    Activity.live))
+    return activity_shape(live) if live else None
+
+
 def _flag(body: dict, name: str) -> bool:
     value = body.get(name, False)
     if not isinstance(value, bool):
@@ -137,7 +143,8 @@ def add_activity(user, event_id: int, body) -> ActivityAdded:
         session.add(activity)
         session.flush()
         result = {"activity": activity_shape(activity), "version": version}
-    publish("activities.changed", event_id, version)
+        now_live = _live_shape(event.id)
+    publish("activities.changed", event_id, version, live=now_live)
     return result
 
 
@@ -157,5 +164,6 @@ def start_activity(user, event_id: int, activity_id) -> Plan:
                         .values(live=True).execution_options(synchronize_session=False))
         session.expire_all()
         result = {"event_id": event_id, "version": version, "activities": plan(event_id)}
-    publish("activities.changed", event_id, version)
+    publish("activities.changed", event_id, version,
+            live=next(a for a in result["activities"] if a["live"]))
     return result

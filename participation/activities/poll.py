@@ -25,6 +25,7 @@ from ..participants import identity
 from ..participants.operations import require_joined
 from ..proposals.operations import ClientId, Replayed, checked_client_id, person_for, replayable
 from .models import OPTIONS_MAX, Activity, PollAnswer
+from .plan import ActivityShape, activity_shape
 
 KIND = "poll_answer"  # the receipts' kind
 _answers = PollAnswer.__table__
@@ -131,3 +132,39 @@ def results(activity: Activity) -> PollResults:
             "multiple": activity.multiple, "people": people or 0,
             "options": [{"position": o.position, "text": o.text,
                          "people": counts.get(o.position, 0)} for o in activity.options]}
+
+
+class LivePoll(TypedDict):
+    """The live quick poll as one person sees it: the poll, their answer, and the bars once
+    they have answered where the poll shows them (staff always get the bars)."""
+
+    poll: ActivityShape
+    choices: Annotated[list[int], Field(description="This person's answer; [] before one.")]
+    results: Annotated[PollResults | None, Field(description=(
+        "Null for a resident who has not answered, or where show_results is off."))]
+
+
+def live(event_id: int) -> Activity | None:
+    """The event's live activity when it is a quick poll (None: the proposal flow runs)."""
+    return db.session.scalar(select(Activity).where(
+        Activity.event_id == event_id, Activity.live, Activity.kind == "poll"))
+
+
+def my_choices(activity_id: int, participant_id: int | None) -> list[int]:
+    if participant_id is None:
+        return []
+    return list(db.session.scalars(
+        select(PollAnswer.position).where(PollAnswer.activity_id == activity_id,
+                                          PollAnswer.participant_id == participant_id)
+        .order_by(PollAnswer.position)))
+
+
+def live_poll(event_id: int, participant_id: int | None, *, staff: bool = False
+              ) -> LivePoll | None:
+    activity = live(event_id)
+    if activity is None:
+        return None
+    chosen = [] if staff else my_choices(activity.id, participant_id)
+    shown = staff or (activity.show_results and bool(chosen))
+    return {"poll": activity_shape(activity), "choices": chosen,
+            "results": results(activity) if shown else None}

@@ -14,6 +14,8 @@ from sqlalchemy.orm import selectinload
 from typing_extensions import TypedDict
 
 from .. import access
+from ..activities import poll as polls
+from ..activities.poll import LivePoll
 from ..budgets import queries as budgets
 from ..budgets.queries import BudgetBallot, BudgetOutcome
 from ..core.declare import Version, keys_of
@@ -83,6 +85,8 @@ class ResidentState(TypedDict):
     table_results: NotRequired[TableResults]
     budget: NotRequired[Annotated[BudgetBallot, Field(description="A budget event's ballot.")]]
     budget_results: NotRequired[BudgetResults]
+    poll: NotRequired[Annotated[LivePoll, Field(description=(
+        "The live quick poll (docs/activities.md); absent while the proposal flow runs."))]]
     me: Me
 
 
@@ -100,6 +104,8 @@ class StaffState(TypedDict):
     table_results: NotRequired[TableResults]
     budget: NotRequired[Annotated[BudgetOutcome, Field(description=(
         "A budget event's ballot and live outcome from the stored ballots."))]]
+    poll: NotRequired[Annotated[LivePoll, Field(description=(
+        "The live quick poll with its results; absent while the proposal flow runs."))]]
     connected: NotRequired[Annotated[int, Field(ge=0, description=(
         "People (participants, not sockets) connected now: in the socket's snapshot only."))]]
 
@@ -182,6 +188,8 @@ def resident_state(event, token: str | None) -> ResidentState:
     }
     if event.is_budget:
         state["me"]["budget_choice"] = budgets.my_choice(event.id, me)
+    if live := polls.live_poll(event.id, me):
+        state["poll"] = live
     return state
 
 
@@ -206,6 +214,7 @@ def staff_state(event) -> StaffState:
         "themes": themes.cloud(event),
         **{k: v for k, v in results(event, access.STAFF).items() if k != "budget_results"},
         **({"budget": budgets.outcome(event)} if event.is_budget else {}),
+        **({"poll": live} if (live := polls.live_poll(event.id, None, staff=True)) else {}),
     }
 
 

@@ -79,6 +79,7 @@ PLURALS = {
     "count_merged": plural_noop("Merged from %(num)d proposal", "Merged from %(num)d proposals"),
     "count_ratings": plural_noop("%(num)d rating", "%(num)d ratings"),
     "count_new_proposals": plural_noop("%(num)d new proposal", "%(num)d new proposals"),
+    "count_answered": plural_noop("%(num)d person has answered", "%(num)d people have answered"),
 }
 # What the projector tells the room to do in each phase.
 PROJECTOR_HINTS = {

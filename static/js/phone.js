@@ -9,6 +9,7 @@
 //   forms.js        the proposal form                votes.js   vote and withdraw forms
 //   similar.js      similar proposals, support-instead   wishes.js  what was supported instead
 //   outbox-view.js  the outbox on screen          budget.js  the budget ballot
+//   poll.js         the live quick poll (reloads when another activity starts)
 // The page applies what the server sends; it never works out a server rule (a refund, a
 // carried-over vote, a ranking) itself. When one may have changed the person's ballot or
 // proposals, it asks for a fresh snapshot (sync.js refresh).
@@ -30,6 +31,7 @@ import { wireSimilar } from './phone/similar.js';
 import { markWishes } from './phone/wishes.js';
 import { renderOutbox, settleQueued, wireOutboxView } from './phone/outbox-view.js';
 import { renderBudgetResults, wireBudget } from './phone/budget.js';
+import { wirePoll } from './phone/poll.js';
 
 onOutbox({ settled: settleQueued, changed: renderOutbox });
 wireProposalForm();
@@ -37,6 +39,7 @@ wireSimilar();
 wireVoteForms();
 wireOutboxView();
 wireBudget();
+wirePoll();
 
 socket.on('snapshot', applySnapshot);
 

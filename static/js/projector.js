@@ -237,6 +237,13 @@ socket.on('tables', ({ version, tables }) => {
   if (versions.accept('tables', version)) { state.tables = tables; schedule(); }
 });
 
+// A quick poll started (docs/activities.md): the page reloads into the poll's present mode.
+socket.on('activity', ({ live }) => {
+  if (live && live.kind === 'poll') window.location.reload();
+});
+// Missed while reconnecting: the snapshot says a poll is live.
+socket.on('snapshot', (s) => { if (s.poll) window.location.reload(); });
+
 socket.on('phase', ({
   version, phase, results, table_results: tableResults,
 }) => {

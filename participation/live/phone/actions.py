@@ -4,6 +4,7 @@ and sockets, then go back to the page (or show it again with the error)."""
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
+from ...activities import poll as polls
 from ...budgets.operations import submit_budget_ballot
 from ...core.errors import OperationError
 from ...core.validate import form_number
@@ -106,6 +107,26 @@ def budget(code):
                             budget_ticked=[form_number(t) for t in ticked])
     flash(_("Your choices are saved."), "success")
     return _back(event, "#budget")
+
+
+@bp.post("/j/<code>/poll")
+def poll(code):
+    """The live quick poll's radio buttons or checkboxes: the answer replaces the earlier one."""
+    event = event_or_404(code)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    live = polls.live(event.id)
+    if live is None:  # the facilitator moved on while this page was open
+        flash(_("That poll has closed; here is what runs now."), "info")
+        return _back(event)
+    try:
+        polls.answer_poll(live.id, identity.token_for(event.id),
+                          request.form.getlist("choices"), form.client_id.data)
+    except OperationError as error:
+        return render_phone(event, error.status, error=str(error.message))
+    flash(_("Your answer is saved."), "success")
+    return _back(event, "#poll")
 
 
 @bp.post("/j/<code>/scribe")

@@ -95,5 +95,7 @@ def render_phone(event, status: int = 200, **forms):
         vote_client_id=uuid.uuid4().hex, error=forms.get("error"),
         budget=budget_view(state, forms.get("budget_ticked")),
         budget_form=VoteForm(formdata=None, client_id=uuid.uuid4().hex),
+        live_poll=state.get("poll"),
+        poll_form=VoteForm(formdata=None, client_id=uuid.uuid4().hex),
         refresh_seconds=NO_SCRIPT_REFRESH_SECONDS,
     ), status

@@ -4,6 +4,7 @@ screen); the table cards, which carry the scribe cards' secrets, for those who m
 
 from flask import render_template
 
+from ...activities import poll as polls
 from ...web.auth import managed_event, moderated_event, staff_page
 from ...web.links import join_url
 from ..snapshot import event_view
@@ -16,6 +17,10 @@ event_page = staff_page()
 @event_page
 def page(event_id):
     event = moderated_event(event_id)
+    live = polls.live_poll(event.id, None, staff=True)
+    if live is not None:  # a quick poll is live: its present mode (docs/activities.md)
+        return render_template("events/projector_poll.html", event=event_view(event, staff=True),
+                               join_url=join_url(event.code), live_poll=live)
     return render_template("events/projector.html", event=event_view(event, staff=True),
                            join_url=join_url(event.code))
 

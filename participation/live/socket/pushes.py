@@ -18,6 +18,9 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from ... import access
+from ...activities import poll as polls
+from ...activities.plan import ActivityShape
+from ...activities.poll import PollResults
 from ...budgets.queries import BudgetOutcome
 from ...core.declare import Version
 from ...core.time import Time, iso, utcnow
@@ -159,6 +162,17 @@ class Push:
         return "version" in keys(self.payload)
 
 
+class ActivityPush(TypedDict):
+    version: Version
+    live: Annotated[ActivityShape | None, Field(description=(
+        "The live activity; phones and projector show it (a page reloads to paint it)."))]
+
+
+class PollPush(TypedDict):
+    version: Version
+    results: PollResults
+
+
 PUSHES = {
     "snapshot": Push("connection", ResidentState | StaffState,
                      "The whole state for this viewer, sent to the new connection on connect."),
@@ -185,6 +199,8 @@ PUSHES = {
                      "People (participants, not sockets) connected now, coalesced."),
     "members": Push("staff", MembersPush, "Referensgrupp membership counts (no names)."),
     "meeting": Push("staff", MeetingPush, "A referensgrupp meeting and who was present."),
+    "activity": Push("event", ActivityPush, "The activity plan changed: which one is live."),
+    "poll": Push("staff", PollPush, "The live quick poll's results, after each answer."),
 }
 
 
@@ -251,6 +267,15 @@ def plain(push: str, *fields: str):
     return send
 
 
+def poll_results(relay, domain_event):
+    """The live poll's bars to the console and projector (residents get theirs on answering,
+    where the poll shows them)."""
+    activity = polls.live(domain_event.event_id)
+    if activity is not None:
+        emit("poll", domain_event.event_id, domain_event.version,
+             results=polls.results(activity))
+
+
 def tallies(relay, domain_event):
     relay.mark_tallies(domain_event.event_id)
 
@@ -299,8 +324,7 @@ RELAYS = {
     "measure.changed": (),
     "measure.deleted": (),
     "measure.imported": (),
-    # The activity plan and poll answers (issue 17): phones and projector follow them once the
-    # live screens show activities; until then staff read the plan and results over REST.
-    "activities.changed": (),
-    "poll.answered": (),
+    # The activity plan and poll answers (issue 17, docs/activities.md).
+    "activities.changed": (plain("activity", "live"),),
+    "poll.answered": (poll_results,),
 }
