@@ -10,6 +10,7 @@ from typing_extensions import TypedDict
 
 from .. import access
 from ..accounts.tokens import TOKEN_ERRORS
+from ..backlog import similar as hints
 from ..budgets import operations as budget_ops
 from ..budgets.queries import BudgetOutcome, outcome
 from ..core.declare import Version, keys_of
@@ -200,13 +201,14 @@ def set_hand_count(proposal_id):
 
 
 @route("GET", "/events/<int:event_id>/similar",
-       "Shown proposals similar to a text being typed", auth=RESIDENT_OR_STAFF,
-       query=SimilarQuery, answers={200: duplicates.Matches}, errors=(401, 403, 404))
+       "Shown proposals and public measures similar to a text being typed",
+       auth=RESIDENT_OR_STAFF, query=SimilarQuery, answers={200: hints.Matches},
+       errors=(401, 403, 404))
 def similar(event_id):
     event = _event(event_id)
     _require_resident(event, _reviewer(event))
-    return jsonify({"matches": duplicates.similar_to(
-        event, request.args.get("title", ""), request.args.get("body", ""))})
+    return jsonify(hints.similar(event, request.args.get("title", ""),
+                                 request.args.get("body", "")))
 
 
 @route("GET", "/events/<int:event_id>/duplicates",

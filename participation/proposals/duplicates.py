@@ -38,11 +38,6 @@ class Match(TypedDict):
     score: Annotated[float, Field(ge=0, le=1, description="How alike, 0 to 1.")]
 
 
-class Matches(TypedDict):
-    matches: Annotated[list[Match], Field(description=(
-        "At most three shown proposals, most alike first; none for fewer than six letters."))]
-
-
 class PairMember(TypedDict):
     id: Id
     number: Annotated[int, Field(ge=1, description="Its number within the event.")]
@@ -67,12 +62,21 @@ def _index(event) -> tuple[DuplicateIndex, dict[int, tuple[str, int]]]:
     return cached("duplicate_index", event.id, event.version, build, CACHED_EVENTS)
 
 
-def similar_to(event, title, body=None, limit: int = 3) -> list[Match]:
-    """Visible proposals like the text a resident is typing (read-only, nothing stored)."""
+def checked_text(title, body) -> tuple[str | None, str]:
+    """The typed text as compared: cut to TITLE_MAX and BODY_MAX; (None, "") when it is too
+    short to compare (fewer than MIN_CHARS characters). Text only, or invalid_type."""
     if not isinstance(title, str) or not isinstance(body, str | None):
         raise OperationError("invalid_type", _l("This field must be text."), field="title")
     title, body = title[:TITLE_MAX], (body or "")[:BODY_MAX]
     if len((title + " " + body).strip()) < MIN_CHARS:
+        return None, ""
+    return title, body
+
+
+def similar_to(event, title, body=None, limit: int = 3) -> list[Match]:
+    """Visible proposals like the text a resident is typing (read-only, nothing stored)."""
+    title, body = checked_text(title, body)
+    if title is None:
         return []
     index, titles = _index(event)
     return [{"id": pid, "number": titles[pid][1], "title": titles[pid][0],

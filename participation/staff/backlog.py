@@ -24,6 +24,7 @@ from ..backlog.chart import macc
 from ..backlog.models import Measure, ProposalLink
 from ..backlog.numbers import parse_decimal, parse_whole
 from ..backlog.shapes import link_dict, measure_dict
+from ..backlog.similar import similar_measures
 from ..backlog.support import support_for
 from ..core import tabular
 from ..core.errors import OperationError
@@ -254,6 +255,25 @@ def unlink(proposal_id):
     return redirect(back, 303)
 
 
+def _measure_choices(proposal):
+    """The measure select: the measures most like the proposal first (backlog/similar.py), in
+    their own group, then all the others by title."""
+    def text(key):
+        value = proposal.get(key) if isinstance(proposal, dict) else getattr(proposal, key, None)
+        return value if isinstance(value, str) else ""
+
+    choices = db.session.execute(select(Measure.id, Measure.title).order_by(Measure.title)).all()
+    alike = similar_measures(text("title"), text("body"))
+    titles = dict(choices)
+    rest = [(str(i), t) for i, t in choices if i not in alike]
+    if not alike:
+        return [("", _("Choose a measure")), *rest]
+    # WTForms renders a dict of lists as <optgroup>s in insertion order (None: no group).
+    return {None: [("", _("Choose a measure"))],
+            _("Most like this proposal"): [(str(i), titles[i]) for i in alike if i in titles],
+            _("Other measures"): rest}
+
+
 def link_context(proposal) -> dict | None:
     """What templates/backlog/_link_form.html needs; None for whoever may not link."""
     if not access.may_manage_backlog(current_user) or proposal is None:
@@ -261,11 +281,10 @@ def link_context(proposal) -> dict | None:
     proposal_id = proposal["id"] if isinstance(proposal, dict) else proposal.id
     current = db.session.scalar(select(ProposalLink).where(
         ProposalLink.proposal_id == proposal_id))
-    choices = db.session.execute(select(Measure.id, Measure.title).order_by(Measure.title)).all()
     form = LinkForm(formdata=None, kind=current.kind if current else "supports",
                     measure_id=str(current.measure_id) if current and current.measure_id else "",
                     reason=current.reason if current else "")
-    form.measure_id.choices = [("", _("Choose a measure"))] + [(str(i), t) for i, t in choices]
+    form.measure_id.choices = _measure_choices(proposal)
     form.next.data = request.full_path.rstrip("?") if request.query_string else request.path
     measure = db.session.get(Measure, current.measure_id) if current and current.measure_id \
         else None

@@ -39,6 +39,10 @@ CLIENT_STRINGS = {
     "timer_minute": _l("One minute left"),
     "merged_with": _l("Merged with the proposal:"),
     "support_instead": _l("Support this instead"),
+    "like_measure": _l("Like the measure %(title)s"),
+    "measure_tonnes": _l("about %(low)s–%(high)s tonnes a year"),
+    "support_measure": _l("Support the measure"),
+    "support_measure_later": _l("You can tick it on the budget ballot when voting opens."),
     "wished": _l("You chose to support this instead of writing your own. Vote for it when "
                  "voting opens."),
     "mean": _l("mean %(mean)s"),
@@ -176,6 +180,7 @@ def register(app):
                 "phases": {k: str(v) for k, v in PHASE_NAMES.items()},
                 "sources": {k: str(v) for k, v in SOURCE_NAMES.items()},
                 "hints": {k: str(v) for k, v in PROJECTOR_HINTS.items()},
+                "measure_statuses": {k: str(v) for k, v in BACKLOG_STATUS_NAMES.items()},
                 **{k: str(v) for k, v in CLIENT_STRINGS.items()},
                 **plural_forms(),
                 "timezone": LOCAL_ZONE.key,

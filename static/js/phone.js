@@ -7,7 +7,7 @@
 //   proposals.js    the proposal list                ballot.js  the ballot on screen
 //   phase.js        phase sections and results       questions.js  the question cards
 //   forms.js        the proposal form                votes.js   vote and withdraw forms
-//   similar.js      similar proposals, support-instead   wishes.js  what was supported instead
+//   similar.js      similar proposals and measures, support-instead   wishes.js  what was supported instead
 //   outbox-view.js  the outbox on screen          budget.js  the budget ballot
 //   poll.js         the live quick poll (reloads when another activity starts)
 // The page applies what the server sends; it never works out a server rule (a refund, a

@@ -28,6 +28,7 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from ... import access
+from ...backlog import similar as hints
 from ...budgets import operations as budgets
 from ...core.declare import Version, keys_of
 from ...core.errors import OperationError
@@ -130,7 +131,7 @@ def _snapshot(connection, _data):
 
 def _similar(connection, data):
     event = get_event(connection.event_id)
-    return {"matches": duplicates.similar_to(event, data.get("title", ""), data.get("body"))}
+    return hints.similar(event, data.get("title", ""), data.get("body"))
 
 
 def _scribe(connection, data):
@@ -176,8 +177,9 @@ COMMANDS = {command.name: command for command in (
         c.event_id, c.token, d.get("measure_ids"), d.get("client_id")),
         "Save this person's budget ballot, replacing the earlier one (idempotent by client_id).",
         budgets.BudgetBallotRequest, budgets.BudgetBallotResult),
-    Command("similar", MEMBER, _similar, "Shown proposals like the text being typed.",
-            duplicates.SimilarRequest, duplicates.Matches),
+    Command("similar", MEMBER, _similar,
+            "Shown proposals and public measures like the text being typed.",
+            duplicates.SimilarRequest, hints.Matches),
     Command("choose_table", MEMBER, lambda c, d: choose_table(c.event_id, c.token, d.get("table")),
             "Sit at a table (null: none).", TableChoice, Seat),
     Command("scribe_proposal", MEMBER, _scribe,

@@ -40,6 +40,7 @@ function clearErrors(form) {
 export function resetProposalForm() {
   proposalForm.reset();
   document.getElementById('similar-box').hidden = true;
+  document.getElementById('similar-measures-box').hidden = true;
   proposalForm.querySelector('[name="client_id"]').value = newClientId();
 }
 
