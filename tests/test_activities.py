@@ -264,3 +264,33 @@ def test_starting_and_answering_push_the_live_activity_and_the_bars(app, staff, 
     assert phone.received("poll") == []  # residents never get the staff's bars
     snapshot = console.call("snapshot", {})
     assert snapshot["state"]["poll"]["results"]["people"] == 1
+
+
+def test_the_console_runs_the_programme_without_javascript(app, staff, event):
+    from .conftest import csrf_from, login
+    console = app.test_client()
+    login(console, staff.facilitator)
+    page = console.get(f"/events/{event.id}/console").get_data(as_text=True)
+    assert "Kvällens program" in page and "I kväll körs bara förslagen." in page
+    csrf = csrf_from(page)
+    bad = console.post(f"/events/{event.id}/plan/poll", data={
+        "csrf_token": csrf, "title": "Hur reser du?", "options": "Bara ett"})
+    assert bad.status_code == 303
+    page = console.get(bad.headers["Location"]).get_data(as_text=True)
+    assert "En snabbfråga har 2 till 8 svarsalternativ." in page
+    added = console.post(f"/events/{event.id}/plan/poll", data={
+        "csrf_token": csrf, "title": "Hur reser du?", "options": "Cykel\n\n Buss \nBil",
+        "show_results": "y"})
+    page = console.get(added.headers["Location"]).get_data(as_text=True)
+    assert "Snabbfrågan finns i programmet." in page
+    poll_id = plan_ids(app, staff, event)[1]
+    started = console.post(f"/events/{event.id}/plan/{poll_id}/start",
+                           data={"csrf_token": csrf})
+    page = console.get(started.headers["Location"]).get_data(as_text=True)
+    assert "Pågår nu: Hur reser du?. Telefonerna och projektorn följer med." in page
+    assert "0 personer har svarat" in page
+    activities = app.test_client().get(f"/api/v1/events/{event.id}/activities",
+                                       headers=staff.auth(staff.facilitator)).get_json()
+    poll = activities["activities"][1]
+    assert (poll["options"], poll["live"], poll["show_results"]) == (
+        ["Cykel", "Buss", "Bil"], True, True)

@@ -149,6 +149,7 @@ RULES: dict[str, object] = {
     "api.choose_table": PHONE_A, "api.budget_ballot": PHONE_A, "api.respond": PHONE_A,
     # The activity plan: those who run event A change it; its staff read it.
     "api.add_activity": MANAGE_A, "api.start_activity": MANAGE_A,
+    "console.add_poll": MANAGE_A, "console.start": MANAGE_A,
     "api.list_activities": REVIEW_A, "api.activity_results": REVIEW_A,
     "api.state": PHONE_A | REVIEW_A, "api.similar": PHONE_A | REVIEW_A,
 }
@@ -293,6 +294,7 @@ class World:
             "api.withdraw": {"client_id": uuid.uuid4().hex},
             "api.budget_ballot": {"measure_ids": [], "client_id": uuid.uuid4().hex},
             "api.add_activity": POLL,
+            "console.add_poll": {"title": "Hur reser du?", "options": "Cykel\nBuss"},
             "api.respond": {"choices": [0], "client_id": uuid.uuid4().hex},
             "api.choose_table": {"table": 1}, "api.submit_proposal": {
                 "title": "Ännu en idé", "client_id": uuid.uuid4().hex},

@@ -41,7 +41,14 @@ def test_a_warm_up_poll_on_the_same_code(live_server, contexts, facilitator, sho
     projector.goto(f"{live_server.url}/events/{event['id']}/projector")
     connected(projector, "#projector-status")
 
-    api(live_server, "POST", f"/events/{event['id']}/activities/{poll['id']}/start")
+    # The facilitator starts it from the console's programme, on the laptop.
+    console = facilitator.new_page()
+    console.set_viewport_size({"width": 1366, "height": 768})
+    console.goto(f"{live_server.url}/events/{event['id']}/console#plan-heading")
+    console.locator("#plan form button", has_text="Starta").click()
+    expect(console.locator(".flash")).to_contain_text("Pågår nu: Hur tar du dig till jobbet?")
+    expect(console.locator("#plan .badge")).to_have_text("Pågår nu")
+    assert run_axe(console) == []
     # Both screens follow without anyone scanning or reloading by hand.
     expect(phone.locator("#poll-heading")).to_have_text("Hur tar du dig till jobbet?")
     expect(projector.locator("h1.prompt")).to_have_text("Hur tar du dig till jobbet?")
@@ -68,6 +75,10 @@ def test_a_warm_up_poll_on_the_same_code(live_server, contexts, facilitator, sho
     expect(plain.locator(".poll-bars")).to_contain_text("Buss: 1 person (50 %)")
     expect(projector.locator("#poll-people")).to_have_text("2 personer har svarat")
     expect(projector.locator('[data-position="1"] .poll-present-count')).to_have_text("1")
+    console.reload()
+    expect(console.locator("#plan h3")).to_contain_text("2 personer har svarat")
+    console.locator("#plan").scroll_into_view_if_needed()
+    shots(console, "poll-console", full_page=False)
     assert run_axe(projector) == []
     shots(projector, "poll-projector", full_page=False)
     results = api(live_server, "GET", f"/activities/{poll['id']}/results")

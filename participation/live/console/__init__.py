@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("console", __name__)
 
-from . import actions, members, team, views  # noqa: E402,F401  (routes on bp)
+from . import actions, members, plan, team, views  # noqa: E402,F401  (routes on bp)

@@ -4,6 +4,7 @@ operations check the values, the forms only carry them."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     HiddenField,
     IntegerField,
@@ -136,3 +137,16 @@ class TeamMemberForm(FlaskForm):
     role = SelectField(_l("Role"), validate_choice=False, choices=[
         ("moderator", _l("Moderator: approves, hides, edits and merges proposals")),
         ("facilitator", _l("Facilitator: runs the event like you"))], default="moderator")
+
+
+class PollForm(FlaskForm):
+    """A quick poll for the evening's plan; the operation checks every value."""
+
+    title = StringField(_l("Question"), validators=[DataRequired(), Length(max=200)])
+    options = TextAreaField(_l("Options, one per line (2 to 8)"),
+                            validators=[DataRequired(), Length(max=1200)])
+    multiple = BooleanField(_l("Each person may choose several"))
+    show_results = BooleanField(_l("Show the results on the phone after answering"))
+
+    def option_lines(self) -> list[str]:
+        return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]

@@ -7,6 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ... import access
+from ...activities import plan
+from ...activities import poll as polls
 from ...events.models import PHASES
 from ...events.operations import TRANSITIONS
 from ...events.team import team_info
@@ -17,7 +19,7 @@ from ...proposals import themes as theme_cloud
 from ...proposals.duplicates import suggested_pairs
 from ...proposals.merge import active_merges
 from ..snapshot import event_view, staff_state
-from .forms import MeetingForm, MemberForm, TeamMemberForm
+from .forms import ConfirmForm, MeetingForm, MemberForm, PollForm, TeamMemberForm
 
 # Past this many suggested pairs the list starts folded, so the queue stays in the first view.
 DUPLICATES_OPEN_MAX = 3
@@ -122,6 +124,15 @@ def team_context(event) -> dict:
     return {"members": team_info(db.session, event), "me": current_user.id,
             "form": TeamMemberForm(formdata=None)
             if access.may_manage_team(current_user, event) else None}
+
+
+def plan_context(event) -> dict:
+    """The section's shapes: the plan, the live poll's bars, and the forms for managers."""
+    manages = access.may_manage(current_user, event)
+    return {"activities": plan.plan(event.id),
+            "poll": polls.live_poll(event.id, None, staff=True),
+            "form": PollForm(formdata=None) if manages else None,
+            "start_form": ConfirmForm(formdata=None) if manages else None}
 
 
 def shows_radslag_panels(event) -> bool:

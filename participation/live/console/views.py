@@ -36,6 +36,7 @@ from .page import (
     group_context,
     head_context,
     phase_confirm,
+    plan_context,
     rows_context,
     shows_radslag_panels,
     team_context,
@@ -64,7 +65,7 @@ def page(event_id):
     return render_template(
         "events/console.html", **(rows | head_context(event, rows["event"])),
         join_url=join_url(event.code), group=group_context(event) if manages else None,
-        team=team_context(event),
+        team=team_context(event), plan=plan_context(event),
         radslag_panels=shows_radslag_panels(event), undo=_undo_offer(rows, request.args),
         tables_form=TablesForm(count=len(event.tables)), confirm_form=ConfirmForm(),
         console_strings=CONSOLE_STRINGS,

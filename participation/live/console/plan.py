@@ -1,0 +1,58 @@
+"""The console's Kvällens program (docs/activities.md): the evening's activities in order,
+which one is live, a button to start each, and a form to add a quick poll. Plain form posts
+(no JavaScript needed) calling the same operations as REST; for those who may manage the
+event (its moderators see the plan without the buttons)."""
+
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...activities import plan
+from ...core.errors import OperationError
+from ...web.auth import managed_event
+from . import bp
+from .forms import ConfirmForm, PollForm
+from .views import console_page
+
+
+def _back(event_id):
+    return redirect(url_for("console.page", event_id=event_id, _anchor="plan-heading"),
+                    code=303)
+
+
+@bp.post("/events/<int:event_id>/plan/poll")
+@console_page
+def add_poll(event_id):
+    managed_event(event_id)  # 404 or 403 before anything else
+    form = PollForm()
+    if not form.validate_on_submit():
+        flash(_("Check the form: %(errors)s", errors=" ".join(
+            str(e) for errors in form.errors.values() for e in errors)), "error")
+        return _back(event_id)
+    try:
+        plan.add_activity(current_user, event_id, {
+            "kind": "poll", "title": form.title.data, "options": form.option_lines(),
+            "multiple": form.multiple.data, "show_results": form.show_results.data})
+    except OperationError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("The poll is in the plan. Start it when the room is ready."), "success")
+    return _back(event_id)
+
+
+@bp.post("/events/<int:event_id>/plan/<int:activity_id>/start")
+@console_page
+def start(event_id, activity_id):
+    managed_event(event_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Reload the page and try again."), "error")
+        return _back(event_id)
+    try:
+        started = plan.start_activity(current_user, event_id, activity_id)
+    except OperationError as error:
+        flash(str(error.message), "error")
+    else:
+        live = next(a for a in started["activities"] if a["live"])
+        flash(_("Live now: %(title)s. Phones and the projector follow.", title=live["title"]),
+              "success")
+    return _back(event_id)
