@@ -255,3 +255,24 @@ def test_small_tables_are_folded_so_no_figure_is_a_few_peoples_votes(app, make_e
     assert find(page, "proposals", c) is None and page["small_groups"] == 1
     html = app.test_client().get("/var-vi-ar-overens").get_data(as_text=True)
     assert "1 grupp var för liten för att visas." in html and "Fler bänkar" not in html
+
+
+def test_a_budget_ballot_is_support_for_its_measures(app, make_event, staff):
+    """Five people fill a budget ballot at a rådslag: four choose the bike lanes, two the
+    buses (one of them both); a measure on the ballot nobody chose is 0 of 5."""
+    from participation.budgets.operations import submit_budget_ballot
+
+    ids = [operations.create_measure(staff.reviewer, {
+        "title": title, "focus_area": AREA, "investment_sek": 1_000_000})["measure"]["id"]
+        for title in ("Cykelbanor", "Bussar", "Solceller")]
+    event = make_event(kind="radslag", title="Budgetrådslag", phase="vote", voting={
+        "method": "budget", "budget_sek": 2_000_000, "measure_ids": ids})
+    for choice in ([ids[0]], [ids[0]], [ids[0], ids[1]], [ids[0]], [ids[1]]):
+        submit_budget_ballot(event.id, token(), choice, secrets.token_hex(8))
+    db.session.rollback()
+    assert find(agreement(), "measures", ids[0]) is None  # not published yet
+    change_phase(staff.facilitator, event.id, "results")
+    db.session.rollback()
+    page = agreement()
+    assert [cells(find(page, "measures", i)) for i in ids] == [
+        {("Budgetrådslag", 4, 5)}, {("Budgetrådslag", 2, 5)}, {("Budgetrådslag", 0, 5)}]

@@ -25,7 +25,8 @@ from .. import access
 from ..backlog.links import measure_path
 from ..backlog.models import Measure
 from ..backlog.support import supporting_proposals
-from ..events.models import Event, FocusArea, Table
+from ..budgets.models import BudgetChoice
+from ..events.models import BallotMeasure, Event, FocusArea, Table
 from ..events.tables import table_label
 from ..extensions import db
 from ..participants.models import Participant
@@ -60,11 +61,13 @@ def _events(user) -> list[Event]:
 def _groups(events, user):
     """(voter -> group key, group key -> {label, size}, how many small groups were left out)."""
     by_id = {e.id: e for e in events}
-    rows = db.session.execute(
-        select(Vote.event_id, Vote.participant_id, Table.id, Table.number, Table.name)
-        .join(Participant, Participant.id == Vote.participant_id)
-        .outerjoin(Table, Table.id == Participant.table_id)
-        .where(Vote.event_id.in_(list(by_id))).distinct()).all() if by_id else []
+    rows = set()
+    for ballot in (Vote, BudgetChoice):  # a voter on proposals, or on a climate budget ballot
+        rows |= set(db.session.execute(
+            select(ballot.event_id, ballot.participant_id, Table.id, Table.number, Table.name)
+            .join(Participant, Participant.id == ballot.participant_id)
+            .outerjoin(Table, Table.id == Participant.table_id)
+            .where(ballot.event_id.in_(list(by_id))).distinct()).all() if by_id else [])
     members = defaultdict(set)
     labels, titles = {}, {}
     for event_id, participant_id, table_id, number, name in rows:
@@ -121,6 +124,23 @@ def _item(kind, item_id, title, url, area, event_ids, people, group_of, groups) 
             "bridging": min(c["low"] for c in cells), "split": split, "groups": cells}
 
 
+def _budget_ballots(event_ids):
+    """(measure id -> the events with it on their budget ballot, measure id -> the people who
+    chose it there): a budget ballot is support for the measure itself."""
+    on_ballot, chosen = defaultdict(set), defaultdict(set)
+    if event_ids:
+        for event_id, measure_id in db.session.execute(
+                select(BallotMeasure.event_id, BallotMeasure.measure_id)
+                .where(BallotMeasure.event_id.in_(event_ids))).all():
+            on_ballot[measure_id].add(event_id)
+        for event_id, participant_id, measure_id in db.session.execute(
+                select(BudgetChoice.event_id, BudgetChoice.participant_id,
+                       BudgetChoice.measure_id)
+                .where(BudgetChoice.event_id.in_(event_ids))).all():
+            chosen[measure_id].add((event_id, participant_id))
+    return on_ballot, chosen
+
+
 def agreement(user=None) -> dict:
     """The page's shape: focus areas, each with its measures and proposals by bridging score.
     `user`: a staff account (the review page), or None for the public."""
@@ -147,13 +167,15 @@ def agreement(user=None) -> dict:
         if p.event_id in shown_events:
             items.append(_item("proposal", p.id, p.title, None, p.name, {p.event_id},
                                supporters[p.id], group_of, groups))
+    on_ballot, chosen = _budget_ballots(event_ids)
     measures = db.session.scalars(select(Measure).order_by(Measure.id)).all()
     links = supporting_proposals([m.id for m in measures]) if measures else {}
     for m in measures:
         linked = [visible[pid] for pid in links.get(m.id, ()) if pid in visible]
-        people = set().union(*(supporters[p.id] for p in linked)) if linked else set()
+        people = set().union(chosen[m.id], *(supporters[p.id] for p in linked))
         items.append(_item("measure", m.id, m.title, measure_path(m.id), m.focus_area,
-                           {p.event_id for p in linked}, people, group_of, groups))
+                           {p.event_id for p in linked} | on_ballot[m.id], people, group_of,
+                           groups))
     areas = defaultdict(lambda: {"measures": [], "proposals": []})
     for item in filter(None, items):
         areas[item["focus_area"] or ""][item["kind"] + "s"].append(item)
