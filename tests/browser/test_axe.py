@@ -102,6 +102,7 @@ def test_resident_and_public_pages(live_server, site, contexts, lang):
     c.visit(page, f"{base}/offentligt/{site['results']['code']}", "public event page")
     c.visit(page, f"{base}/atgarder/{site['measure']['id']}", "public measure page")
     c.visit(page, f"{base}/atgarder/{site['measure']['id']}/underlag", "measure dossier")
+    c.visit(page, f"{base}/var-vi-ar-overens", "where we agree")
     c.visit(page, base + "/i/not-a-real-token-at-all", "invitation refused")
     invited = contexts(**PHONE).new_page()
     switch_language(invited, base, lang)
@@ -110,7 +111,7 @@ def test_resident_and_public_pages(live_server, site, contexts, lang):
         invited.locator("main form button[type=submit]").first.click()
     expect(invited.locator("#connection")).to_have_attribute("data-state", "connected")
     c.check(invited, "referensgrupp phone as member")
-    c.done(least=28)
+    c.done(least=29)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -193,11 +194,12 @@ def test_reviewer_and_backlog_pages(live_server, site, contexts, lang):
             ("/backlog/import", "backlog import"), ("/backlog/investment", "investment"),
             (f"/atgarder/{measure['id']}/underlag", "dossier"),
             (f"/atgarder/{measure['id']}", "measure page"),
+            ("/review/agreement", "where we agree, staff"),
             (f"/events/{site['collect']['id']}/console", "console as the team's moderator")):
         c.visit(page, base + path, name)
     expect(page.locator("#team-table")).to_contain_text("rev@live.se")
     expect(page.locator(".phase-form")).to_have_count(0)
-    c.done(least=14)
+    c.done(least=15)
 
 
 @pytest.fixture(scope="module")
