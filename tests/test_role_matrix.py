@@ -51,7 +51,7 @@ PHONE_A = {"participant_a"}
 PUBLIC_ROUTES = [
     "accounts.login", "accounts.logout", "sso.start", "sso.callback", "pages.home",
     "pages.join_by_code", "pages.set_language", "health.healthz", "public.privacy",
-    "api.openapi", "api.asyncapi", "public.accessibility",
+    "api.openapi", "api.asyncapi", "public.accessibility", "public.agreement_page",
     "phone.join", "phone.join_table", "phone.join_as_scribe", "phone.qr", "phone.table_qr",
     "phone.name", "phone.submit", "phone.vote", "phone.withdraw", "phone.budget", "phone.poll",
     "phone.table", "phone.scribe", "api.add_scribe_proposal",
@@ -100,7 +100,8 @@ REVIEW_A_ROUTES = [
 # Any staff member may open these; what they list is filtered to the events the user may
 # review (test_staff_listings_hide_other_events checks that).
 ANY_STAFF_ROUTES = [
-    "dashboard.index", "review.index", "review.events", "review.export_proposals",
+    "dashboard.index", "review.index", "review.events", "review.agreement_page",
+    "review.export_proposals",
     "review.export_votes", "api.list_proposals", "api.aggregated_votes",
     # One's own API tokens: every staff member has a list and may create them.
     "tokens.index", "api.list_my_tokens", "api.create_my_token",

@@ -83,14 +83,15 @@ def test_every_screen_is_painted_from_shapes(app, make_event, staff, rendered):
     public = ["/", f"/j/{event.code}", f"/offentligt/{event.code}", f"/folj/{follow}",
               f"/folj/{follow}/radera", f"/atgarder/{measure}", f"/atgarder/{measure}/underlag",
               "/integritet", "/tillganglighet", f"/i/{invite}", f"/j/{group.code}", "/login",
-              "/j/NOSUCH", "/no-such-page"]
+              "/j/NOSUCH", "/no-such-page", "/var-vi-ar-overens"]
     staff_pages = ["/events", "/events/new", f"/events/{event.id}/console",
                    f"/events/{event.id}/console/proposals", f"/events/{event.id}/console/head",
                    f"/events/{event.id}/console?hidden={second['proposal']['id']}",
                    f"/events/{event.id}/projector",
                    f"/events/{event.id}/poster", f"/events/{event.id}/tables/cards",
                    f"/events/{group.id}/console", "/review/", "/review/events",
-                   f"/review/events/{event.id}", f"/review/proposals/{first['proposal']['id']}"]
+                   f"/review/events/{event.id}", f"/review/proposals/{first['proposal']['id']}",
+                   "/review/agreement"]
     backlog_pages = ["/backlog/", "/backlog/new", f"/backlog/{measure}/edit",
                      "/backlog/investment", "/backlog/import"]
     for phase in ("collect", "vote", "results"):

@@ -70,6 +70,12 @@ def _effective_links(session, measure_ids) -> dict[int, set[int]]:
     return links
 
 
+def supporting_proposals(measure_ids, session=None) -> dict[int, set[int]]:
+    """measure id -> the proposals that carry its support now (merges followed to their end):
+    review/agreement.py counts the same people per group."""
+    return _effective_links(session or db.session, list(measure_ids))
+
+
 def _empty() -> dict:
     return {"people": 0, "phone_people": 0, "hand_counts": 0, "proposals": 0,
             "events": [], "tables": [], "broad": {"events": 0, "tables": 0, "kinds": 0}}

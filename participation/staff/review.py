@@ -18,6 +18,7 @@ from ..extensions import db
 from ..proposals.models import Proposal
 from ..proposals.ranking import ranked, voter_count
 from ..review import listing, operations, scoring
+from ..review.agreement import agreement
 from ..review.export import PROPOSAL_COLUMNS, VOTE_COLUMNS, results_csv
 from ..review.models import ANSWER_MAX, COMMENT_MAX, REVIEW_STATUSES
 from ..review.queries import proposal_detail
@@ -190,3 +191,11 @@ def add_comment(proposal_id):
     except OperationError as error:
         return _refused(proposal_id, error, form, ("body",), comment_form=form)
     return redirect(url_for("review.proposal", proposal_id=proposal_id) + "#comments", code=303)
+
+
+@bp.get("/agreement")
+@staff_page()
+def agreement_page():
+    """Where we agree, as the public sees it, with the events this account may review counted
+    while they run too (access.may_review) and referensgrupper by name."""
+    return render_template("review/agreement.html", **agreement(current_user))

@@ -104,6 +104,7 @@ def test_resident_and_public_pages(live_server, site, contexts, lang):
     c.visit(page, f"{base}/offentligt/{site['budget']['code']}", "public budget outcome")
     expect(page.locator(".budget-table tbody tr")).to_have_count(4)
     c.visit(page, f"{base}/atgarder/{site['measure']['id']}/underlag", "measure dossier")
+    c.visit(page, f"{base}/var-vi-ar-overens", "where we agree")
     c.visit(page, base + "/i/not-a-real-token-at-all", "invitation refused")
     invited = contexts(**PHONE).new_page()
     switch_language(invited, base, lang)
@@ -199,6 +200,7 @@ def test_reviewer_and_backlog_pages(live_server, site, contexts, lang):
             ("/backlog/import", "backlog import"), ("/backlog/investment", "investment"),
             (f"/atgarder/{measure['id']}/underlag", "dossier"),
             (f"/atgarder/{measure['id']}", "measure page"),
+            ("/review/agreement", "where we agree, staff"),
             (f"/events/{site['collect']['id']}/console", "console as the team's moderator")):
         c.visit(page, base + path, name)
     expect(page.locator("#team-table")).to_contain_text("rev@live.se")
