@@ -95,7 +95,7 @@ def test_investment_view_draws_the_support_marks_and_columns(app, make_event, st
 
 
 def test_public_figures_wait_for_the_results(app, make_event, staff):
-    a, b, _mid = _two_events(make_event, staff)
+    a, b, mid = _two_events(make_event, staff)
     public = app.test_client()
 
     def share():
@@ -103,8 +103,13 @@ def test_public_figures_wait_for_the_results(app, make_event, staff):
             "support"]["share"]
 
     assert share() == {"supporters": 0, "voters": 0, "share": None, "low": None, "high": None}
+    assert "Andel av dem som röstade" not in public.get(f"/atgarder/{mid}").get_data(as_text=True)
     change_phase(staff.facilitator, a.id, "results")
     assert (share()["supporters"], share()["voters"]) == (5, 9)  # B's vote still runs
+    low, high = (round(v * 100) for v in _wilson(5, 9))
+    page = public.get(f"/atgarder/{mid}").get_data(as_text=True)
+    assert (f"Andel av dem som röstade i dessa evenemang: {round(500 / 9)} % (5 av 9; "
+            f"95 %-intervall {low}–{high} %)") in page
     csv_text = public.get(f"{API}/measures/investment?format=csv").get_data(as_text=True)
     (row,) = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
     assert (row["support_voters"], row["support_share"]) == ("9", str(round(5 / 9, 4)))
