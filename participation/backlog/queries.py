@@ -17,7 +17,8 @@ from .support import support_for
 
 class MeasureExport(TypedDict):
     """One line of the open-data file (its columns, in order): the measure, its cost figures
-    and its public support."""
+    and its public support; support_share = supporters (counted for the share) / support_voters
+    with its Wilson 95 % interval (docs/backlog.md)."""
 
     id: Id
     title: str
@@ -39,6 +40,10 @@ class MeasureExport(TypedDict):
     linked_proposals: int
     events: int
     tables: int
+    support_voters: int
+    support_share: float | None
+    support_low: float | None
+    support_high: float | None
     time_frame: str | None
     co_benefits: str
     url: str
@@ -109,6 +114,8 @@ def export_row(row: dict) -> MeasureExport:
             "supporters": s["people"], "supporters_phone": s["phone_people"],
             "hand_counts": s["hand_counts"], "linked_proposals": s["proposals"],
             "events": s["broad"]["events"], "tables": s["broad"]["tables"],
+            "support_voters": s["share"]["voters"], "support_share": s["share"]["share"],
+            "support_low": s["share"]["low"], "support_high": s["share"]["high"],
             "time_frame": m["time_frame"], "co_benefits": m["co_benefits"], "url": m["url"]}
 
 

@@ -48,6 +48,22 @@ class LinkShape(TypedDict):
     created_at: Time
 
 
+Share = Annotated[float | None, Field(ge=0, le=1, description=(
+    "0..1; null while no one has voted in these events."))]
+
+
+class SupportShare(TypedDict):
+    """supporters / voters with the Wilson 95 % interval (docs/backlog.md, the support share):
+    voters are the phones with a vote in the events of the linked proposals plus each event's
+    largest hand count; hands count at most that largest count."""
+
+    supporters: Annotated[int, Field(ge=0)]
+    voters: Annotated[int, Field(ge=0, description="Who could have supported it.")]
+    share: Share
+    low: Share
+    high: Share
+
+
 class EventSupport(TypedDict):
     event_id: Id
     title: Annotated[str | None, Field(description="Null for a referensgrupp.")]
@@ -56,6 +72,7 @@ class EventSupport(TypedDict):
     phone_people: int
     hand_counts: int
     proposals: int
+    share: SupportShare
 
 
 class TableSupport(TypedDict):
@@ -81,6 +98,7 @@ class PublicSupport(TypedDict):
     hand_counts: int
     proposals: int
     broad: Breadth
+    share: SupportShare
     events: list[EventSupport]
     tables: list[TableSupport]
 
@@ -107,10 +125,10 @@ def public_support(summary: dict) -> PublicSupport:
     """A measure's support as the public sees it: counts per event and table; a referensgrupp
     is named only as one (access.is_public_event), never by its title."""
     events = [{k: e[k] for k in ("event_id", "kind", "people", "phone_people", "hand_counts",
-                                 "proposals")}
+                                 "proposals", "share")}
               | {"title": e["title"] if e["kind"] != GROUP else None} for e in summary["events"]]
     titles = {e["event_id"]: e["title"] for e in events}
     return {k: summary[k] for k in ("people", "phone_people", "hand_counts", "proposals",
-                                    "broad")} | {
+                                    "broad", "share")} | {
         "events": events,
         "tables": [t | {"event_title": titles.get(t["event_id"])} for t in summary["tables"]]}

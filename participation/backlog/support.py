@@ -7,15 +7,22 @@ Hand counts (`paper_votes`) are added as they are: a show of hands cannot be de-
 On a 1–5 scale a rating of 4 or 5 counts as support. Only visible proposals count; a merged
 proposal counts through the one it joined, where its votes went. Tables are those the
 supporters sat at, by the same definition as the review pages' (proposals/supporters.py).
-See docs/backlog.md.
+
+The support share (`share`) puts the supporters over the people who could have supported it,
+as the fair ranking does (docs/ranking.md, "Who counts as a voting participant"): over the
+events with a linked proposal, each event's voting participants (phones with at least one vote
+there) plus its largest hand count; a show of hands counts at most that largest count, so the
+share stays <= 1. People who joined but never voted are not counted. The interval is Wilson's
+(95 %). See docs/backlog.md, "The support share".
 """
 
 from collections import defaultdict
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import access
+from ..core.interval import wilson
 from ..events.models import Event, Table
 from ..extensions import db
 from ..proposals.models import Proposal, Vote
@@ -78,7 +85,36 @@ def supporting_proposals(measure_ids, session=None) -> dict[int, set[int]]:
 
 def _empty() -> dict:
     return {"people": 0, "phone_people": 0, "hand_counts": 0, "proposals": 0,
-            "events": [], "tables": [], "broad": {"events": 0, "tables": 0, "kinds": 0}}
+            "events": [], "tables": [], "broad": {"events": 0, "tables": 0, "kinds": 0},
+            "share": share_of(0, 0)}
+
+
+def share_of(supporters: int, voters: int) -> dict:
+    """supporters of voters with its Wilson 95 % interval; no share without a voter."""
+    if voters <= 0:
+        return {"supporters": supporters, "voters": 0, "share": None, "low": None,
+                "high": None}
+    low, high = wilson(supporters, voters)
+    return {"supporters": supporters, "voters": voters,
+            "share": round(supporters / voters, 4), "low": round(low, 4),
+            "high": round(high, 4)}
+
+
+def _voting(session, event_ids) -> dict[int, tuple[int, int]]:
+    """event id -> (phones with a vote there, the largest hand count of a visible proposal;
+    0 on a 1-5 scale, where hands are not counted)."""
+    if not event_ids:
+        return {}
+    phones = dict(session.execute(
+        select(Vote.event_id, func.count(func.distinct(Vote.participant_id)))
+        .where(Vote.event_id.in_(event_ids)).group_by(Vote.event_id)).all())
+    hands = dict(session.execute(
+        select(Proposal.event_id, func.max(Proposal.paper_votes))
+        .join(Event, Event.id == Proposal.event_id)
+        .where(Proposal.event_id.in_(event_ids), Proposal.status == "visible",
+               Event.voting_method != "scale")
+        .group_by(Proposal.event_id)).all())
+    return {eid: (phones.get(eid, 0), hands.get(eid) or 0) for eid in event_ids}
 
 
 def support_for(measure_ids, session=None, *, revealed_only: bool = False) -> dict[int, dict]:
@@ -134,6 +170,7 @@ def support_for(measure_ids, session=None, *, revealed_only: bool = False) -> di
             per_table[row.measure_id][(row.event_id, table_id)] |= {
                 (row.event_id, participant_id) for participant_id in persons}
 
+    voting = _voting(session, {row.event_id for row in linked})
     events = defaultdict(dict)
     for row in linked:
         entry = events[row.measure_id].setdefault(row.event_id, {
@@ -146,7 +183,10 @@ def support_for(measure_ids, session=None, *, revealed_only: bool = False) -> di
         summary = result[mid]
         summary["events"] = sorted(
             ({**e, "phone_people": len(per_event[mid][eid]),
-              "people": len(per_event[mid][eid]) + e["hand_counts"]}
+              "people": len(per_event[mid][eid]) + e["hand_counts"],
+              # Hands of two linked proposals may be the same hands: at most the largest count.
+              "share": share_of(len(per_event[mid][eid]) + min(e["hand_counts"], voting[eid][1]),
+                                sum(voting[eid]))}
              for eid, e in events[mid].items()),
             key=lambda e: (-e["people"], e["event_id"]))
         summary["tables"] = sorted(
@@ -160,6 +200,8 @@ def support_for(measure_ids, session=None, *, revealed_only: bool = False) -> di
         summary["proposals"] = sum(e["proposals"] for e in summary["events"])
         summary["broad"] = {"events": len(summary["events"]), "tables": len(per_table[mid]),
                             "kinds": len({e["kind"] for e in summary["events"]})}
+        summary["share"] = share_of(sum(e["share"]["supporters"] for e in summary["events"]),
+                                    sum(e["share"]["voters"] for e in summary["events"]))
     return result
 
 

@@ -10,6 +10,7 @@ from math import sqrt
 
 from sqlalchemy import func, select
 
+from ..core.interval import wilson
 from ..events.models import SCALE_MAX, SCALE_MIN
 from ..extensions import db
 from ..proposals import supporters
@@ -43,17 +44,6 @@ class Score:
         return {"fair_score": round(self.score, 4), "fair_low": round(self.low, 4),
                 "fair_high": round(self.high, 4), "norm_score": round(self.norm, 4),
                 "norm_low": round(self.norm_low, 4), "norm_high": round(self.norm_high, 4)}
-
-
-def wilson(k: int, n: int, z: float = Z) -> tuple[float, float]:
-    """Wilson score interval of the share k/n; (0, 1) without any voter."""
-    if n <= 0:
-        return 0.0, 1.0
-    p = k / n
-    centre = p + z * z / (2 * n)
-    spread = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    denominator = 1 + z * z / n
-    return max(0.0, (centre - spread) / denominator), min(1.0, (centre + spread) / denominator)
 
 
 def shrunk_mean(total: float, squares: float, n: int, prior_mean: float, prior_var: float,

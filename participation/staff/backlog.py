@@ -308,7 +308,8 @@ def investment():
             abort(400)
         return tabular.download("klimatinvesteringar", queries.EXPORT_COLUMNS,
                                 [queries.export_row(r) for r in rows], fmt)
-    chart = macc([(r["measure"], r["figures"]) for r in rows])
+    chart = macc([(r["measure"], r["figures"]) for r in rows],
+                 {r["measure"]["id"]: r["support"]["share"] for r in rows})
     return render_template("backlog/investment.html", rows=rows, chart=chart, chosen=chosen,
                            bar_of={b["measure"]["id"]: b for b in chart["bars"]},
                            focus_areas=queries.focus_areas(),

@@ -67,7 +67,13 @@ def test_a_vote_becomes_support_on_the_public_measure_page(live_server, phone, c
     shots(staff, "backlog-review-linked")
     staff.goto(live_server.url + "/backlog/investment")
     expect(staff.locator("svg.macc title#macc-title")).to_have_count(1)
+    # The support mark under the bar, in words: 2 phones of the 2 who voted (the vote runs,
+    # staff see it).
+    expect(staff.locator("svg.macc g.support title")).to_contain_text("2 av 2 röstande")
+    expect(staff.locator("#investment-table")).to_contain_text("100 %")
     shots(staff, "backlog-investment")
+    staff.set_viewport_size({"width": 1366, "height": 768})
+    shots(staff, "backlog-investment-1366")
 
     # Anyone, without logging in, sees what became of the input: the support once the
     # event's results are out (while it votes, no public figure tells how the vote goes).
