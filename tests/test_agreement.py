@@ -51,7 +51,8 @@ def voters(event, pid, n, table=None):
 
 def independent_wilson(k, n):
     """The textbook form (Wilson 1927): (p + z²/2n ± z/2n · √(4np(1−p) + z²)) / (1 + z²/n)."""
-    z = NormalDist().inv_cdf(0.975)
+    z = 1.96  # the rounded 95 % quantile the fair ranking and the support share use too
+    assert abs(z - NormalDist().inv_cdf(0.975)) < 1e-4
     p = k / n
     root = z / (2 * n) * sqrt(4 * n * p * (1 - p) + z * z)
     return ((p + z * z / (2 * n) - root) / (1 + z * z / n),

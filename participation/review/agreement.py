@@ -16,7 +16,6 @@ with their support in each group of residents, a bridging score and a flag where
 """
 
 from collections import defaultdict
-from math import sqrt
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -26,6 +25,7 @@ from ..backlog.links import measure_path
 from ..backlog.models import Measure
 from ..backlog.support import supporting_proposals
 from ..budgets.models import BudgetChoice
+from ..core.interval import wilson
 from ..events.models import BallotMeasure, Event, FocusArea, Table
 from ..events.tables import table_label
 from ..extensions import db
@@ -36,20 +36,8 @@ from ..proposals.supporters import is_support
 # Fewer voters than this in a group and its figures would come close to telling how a person
 # voted: such a group is folded (a table) or left out.
 MIN_GROUP = 5
-Z95 = 1.959963984540054
 PROPOSALS_PER_AREA = 20
 WORKSHOP = "medborgarverkstad"
-
-
-def wilson(supporters: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval of supporters/n (0–1); (0, 1) for n = 0."""
-    if n <= 0:
-        return 0.0, 1.0
-    p = supporters / n
-    centre = p + z * z / (2 * n)
-    spread = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    denominator = 1 + z * z / n
-    return max(0.0, (centre - spread) / denominator), min(1.0, (centre + spread) / denominator)
 
 
 def _events(user) -> list[Event]:

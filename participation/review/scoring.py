@@ -10,14 +10,13 @@ from math import sqrt
 
 from sqlalchemy import func, select
 
-from ..core.interval import wilson
+from ..core.interval import Z, wilson
 from ..events.models import SCALE_MAX, SCALE_MIN
 from ..extensions import db
 from ..proposals import supporters
 from ..proposals.models import Proposal, Vote
 from ..proposals.ranking import PRIOR_WEIGHT as SCALE_PRIOR
 
-Z = 1.96  # a 95 % interval
 # Pseudo-voters at the event's mean every dot-voted proposal starts with.
 DOTS_PRIOR = 5
 # An event with this many voting participants weighs half as much as an infinitely large one.
