@@ -121,17 +121,19 @@ def answer_poll(activity_id, token, choices, client_id) -> PollAnswered:
     return result
 
 
-def results(activity: Activity) -> PollResults:
-    """Per option the people who chose it, from the stored answers."""
+def results(activity: Activity | ActivityShape) -> PollResults:
+    """Per option the people who chose it, from the stored answers (from the ORM row or its
+    shape: the snapshot holds the shape once per version)."""
+    shape = activity if isinstance(activity, dict) else activity_shape(activity)
     counts = dict(db.session.execute(
         select(PollAnswer.position, func.count(PollAnswer.participant_id))
-        .where(PollAnswer.activity_id == activity.id).group_by(PollAnswer.position)).all())
+        .where(PollAnswer.activity_id == shape["id"]).group_by(PollAnswer.position)).all())
     people = db.session.scalar(select(func.count(func.distinct(PollAnswer.participant_id)))
-                               .where(PollAnswer.activity_id == activity.id))
-    return {"activity_id": activity.id, "title": activity.title,
-            "multiple": activity.multiple, "people": people or 0,
-            "options": [{"position": o.position, "text": o.text,
-                         "people": counts.get(o.position, 0)} for o in activity.options]}
+                               .where(PollAnswer.activity_id == shape["id"]))
+    return {"activity_id": shape["id"], "title": shape["title"],
+            "multiple": shape["multiple"], "people": people or 0,
+            "options": [{"position": i, "text": text, "people": counts.get(i, 0)}
+                        for i, text in enumerate(shape["options"])]}
 
 
 class LivePoll(TypedDict):
@@ -159,12 +161,21 @@ def my_choices(activity_id: int, participant_id: int | None) -> list[int]:
         .order_by(PollAnswer.position)))
 
 
-def live_poll(event_id: int, participant_id: int | None, *, staff: bool = False
-              ) -> LivePoll | None:
+def live_shape(event_id: int) -> ActivityShape | None:
+    """The live quick poll's shape: starting or stopping one moves the event's version, so a
+    snapshot may keep this once per version."""
     activity = live(event_id)
-    if activity is None:
+    return activity_shape(activity) if activity else None
+
+
+def live_poll(event_id: int, participant_id: int | None, *, staff: bool = False,
+              shape: ActivityShape | None | bool = True) -> LivePoll | None:
+    """The live poll as one person (or staff) sees it. `shape` is the live poll's shape when
+    the caller already has it (None: no poll is live); by default it is read here."""
+    if shape is True:
+        shape = live_shape(event_id)
+    if not shape:
         return None
-    chosen = [] if staff else my_choices(activity.id, participant_id)
-    shown = staff or (activity.show_results and bool(chosen))
-    return {"poll": activity_shape(activity), "choices": chosen,
-            "results": results(activity) if shown else None}
+    chosen = [] if staff else my_choices(shape["id"], participant_id)
+    shown = staff or (shape["show_results"] and bool(chosen))
+    return {"poll": shape, "choices": chosen, "results": results(shape) if shown else None}

@@ -148,6 +148,7 @@ def _shared(event, version: int) -> dict:
         built.update(results(event, access.PUBLIC))
         if event.is_budget:
             built["budget"] = budgets.ballot(event)
+        built["live_poll"] = polls.live_shape(event.id)
         return built
 
     return cached("snapshot_shared", event.id, version, build, CACHED_VERSIONS)
@@ -188,7 +189,7 @@ def resident_state(event, token: str | None) -> ResidentState:
     }
     if event.is_budget:
         state["me"]["budget_choice"] = budgets.my_choice(event.id, me)
-    if live := polls.live_poll(event.id, me):
+    if live := polls.live_poll(event.id, me, shape=shared["live_poll"]):
         state["poll"] = live
     return state
 

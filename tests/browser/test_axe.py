@@ -102,7 +102,7 @@ def test_resident_and_public_pages(live_server, site, contexts, lang):
     c.visit(page, f"{base}/offentligt/{site['results']['code']}", "public event page")
     c.visit(page, f"{base}/atgarder/{site['measure']['id']}", "public measure page")
     c.visit(page, f"{base}/offentligt/{site['budget']['code']}", "public budget outcome")
-    expect(page.locator(".budget-table tbody tr")).to_have_count(4)
+    expect(page.locator(".budget-cards .budget-card")).to_have_count(4)
     c.visit(page, f"{base}/atgarder/{site['measure']['id']}/underlag", "measure dossier")
     c.visit(page, f"{base}/var-vi-ar-overens", "where we agree")
     c.visit(page, base + "/i/not-a-real-token-at-all", "invitation refused")
