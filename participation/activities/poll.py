@@ -121,10 +121,8 @@ def answer_poll(activity_id, token, choices, client_id) -> PollAnswered:
     return result
 
 
-def results(activity: Activity | ActivityShape) -> PollResults:
-    """Per option the people who chose it, from the stored answers (from the ORM row or its
-    shape: the snapshot holds the shape once per version)."""
-    shape = activity if isinstance(activity, dict) else activity_shape(activity)
+def results(shape: ActivityShape) -> PollResults:
+    """Per option the people who chose it, from the stored answers."""
     counts = dict(db.session.execute(
         select(PollAnswer.position, func.count(PollAnswer.participant_id))
         .where(PollAnswer.activity_id == shape["id"]).group_by(PollAnswer.position)).all())
@@ -168,13 +166,10 @@ def live_shape(event_id: int) -> ActivityShape | None:
     return activity_shape(activity) if activity else None
 
 
-def live_poll(event_id: int, participant_id: int | None, *, staff: bool = False,
-              shape: ActivityShape | None | bool = True) -> LivePoll | None:
-    """The live poll as one person (or staff) sees it. `shape` is the live poll's shape when
-    the caller already has it (None: no poll is live); by default it is read here."""
-    if shape is True:
-        shape = live_shape(event_id)
-    if not shape:
+def live_poll(shape: ActivityShape | None, participant_id: int | None, *,
+              staff: bool = False) -> LivePoll | None:
+    """The live poll (`live_shape`; None: none is live) as one person or staff see it."""
+    if shape is None:
         return None
     chosen = [] if staff else my_choices(shape["id"], participant_id)
     shown = staff or (shape["show_results"] and bool(chosen))

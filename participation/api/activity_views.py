@@ -78,4 +78,4 @@ def activity_results(activity_id):
     access.require_review(staff_user(), get_event(activity.event_id))
     if activity.kind != "poll":
         raise not_found("activity_not_found")
-    return jsonify(poll.results(activity))
+    return jsonify(poll.results(plan.activity_shape(activity)))

@@ -189,7 +189,7 @@ def resident_state(event, token: str | None) -> ResidentState:
     }
     if event.is_budget:
         state["me"]["budget_choice"] = budgets.my_choice(event.id, me)
-    if live := polls.live_poll(event.id, me, shape=shared["live_poll"]):
+    if live := polls.live_poll(shared["live_poll"], me):
         state["poll"] = live
     return state
 
@@ -205,7 +205,7 @@ def scribe_table(event, grant=None) -> dict | None:
 def staff_state(event) -> StaffState:
     version = event.version
     proposals = _proposals(event)
-    return {
+    state = {
         "version": version,
         "server_time": iso(utcnow()),
         "event": event_view(event, staff=True),
@@ -215,8 +215,10 @@ def staff_state(event) -> StaffState:
         "themes": themes.cloud(event),
         **{k: v for k, v in results(event, access.STAFF).items() if k != "budget_results"},
         **({"budget": budgets.outcome(event)} if event.is_budget else {}),
-        **({"poll": live} if (live := polls.live_poll(event.id, None, staff=True)) else {}),
     }
+    if live := polls.live_poll(polls.live_shape(event.id), None, staff=True):
+        state["poll"] = live
+    return state
 
 
 def state_for(event, token: str | None, staff: bool) -> ResidentState | StaffState:

@@ -130,7 +130,7 @@ def plan_context(event) -> dict:
     """The section's shapes: the plan, the live poll's bars, and the forms for managers."""
     manages = access.may_manage(current_user, event)
     return {"activities": plan.plan(event.id),
-            "poll": polls.live_poll(event.id, None, staff=True),
+            "poll": polls.live_poll(polls.live_shape(event.id), None, staff=True),
             "form": PollForm(formdata=None) if manages else None,
             "start_form": ConfirmForm(formdata=None) if manages else None}
 

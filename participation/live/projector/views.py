@@ -17,7 +17,7 @@ event_page = staff_page()
 @event_page
 def page(event_id):
     event = moderated_event(event_id)
-    live = polls.live_poll(event.id, None, staff=True)
+    live = polls.live_poll(polls.live_shape(event.id), None, staff=True)
     if live is not None:  # a quick poll is live: its present mode (docs/activities.md)
         return render_template("events/projector_poll.html", event=event_view(event, staff=True),
                                join_url=join_url(event.code), live_poll=live)

@@ -270,10 +270,8 @@ def plain(push: str, *fields: str):
 def poll_results(relay, domain_event):
     """The live poll's bars to the console and projector (residents get theirs on answering,
     where the poll shows them)."""
-    activity = polls.live(domain_event.event_id)
-    if activity is not None:
-        emit("poll", domain_event.event_id, domain_event.version,
-             results=polls.results(activity))
+    if shape := polls.live_shape(domain_event.event_id):
+        emit("poll", domain_event.event_id, domain_event.version, results=polls.results(shape))
 
 
 def tallies(relay, domain_event):
