@@ -286,6 +286,10 @@ def test_the_console_runs_the_programme_without_javascript(app, staff, event):
     poll_id = plan_ids(app, staff, event)[1]
     started = console.post(f"/events/{event.id}/plan/{poll_id}/start",
                            data={"csrf_token": csrf})
+    # The projector tab in the same browser reloads on the push before the console follows its
+    # redirect: it shows the poll but leaves the console's message for the laptop.
+    projector = console.get(f"/events/{event.id}/projector").get_data(as_text=True)
+    assert "Hur reser du?" in projector and "Pågår nu" not in projector
     page = console.get(started.headers["Location"]).get_data(as_text=True)
     assert "Pågår nu: Hur reser du?. Telefonerna och projektorn följer med." in page
     assert "0 personer har svarat" in page
