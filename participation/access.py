@@ -272,6 +272,16 @@ def proposal_view(viewer: Viewer, status: str, author_id: int | None) -> str | N
     return "public"
 
 
+def panel_question_view(viewer: Viewer, status: str, author_id: int) -> str | None:
+    """A question to the panel: "staff" (with who may see it hidden), "author" (their own, also
+    once hidden, so a person sees what happened to it), "public", or None (hidden)."""
+    if viewer.is_staff:
+        return "staff"
+    if viewer.participant_id is not None and author_id == viewer.participant_id:
+        return "author"
+    return None if status == "hidden" else "public"
+
+
 def may_see_results(event, viewer: Viewer = PUBLIC) -> bool:
     """Support, ranks and counts of the event: staff always (the console counts live); everyone
     else once the event shows its results."""

@@ -146,6 +146,16 @@ def load(instance_path: Path, environ=None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "") == "1",
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+        # The cookie is sent only when the session changed. Refreshed on every response, a
+        # phone's requests at once (a form post while the page's script and QR image still
+        # load) each wrote back the session they started with, and the last one won: a
+        # "Ditt svar är sparat" or a just-joined event's token could be lost.
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        # Flask-Login's "basic" protection only marks a session not fresh (we never ask for a
+        # fresh login), and did so in every resident's cookie on every request, so the cookie
+        # changed and was sent each time. Staff sessions have their own defences: a server-side
+        # record, a new id on signing in, an absolute lifetime (web/sessions.py).
+        "SESSION_PROTECTION": None,
         # A staff session (server-side, web/sessions.py) ends this long after signing in.
         "STAFF_SESSION_HOURS": float(env.get("STAFF_SESSION_HOURS", "12")),
         "WTF_CSRF_TIME_LIMIT": None,  # a rådslag phone may sit open for days

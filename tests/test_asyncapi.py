@@ -144,7 +144,7 @@ def test_a_session_acks_and_pushes_as_the_document_says(app, asyncapi, room, sta
     call(budget_phone, "snapshot", {})
     call(budget_console, "snapshot", {})
     # A quick poll (docs/activities.md): the activity push, the staff's bars, the snapshots.
-    from participation.activities import plan, poll
+    from participation.activities import panel, plan
     polled = room(phase="collect")
     poll_console, poll_phone = polled.facilitator(), polled.phone()
     activity = plan.add_activity(staff.facilitator, polled.id, {
@@ -154,9 +154,32 @@ def test_a_session_acks_and_pushes_as_the_document_says(app, asyncapi, room, sta
     answered = poll_phone.http.post(f"/api/v1/activities/{activity}/responses",
                                     json={"choices": [1], "client_id": new_id()},
                                     headers={"X-CSRFToken": poll_phone.http.csrf})
-    assert answered.status_code == 200 and poll.live(polled.id) is not None
+    assert answered.status_code == 200 and plan.live_kind(polled.id, "poll") is not None
     call(poll_phone, "snapshot", {})
     call(poll_console, "snapshot", {})
+    # Questions to the panel, then the evaluation, in one room: their pushes and snapshots.
+    asking = room(phase="collect")
+    panel_console, panel_phone = asking.facilitator(), asking.phone()
+    later = {"X-CSRFToken": panel_phone.http.csrf}
+    questions, evaluation = (plan.add_activity(staff.facilitator, asking.id, body)["activity"]["id"]
+                             for body in ({"kind": "questions", "title": "Frågor till panelen"},
+                                          {"kind": "evaluation"}))
+    plan.start_activity(staff.facilitator, asking.id, questions)
+    asked = panel_phone.http.post(f"/api/v1/activities/{questions}/responses", headers=later,
+                                  json={"text": "När byggs cykelbanan?", "client_id": new_id()})
+    question = asked.get_json()["question"]["id"]
+    liked = panel_phone.http.post(f"/api/v1/questions/{question}/likes", headers=later,
+                                  json={"client_id": new_id()})
+    assert (asked.status_code, liked.status_code) == (200, 200)
+    panel.set_status(staff.facilitator, question, "live")
+    call(panel_phone, "snapshot", {})
+    call(panel_console, "snapshot", {})
+    plan.start_activity(staff.facilitator, asking.id, evaluation)
+    rated = panel_phone.http.post(f"/api/v1/activities/{evaluation}/responses", headers=later,
+                                  json={"ratings": {"overall": 4}, "client_id": new_id()})
+    assert rated.status_code == 200
+    call(panel_phone, "snapshot", {})
+    call(panel_console, "snapshot", {})
 
     found = []
     for name, ack in acks:
@@ -165,7 +188,7 @@ def test_a_session_acks_and_pushes_as_the_document_says(app, asyncapi, room, sta
                                                          ack)]
     pushed = [(name, data)
               for socket in (console, phone, group_console, budget_console, budget_phone,
-                             poll_console, poll_phone)
+                             poll_console, poll_phone, panel_console, panel_phone)
               for name in PUSHES for data in socket.received(name)]
     for name, data in pushed:
         found += [f"push {name} {data!r:.200}: {p}"

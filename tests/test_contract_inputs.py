@@ -417,10 +417,34 @@ def _poll_route(kit, live=True) -> Rest:
                      activity_id=poll)
 
 
+def _panel_question(kit):
+    """A phone on an event whose questions to the panel are live, and a question it asked."""
+    from participation.activities import plan
+    event = kit.event(phase="collect")
+    activity = plan.add_activity(kit.staff.facilitator, event.id, {
+        "kind": "questions", "title": "Frågor till panelen"})["activity"]["id"]
+    plan.start_activity(kit.staff.facilitator, event.id, activity)
+    phone = kit.phone(event)
+    asked = phone.post(f"/api/v1/activities/{activity}/responses",
+                       json={"text": "När byggs cykelbanan?", "client_id": new_id()},
+                       headers={"X-CSRFToken": phone.csrf})
+    assert asked.status_code == 200, asked.get_json()
+    return phone, asked.get_json()["question"]["id"]
+
+
+def _like_route(kit) -> Rest:
+    phone, question = _panel_question(kit)
+    return _as_phone(phone, {"client_id": new_id()}, question_id=question)
+
+
 REST_CASES = {
     "api.add_activity": lambda k: _event_route(k, {"kind": "poll", "title": "Hur reser du?",
                                                    "options": ["Cykel", "Buss"]}),
     "api.respond": _poll_route,
+    "api.like_question": _like_route,
+    "api.unlike_question": _like_route,
+    "api.question_status": lambda k: _as_staff(k, {"status": "hidden"}, {"status": "live"},
+                                               question_id=_panel_question(k)[1]),
     "api.create_event": lambda k: _as_staff(k, {"title": "Ny verkstad", "prompt": "Hur?",
                                                 "kind": "radslag",
                                                 "voting": {"method": "approval"}},

@@ -54,6 +54,7 @@ PUBLIC_ROUTES = [
     "api.openapi", "api.asyncapi", "public.accessibility", "public.agreement_page",
     "phone.join", "phone.join_table", "phone.join_as_scribe", "phone.qr", "phone.table_qr",
     "phone.name", "phone.submit", "phone.vote", "phone.withdraw", "phone.budget", "phone.poll",
+    "phone.ask", "phone.like", "phone.evaluate",
     "phone.table", "phone.scribe", "api.add_scribe_proposal",
     "phone.show_name", "api.set_show_name", "phone.invitation", "phone.accept",
     "api.accept_invitation", "public.follow", "public.event_page", "api.follow",
@@ -151,7 +152,12 @@ RULES: dict[str, object] = {
     # The activity plan: those who run event A change it; its staff read it.
     "api.add_activity": MANAGE_A, "api.start_activity": MANAGE_A,
     "console.add_poll": MANAGE_A, "console.start": MANAGE_A,
+    "console.add_questions": MANAGE_A, "console.add_evaluation": MANAGE_A,
     "api.list_activities": REVIEW_A, "api.activity_results": REVIEW_A,
+    # Questions to the panel on A: A's phone likes (409 not_live by now: the poll runs);
+    # A's team moderates.
+    "api.like_question": PHONE_A, "api.unlike_question": PHONE_A,
+    "api.question_status": MODERATE_A, "console.question_status": MODERATE_A,
     "api.state": PHONE_A | REVIEW_A, "api.similar": PHONE_A | REVIEW_A,
 }
 
@@ -221,8 +227,18 @@ class World:
                                                      {"title": "Åtgärd"})["measure"]["id"]
         review_links.link_proposal(staff.reviewer, self.b_pid, "supports",
                                    measure_id=self.measure_id)
-        # A live quick poll on A (the activity routes' activity_id).
+        # A question to the panel on A (asked while they were live), then a live quick poll on
+        # A (the activity routes' activity_id).
         from participation.activities import plan
+        questions = plan.add_activity(staff.facilitator, self.a_id, {
+            "kind": "questions", "title": "Frågor"})["activity"]["id"]
+        plan.start_activity(staff.facilitator, self.a_id, questions)
+        asked = self.http["participant_a"].post(
+            f"/api/v1/activities/{questions}/responses", headers={
+                "X-CSRFToken": self.csrf["participant_a"]},
+            json={"text": "Varför?", "client_id": uuid.uuid4().hex})
+        assert asked.status_code == 200, asked.get_data(as_text=True)
+        self.question_id = asked.get_json()["question"]["id"]
         self.activity_id = plan.add_activity(staff.facilitator, self.a_id, POLL)["activity"]["id"]
         plan.start_activity(staff.facilitator, self.a_id, self.activity_id)
         # A climate budget of facilitator A's, with A's team, for the routes only one has.
@@ -255,6 +271,7 @@ class World:
             "code": self.g_code if group else self.a_code,
             "proposal_id": self.pid, "merge_id": self.merge_id, "measure_id": self.measure_id,
             "meeting_id": self.meeting_id, "activity_id": self.activity_id,
+            "question_id": self.question_id,
             "member_id": self.member_id,
             "follow_code": self.follow_code, "token": self.invite, "number": 1,
             "secret": self.secret, "lang": "en", "fmt": "csv", "token_id": self.token_id,
@@ -297,6 +314,11 @@ class World:
             "api.add_activity": POLL,
             "console.add_poll": {"title": "Hur reser du?", "options": "Cykel\nBuss"},
             "api.respond": {"choices": [0], "client_id": uuid.uuid4().hex},
+            "api.like_question": {"client_id": uuid.uuid4().hex},
+            "api.unlike_question": {"client_id": uuid.uuid4().hex},
+            "api.question_status": {"status": "hidden"},
+            "console.question_status": {"status": "hidden"},
+            "console.add_questions": {"title": "Frågor till panelen"},
             "api.choose_table": {"table": 1}, "api.submit_proposal": {
                 "title": "Ännu en idé", "client_id": uuid.uuid4().hex},
             "api.link_proposal": {"kind": "supports", "measure_id": self.measure_id},

@@ -163,3 +163,19 @@ def test_configured_origins_are_exact(tmp_path, value):
     allowed = origin_checker(app)
     assert allowed("https://partner.example", {"HTTP_HOST": "testserver"}) == bool(value)
     assert not allowed("https://partner.example.evil", {"HTTP_HOST": "testserver"})
+
+
+def test_only_a_changed_session_sends_the_cookie(app, make_event):
+    """A phone's requests overlap (a form post while the page's script and QR image load): had
+    each response written back the session it started with, the last would win and a flash or a
+    just-joined event's token be lost (config SESSION_REFRESH_EACH_REQUEST)."""
+    event = make_event(phase="collect")
+    phone = app.test_client()
+    join(phone, event)
+    for path in ("/static/css/app.css", f"/j/{event.code}/qr.svg",
+                 f"/api/v1/events/{event.id}/state"):
+        answer = phone.get(path)
+        assert answer.status_code == 200 and "Set-Cookie" not in answer.headers, path
+    # A change still sends it: a new name is kept in the signed cookie.
+    other = make_event(phase="collect")
+    assert "Set-Cookie" in phone.get(f"/j/{other.code}").headers

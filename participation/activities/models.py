@@ -1,4 +1,5 @@
-"""The activity plan of an event and the answers to a quick poll.
+"""The activity plan of an event and what residents send to its activities: poll answers,
+questions to the panel with their likes, and evaluation answers.
 
 An event made before activities, or never given a second one, has no rows here and runs its
 proposal flow as it always did. Adding the first activity adds the proposal flow as activity 1
@@ -25,8 +26,10 @@ from ..core.time import utcnow
 from ..extensions import db
 
 # "proposals": the event's proposal flow (collect, vote, results; tables, budgets).
-# words, questions and evaluation come with the rest of issue 17 (docs/activities.md).
-ACTIVITY_KINDS = ("proposals", "poll")
+# "questions": questions to the panel; "evaluation": the evening's short survey.
+# The word cloud ("words") is allowed by the table already and comes next (docs/activities.md).
+ACTIVITY_KINDS = ("proposals", "poll", "questions", "evaluation")
+STORED_KINDS = (*ACTIVITY_KINDS, "words")
 TITLE_MAX = 200
 OPTION_MAX = 120
 OPTIONS_MIN, OPTIONS_MAX = 2, 8
@@ -37,7 +40,8 @@ class Activity(db.Model):
     __tablename__ = "activities"
     __table_args__ = (
         UniqueConstraint("event_id", "position"),
-        CheckConstraint("kind IN ('proposals', 'poll')", name="kind"),
+        CheckConstraint("kind IN ('proposals', 'poll', 'questions', 'evaluation', 'words')",
+                        name="kind"),
         CheckConstraint("position >= 1", name="position"),
         Index("uq_activities_live", "event_id", unique=True,
               sqlite_where=text("live"), postgresql_where=text("live")),
@@ -89,3 +93,70 @@ class PollAnswer(db.Model):
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
+
+
+# --- questions to the panel ---------------------------------------------------------------
+
+QUESTION_MAX = 280
+# open: waiting; live: being answered on stage now (one per activity); answered; hidden: by a
+# moderator, seen only by staff and its author.
+QUESTION_STATUSES = ("open", "live", "answered", "hidden")
+
+
+class PanelQuestion(db.Model):
+    __tablename__ = "panel_questions"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'live', 'answered', 'hidden')", name="status"),
+        Index("uq_panel_questions_live", "activity_id", unique=True,
+              sqlite_where=text("status = 'live'"), postgresql_where=text("status = 'live'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(QUESTION_MAX))
+    status: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PanelLike(db.Model):
+    """One person's like of one question: the unique constraint counts it once."""
+
+    __tablename__ = "panel_likes"
+    __table_args__ = (UniqueConstraint("question_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("panel_questions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+
+
+# --- the evaluation -------------------------------------------------------------------------
+
+# The fixed form: three ratings from 1 to 5 and one free text (evaluation.py has the wording).
+RATINGS = ("overall", "heard", "next_steps")
+EVALUATION_TEXT_MAX = 1000
+
+
+class EvaluationAnswer(db.Model):
+    """One person's evaluation, replaced by a new one. Staff see only the sums and the texts,
+    never who wrote them; the person is kept for the one-per-person rule and for erasure."""
+
+    __tablename__ = "evaluation_answers"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "participant_id"),
+        *(CheckConstraint(f"{name} BETWEEN 1 AND 5", name=name) for name in RATINGS),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    overall: Mapped[int | None] = mapped_column(Integer)
+    heard: Mapped[int | None] = mapped_column(Integer)
+    next_steps: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(String(EVALUATION_TEXT_MAX))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -28,6 +28,7 @@ from .models import (
 )
 
 ActivityTitle = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+NEW_KINDS = ("poll", "questions", "evaluation")  # the proposal flow comes in by itself
 
 
 class ActivityShape(TypedDict):
@@ -58,13 +59,18 @@ class ActivityAdded(TypedDict):
 
 @request
 class NewActivity(TypedDict):
-    kind: Literal["poll"]
-    title: ActivityTitle
-    options: Annotated[list[Annotated[str, Field(min_length=1, max_length=OPTION_MAX)]],
-                       Field(min_length=OPTIONS_MIN, max_length=OPTIONS_MAX, description=(
-                           "A poll's options, 2 to 8, no two the same."))]
-    multiple: NotRequired[Annotated[bool, Field(description="Several choices per person.")]]
-    show_results: NotRequired[bool]
+    kind: Annotated[Literal["poll", "questions", "evaluation"], Field(description=(
+        "poll: a quick poll; questions: questions to the panel; evaluation: the evening's "
+        "short survey (three ratings and a free text)."))]
+    title: NotRequired[Annotated[ActivityTitle, Field(description=(
+        "Required but for an evaluation, which is titled 'Hur var kvällen?' unless given."))]]
+    options: NotRequired[Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=OPTION_MAX)]],
+        Field(min_length=OPTIONS_MIN, max_length=OPTIONS_MAX, description=(
+            "A poll's options, 2 to 8, no two the same; only for a poll."))]]
+    multiple: NotRequired[Annotated[bool, Field(description="A poll: several choices per person.")]]
+    show_results: NotRequired[Annotated[bool, Field(description=(
+        "A poll: a person sees the bars once they have answered."))]]
 
 
 def activity_shape(activity: Activity) -> ActivityShape:
@@ -79,10 +85,18 @@ def plan(event_id: int) -> list[ActivityShape]:
         select(Activity).where(Activity.event_id == event_id).order_by(Activity.position))]
 
 
-def _live_shape(event_id: int) -> ActivityShape | None:
+def live_shape(event_id: int) -> ActivityShape | None:
+    """The event's live activity (None: no plan). Starting one moves the event's version, so a
+    snapshot may keep this once per version."""
     live = db.session.scalar(select(Activity).where(Activity.event_id == event_id,
                                                     Activity.live))
     return activity_shape(live) if live else None
+
+
+def live_kind(event_id: int, kind: str) -> ActivityShape | None:
+    """The live activity when it is of `kind` (the phone's plain forms ask which is live)."""
+    shape = live_shape(event_id)
+    return shape if shape and shape["kind"] == kind else None
 
 
 def _flag(body: dict, name: str) -> bool:
@@ -108,13 +122,23 @@ def _checked(body) -> dict:
     """The new activity's values, all checked before the event is locked."""
     if not isinstance(body, dict):
         raise OperationError("invalid_body", _l("Send the activity as a JSON object."))
-    if body.get("kind") != "poll":
+    kind = body.get("kind")
+    if kind not in NEW_KINDS:
         raise OperationError("invalid_kind", _l(
-            "Choose the kind of activity: a quick poll (poll)."), field="kind")
-    return {"kind": "poll", "title": clean_text(body.get("title"), "title", TITLE_MAX,
-                                                multiline=False),
-            "options": _options(body.get("options")), "multiple": _flag(body, "multiple"),
-            "show_results": _flag(body, "show_results")}
+            "Choose the kind of activity: a quick poll (poll), questions to the panel "
+            "(questions) or an evaluation (evaluation)."), field="kind")
+    title = body.get("title")
+    if kind == "evaluation" and title in (None, ""):
+        title = str(_l("How was the evening?"))
+    values = {"kind": kind, "title": clean_text(title, "title", TITLE_MAX, multiline=False),
+              "options": []}
+    if kind == "poll":
+        values.update(options=_options(body.get("options")), multiple=_flag(body, "multiple"),
+                      show_results=_flag(body, "show_results"))
+    elif any(name in body for name in ("options", "multiple", "show_results")):
+        raise OperationError("poll_only", _l("Options belong to a quick poll only."),
+                             field="options")
+    return values
 
 
 def _proposal_flow(session, event) -> None:
@@ -143,7 +167,7 @@ def add_activity(user, event_id: int, body) -> ActivityAdded:
         session.add(activity)
         session.flush()
         result = {"activity": activity_shape(activity), "version": version}
-        now_live = _live_shape(event.id)
+        now_live = live_shape(event.id)
     publish("activities.changed", event_id, version, live=now_live)
     return result
 

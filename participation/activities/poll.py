@@ -15,17 +15,15 @@ from typing_extensions import TypedDict
 from ..core import receipts
 from ..core.bus import publish
 from ..core.declare import Version, request
-from ..core.errors import OperationError, not_found
+from ..core.errors import OperationError
 from ..core.tx import write_transaction
-from ..core.validate import Id, form_number, is_id
-from ..events.models import Event
-from ..events.operations import lock_event_where
+from ..core.validate import Id, form_number
 from ..extensions import db
-from ..participants import identity
 from ..participants.operations import require_joined
-from ..proposals.operations import ClientId, Replayed, checked_client_id, person_for, replayable
-from .models import OPTIONS_MAX, Activity, PollAnswer
-from .plan import ActivityShape, activity_shape
+from ..proposals.operations import ClientId, Replayed, checked_client_id, replayable
+from .models import OPTIONS_MAX, PollAnswer
+from .plan import ActivityShape
+from .writes import live_activity_write
 
 KIND = "poll_answer"  # the receipts' kind
 _answers = PollAnswer.__table__
@@ -77,34 +75,15 @@ def _choices(value) -> list[int]:
     return sorted(chosen)
 
 
-def _not_live():
-    return OperationError("not_live", _l(
-        "This activity is not running now. Follow what the facilitator shows."), 409)
-
-
 @replayable
 def answer_poll(activity_id, token, choices, client_id) -> PollAnswered:
     require_joined(token)
     client_id = checked_client_id(client_id)
     chosen = _choices(choices)
-    if not is_id(activity_id):
-        raise not_found("activity_not_found")
     with write_transaction() as session:
-        # The activity's event, locked in the same statement that finds it.
-        event = lock_event_where(session, Event.id == select(Activity.event_id).where(
-            Activity.id == activity_id).scalar_subquery())
-        if event is None:
-            raise not_found("activity_not_found")
-        event_id, version = event.id, event.version
-        identity.require_take_part(session, event, token)
-        participant = person_for(session, event.id, token, client_id, KIND)
-        if event.phase == "closed":
-            raise OperationError("event_closed", _l("The event is closed."), 409)
-        activity = session.get(Activity, activity_id)
-        if activity.kind != "poll":
-            raise OperationError("not_a_poll", _l("This activity is not a poll."), 409)
-        if not activity.live:
-            raise _not_live()
+        event, version, participant, activity = live_activity_write(
+            session, activity_id, token, client_id, KIND, "poll")
+        event_id = event.id
         if any(c >= len(activity.options) for c in chosen):
             raise OperationError("invalid_choices", _l("Choose an answer from the list."),
                                  field="choices")
@@ -144,12 +123,6 @@ class LivePoll(TypedDict):
         "Null for a resident who has not answered, or where show_results is off."))]
 
 
-def live(event_id: int) -> Activity | None:
-    """The event's live activity when it is a quick poll (None: the proposal flow runs)."""
-    return db.session.scalar(select(Activity).where(
-        Activity.event_id == event_id, Activity.live, Activity.kind == "poll"))
-
-
 def my_choices(activity_id: int, participant_id: int | None) -> list[int]:
     if participant_id is None:
         return []
@@ -159,17 +132,11 @@ def my_choices(activity_id: int, participant_id: int | None) -> list[int]:
         .order_by(PollAnswer.position)))
 
 
-def live_shape(event_id: int) -> ActivityShape | None:
-    """The live quick poll's shape: starting or stopping one moves the event's version, so a
-    snapshot may keep this once per version."""
-    activity = live(event_id)
-    return activity_shape(activity) if activity else None
-
-
 def live_poll(shape: ActivityShape | None, participant_id: int | None, *,
               staff: bool = False) -> LivePoll | None:
-    """The live poll (`live_shape`; None: none is live) as one person or staff see it."""
-    if shape is None:
+    """The live poll (`plan.live_shape`; None: no poll is live) as one person or staff see
+    it."""
+    if shape is None or shape["kind"] != "poll":
         return None
     chosen = [] if staff else my_choices(shape["id"], participant_id)
     shown = staff or (shape["show_results"] and bool(chosen))

@@ -1,11 +1,12 @@
-"""REST for an evening's activity plan (issue 17, docs/activities.md): the plan, adding a quick
-poll, starting an activity, a resident's poll answer and a poll's results."""
+"""REST for an evening's activity plan (issue 17, docs/activities.md): the plan, adding and
+starting activities, a resident's response to the live one (a poll answer, a question to the
+panel, an evaluation), likes on questions, moderating a question, and the results."""
 
 from flask import jsonify
 from typing_extensions import TypedDict
 
 from .. import access
-from ..activities import plan, poll
+from ..activities import evaluation, panel, plan, poll
 from ..activities.models import Activity
 from ..core.declare import Version
 from ..core.errors import not_found
@@ -41,7 +42,8 @@ def list_activities(event_id):
                     "activities": plan.plan(event.id)})
 
 
-@route("POST", "/events/<int:event_id>/activities", "Add a quick poll to the plan",
+@route("POST", "/events/<int:event_id>/activities",
+       "Add a quick poll, questions to the panel or an evaluation to the plan",
        auth=STAFF, body=plan.NewActivity, answers={201: Answer(plan.ActivityAdded, "Added")},
        errors=(400, 401, 403, 404, 409),
        description="The first one added brings the event's proposal flow in as activity 1, "
@@ -58,24 +60,75 @@ def start_activity(event_id, activity_id):
 
 
 @route("POST", "/activities/<int:activity_id>/responses",
-       "Answer the live quick poll, replacing this person's earlier answer", auth=RESIDENT,
-       body=poll.PollResponse, answers={200: poll.PollAnswered},
+       "Respond to the live activity: a poll answer, a question to the panel, an evaluation",
+       auth=RESIDENT,
+       body=poll.PollResponse | panel.QuestionResponse | evaluation.EvaluationResponse,
+       answers={200: poll.PollAnswered | panel.QuestionAsked | evaluation.Evaluated},
        errors=(400, 403, 404, 409),
-       description="409 not_live when the activity is not the live one; 400 one_choice when a "
-                   "single-choice poll gets several.")
+       description="The body follows the activity's kind: {choices} for a poll (replacing "
+                   "this person's earlier answer), {text} for questions, {ratings, text} for "
+                   "an evaluation (replacing the earlier one). 409 not_live when the activity "
+                   "is not the live one; 409 wrong_activity for another kind's body.")
 def respond(activity_id):
     data = json_body()
     activity = _activity(activity_id)
-    return jsonify(poll.answer_poll(activity.id, identity.token_for(activity.event_id),
-                                    data.get("choices"), data.get("client_id")))
+    token, client_id = identity.token_for(activity.event_id), data.get("client_id")
+    if activity.kind == "questions":
+        return jsonify(panel.ask(activity.id, token, data.get("text"), client_id))
+    if activity.kind == "evaluation":
+        return jsonify(evaluation.answer(activity.id, token, data.get("ratings"),
+                                         data.get("text"), client_id))
+    return jsonify(poll.answer_poll(activity.id, token, data.get("choices"), client_id))
+
+
+def _question_token(question_id: int) -> str | None:
+    event_id = panel.event_of(question_id)
+    if event_id is None:
+        raise not_found("question_not_found")
+    return identity.token_for(event_id)
+
+
+@route("POST", "/questions/<int:question_id>/likes", "Like a question to the panel",
+       auth=RESIDENT, body=panel.LikeRequest, answers={200: panel.LikeAnswer},
+       errors=(400, 403, 404, 409),
+       description="Once per person however often it is sent. 409 not_live once the "
+                   "questions are no longer the live activity.")
+def like_question(question_id):
+    data = json_body()
+    return jsonify(panel.like(question_id, _question_token(question_id),
+                              data.get("client_id"), True))
+
+
+@route("DELETE", "/questions/<int:question_id>/likes", "Take back a like",
+       auth=RESIDENT, body=panel.LikeRequest, answers={200: panel.LikeAnswer},
+       errors=(400, 403, 404, 409))
+def unlike_question(question_id):
+    data = json_body()
+    return jsonify(panel.like(question_id, _question_token(question_id),
+                              data.get("client_id"), False))
+
+
+@route("POST", "/questions/<int:question_id>/status",
+       "Moderate a question: answered now, answered, hidden or open again", auth=STAFF,
+       body=panel.QuestionStatusChange, answers={200: panel.PanelResults},
+       errors=(400, 401, 403, 404, 409),
+       description="For the event's moderators. Marking one live makes the one live before "
+                   "answered. Answers with the questions as staff see them.")
+def question_status(question_id):
+    return jsonify(panel.set_status(staff_user(), question_id, json_body().get("status")))
 
 
 @route("GET", "/activities/<int:activity_id>/results",
-       "A quick poll's results: per option the people who chose it", auth=STAFF,
-       answers={200: poll.PollResults}, errors=(401, 403, 404))
+       "An activity's results: a poll's people per option, the questions with their likes "
+       "and status, an evaluation's counts and texts", auth=STAFF,
+       answers={200: poll.PollResults | panel.PanelResults | evaluation.EvaluationResults},
+       errors=(401, 403, 404))
 def activity_results(activity_id):
     activity = _activity(activity_id)
     access.require_review(staff_user(), get_event(activity.event_id))
-    if activity.kind != "poll":
+    shape = plan.activity_shape(activity)
+    builders = {"poll": poll.results, "questions": panel.results,
+                "evaluation": evaluation.results}
+    if activity.kind not in builders:
         raise not_found("activity_not_found")
-    return jsonify(poll.results(plan.activity_shape(activity)))
+    return jsonify(builders[activity.kind](shape))

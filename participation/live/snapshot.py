@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 from typing_extensions import TypedDict
 
 from .. import access
-from ..activities import poll as polls
-from ..activities.poll import LivePoll
+from ..activities import plan as activities
+from ..activities.live import LiveParts, live_parts
 from ..budgets import queries as budgets
 from ..budgets.queries import BudgetBallot, BudgetOutcome
 from ..core.declare import Version, keys_of
@@ -73,7 +73,7 @@ BudgetResults = Annotated[BudgetOutcome, Field(description=(
     "A budget event's outcome: only once the results are out (phase results or closed)."))]
 
 
-class ResidentState(TypedDict):
+class ResidentState(LiveParts):
     """The whole event as a phone sees it: the public shapes, its own proposals in full (also
     waiting for approval), its ballot; no running tallies."""
 
@@ -85,12 +85,10 @@ class ResidentState(TypedDict):
     table_results: NotRequired[TableResults]
     budget: NotRequired[Annotated[BudgetBallot, Field(description="A budget event's ballot.")]]
     budget_results: NotRequired[BudgetResults]
-    poll: NotRequired[Annotated[LivePoll, Field(description=(
-        "The live quick poll (docs/activities.md); absent while the proposal flow runs."))]]
     me: Me
 
 
-class StaffState(TypedDict):
+class StaffState(LiveParts):
     """The whole event as its staff (console, projector) see it, with live tallies."""
 
     version: Version
@@ -104,8 +102,6 @@ class StaffState(TypedDict):
     table_results: NotRequired[TableResults]
     budget: NotRequired[Annotated[BudgetOutcome, Field(description=(
         "A budget event's ballot and live outcome from the stored ballots."))]]
-    poll: NotRequired[Annotated[LivePoll, Field(description=(
-        "The live quick poll with its results; absent while the proposal flow runs."))]]
     connected: NotRequired[Annotated[int, Field(ge=0, description=(
         "People (participants, not sockets) connected now: in the socket's snapshot only."))]]
 
@@ -148,7 +144,7 @@ def _shared(event, version: int) -> dict:
         built.update(results(event, access.PUBLIC))
         if event.is_budget:
             built["budget"] = budgets.ballot(event)
-        built["live_poll"] = polls.live_shape(event.id)
+        built["live_activity"] = activities.live_shape(event.id)
         return built
 
     return cached("snapshot_shared", event.id, version, build, CACHED_VERSIONS)
@@ -189,8 +185,7 @@ def resident_state(event, token: str | None) -> ResidentState:
     }
     if event.is_budget:
         state["me"]["budget_choice"] = budgets.my_choice(event.id, me)
-    if live := polls.live_poll(shared["live_poll"], me):
-        state["poll"] = live
+    state.update(live_parts(shared["live_activity"], viewer))
     return state
 
 
@@ -216,8 +211,7 @@ def staff_state(event) -> StaffState:
         **{k: v for k, v in results(event, access.STAFF).items() if k != "budget_results"},
         **({"budget": budgets.outcome(event)} if event.is_budget else {}),
     }
-    if live := polls.live_poll(polls.live_shape(event.id), None, staff=True):
-        state["poll"] = live
+    state.update(live_parts(activities.live_shape(event.id), access.STAFF))
     return state
 
 

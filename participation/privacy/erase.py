@@ -19,7 +19,7 @@ from pydantic import Field
 from sqlalchemy import delete, select
 from typing_extensions import TypedDict
 
-from ..activities.models import PollAnswer
+from ..activities.models import EvaluationAnswer, PanelLike, PanelQuestion, PollAnswer
 from ..budgets.models import BudgetChoice
 from ..core.bus import publish
 from ..core.declare import Version
@@ -90,6 +90,14 @@ def erase_own_input(follow_code) -> Erased:
         polled = session.execute(delete(PollAnswer)
                                  .where(PollAnswer.participant_id == person.id)).rowcount
         votes += polled
+        # A like on a question to the panel, an evaluation: votes too. The questions one asked
+        # are one's texts, counted with the proposals.
+        liked = session.execute(delete(PanelLike)
+                                .where(PanelLike.participant_id == person.id)).rowcount
+        votes += liked + session.execute(delete(EvaluationAnswer).where(
+            EvaluationAnswer.participant_id == person.id)).rowcount
+        asked = session.execute(delete(PanelQuestion)
+                                .where(PanelQuestion.participant_id == person.id)).rowcount
         session.execute(delete(ProposalMergeVote)
                         .where(ProposalMergeVote.participant_id == person.id))
         # Votes, merges, moderation and review rows on these proposals go by ON DELETE CASCADE.
@@ -110,7 +118,9 @@ def erase_own_input(follow_code) -> Erased:
         publish("budget.changed", event.id, version)
     if polled:
         publish("poll.answered", event.id, version)
-    return {"proposals": len(own), "votes": votes, "version": version}
+    if liked or asked:
+        publish("panel.changed", event.id, version)
+    return {"proposals": len(own) + asked, "votes": votes, "version": version}
 
 
 def _split_merges_into(session, event, own: set[int]) -> set[int]:

@@ -1,7 +1,7 @@
 """People-facing names, translated: phases, kinds, proposal sources, review and measure
 statuses, link kinds; and the strings the browser modules need. Handed to every template."""
 
-from flask_babel import get_translations
+from flask_babel import format_decimal, get_translations
 from flask_babel import lazy_gettext as _l
 
 from ..core.time import LOCAL_ZONE, local_datetime
@@ -84,6 +84,7 @@ PLURALS = {
     "count_ratings": plural_noop("%(num)d rating", "%(num)d ratings"),
     "count_new_proposals": plural_noop("%(num)d new proposal", "%(num)d new proposals"),
     "count_answered": plural_noop("%(num)d person has answered", "%(num)d people have answered"),
+    "count_likes": plural_noop("%(num)d like", "%(num)d likes"),
 }
 # What the projector tells the room to do in each phase.
 PROJECTOR_HINTS = {
@@ -165,6 +166,8 @@ def register(app):
     app.jinja_env.filters["iso_local"] = local_datetime  # takes the shapes' ISO strings too
     # "Bord 3" / "Table 3" in the page's language for a default name, a typed name as typed.
     app.jinja_env.filters["table_name"] = table_label
+    # An average with one decimal in the page's language: 4,0 in Swedish, 4.0 in English.
+    app.jinja_env.filters["one_decimal"] = lambda value: format_decimal(value, format="0.0")
 
     @app.context_processor
     def _labels():

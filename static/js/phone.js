@@ -9,7 +9,8 @@
 //   forms.js        the proposal form                votes.js   vote and withdraw forms
 //   similar.js      similar proposals and measures, support-instead   wishes.js  what was supported instead
 //   outbox-view.js  the outbox on screen          budget.js  the budget ballot
-//   poll.js         the live quick poll (reloads when another activity starts)
+//   activity.js     a live poll, questions or evaluation (reloads when another starts)
+//   panel.js        the questions to the panel, repainted on each push
 // The page applies what the server sends; it never works out a server rule (a refund, a
 // carried-over vote, a ranking) itself. When one may have changed the person's ballot or
 // proposals, it asks for a fresh snapshot (sync.js refresh).
@@ -31,7 +32,8 @@ import { wireSimilar } from './phone/similar.js';
 import { markWishes } from './phone/wishes.js';
 import { renderOutbox, settleQueued, wireOutboxView } from './phone/outbox-view.js';
 import { renderBudgetResults, wireBudget } from './phone/budget.js';
-import { wirePoll } from './phone/poll.js';
+import { wireActivity } from './phone/activity.js';
+import { wirePanel } from './phone/panel.js';
 
 onOutbox({ settled: settleQueued, changed: renderOutbox });
 wireProposalForm();
@@ -39,7 +41,8 @@ wireSimilar();
 wireVoteForms();
 wireOutboxView();
 wireBudget();
-wirePoll();
+wireActivity();
+wirePanel();
 
 socket.on('snapshot', applySnapshot);
 

@@ -237,12 +237,13 @@ socket.on('tables', ({ version, tables }) => {
   if (versions.accept('tables', version)) { state.tables = tables; schedule(); }
 });
 
-// A quick poll started (docs/activities.md): the page reloads into the poll's present mode.
+// Another activity started (docs/activities.md: a poll, questions, the evaluation): the page
+// reloads into its present mode.
 socket.on('activity', ({ live }) => {
-  if (live && live.kind === 'poll') window.location.reload();
+  if (live && live.kind !== 'proposals') window.location.reload();
 });
-// Missed while reconnecting: the snapshot says a poll is live.
-socket.on('snapshot', (s) => { if (s.poll) window.location.reload(); });
+// Missed while reconnecting: the snapshot says another activity is live.
+socket.on('snapshot', (s) => { if (s.poll || s.panel || s.evaluation) window.location.reload(); });
 
 socket.on('phase', ({
   version, phase, results, table_results: tableResults,

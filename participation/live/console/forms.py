@@ -150,3 +150,16 @@ class PollForm(FlaskForm):
 
     def option_lines(self) -> list[str]:
         return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
+
+
+class PanelForm(FlaskForm):
+    """Questions to the panel for the evening's plan: a title ("Frågor till panelen")."""
+
+    title = StringField(_l("Title on the phones and the projector"),
+                        validators=[DataRequired(), Length(max=200)])
+
+
+class QuestionStatusForm(FlaskForm):
+    """A moderator's button on a question to the panel; the operation checks the status."""
+
+    status = StringField()

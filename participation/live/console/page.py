@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ... import access
 from ...activities import plan
-from ...activities import poll as polls
+from ...activities.live import live_parts
 from ...events.models import PHASES
 from ...events.operations import TRANSITIONS
 from ...events.team import team_info
@@ -19,7 +19,15 @@ from ...proposals import themes as theme_cloud
 from ...proposals.duplicates import suggested_pairs
 from ...proposals.merge import active_merges
 from ..snapshot import event_view, staff_state
-from .forms import ConfirmForm, MeetingForm, MemberForm, PollForm, TeamMemberForm
+from .forms import (
+    ConfirmForm,
+    MeetingForm,
+    MemberForm,
+    PanelForm,
+    PollForm,
+    QuestionStatusForm,
+    TeamMemberForm,
+)
 
 # Past this many suggested pairs the list starts folded, so the queue stays in the first view.
 DUPLICATES_OPEN_MAX = 3
@@ -127,12 +135,17 @@ def team_context(event) -> dict:
 
 
 def plan_context(event) -> dict:
-    """The section's shapes: the plan, the live poll's bars, and the forms for managers."""
+    """The section's shapes: the plan, the live activity as staff see it (the poll's bars, every
+    question to the panel with the moderators' buttons, the evaluation's results), and the
+    forms for managers."""
     manages = access.may_manage(current_user, event)
     return {"activities": plan.plan(event.id),
-            "poll": polls.live_poll(polls.live_shape(event.id), None, staff=True),
+            **live_parts(plan.live_shape(event.id), access.STAFF),
             "form": PollForm(formdata=None) if manages else None,
-            "start_form": ConfirmForm(formdata=None) if manages else None}
+            "panel_form": PanelForm(formdata=None, title=_l("Questions to the panel"))
+            if manages else None,
+            "start_form": ConfirmForm(formdata=None) if manages else None,
+            "status_form": QuestionStatusForm(formdata=None)}
 
 
 def shows_radslag_panels(event) -> bool:

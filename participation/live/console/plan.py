@@ -1,23 +1,34 @@
 """The console's Kvällens program (docs/activities.md): the evening's activities in order,
-which one is live, a button to start each, and a form to add a quick poll. Plain form posts
-(no JavaScript needed) calling the same operations as REST; for those who may manage the
-event (its moderators see the plan without the buttons)."""
+which one is live, a button to start each, forms to add a quick poll, questions to the panel
+or the evaluation, and the moderators' buttons on the live questions. Plain form posts (no
+JavaScript needed) calling the same operations as REST; for those who may manage the event
+(its moderators see the plan without those buttons, but moderate the questions)."""
 
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...activities import plan
+from ...activities import panel, plan
 from ...core.errors import OperationError
-from ...web.auth import managed_event
+from ...web.auth import managed_event, moderated_event
 from . import bp
-from .forms import ConfirmForm, PollForm
+from .forms import ConfirmForm, PanelForm, PollForm, QuestionStatusForm
 from .views import console_page
 
 
 def _back(event_id):
     return redirect(url_for("console.page", event_id=event_id, _anchor="plan-heading"),
                     code=303)
+
+
+def _add(event_id, body, done):
+    try:
+        plan.add_activity(current_user, event_id, body)
+    except OperationError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(done, "success")
+    return _back(event_id)
 
 
 @bp.post("/events/<int:event_id>/plan/poll")
@@ -29,14 +40,48 @@ def add_poll(event_id):
         flash(_("Check the form: %(errors)s", errors=" ".join(
             str(e) for errors in form.errors.values() for e in errors)), "error")
         return _back(event_id)
+    return _add(event_id, {
+        "kind": "poll", "title": form.title.data, "options": form.option_lines(),
+        "multiple": form.multiple.data, "show_results": form.show_results.data},
+        _("The poll is in the plan. Start it when the room is ready."))
+
+
+@bp.post("/events/<int:event_id>/plan/questions")
+@console_page
+def add_questions(event_id):
+    managed_event(event_id)
+    form = PanelForm()
+    if not form.validate_on_submit():
+        flash(_("Give the questions a title."), "error")
+        return _back(event_id)
+    return _add(event_id, {"kind": "questions", "title": form.title.data},
+                _("The questions to the panel are in the plan."))
+
+
+@bp.post("/events/<int:event_id>/plan/evaluation")
+@console_page
+def add_evaluation(event_id):
+    managed_event(event_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Reload the page and try again."), "error")
+        return _back(event_id)
+    return _add(event_id, {"kind": "evaluation"},
+                _("The evaluation is in the plan. Start it at the end of the evening."))
+
+
+@bp.post("/events/<int:event_id>/plan/questions/<int:question_id>/status")
+@console_page
+def question_status(event_id, question_id):
+    """A moderator's button on a question: answered now, answered, hidden or back."""
+    moderated_event(event_id)
+    form = QuestionStatusForm()
+    if not form.validate_on_submit():
+        flash(_("Reload the page and try again."), "error")
+        return _back(event_id)
     try:
-        plan.add_activity(current_user, event_id, {
-            "kind": "poll", "title": form.title.data, "options": form.option_lines(),
-            "multiple": form.multiple.data, "show_results": form.show_results.data})
+        panel.set_status(current_user, question_id, form.status.data, event_id=event_id)
     except OperationError as error:
         flash(str(error.message), "error")
-    else:
-        flash(_("The poll is in the plan. Start it when the room is ready."), "success")
     return _back(event_id)
 
 

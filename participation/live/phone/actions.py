@@ -4,7 +4,9 @@ and sockets, then go back to the page (or show it again with the error)."""
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
+from ...activities import evaluation, panel, plan
 from ...activities import poll as polls
+from ...activities.models import RATINGS
 from ...budgets.operations import submit_budget_ballot
 from ...core.errors import OperationError
 from ...core.validate import form_number
@@ -13,7 +15,16 @@ from ...participants.operations import choose_table, set_display_name
 from ...proposals import operations, paper
 from ...web import identity
 from . import bp
-from .forms import NameForm, ProposalForm, ScribeForm, ShowNameForm, TableForm, VoteForm
+from .forms import (
+    EvaluationForm,
+    NameForm,
+    PanelQuestionForm,
+    ProposalForm,
+    ScribeForm,
+    ShowNameForm,
+    TableForm,
+    VoteForm,
+)
 from .page import render_phone
 from .views import event_or_404
 
@@ -109,6 +120,15 @@ def budget(code):
     return _back(event, "#budget")
 
 
+def _live(event, kind: str):
+    """The live activity of `kind`, or None with a note: the facilitator moved on while the
+    page was open, and the page now shows what runs."""
+    live = plan.live_kind(event.id, kind)
+    if live is None:
+        flash(_("That activity has ended; here is what runs now."), "info")
+    return live
+
+
 @bp.post("/j/<code>/poll")
 def poll(code):
     """The live quick poll's radio buttons or checkboxes: the answer replaces the earlier one."""
@@ -116,17 +136,69 @@ def poll(code):
     form = VoteForm()
     if not form.validate_on_submit():
         abort(400)
-    live = polls.live(event.id)
-    if live is None:  # the facilitator moved on while this page was open
-        flash(_("That poll has closed; here is what runs now."), "info")
+    if (live := _live(event, "poll")) is None:
         return _back(event)
     try:
-        polls.answer_poll(live.id, identity.token_for(event.id),
+        polls.answer_poll(live["id"], identity.token_for(event.id),
                           request.form.getlist("choices"), form.client_id.data)
     except OperationError as error:
         return render_phone(event, error.status, error=str(error.message))
     flash(_("Your answer is saved."), "success")
     return _back(event, "#poll")
+
+
+@bp.post("/j/<code>/questions")
+def ask(code):
+    """A question to the panel."""
+    event = event_or_404(code)
+    form = PanelQuestionForm(prefix="panel")
+    if not form.validate_on_submit():
+        abort(400)
+    if (live := _live(event, "questions")) is None:
+        return _back(event)
+    try:
+        panel.ask(live["id"], identity.token_for(event.id), form.text.data, form.client_id.data)
+    except OperationError as error:
+        return render_phone(event, error.status, error=str(error.message), panel_form=form)
+    flash(_("Your question is sent. Like others' questions you want answered too."), "success")
+    return _back(event, "#panel")
+
+
+@bp.post("/j/<code>/questions/<int:question_id>/like")
+def like(code, question_id):
+    """Like a question to the panel, or (liked=0) take the like back."""
+    event = event_or_404(code)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if _live(event, "questions") is None:
+        return _back(event)
+    liked = request.form.get("liked") != "0"
+    try:
+        panel.like(question_id, identity.token_for(event.id), form.client_id.data, liked)
+    except OperationError as error:
+        return render_phone(event, error.status, error=str(error.message))
+    return _back(event, f"#panel-question-{question_id}")
+
+
+@bp.post("/j/<code>/evaluation")
+def evaluate(code):
+    """The evening's evaluation: a new answer replaces the earlier one."""
+    event = event_or_404(code)
+    form = EvaluationForm(prefix="evaluation")
+    if not form.validate_on_submit():
+        abort(400)
+    if (live := _live(event, "evaluation")) is None:
+        return _back(event)
+    ratings = {key: request.form.get(f"rating-{key}") for key in RATINGS}
+    try:
+        evaluation.answer(live["id"], identity.token_for(event.id), ratings, form.text.data,
+                          form.client_id.data)
+    except OperationError as error:
+        return render_phone(event, error.status, error=str(error.message),
+                            evaluation_form=form)
+    flash(_("Thank you! Your answer is saved."), "success")
+    return _back(event, "#evaluation")
 
 
 @bp.post("/j/<code>/scribe")

@@ -28,6 +28,20 @@ class VoteForm(FlaskForm):
     client_id = HiddenField()
 
 
+class PanelQuestionForm(FlaskForm):
+    """A question to the panel; the operation checks the text (panel.ask)."""
+
+    text = StringField(_l("Your question to the panel"))
+    client_id = HiddenField()
+
+
+class EvaluationForm(FlaskForm):
+    """The evening's evaluation; the operation checks every value (evaluation.answer)."""
+
+    text = TextAreaField(_l("Anything else about the evening? (optional)"))
+    client_id = HiddenField()
+
+
 class NameForm(FlaskForm):
     display_name = StringField(_l("Your name (optional)"), validators=[Length(max=NAME_MAX)])
 

@@ -16,7 +16,15 @@ from ...participants import identity as participants
 from ...proposals.order import shuffled
 from ...web import identity
 from ..snapshot import resident_state, scribe_table
-from .forms import NameForm, ProposalForm, ScribeForm, TableForm, VoteForm
+from .forms import (
+    EvaluationForm,
+    NameForm,
+    PanelQuestionForm,
+    ProposalForm,
+    ScribeForm,
+    TableForm,
+    VoteForm,
+)
 
 # How often a page without JavaScript reloads itself while it waits (lobby, results): soon
 # enough to see the start, rarely enough that a room of phones costs the server little.
@@ -97,5 +105,12 @@ def render_phone(event, status: int = 200, **forms):
         budget_form=VoteForm(formdata=None, client_id=uuid.uuid4().hex),
         live_poll=state.get("poll"),
         poll_form=VoteForm(formdata=None, client_id=uuid.uuid4().hex),
+        live_panel=state.get("panel"), live_evaluation=state.get("evaluation"),
+        panel_form=forms.get("panel_form") or PanelQuestionForm(
+            prefix="panel", formdata=None, client_id=uuid.uuid4().hex),
+        evaluation_form=forms.get("evaluation_form") or EvaluationForm(
+            prefix="evaluation", formdata=None, client_id=uuid.uuid4().hex,
+            text=((state.get("evaluation") or {}).get("mine") or {}).get("text", "")),
+        new_client_id=lambda: uuid.uuid4().hex,
         refresh_seconds=NO_SCRIPT_REFRESH_SECONDS,
     ), status

@@ -4,6 +4,9 @@ screen); the table cards, which carry the scribe cards' secrets, for those who m
 
 from flask import render_template
 
+from ... import access
+from ...activities import evaluation, panel
+from ...activities import plan as activities
 from ...activities import poll as polls
 from ...web.auth import managed_event, moderated_event, staff_page
 from ...web.links import join_url
@@ -17,10 +20,20 @@ event_page = staff_page()
 @event_page
 def page(event_id):
     event = moderated_event(event_id)
-    live = polls.live_poll(polls.live_shape(event.id), None, staff=True)
-    if live is not None:  # a quick poll is live: its present mode (docs/activities.md)
-        return render_template("events/projector_poll.html", event=event_view(event, staff=True),
-                               join_url=join_url(event.code), live_poll=live)
+    shape = activities.live_shape(event.id)
+    # Another activity than the proposals is live: its present mode (docs/activities.md). The
+    # hall sees the questions as the public does (hidden ones left out) and of the evaluation
+    # only how many have answered.
+    present = {
+        "poll": lambda: {"live_poll": polls.live_poll(shape, None, staff=True)},
+        "questions": lambda: {"live_panel": panel.live_panel(shape, access.PUBLIC)},
+        "evaluation": lambda: {"evaluation": shape,
+                               "people": evaluation.people(shape["id"])},
+    }
+    if shape is not None and shape["kind"] in present:
+        return render_template(f"events/projector_{shape['kind']}.html",
+                               event=event_view(event, staff=True),
+                               join_url=join_url(event.code), **present[shape["kind"]]())
     return render_template("events/projector.html", event=event_view(event, staff=True),
                            join_url=join_url(event.code))
 

@@ -18,7 +18,10 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from ... import access
+from ...activities import evaluation, panel
+from ...activities import plan as activities
 from ...activities import poll as polls
+from ...activities.panel import PanelResults
 from ...activities.plan import ActivityShape
 from ...activities.poll import PollResults
 from ...budgets.queries import BudgetOutcome
@@ -173,6 +176,24 @@ class PollPush(TypedDict):
     results: PollResults
 
 
+class PanelPush(TypedDict):
+    version: Version
+    panel: Annotated[PanelResults, Field(description=(
+        "The questions as the public sees them (hidden ones left out); a phone marks its own "
+        "and its likes from its snapshot and its answers."))]
+
+
+class StaffPanelPush(TypedDict):
+    version: Version
+    panel: Annotated[PanelResults, Field(description="Every question, hidden ones too.")]
+
+
+class EvaluationPush(TypedDict):
+    version: Version
+    activity_id: Id
+    people: Annotated[int, Field(ge=0, description="People who have answered (no answers).")]
+
+
 PUSHES = {
     "snapshot": Push("connection", ResidentState | StaffState,
                      "The whole state for this viewer, sent to the new connection on connect."),
@@ -201,6 +222,10 @@ PUSHES = {
     "meeting": Push("staff", MeetingPush, "A referensgrupp meeting and who was present."),
     "activity": Push("event", ActivityPush, "The activity plan changed: which one is live."),
     "poll": Push("staff", PollPush, "The live quick poll's results, after each answer."),
+    "panel": Push("event", PanelPush, "The questions to the panel after each question, like "
+                  "or moderation, as the public sees them."),
+    "staff_panel": Push("staff", StaffPanelPush, "The questions to the panel, for the console."),
+    "evaluation": Push("staff", EvaluationPush, "How many have answered the evaluation."),
 }
 
 
@@ -270,8 +295,23 @@ def plain(push: str, *fields: str):
 def poll_results(relay, domain_event):
     """The live poll's bars to the console and projector (residents get theirs on answering,
     where the poll shows them)."""
-    if shape := polls.live_shape(domain_event.event_id):
+    if shape := activities.live_kind(domain_event.event_id, "poll"):
         emit("poll", domain_event.event_id, domain_event.version, results=polls.results(shape))
+
+
+def panel_lists(relay, domain_event):
+    """The live questions to everyone (the public shape) and to the staff room (all of them)."""
+    if shape := activities.live_kind(domain_event.event_id, "questions"):
+        emit("panel", domain_event.event_id, domain_event.version,
+             panel=panel.results(shape, access.PUBLIC))
+        emit("staff_panel", domain_event.event_id, domain_event.version,
+             panel=panel.results(shape))
+
+
+def evaluation_count(relay, domain_event):
+    if shape := activities.live_kind(domain_event.event_id, "evaluation"):
+        emit("evaluation", domain_event.event_id, domain_event.version,
+             activity_id=shape["id"], people=evaluation.people(shape["id"]))
 
 
 def tallies(relay, domain_event):
@@ -325,4 +365,6 @@ RELAYS = {
     # The activity plan and poll answers (issue 17, docs/activities.md).
     "activities.changed": (plain("activity", "live"),),
     "poll.answered": (poll_results,),
+    "panel.changed": (panel_lists,),
+    "evaluation.answered": (evaluation_count,),
 }

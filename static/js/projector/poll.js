@@ -1,14 +1,9 @@
 // A quick poll's present mode (templates/events/projector_poll.html): each answer moves the
-// bars (the staff room's `poll` push); another activity started reloads the page, which then
-// paints what is live. Nothing here counts: the numbers are the server's.
+// bars (the staff room's `poll` push). Nothing here counts: the numbers are the server's.
+import { plural } from '../live.js';
 import {
-  Versions, connect, plural, setStatus, strings,
-} from '../live.js';
-
-const root = document.getElementById('projector');
-const t = strings();
-const versions = new Versions();
-const activityId = Number(root.dataset.activityId);
+  activityId, onSnapshot, root, socket, t, versions,
+} from './present.js';
 
 function paint(results) {
   document.getElementById('poll-people').textContent = plural(t.count_answered, results.people);
@@ -22,17 +17,7 @@ function paint(results) {
   }
 }
 
-const socket = connect(Number(root.dataset.eventId), (status, message) => {
-  setStatus(document.getElementById('projector-status'), t[status] ?? message, status);
-});
-
-socket.on('snapshot', (s) => {
-  if (!s.poll || s.poll.poll.id !== activityId) { window.location.reload(); return; }
-  if (versions.accept('poll', s.version)) paint(s.poll.results);
-});
+onSnapshot('poll', (part) => part.poll.id, (part) => paint(part.results));
 socket.on('poll', ({ version, results }) => {
   if (results.activity_id === activityId && versions.accept('poll', version)) paint(results);
-});
-socket.on('activity', ({ live }) => {
-  if (!live || live.id !== activityId) window.location.reload();
 });
