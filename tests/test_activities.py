@@ -147,7 +147,8 @@ def test_a_retried_answer_is_replayed_and_changes_nothing(app, staff, event):
 
 
 @pytest.mark.parametrize(("body", "code", "field"), [
-    ({**POLL, "kind": "words"}, "invalid_kind", "kind"),
+    ({**POLL, "kind": "slideshow"}, "invalid_kind", "kind"),
+    ({"kind": "words", "title": "Ord", "options": ["a", "b"]}, "poll_only", "options"),
     ({**POLL, "options": ["Bara ett"]}, "invalid_options", "options"),
     ({**POLL, "options": [f"Val {n}" for n in range(9)]}, "invalid_options", "options"),
     ({**POLL, "options": ["Cykel", "cykel"]}, "duplicate_option", "options"),

@@ -174,6 +174,14 @@ def test_a_session_acks_and_pushes_as_the_document_says(app, asyncapi, room, sta
     panel.set_status(staff.facilitator, question, "live")
     call(panel_phone, "snapshot", {})
     call(panel_console, "snapshot", {})
+    cloud = plan.add_activity(staff.facilitator, asking.id, {
+        "kind": "words", "title": "Vad tar du med dig?"})["activity"]["id"]
+    plan.start_activity(staff.facilitator, asking.id, cloud)
+    sent = panel_phone.http.post(f"/api/v1/activities/{cloud}/responses", headers=later,
+                                 json={"words": ["Buss", "Hopp"], "client_id": new_id()})
+    assert sent.status_code == 200
+    call(panel_phone, "snapshot", {})
+    call(panel_console, "snapshot", {})
     plan.start_activity(staff.facilitator, asking.id, evaluation)
     rated = panel_phone.http.post(f"/api/v1/activities/{evaluation}/responses", headers=later,
                                   json={"ratings": {"overall": 4}, "client_id": new_id()})

@@ -432,6 +432,13 @@ def _panel_question(kit):
     return phone, asked.get_json()["question"]["id"]
 
 
+def _word_cloud(kit) -> int:
+    from participation.activities import plan
+    event = kit.event(phase="collect")
+    return plan.add_activity(kit.staff.facilitator, event.id, {
+        "kind": "words", "title": "Vad tar du med dig?"})["activity"]["id"]
+
+
 def _like_route(kit) -> Rest:
     phone, question = _panel_question(kit)
     return _as_phone(phone, {"client_id": new_id()}, question_id=question)
@@ -443,6 +450,8 @@ REST_CASES = {
     "api.respond": _poll_route,
     "api.like_question": _like_route,
     "api.unlike_question": _like_route,
+    "api.hide_word": lambda k: _as_staff(k, {"stem": "buss", "hidden": True},
+                                         activity_id=_word_cloud(k)),
     "api.question_status": lambda k: _as_staff(k, {"status": "hidden"}, {"status": "live"},
                                                question_id=_panel_question(k)[1]),
     "api.create_event": lambda k: _as_staff(k, {"title": "Ny verkstad", "prompt": "Hur?",

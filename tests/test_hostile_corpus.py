@@ -25,7 +25,7 @@ from participation.backlog.models import Measure
 from participation.events.models import Event
 from participation.extensions import db
 
-from .conftest import Staff, make_app
+from .conftest import Staff, join, make_app
 from .data import hostile
 from .support.hostile_world import RAW, Reply, World, changed_texts, fingerprint, is_swedish, new_id
 from .support.inert import scan
@@ -88,6 +88,37 @@ def _csv(values: dict) -> bytes:
     return out.getvalue().encode("utf-8", "surrogatepass")
 
 
+def _live_ctx(kind: str):
+    """The module's event with an activity of `kind` live (docs/activities.md), added once per
+    event, and a phone that has just joined it (a person asks at most ten questions)."""
+    live: dict[int, int] = {}
+
+    def prepare(world):
+        from participation.activities import plan
+        if world.id not in live:
+            body = {"kind": kind} | ({"title": "Frågor till panelen"} if kind == "questions"
+                                     else {"title": "Vad tar du med dig?"} if kind == "words"
+                                     else {})
+            activity = plan.add_activity(world.staff.admin, world.id, body)["activity"]["id"]
+            plan.start_activity(world.staff.admin, world.id, activity)
+            live[world.id] = activity
+        phone = world.app.test_client()
+        csrf = join(phone, world.event)
+        db.session.rollback()
+        return {"aid": live[world.id], "scene": {"phone": phone, "csrf": csrf}}
+
+    return prepare
+
+
+def _panel_form(world, payload):
+    return {"panel-csrf_token": world.phone_csrf, "panel-client_id": new_id()} | payload
+
+
+def _evaluation_form(world, payload):
+    return {"evaluation-csrf_token": world.phone_csrf, "evaluation-client_id": new_id(),
+            "rating-overall": "4"} | payload
+
+
 PROPOSAL = {"title": "Grönare skolgårdar", "body": "Mer träd."}
 EDIT = {"title": "Rättad titel", "body": "", "reason": "Stavfel"}
 MEASURE = {"title": "Cykelparkering", "description": "", "focus_area": "", "owner": "",
@@ -120,6 +151,26 @@ TARGETS = [
         staff=False), json=True, full=True, numbers=("question_id",)),
     Target("proposal", "socket", ("title", "body"), lambda w, c, p: w.socket(
         "submit_proposal", _proposal(w, p), staff=False), json=True, numbers=("question_id",)),
+    # Questions to the panel and the evaluation (issue 17), on the live activity.
+    Target("panel-question", "form", ("panel-text",), lambda w, c, p: w.form(
+        f"/j/{w.code}/questions", _panel_form(w, p), staff=False), _live_ctx("questions")),
+    Target("panel-question", "rest", ("text",), lambda w, c, p: w.rest(
+        "POST", f"/activities/{c['aid']}/responses", {"client_id": new_id()} | p,
+        staff=False, scene=c["scene"]), _live_ctx("questions"), json=True, full=True),
+    Target("evaluation", "form", ("evaluation-text",), lambda w, c, p: w.form(
+        f"/j/{w.code}/evaluation", _evaluation_form(w, p), staff=False),
+        _live_ctx("evaluation"), replaces=True),
+    Target("evaluation", "rest", ("text",), lambda w, c, p: w.rest(
+        "POST", f"/activities/{c['aid']}/responses",
+        {"ratings": {"heard": 2}, "client_id": new_id()} | p, staff=False),
+        _live_ctx("evaluation"), json=True, replaces=True),
+    Target("words", "form", ("words",), lambda w, c, p: w.form(
+        f"/j/{w.code}/words", {"client_id": new_id()} | p, staff=False), _live_ctx("words"),
+        replaces=True),
+    Target("words", "rest", ("words",), lambda w, c, p: w.rest(
+        "POST", f"/activities/{c['aid']}/responses",
+        {"client_id": new_id()} | _listed(p, "words"), staff=False), _live_ctx("words"),
+        json=True, replaces=True),
     Target("display-name", "form", ("display_name",), lambda w, c, p: w.form(
         f"/j/{w.code}/name", p, staff=False), replaces=True),
     Target("similar", "rest", ("title", "body"), lambda w, c, p: w.rest(
@@ -174,6 +225,8 @@ TARGETS = [
     Target("merge", "socket", ("reason",), lambda w, c, p: w.socket(
         "merge_proposals", {"source_id": c["source"], "target_id": c["target"]} | p),
         _pair_ctx, json=True, shown="", numbers=("source_id",)),
+    Target("activity", "rest", ("title",), lambda w, c, p: w.rest(
+        "POST", f"/events/{w.id}/activities", {"kind": "questions"} | p), json=True),
     Target("questions", "form", ("questions",), lambda w, c, p: w.form(
         f"/events/{w.id}/questions", {"questions": "Hur reser du?\n" + p["questions"]}),
         replaces=True, lines=("questions",)),

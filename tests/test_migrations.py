@@ -41,7 +41,8 @@ def test_upgrade_from_empty_matches_models_and_downgrades(empty_database):
     assert diff == [], f"models and migrations disagree: {diff}"
     # Autogenerate cannot compare CHECK constraints, so the ones migrations change by hand
     # are checked here against the models.
-    for table in ("proposals", "events", "moderation_log", "proposal_merge_votes"):
+    for table in ("proposals", "events", "moderation_log", "proposal_merge_votes",
+                  "activities", "panel_questions", "evaluation_answers"):
         migrated = {c["name"]: " ".join(c["sqltext"].split())
                     for c in inspect(db.engine).get_check_constraints(table)}
         for constraint in db.metadata.tables[table].constraints:
@@ -49,7 +50,8 @@ def test_upgrade_from_empty_matches_models_and_downgrades(empty_database):
                 name = constraint.name  # already expanded by the naming convention
                 assert name in migrated, f"{name} missing after upgrade"
                 for word in ("pending", "pre", "paper", "scribe", "count", "merged", "unmerge",
-                             "scale", "budget"):
+                             "scale", "budget", "questions", "evaluation", "words", "hidden",
+                             "BETWEEN"):
                     if word in str(constraint.sqltext):
                         assert word in migrated[name], (name, migrated[name])
     tables = set(inspect(db.engine).get_table_names())
@@ -163,4 +165,49 @@ def test_existing_api_tokens_get_a_name_and_an_expiry_and_keep_working(empty_dat
     downgrade(revision="eda1d5fb45f7")
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT id FROM api_tokens")).scalars().all() == [1]
+    downgrade(revision="base")
+
+
+def test_the_activity_plan_keeps_every_event_proposal_and_vote(empty_database):
+    """cb84ed3ba429 (issue 17): events, their proposals and votes from before it are kept, and
+    get no plan (each runs its proposal flow as before); the new kinds are allowed; the
+    downgrade drops only the plan's tables."""
+    upgrade(revision="c4d2e7a9b1f3")
+    rows = {
+        "events": "INSERT INTO events (id, code, title, prompt, kind, phase, voting_method, "
+                  "dots_per_person, max_dots_per_proposal, version, created_at) VALUES "
+                  "(1, 'AAAAAA', 'Verkstad', 'Hur?', 'medborgarverkstad', 'vote', 'approval', "
+                  "1, 1, 7, '2026-12-01 10:00:00')",
+        "participants": "INSERT INTO participants (id, event_id, token, created_at) VALUES "
+                        "(1, 1, 'token-ett', '2026-12-01 10:00:00')",
+        "proposals": "INSERT INTO proposals (id, event_id, participant_id, title, body, "
+                     "status, number, created_at) VALUES (1, 1, 1, 'Cykelbana', '', "
+                     "'visible', 1, '2026-12-01 10:00:00')",
+        "votes": "INSERT INTO votes (id, event_id, proposal_id, participant_id, dots, "
+                 "created_at) VALUES (1, 1, 1, 1, 1, '2026-12-01 10:01:00')",
+    }
+    with db.engine.begin() as conn:
+        for statement in rows.values():
+            conn.execute(text(statement))
+    upgrade()
+    with db.engine.begin() as conn:
+        kept = {table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in rows}
+        assert kept == dict.fromkeys(rows, 1)
+        assert conn.execute(text("SELECT version, phase FROM events")).one() == (7, "vote")
+        assert conn.execute(text("SELECT count(*) FROM activities")).scalar() == 0
+        for position, kind in enumerate(("proposals", "questions", "evaluation"), start=1):
+            conn.execute(text(
+                "INSERT INTO activities (event_id, position, kind, title, live, created_at) "
+                "VALUES (1, :position, :kind, 'T', :live, '2026-12-01 11:00:00')"),
+                {"position": position, "kind": kind, "live": position == 1})
+        conn.execute(text(
+            "INSERT INTO panel_questions (activity_id, participant_id, text, status, "
+            "created_at) SELECT id, 1, 'Varför?', 'open', '2026-12-01 11:00:00' "
+            "FROM activities WHERE kind = 'questions'"))
+    downgrade(revision="c4d2e7a9b1f3")
+    with db.engine.connect() as conn:
+        assert {table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in rows} == dict.fromkeys(rows, 1)
+    assert "activities" not in inspect(db.engine).get_table_names()
     downgrade(revision="base")

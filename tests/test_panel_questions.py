@@ -202,7 +202,7 @@ def test_parallel_likes_from_one_phone_count_once(any_db_app, make_event, staff)
     assert stored(activity) == [("Kan bussen gå oftare?", "open", 1)]
 
 
-def test_the_phone_asks_and_likes_without_javascript(app, staff, event):
+def test_the_phone_asks_and_likes_without_javascript(app, staff, event, make_event):
     activity = live_questions(app, staff, event)
     other = Phone(app, event)
     theirs = other.ask(activity, "Vem bestämmer om parkeringen?").get_json()["question"]["id"]
@@ -227,6 +227,12 @@ def test_the_phone_asks_and_likes_without_javascript(app, staff, event):
         f"#panel-question-{theirs}")
     page = phone.get(liked.headers["Location"]).get_data(as_text=True)
     assert 'aria-pressed="true"' in page and "1 gillar" in page
+    # Through this event's page, another event's question is not there to like.
+    elsewhere = Phone(app, make_event(phase="collect"))
+    away = elsewhere.http.post(f"/j/{elsewhere.event.code}/questions/{theirs}/like", data={
+        "csrf_token": csrf_from(elsewhere.http.get(f"/j/{elsewhere.event.code}").get_data(
+            as_text=True)), "client_id": new_id(), "liked": "1"})
+    assert away.status_code == 404
     newest = phone.get(f"/j/{event.code}?ordning=nya").get_data(as_text=True)
     assert newest.index("Hur når vi målet 2030?") < newest.index("Vem bestämmer")
     assert stored(activity) == [("Vem bestämmer om parkeringen?", "open", 1),

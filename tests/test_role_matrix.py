@@ -54,7 +54,7 @@ PUBLIC_ROUTES = [
     "api.openapi", "api.asyncapi", "public.accessibility", "public.agreement_page",
     "phone.join", "phone.join_table", "phone.join_as_scribe", "phone.qr", "phone.table_qr",
     "phone.name", "phone.submit", "phone.vote", "phone.withdraw", "phone.budget", "phone.poll",
-    "phone.ask", "phone.like", "phone.evaluate",
+    "phone.ask", "phone.like", "phone.evaluate", "phone.send_words",
     "phone.table", "phone.scribe", "api.add_scribe_proposal",
     "phone.show_name", "api.set_show_name", "phone.invitation", "phone.accept",
     "api.accept_invitation", "public.follow", "public.event_page", "api.follow",
@@ -86,7 +86,8 @@ MANAGE_A_ROUTES = [
 # Moderating at the console: its page and fragments, the projector and poster, moderation,
 # merges, paper proposals and hand counts.
 MODERATE_A_ROUTES = [
-    "console.page", "console.rows", "console.head", "projector.poster", "projector.page",
+    "console.page", "console.rows", "console.head", "console.plan_section",
+    "projector.poster", "projector.page",
     "console.add_paper", "console.moderate", "console.merge_form", "console.undo_merge_form",
     "api.add_paper_proposal", "api.set_hand_count", "api.hide", "api.approve", "api.restore",
     "api.edit_proposal", "api.merge_proposals", "api.undo_merge", "api.event_themes",
@@ -132,6 +133,9 @@ BACKLOG_ROUTES = [
 GROUP_PAGES = {"console.add_member", "console.add_meeting", "console.attendance",
                "console.member_action", "console.sheet", "phone.show_name"}
 
+# The routes whose activity_id is event A's word cloud, not its live poll.
+CLOUD_ROUTES = {"api.hide_word", "console.hide_word"}
+
 RULES: dict[str, object] = {
     **dict.fromkeys(PUBLIC_ROUTES, ANY),
     **dict.fromkeys(MANAGE_A_ROUTES, MANAGE_A),
@@ -152,7 +156,9 @@ RULES: dict[str, object] = {
     # The activity plan: those who run event A change it; its staff read it.
     "api.add_activity": MANAGE_A, "api.start_activity": MANAGE_A,
     "console.add_poll": MANAGE_A, "console.start": MANAGE_A,
-    "console.add_questions": MANAGE_A, "console.add_evaluation": MANAGE_A,
+    "console.add_titled": MANAGE_A, "console.add_evaluation": MANAGE_A,
+    # A word cloud on A: its team takes a word out (activity_id is the cloud's there).
+    "api.hide_word": MODERATE_A, "console.hide_word": MODERATE_A,
     "api.list_activities": REVIEW_A, "api.activity_results": REVIEW_A,
     # Questions to the panel on A: A's phone likes (409 not_live by now: the poll runs);
     # A's team moderates.
@@ -233,6 +239,8 @@ class World:
         questions = plan.add_activity(staff.facilitator, self.a_id, {
             "kind": "questions", "title": "Frågor"})["activity"]["id"]
         plan.start_activity(staff.facilitator, self.a_id, questions)
+        self.cloud_id = plan.add_activity(staff.facilitator, self.a_id, {
+            "kind": "words", "title": "Ord"})["activity"]["id"]
         asked = self.http["participant_a"].post(
             f"/api/v1/activities/{questions}/responses", headers={
                 "X-CSRFToken": self.csrf["participant_a"]},
@@ -270,10 +278,11 @@ class World:
             "event_id": self.g_id if group else self.budget_id if budget else self.a_id,
             "code": self.g_code if group else self.a_code,
             "proposal_id": self.pid, "merge_id": self.merge_id, "measure_id": self.measure_id,
-            "meeting_id": self.meeting_id, "activity_id": self.activity_id,
+            "meeting_id": self.meeting_id,
+            "activity_id": self.cloud_id if endpoint in CLOUD_ROUTES else self.activity_id,
             "question_id": self.question_id,
             "member_id": self.member_id,
-            "follow_code": self.follow_code, "token": self.invite, "number": 1,
+            "follow_code": self.follow_code, "token": self.invite, "number": 1, "kind": "words",
             "secret": self.secret, "lang": "en", "fmt": "csv", "token_id": self.token_id,
             # The admin pages act on an account of their own; the team routes on a colleague.
             "user_id": (self.spare_user_id if endpoint.startswith("account_admin.")
@@ -318,7 +327,9 @@ class World:
             "api.unlike_question": {"client_id": uuid.uuid4().hex},
             "api.question_status": {"status": "hidden"},
             "console.question_status": {"status": "hidden"},
-            "console.add_questions": {"title": "Frågor till panelen"},
+            "console.add_titled": {"title": "Frågor till panelen"},
+            "api.hide_word": {"stem": "buss", "hidden": True},
+            "console.hide_word": {"stem": "buss", "hidden": "1"},
             "api.choose_table": {"table": 1}, "api.submit_proposal": {
                 "title": "Ännu en idé", "client_id": uuid.uuid4().hex},
             "api.link_proposal": {"kind": "supports", "measure_id": self.measure_id},

@@ -1,4 +1,4 @@
-"""The activity plan, quick polls, questions to the panel and the evaluation (issue 17, docs/activities.md)
+"""The activity plan, quick polls, questions to the panel, the evaluation and word clouds (issue 17, docs/activities.md)
 
 Revision ID: cb84ed3ba429
 Revises: c4d2e7a9b1f3
@@ -12,6 +12,8 @@ Create Date: 2026-12-06 13:30:42.502695
 - panel_questions: questions to the panel; at most one being answered ('live') per activity.
 - panel_likes: one like per person and question.
 - evaluation_answers: one per person and evaluation, three ratings 1-5 and a free text.
+- cloud_words: a person's (at most three) words of a word cloud, with the stem it groups by.
+- cloud_hidden_stems: words a moderator took out of a cloud.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -68,6 +70,32 @@ def upgrade():
     with op.batch_alter_table('poll_answers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_poll_answers_participant_id'), ['participant_id'], unique=False)
 
+    op.create_table('cloud_hidden_stems',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=False),
+    sa.Column('stem', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_cloud_hidden_stems_activity_id_activities'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cloud_hidden_stems')),
+    sa.UniqueConstraint('activity_id', 'stem', name=op.f('uq_cloud_hidden_stems_activity_id_stem'))
+    )
+    op.create_table('cloud_words',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('word', sa.String(length=30), nullable=False),
+    sa.Column('stem', sa.String(length=64), nullable=False),
+    sa.CheckConstraint('position BETWEEN 0 AND 2', name=op.f('ck_cloud_words_position')),
+    sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_cloud_words_activity_id_activities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_cloud_words_participant_id_participants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cloud_words')),
+    sa.UniqueConstraint('activity_id', 'participant_id', 'position', name=op.f('uq_cloud_words_activity_id_participant_id_position'))
+    )
+    with op.batch_alter_table('cloud_words', schema=None) as batch_op:
+        batch_op.create_index('ix_cloud_words_activity_stem', ['activity_id', 'stem'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cloud_words_participant_id'), ['participant_id'], unique=False)
+
+
     op.create_table('evaluation_answers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('activity_id', sa.Integer(), nullable=False),
@@ -119,6 +147,13 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('cloud_words', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cloud_words_participant_id'))
+        batch_op.drop_index('ix_cloud_words_activity_stem')
+
+    op.drop_table('cloud_words')
+    op.drop_table('cloud_hidden_stems')
+
     with op.batch_alter_table('panel_likes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_panel_likes_participant_id'))
 

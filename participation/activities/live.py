@@ -4,7 +4,8 @@ the projector all take it from here.
 
 - "poll": the quick poll, the person's answer, the bars where they may see them;
 - "panel": the questions to the panel that this viewer may see, and what they like;
-- "evaluation": the form and the person's answer (staff: the results).
+- "evaluation": the form and the person's answer (staff: the results);
+- "cloud": the word cloud (staff: hidden words too, marked) and the person's words.
 """
 
 from typing import Annotated, NotRequired
@@ -17,6 +18,7 @@ from .evaluation import LiveEvaluation, live_evaluation
 from .panel import LivePanel, live_panel
 from .plan import ActivityShape
 from .poll import LivePoll, live_poll
+from .words import LiveCloud, live_cloud
 
 
 class LiveParts(TypedDict):
@@ -26,6 +28,12 @@ class LiveParts(TypedDict):
         "The live questions to the panel; absent unless they are live."))]]
     evaluation: NotRequired[Annotated[LiveEvaluation, Field(description=(
         "The live evaluation; absent unless it is live."))]]
+    cloud: NotRequired[Annotated[LiveCloud, Field(description=(
+        "The live word cloud; absent unless it is live."))]]
+
+
+# The state's key for each kind ("questions" would clash with the event's question cards).
+KEYS = {"questions": "panel", "words": "cloud"}
 
 
 def live_parts(shape: ActivityShape | None, viewer: access.Viewer) -> LiveParts:
@@ -37,9 +45,9 @@ def live_parts(shape: ActivityShape | None, viewer: access.Viewer) -> LiveParts:
         "poll": lambda: live_poll(shape, viewer.participant_id, staff=staff),
         "questions": lambda: live_panel(shape, viewer),
         "evaluation": lambda: live_evaluation(shape, viewer.participant_id, staff=staff),
+        "words": lambda: live_cloud(shape, viewer.participant_id, staff=staff),
     }
     kind = shape["kind"]
     if kind not in built:
         return {}
-    part = built[kind]()
-    return {"panel" if kind == "questions" else kind: part}
+    return {KEYS.get(kind, kind): built[kind]()}

@@ -26,10 +26,9 @@ from ..core.time import utcnow
 from ..extensions import db
 
 # "proposals": the event's proposal flow (collect, vote, results; tables, budgets).
-# "questions": questions to the panel; "evaluation": the evening's short survey.
-# The word cloud ("words") is allowed by the table already and comes next (docs/activities.md).
-ACTIVITY_KINDS = ("proposals", "poll", "questions", "evaluation")
-STORED_KINDS = (*ACTIVITY_KINDS, "words")
+# "questions": questions to the panel; "evaluation": the evening's short survey; "words": a
+# word cloud (docs/activities.md).
+ACTIVITY_KINDS = ("proposals", "poll", "questions", "evaluation", "words")
 TITLE_MAX = 200
 OPTION_MAX = 120
 OPTIONS_MIN, OPTIONS_MAX = 2, 8
@@ -160,3 +159,41 @@ class EvaluationAnswer(db.Model):
     next_steps: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(String(EVALUATION_TEXT_MAX))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- the word cloud -----------------------------------------------------------------------
+
+WORDS_PER_PERSON = 3
+WORD_MAX = 30
+STEM_MAX = 64
+
+
+class CloudWord(db.Model):
+    """One of a person's (at most three) words; `stem` is what the cloud groups by (its content
+    words' Swedish stems). A person's new words replace the earlier ones."""
+
+    __tablename__ = "cloud_words"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "participant_id", "position"),
+        CheckConstraint(f"position BETWEEN 0 AND {WORDS_PER_PERSON - 1}", name="position"),
+        Index("ix_cloud_words_activity_stem", "activity_id", "stem"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    word: Mapped[str] = mapped_column(String(WORD_MAX))
+    stem: Mapped[str] = mapped_column(String(STEM_MAX))
+
+
+class HiddenStem(db.Model):
+    """A word a moderator took out of the cloud: every spelling with its stem, also later ones."""
+
+    __tablename__ = "cloud_hidden_stems"
+    __table_args__ = (UniqueConstraint("activity_id", "stem"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    stem: Mapped[str] = mapped_column(String(STEM_MAX))

@@ -28,7 +28,7 @@ from .models import (
 )
 
 ActivityTitle = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
-NEW_KINDS = ("poll", "questions", "evaluation")  # the proposal flow comes in by itself
+NEW_KINDS = ("poll", "questions", "evaluation", "words")  # the proposal flow comes in by itself
 
 
 class ActivityShape(TypedDict):
@@ -59,9 +59,9 @@ class ActivityAdded(TypedDict):
 
 @request
 class NewActivity(TypedDict):
-    kind: Annotated[Literal["poll", "questions", "evaluation"], Field(description=(
+    kind: Annotated[Literal["poll", "questions", "evaluation", "words"], Field(description=(
         "poll: a quick poll; questions: questions to the panel; evaluation: the evening's "
-        "short survey (three ratings and a free text)."))]
+        "short survey (three ratings and a free text); words: a word cloud."))]
     title: NotRequired[Annotated[ActivityTitle, Field(description=(
         "Required but for an evaluation, which is titled 'Hur var kvällen?' unless given."))]]
     options: NotRequired[Annotated[
@@ -91,6 +91,13 @@ def live_shape(event_id: int) -> ActivityShape | None:
     live = db.session.scalar(select(Activity).where(Activity.event_id == event_id,
                                                     Activity.live))
     return activity_shape(live) if live else None
+
+
+def event_of(activity_id) -> int | None:
+    """The event an activity belongs to (None: no such activity)."""
+    if not is_id(activity_id):
+        return None
+    return db.session.scalar(select(Activity.event_id).where(Activity.id == activity_id))
 
 
 def live_kind(event_id: int, kind: str) -> ActivityShape | None:
@@ -126,7 +133,7 @@ def _checked(body) -> dict:
     if kind not in NEW_KINDS:
         raise OperationError("invalid_kind", _l(
             "Choose the kind of activity: a quick poll (poll), questions to the panel "
-            "(questions) or an evaluation (evaluation)."), field="kind")
+            "(questions), an evaluation (evaluation) or a word cloud (words)."), field="kind")
     title = body.get("title")
     if kind == "evaluation" and title in (None, ""):
         title = str(_l("How was the evening?"))

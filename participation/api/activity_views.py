@@ -6,7 +6,7 @@ from flask import jsonify
 from typing_extensions import TypedDict
 
 from .. import access
-from ..activities import evaluation, panel, plan, poll
+from ..activities import evaluation, panel, plan, poll, words
 from ..activities.models import Activity
 from ..core.declare import Version
 from ..core.errors import not_found
@@ -62,12 +62,15 @@ def start_activity(event_id, activity_id):
 @route("POST", "/activities/<int:activity_id>/responses",
        "Respond to the live activity: a poll answer, a question to the panel, an evaluation",
        auth=RESIDENT,
-       body=poll.PollResponse | panel.QuestionResponse | evaluation.EvaluationResponse,
-       answers={200: poll.PollAnswered | panel.QuestionAsked | evaluation.Evaluated},
+       body=poll.PollResponse | panel.QuestionResponse | evaluation.EvaluationResponse
+       | words.WordsResponse,
+       answers={200: poll.PollAnswered | panel.QuestionAsked | evaluation.Evaluated
+                | words.WordsSent},
        errors=(400, 403, 404, 409),
        description="The body follows the activity's kind: {choices} for a poll (replacing "
                    "this person's earlier answer), {text} for questions, {ratings, text} for "
-                   "an evaluation (replacing the earlier one). 409 not_live when the activity "
+                   "an evaluation (replacing the earlier one), {words} for a word cloud (one "
+                   "to three, replacing the earlier ones). 409 not_live when the activity "
                    "is not the live one; 409 wrong_activity for another kind's body.")
 def respond(activity_id):
     data = json_body()
@@ -75,6 +78,8 @@ def respond(activity_id):
     token, client_id = identity.token_for(activity.event_id), data.get("client_id")
     if activity.kind == "questions":
         return jsonify(panel.ask(activity.id, token, data.get("text"), client_id))
+    if activity.kind == "words":
+        return jsonify(words.send_words(activity.id, token, data.get("words"), client_id))
     if activity.kind == "evaluation":
         return jsonify(evaluation.answer(activity.id, token, data.get("ratings"),
                                          data.get("text"), client_id))
@@ -118,17 +123,30 @@ def question_status(question_id):
     return jsonify(panel.set_status(staff_user(), question_id, json_body().get("status")))
 
 
+@route("POST", "/activities/<int:activity_id>/words/hidden",
+       "Take a word out of the word cloud, or put it back", auth=STAFF, body=words.HideWord,
+       answers={200: words.Cloud}, errors=(400, 401, 403, 404, 409),
+       description="For the event's moderators. Every spelling with this stem, also later "
+                   "ones. Answers with the cloud as staff see it.")
+def hide_word(activity_id):
+    data = json_body()
+    return jsonify(words.hide_word(staff_user(), activity_id, data.get("stem"),
+                                   data.get("hidden")))
+
+
 @route("GET", "/activities/<int:activity_id>/results",
        "An activity's results: a poll's people per option, the questions with their likes "
-       "and status, an evaluation's counts and texts", auth=STAFF,
-       answers={200: poll.PollResults | panel.PanelResults | evaluation.EvaluationResults},
+       "and status, an evaluation's counts and texts, a word cloud with hidden words", auth=STAFF,
+       answers={200: poll.PollResults | panel.PanelResults | evaluation.EvaluationResults
+                | words.Cloud},
        errors=(401, 403, 404))
 def activity_results(activity_id):
     activity = _activity(activity_id)
     access.require_review(staff_user(), get_event(activity.event_id))
     shape = plan.activity_shape(activity)
     builders = {"poll": poll.results, "questions": panel.results,
-                "evaluation": evaluation.results}
+                "evaluation": evaluation.results,
+                "words": lambda shape: words.cloud(shape, staff=True)}
     if activity.kind not in builders:
         raise not_found("activity_not_found")
     return jsonify(builders[activity.kind](shape))

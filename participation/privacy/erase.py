@@ -19,7 +19,13 @@ from pydantic import Field
 from sqlalchemy import delete, select
 from typing_extensions import TypedDict
 
-from ..activities.models import EvaluationAnswer, PanelLike, PanelQuestion, PollAnswer
+from ..activities.models import (
+    CloudWord,
+    EvaluationAnswer,
+    PanelLike,
+    PanelQuestion,
+    PollAnswer,
+)
 from ..budgets.models import BudgetChoice
 from ..core.bus import publish
 from ..core.declare import Version
@@ -98,6 +104,9 @@ def erase_own_input(follow_code) -> Erased:
             EvaluationAnswer.participant_id == person.id)).rowcount
         asked = session.execute(delete(PanelQuestion)
                                 .where(PanelQuestion.participant_id == person.id)).rowcount
+        # Words of a word cloud are one's texts too.
+        worded = session.execute(delete(CloudWord)
+                                 .where(CloudWord.participant_id == person.id)).rowcount
         session.execute(delete(ProposalMergeVote)
                         .where(ProposalMergeVote.participant_id == person.id))
         # Votes, merges, moderation and review rows on these proposals go by ON DELETE CASCADE.
@@ -120,7 +129,9 @@ def erase_own_input(follow_code) -> Erased:
         publish("poll.answered", event.id, version)
     if liked or asked:
         publish("panel.changed", event.id, version)
-    return {"proposals": len(own) + asked, "votes": votes, "version": version}
+    if worded:
+        publish("cloud.changed", event.id, version)
+    return {"proposals": len(own) + asked + worded, "votes": votes, "version": version}
 
 
 def _split_merges_into(session, event, own: set[int]) -> set[int]:

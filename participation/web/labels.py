@@ -85,6 +85,8 @@ PLURALS = {
     "count_new_proposals": plural_noop("%(num)d new proposal", "%(num)d new proposals"),
     "count_answered": plural_noop("%(num)d person has answered", "%(num)d people have answered"),
     "count_likes": plural_noop("%(num)d like", "%(num)d likes"),
+    "count_sent_words": plural_noop("%(num)d person has sent words",
+                                    "%(num)d people have sent words"),
 }
 # What the projector tells the room to do in each phase.
 PROJECTOR_HINTS = {

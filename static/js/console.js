@@ -4,6 +4,7 @@
 //   console/actions.js the row buttons as staff commands, with an undo after a hide
 //   console/phase.js   phase changes ask first, then set_phase
 //   console/keys.js    keyboard shortcuts for the queue
+//   console/plan.js    the evening's programme, fetched again when the live activity changed
 // Counts, tallies and the countdown come from the socket's pushes; the phase and countdown
 // controls are fetched again from the server when the phase, countdown or vote bars change.
 import { Versions, connect, format, setStatus, strings } from './live.js';
@@ -13,6 +14,7 @@ import { createRows } from './console/rows.js';
 import { createActions } from './console/actions.js';
 import { createPhase } from './console/phase.js';
 import { createKeys } from './console/keys.js';
+import { createPlan } from './console/plan.js';
 
 const root = document.getElementById('console');
 const d = root.dataset;
@@ -139,6 +141,13 @@ socket.on('snapshot', (s) => {
   document.getElementById('connected').textContent = s.connected ?? 0;
   if (changed) rows.refresh();
 });
+
+// The evening's programme (docs/activities.md): questions asked, liked or moderated, answers
+// to a poll or the evaluation, words sent or hidden, another activity started.
+const plan = createPlan(d.planUrl);
+for (const push of ['staff_panel', 'poll', 'evaluation', 'cloud', 'activity']) {
+  socket.on(push, ({ version }) => { if (versions.accept(push, version)) plan.refresh(); });
+}
 
 socket.on('staff_proposal', ({ version, proposal }) => {
   if (versions.accept(`proposal:${proposal.id}`, version)) rows.refresh();

@@ -243,7 +243,9 @@ socket.on('activity', ({ live }) => {
   if (live && live.kind !== 'proposals') window.location.reload();
 });
 // Missed while reconnecting: the snapshot says another activity is live.
-socket.on('snapshot', (s) => { if (s.poll || s.panel || s.evaluation) window.location.reload(); });
+socket.on('snapshot', (s) => {
+  if (s.poll || s.panel || s.evaluation || s.cloud) window.location.reload();
+});
 
 socket.on('phase', ({
   version, phase, results, table_results: tableResults,

@@ -1,32 +1,25 @@
 """A whole evening on one code (issue 17, docs/activities.md): a warm-up poll, the proposals
-with voting, questions to the panel with likes and one answered live, and the evaluation. Three
+with voting, questions to the panel with likes and one answered live, a word cloud, and the
+evaluation. Three
 360 px phones with JavaScript and one without join once and never scan again; the projector
 and the console follow each step."""
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
 from .a11y_support import run_axe
 from .conftest import DESKTOP
+from .test_quick_poll import SCREEN, api
 from .test_workshop import assert_not_reloaded, connected, mark, no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
-
-SCREEN = {"width": 360, "height": 640}
-
-
-def api(server, method, path, **kwargs):
-    answer = requests.request(method, f"{server.url}/api/v1{path}", headers=server.auth(),
-                              timeout=10, **kwargs)
-    assert answer.status_code in (200, 201), answer.text
-    return answer.json()
 
 
 def start(console, title):
     """The facilitator presses Start on one activity of the console's programme."""
     console.locator("#plan li", has_text=title).locator("button", has_text="Starta").click()
     expect(console.locator("#plan li.is-live")).to_contain_text(title)
+    connected(console, "#console-status")
 
 
 def test_an_evening_of_activities_on_one_code(live_server, contexts, facilitator, shots):
@@ -37,6 +30,7 @@ def test_an_evening_of_activities_on_one_code(live_server, contexts, facilitator
     for body in ({"kind": "poll", "title": "Hur tar du dig hit?",
                   "options": ["Cykel", "Buss", "Bil"]},
                  {"kind": "questions", "title": "Frågor till politikerna"},
+                 {"kind": "words", "title": "Vad tar du med dig från i kväll?"},
                  {"kind": "evaluation"}):
         api(live_server, "POST", path, json=body)
 
@@ -54,6 +48,7 @@ def test_an_evening_of_activities_on_one_code(live_server, contexts, facilitator
     console = facilitator.new_page()
     console.set_viewport_size({"width": 1366, "height": 768})
     console.goto(f"{live_server.url}/events/{event['id']}/console#plan-heading")
+    connected(console, "#console-status")
 
     # 1. The warm-up poll.
     start(console, "Hur tar du dig hit?")
@@ -114,7 +109,10 @@ def test_an_evening_of_activities_on_one_code(live_server, contexts, facilitator
     # without reloading (a like was a form post: the page was painted afresh then).
     connected(phones[2], "#connection")
     mark(phones[2])
-    console.reload()
+    # The console's programme followed by itself: both questions, with their likes.
+    mine = console.locator("#plan .panel-console li", has_text="När kommer cykelbanan")
+    expect(mine).to_contain_text("3 gillar")
+    expect(console.locator("#plan .panel-console li")).to_have_count(2)
     console.locator("#plan .panel-console li", has_text="När kommer cykelbanan").locator(
         "button", has_text="Besvara nu").click()
     expect(projector.locator("#panel-now-text")).to_have_text(
@@ -129,7 +127,28 @@ def test_an_evening_of_activities_on_one_code(live_server, contexts, facilitator
     assert run_axe(console) == []
     shots(console, "evening-console-questions", full_page=False)
 
-    # 4. The evaluation: anonymous, the projector counts.
+    # 4. A word cloud: the same word in other forms grows one word on the projector.
+    start(console, "Vad tar du med dig från i kväll?")
+    for phone, words in zip(phones[:2], (["Bussen", "Hopp"], ["bussar", "Gemenskap"]),
+                            strict=True):
+        expect(phone.locator("#cloud-heading")).to_have_text("Vad tar du med dig från i kväll?")
+        for n, word in enumerate(words):
+            phone.fill(f"#cloud-word-{n}", word)
+        phone.click("#cloud button[type=submit]")
+        expect(phone.locator(".flash")).to_contain_text("Dina ord finns i molnet.")
+    plain.goto(f"{live_server.url}/j/{event['code']}")
+    plain.fill("#cloud-word-0", "buss")
+    plain.click("#cloud button[type=submit]")
+    expect(plain.locator(".flash")).to_contain_text("Dina ord finns i molnet.")
+    biggest = projector.locator("#cloud-words li").first
+    expect(biggest).to_contain_text("buss")
+    expect(biggest).to_have_class("size-5")
+    expect(projector.locator("#cloud-words li")).to_have_count(3)
+    expect(console.locator("#plan .cloud-console li").first).to_contain_text("3 personer")
+    assert run_axe(projector) == []
+    shots(projector, "evening-projector-words", full_page=False)
+
+    # 5. The evaluation: anonymous, the projector counts.
     start(console, "Hur var kvällen?")
     for phone in phones[:2]:
         expect(phone.locator("#evaluation-heading")).to_have_text("Hur var kvällen?")
@@ -149,7 +168,6 @@ def test_an_evening_of_activities_on_one_code(live_server, contexts, facilitator
     assert run_axe(phone) == []
     shots(phone, "evening-phone-evaluation", full_page=False)
     shots(projector, "evening-projector-evaluation", full_page=False)
-    console.reload()
     expect(console.locator(".evaluation-results")).to_contain_text("4,0")
     activities = api(live_server, "GET", path)["activities"]
     results = api(live_server, "GET", f"/activities/{activities[-1]['id']}/results")

@@ -4,11 +4,12 @@ or the evaluation, and the moderators' buttons on the live questions. Plain form
 JavaScript needed) calling the same operations as REST; for those who may manage the event
 (its moderators see the plan without those buttons, but moderate the questions)."""
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...activities import panel, plan
+from ...activities import panel, plan, words
 from ...core.errors import OperationError
 from ...web.auth import managed_event, moderated_event
 from . import bp
@@ -46,16 +47,42 @@ def add_poll(event_id):
         _("The poll is in the plan. Start it when the room is ready."))
 
 
-@bp.post("/events/<int:event_id>/plan/questions")
+# The activities added by a title alone: what is missing if it is blank, and what it says done.
+TITLED = {
+    "questions": (_l("Give the questions a title."),
+                  _l("The questions to the panel are in the plan.")),
+    "words": (_l("Give the word cloud a question."), _l("The word cloud is in the plan.")),
+}
+
+
+@bp.post("/events/<int:event_id>/plan/<any(questions, words):kind>")
 @console_page
-def add_questions(event_id):
+def add_titled(event_id, kind):
+    """Questions to the panel or a word cloud: a title, the rest is the operation's."""
     managed_event(event_id)
     form = PanelForm()
+    missing, done = TITLED[kind]
     if not form.validate_on_submit():
-        flash(_("Give the questions a title."), "error")
+        flash(str(missing), "error")
         return _back(event_id)
-    return _add(event_id, {"kind": "questions", "title": form.title.data},
-                _("The questions to the panel are in the plan."))
+    return _add(event_id, {"kind": kind, "title": form.title.data}, str(done))
+
+
+@bp.post("/events/<int:event_id>/plan/words/<int:activity_id>/hidden")
+@console_page
+def hide_word(event_id, activity_id):
+    """A moderator's Hide (or Show) on a word of the cloud."""
+    moderated_event(event_id)
+    form = QuestionStatusForm()  # the CSRF token; stem and hidden are read below
+    if not form.validate_on_submit() or plan.event_of(activity_id) != event_id:
+        flash(_("Reload the page and try again."), "error")
+        return _back(event_id)
+    try:
+        words.hide_word(current_user, activity_id, request.form.get("stem"),
+                        request.form.get("hidden") == "1")
+    except OperationError as error:
+        flash(str(error.message), "error")
+    return _back(event_id)
 
 
 @bp.post("/events/<int:event_id>/plan/evaluation")

@@ -92,6 +92,16 @@ def head(event_id):
     return render_template("events/_console_head.html", **head_context(event))
 
 
+@bp.get("/events/<int:event_id>/console/plan")
+@console_page
+def plan_section(event_id):
+    """The evening's programme with the live activity, for the live console to swap in after a
+    question, a like, an answer or another activity started."""
+    event = moderated_event(event_id)
+    return render_template("events/_console_plan.html", event=event_view(event, staff=True),
+                           plan=plan_context(event))
+
+
 @bp.get("/events/<int:event_id>/console/proposals")
 @console_page
 def rows(event_id):

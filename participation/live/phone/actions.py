@@ -4,7 +4,7 @@ and sockets, then go back to the page (or show it again with the error)."""
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from ...activities import evaluation, panel, plan
+from ...activities import evaluation, panel, plan, words
 from ...activities import poll as polls
 from ...activities.models import RATINGS
 from ...budgets.operations import submit_budget_ballot
@@ -171,6 +171,8 @@ def like(code, question_id):
     form = VoteForm()
     if not form.validate_on_submit():
         abort(400)
+    if panel.event_of(question_id) != event.id:
+        abort(404)  # another event's question: liking it takes that event's code
     if _live(event, "questions") is None:
         return _back(event)
     liked = request.form.get("liked") != "0"
@@ -179,6 +181,24 @@ def like(code, question_id):
     except OperationError as error:
         return render_phone(event, error.status, error=str(error.message))
     return _back(event, f"#panel-question-{question_id}")
+
+
+@bp.post("/j/<code>/words")
+def send_words(code):
+    """Up to three words for the word cloud, replacing the earlier ones."""
+    event = event_or_404(code)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if (live := _live(event, "words")) is None:
+        return _back(event)
+    try:
+        words.send_words(live["id"], identity.token_for(event.id),
+                         request.form.getlist("words"), form.client_id.data)
+    except OperationError as error:
+        return render_phone(event, error.status, error=str(error.message))
+    flash(_("Your words are in the cloud."), "success")
+    return _back(event, "#cloud")
 
 
 @bp.post("/j/<code>/evaluation")

@@ -106,6 +106,8 @@ def render_phone(event, status: int = 200, **forms):
         live_poll=state.get("poll"),
         poll_form=VoteForm(formdata=None, client_id=uuid.uuid4().hex),
         live_panel=state.get("panel"), live_evaluation=state.get("evaluation"),
+        live_cloud=state.get("cloud"), words_form=VoteForm(formdata=None,
+                                                           client_id=uuid.uuid4().hex),
         panel_form=forms.get("panel_form") or PanelQuestionForm(
             prefix="panel", formdata=None, client_id=uuid.uuid4().hex),
         evaluation_form=forms.get("evaluation_form") or EvaluationForm(

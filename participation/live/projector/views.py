@@ -5,7 +5,7 @@ screen); the table cards, which carry the scribe cards' secrets, for those who m
 from flask import render_template
 
 from ... import access
-from ...activities import evaluation, panel
+from ...activities import evaluation, panel, words
 from ...activities import plan as activities
 from ...activities import poll as polls
 from ...web.auth import managed_event, moderated_event, staff_page
@@ -22,13 +22,14 @@ def page(event_id):
     event = moderated_event(event_id)
     shape = activities.live_shape(event.id)
     # Another activity than the proposals is live: its present mode (docs/activities.md). The
-    # hall sees the questions as the public does (hidden ones left out) and of the evaluation
-    # only how many have answered.
+    # hall sees the questions and the word cloud as the public does (hidden ones left out) and
+    # of the evaluation only how many have answered.
     present = {
         "poll": lambda: {"live_poll": polls.live_poll(shape, None, staff=True)},
         "questions": lambda: {"live_panel": panel.live_panel(shape, access.PUBLIC)},
         "evaluation": lambda: {"evaluation": shape,
                                "people": evaluation.people(shape["id"])},
+        "words": lambda: {"live_cloud": words.live_cloud(shape, None)},
     }
     if shape is not None and shape["kind"] in present:
         return render_template(f"events/projector_{shape['kind']}.html",

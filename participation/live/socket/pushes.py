@@ -18,12 +18,13 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from ... import access
-from ...activities import evaluation, panel
+from ...activities import evaluation, panel, words
 from ...activities import plan as activities
 from ...activities import poll as polls
 from ...activities.panel import PanelResults
 from ...activities.plan import ActivityShape
 from ...activities.poll import PollResults
+from ...activities.words import Cloud
 from ...budgets.queries import BudgetOutcome
 from ...core.declare import Version
 from ...core.time import Time, iso, utcnow
@@ -188,6 +189,11 @@ class StaffPanelPush(TypedDict):
     panel: Annotated[PanelResults, Field(description="Every question, hidden ones too.")]
 
 
+class CloudPush(TypedDict):
+    version: Version
+    cloud: Annotated[Cloud, Field(description="The word cloud as the public sees it.")]
+
+
 class EvaluationPush(TypedDict):
     version: Version
     activity_id: Id
@@ -226,6 +232,8 @@ PUSHES = {
                   "or moderation, as the public sees them."),
     "staff_panel": Push("staff", StaffPanelPush, "The questions to the panel, for the console."),
     "evaluation": Push("staff", EvaluationPush, "How many have answered the evaluation."),
+    "cloud": Push("event", CloudPush, "The word cloud after each send or moderation, as the "
+                  "public sees it (hidden words left out)."),
 }
 
 
@@ -308,6 +316,11 @@ def panel_lists(relay, domain_event):
              panel=panel.results(shape))
 
 
+def cloud_words(relay, domain_event):
+    if shape := activities.live_kind(domain_event.event_id, "words"):
+        emit("cloud", domain_event.event_id, domain_event.version, cloud=words.cloud(shape))
+
+
 def evaluation_count(relay, domain_event):
     if shape := activities.live_kind(domain_event.event_id, "evaluation"):
         emit("evaluation", domain_event.event_id, domain_event.version,
@@ -367,4 +380,5 @@ RELAYS = {
     "poll.answered": (poll_results,),
     "panel.changed": (panel_lists,),
     "evaluation.answered": (evaluation_count,),
+    "cloud.changed": (cloud_words,),
 }

@@ -1,10 +1,11 @@
 // The live activity other than the proposals (docs/activities.md): a quick poll, questions to
-// the panel or the evaluation, painted by the server as plain forms (templates/phone/_poll.html,
-// _panel.html, _evaluation.html). When the facilitator starts another activity the server says
-// which one is live and the page reloads to paint it: that happens a few times an evening.
+// the panel, the evaluation or a word cloud, painted by the server as plain forms
+// (templates/phone/_poll.html, _panel.html, _evaluation.html, _words.html). When the
+// facilitator starts another activity the server says which one is live and the page reloads
+// to paint it: that happens a few times an evening.
 import { socket } from './connection.js';
 
-const PAINTED = ['poll', 'panel', 'evaluation'];
+const PAINTED = ['poll', 'panel', 'evaluation', 'cloud'];
 
 function paintedActivity() {
   const section = PAINTED.map((id) => document.getElementById(id)).find(Boolean);
@@ -15,6 +16,7 @@ function liveIn(snapshot) {
   if (snapshot.poll) return snapshot.poll.poll.id;
   if (snapshot.panel) return snapshot.panel.activity_id;
   if (snapshot.evaluation) return snapshot.evaluation.evaluation.id;
+  if (snapshot.cloud) return snapshot.cloud.activity_id;
   return null;
 }
 
