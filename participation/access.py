@@ -273,13 +273,14 @@ def proposal_view(viewer: Viewer, status: str, author_id: int | None) -> str | N
 
 
 def panel_question_view(viewer: Viewer, status: str, author_id: int) -> str | None:
-    """A question to the panel: "staff" (with who may see it hidden), "author" (their own, also
-    once hidden, so a person sees what happened to it), "public", or None (hidden)."""
+    """A question to the panel: "staff" (everything), "author" (their own, also once hidden or
+    while it waits for approval, so a person sees what happened to it), "public", or None
+    (hidden, or waiting for approval)."""
     if viewer.is_staff:
         return "staff"
     if viewer.participant_id is not None and author_id == viewer.participant_id:
         return "author"
-    return None if status == "hidden" else "public"
+    return None if status in ("hidden", "pending") else "public"
 
 
 def may_see_results(event, viewer: Viewer = PUBLIC) -> bool:

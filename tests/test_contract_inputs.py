@@ -432,6 +432,20 @@ def _panel_question(kit):
     return phone, asked.get_json()["question"]["id"]
 
 
+def _plan_route(kit, *bases) -> Rest:
+    """Staff on an event with a poll nobody has answered yet, and the poll's id."""
+    from participation.activities import plan
+    event = kit.event(phase="collect")
+    poll = plan.add_activity(kit.staff.facilitator, event.id, {
+        "kind": "poll", "title": "Hur reser du?", "options": ["Cykel", "Buss"]})
+    return _as_staff(kit, *bases, event_id=event.id, activity_id=poll["activity"]["id"])
+
+
+def _copy_source(kit) -> int:
+    """An event with a plan to copy from."""
+    return _plan_route(kit).path["event_id"]
+
+
 def _word_cloud(kit) -> int:
     from participation.activities import plan
     event = kit.event(phase="collect")
@@ -448,6 +462,11 @@ REST_CASES = {
     "api.add_activity": lambda k: _event_route(k, {"kind": "poll", "title": "Hur reser du?",
                                                    "options": ["Cykel", "Buss"]}),
     "api.respond": _poll_route,
+    "api.move_activity": lambda k: _plan_route(k, {"position": 2}),
+    "api.edit_activity": lambda k: _plan_route(k, {"title": "Hur reser du hit?"},
+                                               {"options": ["Tåg", "Buss"], "multiple": True}),
+    "api.copy_plan": lambda k: _as_staff(k, {"from_event_id": _copy_source(k)},
+                                         event_id=k.event(phase="collect").id),
     "api.like_question": _like_route,
     "api.unlike_question": _like_route,
     "api.hide_word": lambda k: _as_staff(k, {"stem": "buss", "hidden": True},

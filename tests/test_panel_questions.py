@@ -253,3 +253,25 @@ def test_erasing_ones_input_erases_ones_questions_and_likes(app, staff, event):
     assert erased.status_code == 200
     assert (erased.get_json()["proposals"], erased.get_json()["votes"]) == (2, 1)
     assert stored(activity) == [("Deras fråga", "open", 0)]
+    # Nor does the text stay in the answers kept for retries.
+    from participation.core.receipts import WriteReceipt
+    db.session.remove()
+    assert not any("Min fråga" in r or "pendelparkeringar" in r
+                   for r in db.session.scalars(select(WriteReceipt.result)))
+
+
+def test_at_an_event_that_approves_first_a_question_waits(app, staff, make_event):
+    event = make_event(phase="collect", moderation="pre")
+    activity = live_questions(app, staff, event)
+    author, other = Phone(app, event), Phone(app, event)
+    asked = author.ask(activity, "Varför dröjer bussen?")
+    question = asked.get_json()["question"]
+    assert question["status"] == "pending"
+    assert other.state()["panel"]["questions"] == []
+    assert other.like(question["id"]).status_code == 404
+    page = author.http.get(f"/j/{event.code}").get_data(as_text=True)
+    assert "Varför dröjer bussen?" in page and "Väntar på godkännande" in page
+    approved = staff_post(app, staff, f"/questions/{question['id']}/status", {"status": "open"})
+    assert approved.status_code == 200
+    assert [q["text"] for q in other.state()["panel"]["questions"]] == ["Varför dröjer bussen?"]
+    assert other.like(question["id"]).get_json()["likes"] == 1

@@ -97,7 +97,7 @@ REVIEW_A_ROUTES = [
     "review.event", "review.event_csv", "review.proposal", "review.add_comment",
     "review.set_review", "api.get_event", "api.results", "api.list_merges",
     "api.moderation_log", "api.duplicate_pairs", "api.get_review", "api.put_review",
-    "api.post_comment", "review.budget_file",
+    "api.post_comment", "review.budget_file", "review.activities_file",
 ]
 # Any staff member may open these; what they list is filtered to the events the user may
 # review (test_staff_listings_hide_other_events checks that).
@@ -157,6 +157,10 @@ RULES: dict[str, object] = {
     "api.add_activity": MANAGE_A, "api.start_activity": MANAGE_A,
     "console.add_poll": MANAGE_A, "console.start": MANAGE_A,
     "console.add_titled": MANAGE_A, "console.add_evaluation": MANAGE_A,
+    # Preparing A's plan (the live poll: removing it is refused with 409, still past the guard).
+    **dict.fromkeys(("api.move_activity", "api.edit_activity", "api.remove_activity",
+                     "api.copy_plan", "console.move", "console.edit", "console.remove",
+                     "console.copy"), MANAGE_A),
     # A word cloud on A: its team takes a word out (activity_id is the cloud's there).
     "api.hide_word": MODERATE_A, "console.hide_word": MODERATE_A,
     "api.list_activities": REVIEW_A, "api.activity_results": REVIEW_A,
@@ -328,6 +332,12 @@ class World:
             "api.question_status": {"status": "hidden"},
             "console.question_status": {"status": "hidden"},
             "console.add_titled": {"title": "Frågor till panelen"},
+            "api.move_activity": {"position": 1}, "console.move": {"position": "1"},
+            "api.edit_activity": {"title": "Hur reser du hit?"},
+            "console.edit": {"title": "Hur reser du hit?"},
+            # G is A's referensgrupp: those who run A may read it (it has no activities: 409).
+            "api.copy_plan": {"from_event_id": self.g_id},
+            "console.copy": {"from_event_id": str(self.g_id)},
             "api.hide_word": {"stem": "buss", "hidden": True},
             "console.hide_word": {"stem": "buss", "hidden": "1"},
             "api.choose_table": {"table": 1}, "api.submit_proposal": {

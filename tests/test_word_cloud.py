@@ -99,6 +99,7 @@ def test_a_hidden_word_reaches_only_staff_also_when_spelled_anew(app, staff, roo
     assert hidden.status_code == 200
     assert [w["hidden"] for w in hidden.get_json()["words"] if w["stem"] == stem] == [True]
     send(app, workshop.event, activity, ["idioterna"])  # a later spelling stays out too
+    send(app, workshop.event, activity, ["dumma idioter"])  # and so does a phrase with it
     pushed = phone.received("cloud")[-1]["cloud"]
     assert [w["word"] for w in pushed["words"]] == ["buss"]
     state = phone.http.get(f"/api/v1/events/{workshop.event.id}/state").get_json()["cloud"]
@@ -106,7 +107,7 @@ def test_a_hidden_word_reaches_only_staff_also_when_spelled_anew(app, staff, roo
     projector = app.test_client()
     login(projector, staff.facilitator)
     wall = projector.get(f"/events/{workshop.event.id}/projector").get_data(as_text=True)
-    assert "buss" in wall and "idiot" not in wall.casefold()
+    assert "buss" in wall and "idiot" not in wall.casefold() and "dumma" not in wall
     page = phone.http.get(f"/j/{workshop.event.code}").get_data(as_text=True)
     assert "idiot" not in page.casefold()
     console = projector.get(f"/events/{workshop.event.id}/console").get_data(as_text=True)

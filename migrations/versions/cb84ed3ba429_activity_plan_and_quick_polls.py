@@ -123,7 +123,7 @@ def upgrade():
     sa.Column('text', sa.String(length=280), nullable=False),
     sa.Column('status', sa.String(length=10), server_default='open', nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("status IN ('open', 'live', 'answered', 'hidden')", name=op.f('ck_panel_questions_status')),
+    sa.CheckConstraint("status IN ('open', 'live', 'answered', 'hidden', 'pending')", name=op.f('ck_panel_questions_status')),
     sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_panel_questions_activity_id_activities'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_panel_questions_participant_id_participants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_panel_questions'))

@@ -98,14 +98,16 @@ class PollAnswer(db.Model):
 
 QUESTION_MAX = 280
 # open: waiting; live: being answered on stage now (one per activity); answered; hidden: by a
-# moderator, seen only by staff and its author.
-QUESTION_STATUSES = ("open", "live", "answered", "hidden")
+# moderator; pending: asked at an event that approves first (moderation "pre"). Hidden and
+# pending ones are seen only by staff and their author.
+QUESTION_STATUSES = ("open", "live", "answered", "hidden", "pending")
 
 
 class PanelQuestion(db.Model):
     __tablename__ = "panel_questions"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'live', 'answered', 'hidden')", name="status"),
+        CheckConstraint("status IN ('open', 'live', 'answered', 'hidden', 'pending')",
+                        name="status"),
         Index("uq_panel_questions_live", "activity_id", unique=True,
               sqlite_where=text("status = 'live'"), postgresql_where=text("status = 'live'")),
     )

@@ -50,7 +50,8 @@ class LikeRequest(TypedDict):
 class QuestionStatusChange(TypedDict):
     status: Annotated[Literal[QUESTION_STATUSES], Field(description=(
         "live: being answered now (the one live before becomes answered); answered; hidden "
-        "(only staff and its author see it); open: back in the list."))]
+        "(only staff and its author see it); open: in the list (approves a pending one); "
+        "pending: waiting for approval again."))]
 
 
 class PanelQuestionShape(TypedDict):
@@ -58,7 +59,7 @@ class PanelQuestionShape(TypedDict):
     text: str
     likes: Annotated[int, Field(ge=0, description="People who like it.")]
     status: Annotated[Literal[QUESTION_STATUSES], Field(description=(
-        "hidden reaches only staff and the question's author."))]
+        "hidden and pending (waiting for approval) reach only staff and the author."))]
     created_at: Time
     mine: NotRequired[Annotated[bool, Field(description="This person asked it (not to staff).")]]
 
@@ -147,8 +148,10 @@ def ask(activity_id, token, text, client_id) -> QuestionAsked:
             raise OperationError("too_many_questions", _l(
                 "You have asked %(n)d questions. Like the others' instead.",
                 n=QUESTIONS_PER_PERSON), 409)
+        # At an event that approves first, a question waits for a moderator like a proposal.
         question = PanelQuestion(activity_id=activity.id, participant_id=participant.id,
-                                 text=text)
+                                 text=text,
+                                 status="pending" if event.moderation == "pre" else "open")
         session.add(question)
         session.flush()
         result = {"question": _shape(question, 0, "author"), "version": version}
@@ -171,9 +174,10 @@ def like(question_id, token, client_id, liked: bool = True) -> LikeAnswer:
             activity_of=select(PanelQuestion.activity_id).where(
                 PanelQuestion.id == question_id).scalar_subquery())
         question = session.get(PanelQuestion, question_id)
-        if access.panel_question_view(access.resident(participant), question.status,
-                                      question.participant_id) is None:
-            raise not_found("question_not_found")  # hidden: as if it were not there
+        viewer = access.resident(participant)
+        if question is None or access.panel_question_view(
+                viewer, question.status, question.participant_id) is None:
+            raise not_found("question_not_found")  # hidden or pending: as if not there
         session.execute(delete(_likes).where(_likes.c.question_id == question.id,
                                              _likes.c.participant_id == participant.id))
         if liked:
@@ -202,7 +206,7 @@ def set_status(user, question_id, status, *, event_id: int | None = None) -> Pan
     the page asking (the console) names its event, and a question of another is not found."""
     if status not in QUESTION_STATUSES:
         raise OperationError("invalid_status", _l(
-            "Choose open, live, answered or hidden."), field="status")
+            "Choose open, live, answered, hidden or pending."), field="status")
     if not is_id(question_id):
         raise not_found("question_not_found")
     # A question never moves to another activity: its event is read before the write.

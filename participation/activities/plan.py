@@ -106,14 +106,14 @@ def live_kind(event_id: int, kind: str) -> ActivityShape | None:
     return shape if shape and shape["kind"] == kind else None
 
 
-def _flag(body: dict, name: str) -> bool:
+def checked_flag(body: dict, name: str) -> bool:
     value = body.get(name, False)
     if not isinstance(value, bool):
         raise OperationError("invalid_flag", _l("Choose yes or no."), field=name)
     return value
 
 
-def _options(value) -> list[str]:
+def checked_options(value) -> list[str]:
     if not isinstance(value, list) or not OPTIONS_MIN <= len(value) <= OPTIONS_MAX:
         raise OperationError("invalid_options", _l(
             "A poll has %(low)d to %(high)d options.", low=OPTIONS_MIN, high=OPTIONS_MAX),
@@ -140,15 +140,16 @@ def _checked(body) -> dict:
     values = {"kind": kind, "title": clean_text(title, "title", TITLE_MAX, multiline=False),
               "options": []}
     if kind == "poll":
-        values.update(options=_options(body.get("options")), multiple=_flag(body, "multiple"),
-                      show_results=_flag(body, "show_results"))
+        values.update(options=checked_options(body.get("options")),
+                      multiple=checked_flag(body, "multiple"),
+                      show_results=checked_flag(body, "show_results"))
     elif any(name in body for name in ("options", "multiple", "show_results")):
         raise OperationError("poll_only", _l("Options belong to a quick poll only."),
                              field="options")
     return values
 
 
-def _proposal_flow(session, event) -> None:
+def bring_in_proposal_flow(session, event) -> None:
     """The first added activity brings the proposal flow into the plan, live, as number 1."""
     session.add(Activity(event_id=event.id, position=1, kind="proposals",
                          title=event.title, live=True))
@@ -163,7 +164,7 @@ def add_activity(user, event_id: int, body) -> ActivityAdded:
         count = session.scalar(select(func.count(Activity.id))
                                .where(Activity.event_id == event.id))
         if count == 0:
-            _proposal_flow(session, event)
+            bring_in_proposal_flow(session, event)
             count = 1
         if count >= ACTIVITIES_MAX:
             raise OperationError("too_many_activities", _l(

@@ -129,11 +129,17 @@ def cloud(shape: ActivityShape, *, staff: bool = False) -> Cloud:
     people: dict[str, set[int]] = {}
     spellings: dict[str, Counter] = {}
     everyone = set()
+    # A hidden one-word stem also hides the phrases that hold it ("dum idiot" with "idiot").
+    single = {h for h in hidden if " " not in h}
+
+    def is_hidden(key: str) -> bool:
+        return key in hidden or any(part in single for part in key.split())
+
     for participant, word, key in db.session.execute(
             select(CloudWord.participant_id, CloudWord.word, CloudWord.stem)
             .where(CloudWord.activity_id == shape["id"])):
         everyone.add(participant)
-        if key in hidden and not staff:
+        if not staff and is_hidden(key):
             continue
         people.setdefault(key, set()).add(participant)
         spellings.setdefault(key, Counter())[word.casefold()] += 1
@@ -143,7 +149,7 @@ def cloud(shape: ActivityShape, *, staff: bool = False) -> Cloud:
         word = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
         entry = {"stem": key, "word": word, "people": len(who)}
         if staff:
-            entry["hidden"] = key in hidden
+            entry["hidden"] = is_hidden(key)
         entries.append(entry)
     entries.sort(key=lambda e: (-e["people"], e["word"]))
     return {"activity_id": shape["id"], "title": shape["title"], "people": len(everyone),

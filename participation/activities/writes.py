@@ -47,6 +47,8 @@ def live_activity_write(session, activity_id, token: str, client_id: str, receip
     if event.phase == "closed":
         raise OperationError("event_closed", _l("The event is closed."), 409)
     activity = session.scalar(select(Activity).where(Activity.id == activity_of))
+    if activity is None:  # removed (or its question erased) while this write waited
+        raise not_found("activity_not_found")
     if activity.kind != kind:
         raise OperationError("wrong_activity", _l(
             "This activity takes another kind of answer."), 409)

@@ -6,7 +6,7 @@ from flask import jsonify
 from typing_extensions import TypedDict
 
 from .. import access
-from ..activities import evaluation, panel, plan, poll, words
+from ..activities import editing, evaluation, panel, plan, poll, words
 from ..activities.models import Activity
 from ..core.declare import Version
 from ..core.errors import not_found
@@ -57,6 +57,42 @@ def add_activity(event_id):
        errors=(401, 403, 404, 409))
 def start_activity(event_id, activity_id):
     return jsonify(plan.start_activity(staff_user(), event_id, activity_id))
+
+
+@route("POST", "/events/<int:event_id>/activities/<int:activity_id>/move",
+       "Move an activity to another place in the plan", auth=STAFF, body=editing.MoveActivity,
+       answers={200: plan.Plan}, errors=(400, 401, 403, 404, 409))
+def move_activity(event_id, activity_id):
+    return jsonify(editing.move_activity(staff_user(), event_id, activity_id,
+                                         json_body().get("position")))
+
+
+@route("PATCH", "/events/<int:event_id>/activities/<int:activity_id>",
+       "Edit an activity: its title; a poll's options and choices", auth=STAFF,
+       body=editing.EditActivity, answers={200: plan.Plan}, errors=(400, 401, 403, 404, 409),
+       description="409 has_answers: a poll's options or single/multiple change only before "
+                   "anyone has answered.")
+def edit_activity(event_id, activity_id):
+    return jsonify(editing.edit_activity(staff_user(), event_id, activity_id, json_body()))
+
+
+@route("DELETE", "/events/<int:event_id>/activities/<int:activity_id>",
+       "Remove an activity from the plan", auth=STAFF, answers={200: plan.Plan},
+       errors=(401, 403, 404, 409),
+       description="409 proposal_flow, live_activity, or has_responses: what residents sent "
+                   "is never removed with it.")
+def remove_activity(event_id, activity_id):
+    return jsonify(editing.remove_activity(staff_user(), event_id, activity_id))
+
+
+@route("POST", "/events/<int:event_id>/activities/copy",
+       "Copy another event's activities into this plan", auth=STAFF, body=editing.CopyPlan,
+       answers={200: plan.Plan}, errors=(400, 401, 403, 404, 409),
+       description="All but the other event's proposal flow, after this plan's activities, "
+                   "without anything residents sent there.")
+def copy_plan(event_id):
+    return jsonify(editing.copy_plan(staff_user(), event_id,
+                                     json_body().get("from_event_id")))
 
 
 @route("POST", "/activities/<int:activity_id>/responses",

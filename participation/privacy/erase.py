@@ -30,6 +30,7 @@ from ..budgets.models import BudgetChoice
 from ..core.bus import publish
 from ..core.declare import Version
 from ..core.errors import not_found
+from ..core.receipts import WriteReceipt
 from ..core.time import utcnow
 from ..core.tx import write_transaction
 from ..events.operations import locked_event
@@ -100,8 +101,12 @@ def erase_own_input(follow_code) -> Erased:
         # are one's texts, counted with the proposals.
         liked = session.execute(delete(PanelLike)
                                 .where(PanelLike.participant_id == person.id)).rowcount
-        votes += liked + session.execute(delete(EvaluationAnswer).where(
+        evaluated = session.execute(delete(EvaluationAnswer).where(
             EvaluationAnswer.participant_id == person.id)).rowcount
+        votes += liked + evaluated
+        # The stored answers that let a retry be replayed hold what was written (a question's
+        # text, an evaluation): they go too, or the erased words would stay in the database.
+        session.execute(delete(WriteReceipt).where(WriteReceipt.participant_id == person.id))
         asked = session.execute(delete(PanelQuestion)
                                 .where(PanelQuestion.participant_id == person.id)).rowcount
         # Words of a word cloud are one's texts too.
@@ -131,6 +136,8 @@ def erase_own_input(follow_code) -> Erased:
         publish("panel.changed", event.id, version)
     if worded:
         publish("cloud.changed", event.id, version)
+    if evaluated:
+        publish("evaluation.answered", event.id, version)
     return {"proposals": len(own) + asked + worded, "votes": votes, "version": version}
 
 

@@ -9,6 +9,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
 from .. import access
+from ..activities import report as activity_report
 from ..budgets import queries as budgets
 from ..core import tabular
 from ..core.errors import OperationError
@@ -102,6 +103,7 @@ def event(event_id):
     return render_template(
         "review/event.html", event=staff_event_shape(event), rows=ranked(event),
         voters=voter_count(event.id), budget=budgets.outcome(event),
+        activities=activity_report.report(event.id),
         by_table=[({"number": t.number, "name": t.name}, ranked(event, t.number))
                   for t in event.tables],
     )
@@ -128,6 +130,19 @@ def budget_file(event_id, fmt):
         abort(404)
     return tabular.download(f"klimatbudget-{event.code.lower()}", budgets.EXPORT_COLUMNS,
                             budgets.export_rows(found), fmt)
+
+
+@bp.get("/events/<int:event_id>/activities.<fmt>")
+@staff_page()
+def activities_file(event_id, fmt):
+    """The evening's activities (polls, questions, word clouds, the evaluation), a line per
+    option, question, word, statement or comment."""
+    event = reviewable_event(event_id)
+    found = activity_report.report(event.id)
+    if not found or fmt not in tabular.FORMATS:
+        abort(404)
+    return tabular.download(f"aktiviteter-{event.code.lower()}", activity_report.EXPORT_COLUMNS,
+                            activity_report.export_rows(found), fmt)
 
 
 def _proposal(proposal_id):

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from ... import access
 from ...activities import plan
 from ...activities.live import live_parts
-from ...events.models import PHASES
+from ...activities.models import Activity
+from ...events.models import PHASES, Event
 from ...events.operations import TRANSITIONS
 from ...events.team import team_info
 from ...extensions import db
@@ -145,7 +146,19 @@ def plan_context(event) -> dict:
             "panel_form": PanelForm(formdata=None, title=_l("Questions to the panel"))
             if manages else None,
             "start_form": ConfirmForm(formdata=None) if manages else None,
-            "status_form": QuestionStatusForm(formdata=None)}
+            "status_form": QuestionStatusForm(formdata=None),
+            "copy_sources": copy_sources(event) if manages else []}
+
+
+def copy_sources(event, limit: int = 30) -> list[dict]:
+    """Events whose activities this person may copy into this plan: ones they may read that
+    have activities besides their proposals, newest first."""
+    found = db.session.scalars(
+        select(Event).where(Event.id != event.id, Event.id.in_(
+            select(Activity.event_id).where(Activity.kind != "proposals")))
+        .order_by(Event.id.desc()).limit(limit * 4))
+    return [{"id": e.id, "title": e.title} for e in found
+            if access.may_review(current_user, e)][:limit]
 
 
 def shows_radslag_panels(event) -> bool:

@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...activities import panel, plan, words
+from ...activities import editing, panel, plan, words
 from ...core.errors import OperationError
+from ...core.validate import form_number
 from ...web.auth import managed_event, moderated_event
 from . import bp
 from .forms import ConfirmForm, PanelForm, PollForm, QuestionStatusForm
@@ -128,3 +129,50 @@ def start(event_id, activity_id):
         flash(_("Live now: %(title)s. Phones and the projector follow.", title=live["title"]),
               "success")
     return _back(event_id)
+
+
+def _plan_change(event_id, change, done):
+    """A plan change from one of the programme's buttons: the same operations as REST."""
+    managed_event(event_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Reload the page and try again."), "error")
+        return _back(event_id)
+    try:
+        change()
+    except OperationError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(done, "success")
+    return _back(event_id)
+
+
+@bp.post("/events/<int:event_id>/plan/<int:activity_id>/move")
+@console_page
+def move(event_id, activity_id):
+    """Up or down one place (the form says which place)."""
+    position = form_number(request.form.get("position", ""))
+    return _plan_change(event_id, lambda: editing.move_activity(
+        current_user, event_id, activity_id, position), _("Moved."))
+
+
+@bp.post("/events/<int:event_id>/plan/<int:activity_id>/edit")
+@console_page
+def edit(event_id, activity_id):
+    return _plan_change(event_id, lambda: editing.edit_activity(
+        current_user, event_id, activity_id, {"title": request.form.get("title", "")}),
+        _("Saved."))
+
+
+@bp.post("/events/<int:event_id>/plan/<int:activity_id>/remove")
+@console_page
+def remove(event_id, activity_id):
+    return _plan_change(event_id, lambda: editing.remove_activity(
+        current_user, event_id, activity_id), _("Removed from the programme."))
+
+
+@bp.post("/events/<int:event_id>/plan/copy")
+@console_page
+def copy(event_id):
+    source = form_number(request.form.get("from_event_id", ""))
+    return _plan_change(event_id, lambda: editing.copy_plan(current_user, event_id, source),
+                        _("The other event's activities are now at the end of the programme."))

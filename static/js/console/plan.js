@@ -24,6 +24,7 @@ export function createPlan(url) {
         const holder = document.createElement('template');
         holder.innerHTML = await response.text();
         const fresh = holder.content.getElementById('plan');
+        if (!fresh) return; // not the section (signed out: the login page): keep what is shown
         const old = section();
         const open = [...old.querySelectorAll('details[open]')].map((d) => d.className);
         for (const details of fresh.querySelectorAll('details')) {

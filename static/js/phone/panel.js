@@ -1,8 +1,7 @@
 // Questions to the panel on the phone (templates/phone/_panel.html): each `panel` push (the
 // questions as the public sees them) repaints the list from the page's <template>, in the
 // order the person chose. This person's likes and own questions are what the page was painted
-// with: liking is a form post, after which the page is painted afresh. Their own questions a
-// moderator hid stay as painted (the public push leaves them out).
+// with: liking is a form post, after which the page is painted afresh.
 import { newClientId, plural } from '../live.js';
 import { socket } from './connection.js';
 import { t, versions } from './state.js';
@@ -38,7 +37,11 @@ function paint(section, panel) {
   const questions = panel.questions.filter((q) => q.status !== 'live');
   if (section.dataset.order === 'new') questions.sort((a, b) => b.id - a.id);
   const template = document.getElementById('panel-item');
-  const keep = [...list.querySelectorAll('.status-hidden')];
+  // Own questions the public push leaves out (hidden, or waiting for approval) stay as
+  // painted, unless the push now lists them (a moderator approved or showed one again).
+  const listed = new Set(panel.questions.map((q) => String(q.id)));
+  const keep = [...list.querySelectorAll('.own-unlisted')]
+    .filter((node) => !listed.has(node.dataset.id));
   const items = questions.map((q) => item(template, q, liked.has(q.id), mine.has(q.id),
     list.dataset.action));
   if (!items.length && !keep.length) {
