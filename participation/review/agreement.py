@@ -58,6 +58,8 @@ def _groups(events, user):
             .where(ballot.event_id.in_(list(by_id))).distinct()).all() if by_id else [])
     members = defaultdict(set)
     labels, titles = {}, {}
+    # Outside the f-strings: Babel does not extract a call written inside one.
+    others = _("other tables")
     for event_id, participant_id, table_id, number, name in rows:
         event = by_id[event_id]
         named = access.is_public_event(event) or (
@@ -67,14 +69,14 @@ def _groups(events, user):
         if key[1] is not None:
             labels[key] = f"{titles[event_id]} · {table_label({'number': number, 'name': name})}"
         elif event.kind == WORKSHOP:
-            labels[key] = f"{titles[event_id]} · {_('other tables')}"
+            labels[key] = f"{titles[event_id]} · {others}"
         else:
             labels[key] = titles[event_id]
         members[key].add((event_id, participant_id))
     for key in [k for k in members if k[1] is not None and len(members[k]) < MIN_GROUP]:
         folded = (key[0], None)
         members[folded] |= members.pop(key)
-        labels[folded] = f"{titles[key[0]]} · {_('other tables')}"
+        labels[folded] = f"{titles[key[0]]} · {others}"
     # Still too few: joined to the event's smallest table, since the event's own page shows its
     # totals and a left-out remainder would be their difference.
     for key in [k for k in members if k[1] is None and len(members[k]) < MIN_GROUP
@@ -83,7 +85,7 @@ def _groups(events, user):
                         key=lambda k: (len(members[k]), k[1]))
         if tables:
             members[tables[0]] |= members.pop(key)
-            labels[tables[0]] += f" + {_('other tables')}"
+            labels[tables[0]] += f" + {others}"
     small = [k for k in members if len(members[k]) < MIN_GROUP]
     for key in small:
         members.pop(key)
