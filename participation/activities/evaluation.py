@@ -151,9 +151,7 @@ def results(shape: ActivityShape) -> EvaluationResults:
                                "counts": [counts.get(r, 0) for r in range(1, 6)]})
     texts = sorted(db.session.scalars(select(EvaluationAnswer.text).where(
         where, EvaluationAnswer.text.is_not(None))), key=str.casefold)
-    people = db.session.scalar(select(func.count()).where(where)
-                               .select_from(EvaluationAnswer)) or 0
-    return {"activity_id": shape["id"], "title": shape["title"], "people": people,
+    return {"activity_id": shape["id"], "title": shape["title"], "people": people(shape["id"]),
             "ratings": ratings, "texts": texts}
 
 

@@ -1,7 +1,7 @@
 """People-facing names, translated: phases, kinds, proposal sources, review and measure
 statuses, link kinds; and the strings the browser modules need. Handed to every template."""
 
-from flask_babel import format_decimal, get_translations
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 
 from ..core.time import LOCAL_ZONE, local_datetime
@@ -168,8 +168,6 @@ def register(app):
     app.jinja_env.filters["iso_local"] = local_datetime  # takes the shapes' ISO strings too
     # "Bord 3" / "Table 3" in the page's language for a default name, a typed name as typed.
     app.jinja_env.filters["table_name"] = table_label
-    # An average with one decimal in the page's language: 4,0 in Swedish, 4.0 in English.
-    app.jinja_env.filters["one_decimal"] = lambda value: format_decimal(value, format="0.0")
 
     @app.context_processor
     def _labels():

@@ -74,8 +74,7 @@ def add_titled(event_id, kind):
 def hide_word(event_id, activity_id):
     """A moderator's Hide (or Show) on a word of the cloud."""
     moderated_event(event_id)
-    form = QuestionStatusForm()  # the CSRF token; stem and hidden are read below
-    if not form.validate_on_submit() or plan.event_of(activity_id) != event_id:
+    if not ConfirmForm().validate_on_submit() or plan.event_of(activity_id) != event_id:
         flash(_("Reload the page and try again."), "error")
         return _back(event_id)
     try:
