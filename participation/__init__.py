@@ -119,6 +119,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .ops import cli as ops_cli
     from .ops.config_cli import config_cli
     from .privacy import cli as privacy_cli
+    from .web.mail_outbox import mail_cli
 
     web.init_app(app)
     live.init_app(app)
@@ -127,7 +128,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     for command in (accounts_cli.users, demo.demo_cli, schedule.schedule_cli,
                     ops_cli.backup_command, ops_cli.restore_command,
-                    privacy_cli.privacy_cli, config_cli):
+                    privacy_cli.privacy_cli, config_cli, mail_cli):
         app.cli.add_command(command)
 
     @app.before_request

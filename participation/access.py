@@ -98,6 +98,13 @@ def may_moderate(user, event) -> bool:
     return may_manage(user, event) or team_role(user, event) == MODERATOR
 
 
+def may_copy_event(user, event) -> bool:
+    """Make a new event from this one's setup ("Kopiera", activities/repeat.py): whoever may
+    create events and sees this one's console (may_moderate). The copy holds only what that
+    console shows (no scribe secrets, nothing residents sent), and its copier is its creator."""
+    return may_run_events(user) and may_moderate(user, event)
+
+
 def may_manage_team(user, event) -> bool:
     """Add and remove the event's colleagues: whoever may manage it."""
     return may_manage(user, event)
@@ -120,6 +127,17 @@ def may_review(user, event) -> bool:
 def may_manage_backlog(user) -> bool:
     """Keep the measure backlog: measures, statuses, imports, links from proposals."""
     return _role(user) in (REVIEWER, ADMIN)
+
+
+def may_manage_population(user) -> bool:
+    """Set the city's districts, population figures and its own "who took part" question
+    (demographics/): the project team that compares events with the city."""
+    return _role(user) in (REVIEWER, ADMIN)
+
+
+def require_manage_population(user) -> None:
+    if not may_manage_population(user):
+        raise forbidden()
 
 
 def may_read_audit(user) -> bool:
@@ -167,6 +185,11 @@ def require_manage(user, event) -> None:
 
 def require_moderate(user, event) -> None:
     if not may_moderate(user, event):
+        raise forbidden()
+
+
+def require_copy_event(user, event) -> None:
+    if not may_copy_event(user, event):
         raise forbidden()
 
 

@@ -204,7 +204,11 @@ def load(instance_path: Path, environ=None) -> dict:
         # Outgoing mail (password reset links); no SMTP_HOST, no mail: links are handed on.
         "SMTP_HOST": env.get("SMTP_HOST", "").strip() or None,
         "SMTP_PORT": int(env.get("SMTP_PORT", "587")),
-        "SMTP_FROM": env.get("SMTP_FROM", "").strip() or None,
+        # MAIL_FROM is the documented name; SMTP_FROM the older one, still read.
+        "SMTP_FROM": (env.get("MAIL_FROM") or env.get("SMTP_FROM") or "").strip() or None,
+        # How often the server sends waiting messages to residents (0: never; then run
+        # `flask mail send` from cron).
+        "MAIL_INTERVAL_SECONDS": float(env.get("MAIL_INTERVAL_SECONDS", "10")),
         "SMTP_USER": env.get("SMTP_USER") or None,
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
         "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "1") != "0",

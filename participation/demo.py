@@ -9,6 +9,8 @@ from .accounts.models import User
 from .accounts.operations import create_or_update_user, generate_password
 from .backlog.models import Measure
 from .backlog.operations import change_status, create_measure
+from .demographics.models import PopulationGroup
+from .demographics.operations import import_population
 from .events.models import Event
 from .events.operations import change_phase, create_event
 from .extensions import db
@@ -66,6 +68,22 @@ MEASURE_STEPS = {0: ["assessing", "planned"], 1: ["assessing"], 3: ["assessing",
                                                                     "in_progress"]}
 
 
+DEMO_POPULATION = """fråga;grupp;invånare
+ålder;under 18;27000
+ålder;18-29;30000
+ålder;30-44;28000
+ålder;45-64;30000
+ålder;65-79;15000
+ålder;80+;5000
+stadsdel;Centrum;30000
+stadsdel;Ersboda;12000
+stadsdel;Holmsund;10000
+stadsdel;Teg;20000
+stadsdel;Ålidhem;15000
+stadsdel;Övriga Umeå;48000
+"""
+
+
 @click.group("demo", help="The demo event.")
 def demo_cli():
     pass
@@ -88,8 +106,13 @@ def ensure():
     facilitator = db.session.scalar(select(User).where(User.email == FACILITATOR))
     if db.session.scalar(select(Event.id).where(Event.created_by_id == facilitator.id)) is None:
         _make_event(facilitator)
+    reviewer = db.session.scalar(select(User).where(User.email == REVIEWER))
     if db.session.scalar(select(Measure.id).limit(1)) is None:
-        _make_measures(db.session.scalar(select(User).where(User.email == REVIEWER)))
+        _make_measures(reviewer)
+    if db.session.scalar(select(PopulationGroup.id).limit(1)) is None:
+        # Made-up round figures, only so the demo's "who took part" has something to compare
+        # with; a city imports its own statistics at /review/population.
+        import_population(reviewer, DEMO_POPULATION.encode())
     click.echo("")
     click.echo("  Facilitator (processledare) login")
     click.echo(f"    e-mail:   {FACILITATOR}")
@@ -104,7 +127,8 @@ def ensure():
 
 def _make_event(facilitator):
     event = create_event(facilitator, TITLE, PROMPT, "medborgarverkstad",
-                         {"method": "dots", "dots": 5, "max_per_proposal": 3}, FOCUS)
+                         {"method": "dots", "dots": 5, "max_per_proposal": 3}, FOCUS,
+                         asks_demographics=True)
     change_phase(facilitator, event.id, "collect")
     areas = [f.id for f in event.focus_areas]
     for title, body, area in PROPOSALS:

@@ -73,6 +73,9 @@ def serve(app, socketio):
         start_background_checkpoints(db.engine)
 
     start_loop(app)  # scheduled events open and close on their own while we serve
+    from .web import mail_outbox
+
+    mail_outbox.start_loop(app)  # residents' opt-in messages, when SMTP is configured
     if socketio.async_mode != "gevent":
         socketio.run(app, host=host, port=port, log_output=app.config["ACCESS_LOG"],
                      allow_unsafe_werkzeug=True)

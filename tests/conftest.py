@@ -69,14 +69,20 @@ def make_app(database_url: str, **overrides):
     return app
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'test.db'}")
+def app_on_sqlite(path, **overrides):
+    """An app with `overrides` on a new SQLite file, its tables made, in its app context:
+    for an `app` fixture (a test module may override it with its own settings)."""
+    app = make_app(f"sqlite:///{path}", **overrides)
     with app.app_context():
         db.create_all()
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    yield from app_on_sqlite(tmp_path / "test.db")
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ the one limit it is about (the limits are read on every connect)."""
 import pytest
 from flask_socketio import ConnectionRefusedError
 
-from participation.extensions import db, socketio
+from participation.extensions import socketio
 from participation.live.socket import connect as handlers
 from participation.web.limits import client_address
 
-from .conftest import IsolatedClient, csrf_from, isolated, login, make_app
+from .conftest import IsolatedClient, app_on_sqlite, csrf_from, isolated, login
 
 HIGH = 1000
 NO_REFILL = 0.001  # within a test an empty bucket stays empty
@@ -18,16 +18,13 @@ NO_REFILL = 0.001  # within a test an empty bucket stays empty
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'connects.db'}", SOCKET_RATELIMIT_ENABLED=True,
-                   SOCKET_CONNECT_BURST_PER_IP=HIGH, SOCKET_CONNECT_RATE_PER_IP=NO_REFILL,
-                   SOCKET_CONNECT_BURST_PER_SESSION=HIGH,
-                   SOCKET_CONNECT_RATE_PER_SESSION=NO_REFILL)
-    assert issubclass(app.test_client_class, IsolatedClient)
-    with app.app_context():
-        db.create_all()
+    for app in app_on_sqlite(tmp_path / "connects.db", SOCKET_RATELIMIT_ENABLED=True,
+                             SOCKET_CONNECT_BURST_PER_IP=HIGH,
+                             SOCKET_CONNECT_RATE_PER_IP=NO_REFILL,
+                             SOCKET_CONNECT_BURST_PER_SESSION=HIGH,
+                             SOCKET_CONNECT_RATE_PER_SESSION=NO_REFILL):
+        assert issubclass(app.test_client_class, IsolatedClient)
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

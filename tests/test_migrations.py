@@ -211,3 +211,27 @@ def test_the_activity_plan_keeps_every_event_proposal_and_vote(empty_database):
                 for table in rows} == dict.fromkeys(rows, 1)
     assert "activities" not in inspect(db.engine).get_table_names()
     downgrade(revision="base")
+
+
+def test_every_participant_gets_a_follow_code_except_in_purged_events(empty_database):
+    """a467f3ab9217 (issue 18): voters get a follow link too, so rows from before it get a
+    code; a purged event's codes were cleared on purpose and stay cleared."""
+    upgrade(revision="cb84ed3ba429")
+    with db.engine.begin() as conn:
+        for event_id, purged in ((1, "NULL"), (2, "'2026-11-01 10:00:00'")):
+            conn.execute(text(
+                "INSERT INTO events (id, code, title, prompt, kind, phase, voting_method, "
+                "dots_per_person, max_dots_per_proposal, version, created_at, purged_at) "
+                f"VALUES ({event_id}, 'CODE{event_id}', 'V', 'Hur?', 'medborgarverkstad', "
+                f"'closed', 'approval', 1, 1, 1, '2026-10-01 10:00:00', {purged})"))
+        conn.execute(text(
+            "INSERT INTO participants (id, event_id, token, follow_code, created_at) VALUES "
+            "(1, 1, 'a', NULL, '2026-10-01 10:00:00'), (2, 1, 'b', 'hadonealready1', "
+            "'2026-10-01 10:00:00'), (3, 2, 'c', NULL, '2026-10-01 10:00:00')"))
+    upgrade()
+    with db.engine.connect() as conn:
+        codes = dict(conn.execute(text("SELECT id, follow_code FROM participants")).all())
+    assert len(codes[1]) == 16 and codes[2] == "hadonealready1" and codes[3] is None
+    downgrade(revision="cb84ed3ba429")
+    assert "mail_subscriptions" not in inspect(db.engine).get_table_names()
+    downgrade(revision="base")

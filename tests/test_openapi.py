@@ -45,3 +45,10 @@ def test_the_limits_are_the_operations_constants(app):
     assert schemas["NewMember"]["properties"]["name"]["maxLength"] == NAME_MAX
     timer = schemas["TimerChange"]["properties"]["seconds"]["anyOf"][0]
     assert timer["maximum"] == events.TIMER_MAX_SECONDS
+
+
+def test_copying_an_event_answers_as_creating_one_does(app):
+    paths = fetch(app, "openapi")["paths"]
+    created, copied = paths["/events"]["post"], paths["/events/{event_id}/copy"]["post"]
+    assert copied["responses"]["201"] == created["responses"]["201"]
+    assert "requestBody" not in copied  # nothing to send: the event in the path is the setup

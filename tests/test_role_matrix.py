@@ -68,6 +68,10 @@ PUBLIC_ROUTES = [
     # Liveness; /metrics is kept by address (METRICS_ALLOW) or an admin's token, not a role:
     # tests/test_observability.py.
     "health.live", "metrics.metrics",
+    # Who took part (voluntary, the phone's own), and the opt-in e-mail: the follow code or
+    # the subscription's secret is the key.
+    "phone.who", "public.subscribe", "public.mail_page", "public.mail_confirm",
+    "public.mail_unsubscribe",
 ]
 # Running the event: phase, countdown, settings, tables and scribe cards, the referensgrupp,
 # the team. A team moderator is refused all of these.
@@ -98,6 +102,8 @@ REVIEW_A_ROUTES = [
     "review.set_review", "api.get_event", "api.results", "api.list_merges",
     "api.moderation_log", "api.duplicate_pairs", "api.get_review", "api.put_review",
     "api.post_comment", "review.budget_file", "review.activities_file",
+    # The event report, its print view and its PDF (docs/report.md).
+    "report.page", "report.pdf",
 ]
 # Any staff member may open these; what they list is filtered to the events the user may
 # review (test_staff_listings_hide_other_events checks that).
@@ -127,6 +133,8 @@ BACKLOG_ROUTES = [
     "api.create_measure", "api.update_measure", "api.delete_measure",
     "api.change_measure_status", "api.import_measures", "api.link_proposal",
     "api.unlink_proposal",
+    # The city's population figures and own question (access.may_manage_population).
+    "population.page", "population.upload", "population.question",
 ]
 
 # The referensgrupp's console forms, filled with group G's ids.
@@ -147,6 +155,8 @@ RULES: dict[str, object] = {
     **dict.fromkeys(ACCOUNT_ADMIN_ROUTES, {"admin"}),
     # Only facilitators (and admins) create events; a reviewer cannot.
     "dashboard.create": FACILITATORS, "api.create_event": FACILITATORS,
+    # Copying A (access.may_copy_event): those who create events and see A's console.
+    "dashboard.copy": MODERATE_A & FACILITATORS, "api.copy_event": MODERATE_A & FACILITATORS,
     "api.list_audit": {"admin"},
     # Revoking facilitator A's token: A only; for everyone else it does not exist (404).
     "tokens.revoke": {"facilitator_a"}, "api.revoke_my_token": {"facilitator_a"},

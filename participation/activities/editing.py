@@ -175,6 +175,18 @@ def remove_activity(user, event_id: int, activity_id) -> Plan:
     return _publish(result)
 
 
+def copy_activity(original: Activity, event_id: int, position: int, *,
+                  live: bool = False) -> Activity:
+    """A new activity like `original` (its kind, title, a poll's options and choices) at
+    `position` of event `event_id`, with nothing residents sent. Here and in
+    activities/repeat.py (a whole event copied)."""
+    return Activity(event_id=event_id, position=position, kind=original.kind,
+                    title=original.title, multiple=original.multiple,
+                    show_results=original.show_results, live=live,
+                    options=[PollOption(position=o.position, text=o.text)
+                             for o in original.options])
+
+
 def copy_plan(user, event_id: int, from_event_id) -> Plan:
     """Another event's activities (all but its proposal flow) added after this plan's."""
     if not is_id(from_event_id):
@@ -201,11 +213,7 @@ def copy_plan(user, event_id: int, from_event_id) -> Plan:
             raise OperationError("too_many_activities", _l(
                 "An event has at most %(n)d activities.", n=ACTIVITIES_MAX), 409)
         for n, original in enumerate(copied, start=count + 1):
-            session.add(Activity(
-                event_id=event.id, position=n, kind=original.kind, title=original.title,
-                multiple=original.multiple, show_results=original.show_results,
-                options=[PollOption(position=o.position, text=o.text)
-                         for o in original.options]))
+            session.add(copy_activity(original, event.id, n))
         session.flush()
         result = _done(event.id, version)
     return _publish(result)

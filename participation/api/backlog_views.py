@@ -15,6 +15,7 @@ from ..core.declare import keys_of
 from ..core.errors import OperationError, not_found
 from ..review import links
 from ..review.outcomes import LinkedProposal, measure_page
+from ..web import exports
 from .auth import json_body, staff_user
 from .contract import PUBLIC, STAFF, Answer, route
 
@@ -29,6 +30,7 @@ class MeasureFilters(TypedDict):
     status: NotRequired[Literal[MEASURE_STATUSES]]
     format: NotRequired[Annotated[Literal[tuple(tabular.FORMATS)], Field(description=(
         "A file with the columns " + ", ".join(queries.EXPORT_COLUMNS) + "."))]]
+    dialect: NotRequired[tabular.Dialect]
 
 
 class MeasureList(TypedDict):
@@ -50,13 +52,14 @@ def _manager():
     return user
 
 
-def _export(rows):
+def _export(rows, dialect):
     fmt = request.args.get("format")
     if fmt not in tabular.FORMATS:
         raise OperationError("invalid_format", _("Choose csv, xlsx or json."), 400,
                              field="format")
     return tabular.download("atgarder", queries.EXPORT_COLUMNS,
-                            [queries.export_row(r) for r in rows], fmt)
+                            [queries.export_row(r) for r in rows], fmt, dialect,
+                            exports.MEASURES)
 
 
 @route("GET", "/measures", "The measures with support and cost per tonne (public)",
@@ -64,10 +67,11 @@ def _export(rows):
        answers={200: _files(MeasureList, "JSON, or the file in the chosen format (by id)")})
 def list_measures():
     """Public data (what the measure pages show): no login needed. `format=` gives a file."""
+    dialect = exports.requested_dialect()  # a wrong one is a 400, with format= or without
     rows = queries.investment_rows(**queries.filters_from(request.args), public=True)
     rows.sort(key=lambda r: r["measure"]["id"])
     if request.args.get("format") is not None:
-        return _export(rows)
+        return _export(rows, dialect)
     return jsonify({"measures": [queries.api_row(r) for r in rows]})
 
 
@@ -141,9 +145,10 @@ def import_measures():
        answers={200: _files(Investment, "JSON, or the file in the chosen format")})
 def investment():
     """Cheapest tonne first, with the support; `format=csv|xlsx|json` gives the open-data file."""
+    dialect = exports.requested_dialect()
     rows = queries.investment_rows(**queries.filters_from(request.args), public=True)
     if request.args.get("format") is not None:
-        return _export(rows)
+        return _export(rows, dialect)
     return jsonify({"lifetime_years": costs.LIFETIME_YEARS,
                     "measures": [queries.api_row(r) for r in rows]})
 

@@ -22,8 +22,17 @@ from ..proposals.models import Proposal
 from ..review import listing, operations
 from ..review.export import PROPOSAL_COLUMNS, VOTE_COLUMNS, ProposalData, VoteAggregate
 from ..review.models import REVIEW_STATUSES
-from ..review.outcomes import EventOutcome, FollowEvent, FollowItem, event_outcome, follow_items
+from ..review.outcomes import (
+    EventOutcome,
+    FollowEvent,
+    FollowItem,
+    SupportedItem,
+    event_outcome,
+    follow_items,
+    supported_items,
+)
 from ..review.queries import ProposalDetail, proposal_detail
+from ..web import exports
 from .auth import json_body, staff_user
 from .contract import PUBLIC, STAFF, Answer, route
 
@@ -48,24 +57,30 @@ class Filters(TypedDict):
     status: NotRequired[Literal[REVIEW_STATUSES]]
     sort: NotRequired[Literal[listing.SORTS]]
     format: NotRequired[Literal[tuple(tabular.FORMATS)]]
+    dialect: NotRequired[tabular.Dialect]
 
 
 class Followed(TypedDict):
     event: FollowEvent
     proposals: Annotated[list[FollowItem], Field(description="Newest first.")]
+    supported: Annotated[list[SupportedItem], Field(description=(
+        "Others' proposals this person voted for, as the public sees them (hidden, merged "
+        "and waiting ones left out), by number."))]
 
 
 def _files(shape, name: str) -> Answer:
     return Answer(shape, "JSON, or a CSV / XLSX file with the same columns", filename=name)
 
 
-def _table(name, columns):
+def _table(name, columns, labels):
     user = staff_user()
     fmt = request.args.get("format", "json")
     if fmt not in tabular.FORMATS:
         raise OperationError("invalid_format", _("Choose csv, xlsx or json."), field="format")
+    dialect = exports.requested_dialect()
     filters = listing.parse_filters(request.args)
-    return tabular.download(name, columns, listing.rows_for(user, filters), fmt)
+    return tabular.download(name, columns, listing.rows_for(user, filters), fmt, dialect,
+                            labels)
 
 
 @route("GET", "/proposals",
@@ -73,14 +88,14 @@ def _table(name, columns):
        "review status, public answer and linked measure", auth=STAFF, query=Filters,
        answers={200: _files(ProposalTable, "forslag")}, errors=(400, 401))
 def list_proposals():
-    return _table("forslag", PROPOSAL_COLUMNS)
+    return _table("forslag", PROPOSAL_COLUMNS, exports.PROPOSALS)
 
 
 @route("GET", "/votes/aggregated",
        "Votes per proposal, aggregated (counts and distributions only)", auth=STAFF,
        query=Filters, answers={200: _files(VoteTable, "roster-per-forslag")}, errors=(400, 401))
 def aggregated_votes():
-    return _table("roster-per-forslag", VOTE_COLUMNS)
+    return _table("roster-per-forslag", VOTE_COLUMNS, exports.VOTES)
 
 
 def _reviewable(proposal_id):
@@ -136,14 +151,15 @@ def public_event(code):
 
 
 @route("GET", "/follow/<follow_code>",
-       "A resident's own proposals with their status timelines (the secret link is the only "
-       "key)", auth=PUBLIC, path={"follow_code": FollowCode}, answers={200: Followed},
-       errors=(404,))
+       "What a resident took part in: their own proposals with their status timelines, and "
+       "the proposals they voted for (the secret link is the only key)", auth=PUBLIC,
+       path={"follow_code": FollowCode}, answers={200: Followed}, errors=(404,))
 def follow(follow_code):
     participant = by_follow_code(follow_code)
     if participant is None:
         raise not_found()
     event, items = follow_items(participant)
-    response = jsonify({"event": event, "proposals": items})
+    response = jsonify({"event": event, "proposals": items,
+                        "supported": supported_items(participant)})
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -10,6 +10,7 @@ from typing_extensions import TypedDict
 
 from .. import access
 from ..accounts.tokens import TOKEN_ERRORS
+from ..activities import repeat
 from ..backlog import similar as hints
 from ..budgets import operations as budget_ops
 from ..budgets.queries import BudgetOutcome, outcome
@@ -148,8 +149,20 @@ def create_event():
         shuffle_ballot=data.get("shuffle_ballot", False), questions=data.get("questions"),
         opens_at=data.get("opens_at"), closes_at=data.get("closes_at"),
         voting_opens_at=data.get("voting_opens_at"), tables=data.get("tables"),
+        asks_demographics=data.get("asks_demographics", False),
     )
     return jsonify(_event_answer(event)), 201
+
+
+@route("POST", "/events/<int:event_id>/copy", "Copy an event's setup into a new event",
+       auth=STAFF, answers={201: EventAnswer}, errors=(400, 401, 403, 404),
+       description="The new event is in the lobby with a new code, run by the caller: the "
+                   "settings, focus areas, question cards, tables and activity plan (poll "
+                   "options) as the event's. Not its times (opens_at, voting_opens_at, "
+                   "closes_at: set them for the new date), proposals, votes, participants, "
+                   "members or team. For whoever may create events and open its console.")
+def copy_event(event_id):
+    return jsonify(_event_answer(repeat.copy_event(staff_user(), event_id))), 201
 
 
 @route("GET", "/events/<int:event_id>", "An event's settings and phase", auth=STAFF,

@@ -9,7 +9,6 @@ A bad row anywhere stores nothing and the answer lists row, column and message p
 
 import csv
 import io
-import re
 from typing import Annotated, Literal
 
 from flask_babel import lazy_gettext as _l
@@ -17,7 +16,15 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from ..core.bus import publish
-from ..core.errors import OperationError, Refusal
+from ..core.csvfile import (  # noqa: F401  (ImportProblems, ImportRefused: the API names them here)
+    ENCODINGS,
+    ImportProblems,
+    ImportRefused,
+    decode,
+    normalise,
+    separator,
+)
+from ..core.errors import OperationError
 from ..core.tx import write_transaction
 from ..core.validate import Id
 from . import operations
@@ -51,72 +58,12 @@ STATUS_WORDS = {"idé": "idea", "ide": "idea", "utreds": "assessing", "utredning
                 "planerad": "planned", "pågår": "in_progress", "pågående": "in_progress",
                 "genomförd": "done", "klar": "done", "avslagen": "rejected",
                 "avvisad": "rejected"} | {s: s for s in MEASURE_STATUSES}
-_UNIT = re.compile(r"\(.*?\)")
-
-
-ENCODINGS = ("utf-8", "windows-1252")
 
 
 class Imported(TypedDict):
     imported: int
     measure_ids: list[Id]
     encoding: Annotated[Literal[ENCODINGS], Field(description="How the file was read.")]
-
-
-class ImportProblem(TypedDict):
-    row: Annotated[int, Field(description="1 is the header.")]
-    column: Annotated[str, Field(description="The header as in the file (empty: the row).")]
-    message: Annotated[str, Field(description="Translated.")]
-
-
-class ImportProblems(Refusal):
-    """Nothing was imported: the problems per row."""
-
-    problems: list[ImportProblem]
-
-
-class ImportRefused(OperationError):
-    """The file was read but some rows (or the header) are wrong: nothing was stored."""
-
-    def __init__(self, problems: list[dict]):
-        super().__init__("import_refused",
-                         _l("Nothing was imported: correct the rows below and try again."), 422)
-        self.problems = problems
-
-    def to_dict(self) -> ImportProblems:
-        return super().to_dict() | {"problems": [
-            {"row": p["row"], "column": p["column"], "message": str(p["message"])}
-            for p in self.problems]}
-
-
-def normalise(header: str) -> str:
-    text = _UNIT.sub("", header).strip().lower()
-    return re.sub(r"[\s\-]+", "_", text).strip("_")
-
-
-def decode(raw: bytes, limit: int) -> tuple[str, str]:
-    if not isinstance(raw, bytes | bytearray) or not raw.strip():
-        raise OperationError("empty_file", _l("The file is empty."), field="file")
-    if len(raw) > limit:
-        raise OperationError("file_too_large",
-                             _l("The file is too large: at most %(n)d kB.", n=limit // 1024),
-                             413, field="file")
-    if b"\x00" in raw:
-        raise OperationError("not_csv", _l("This is not a CSV text file."), field="file")
-    try:
-        return raw.decode("utf-8-sig"), ENCODINGS[0]
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), ENCODINGS[1]
-    except UnicodeDecodeError:
-        raise OperationError("not_csv", _l("Save the file as CSV in UTF-8 and try again."),
-                             field="file") from None
-
-
-def _dialect(first_line: str) -> str:
-    counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=counts.get)
 
 
 def _problem(row, column, message):
@@ -179,7 +126,7 @@ def _row(cells: dict, header_of: dict, number: int) -> tuple[dict, list[dict]]:
 def parse(text: str) -> list[dict]:
     """The rows as checked values; raises ImportRefused listing every problem."""
     lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text), delimiter=_dialect(lines[0] if lines else ""))
+    reader = csv.reader(io.StringIO(text), delimiter=separator(lines[0] if lines else ""))
     try:
         records = list(reader)
     except csv.Error:

@@ -139,6 +139,8 @@ class Event(VotingMethod, db.Model):
     hide_tallies: Mapped[bool] = mapped_column(default=False, server_default=false())
     tallies_revealed: Mapped[bool] = mapped_column(default=False, server_default=false())
     shuffle_ballot: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Whether phones offer the voluntary "who took part" questions (demographics/).
+    asks_demographics: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The theme cloud (proposals/themes.py) under the projector's wall; always on the console.
     show_themes: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A countdown for the current phase; the server's clock is the one that counts.

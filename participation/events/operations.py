@@ -174,7 +174,7 @@ def parse_voting(voting) -> tuple[str, int, int]:
     return "dots", dots, cap
 
 
-def _new_code(session) -> str:
+def new_code(session) -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if session.scalar(select(Event.id).where(Event.code == code)) is None:
@@ -196,6 +196,9 @@ class NewEvent(TypedDict):
         "Keep live vote bars off the projector until revealed."))]]
     shuffle_ballot: NotRequired[Annotated[bool, Field(description=(
         "Each person sees the ballot in their own random order."))]]
+    asks_demographics: NotRequired[Annotated[bool, Field(description=(
+        "Phones offer the voluntary questions on who took part (age band, district, the "
+        "city's own question), stored apart from what the person wrote or voted."))]]
     questions: NotRequired[QuestionTexts | None]
     opens_at: NotRequired[Annotated[When, Field(description=(
         "Lobby -> collect on its own at this time."))]]
@@ -208,7 +211,7 @@ class NewEvent(TypedDict):
         "Tables 1..n, named \"Bord 1\" … (a medborgarverkstad's). Left out: none."))]]
 
 
-def _ballot_measures(session, measure_ids: list[int]) -> list[BallotMeasure]:
+def ballot_measures(session, measure_ids: list[int]) -> list[BallotMeasure]:
     """The ballot's rows, each measure's cost as it is now; refused unless every measure exists,
     is not rejected and has an investment above 0 SEK."""
     if not measure_ids:
@@ -238,7 +241,8 @@ def _table_count(tables) -> int:
 
 def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="post", *,
                  hide_tallies=False, shuffle_ballot=False, questions=None, opens_at=None,
-                 closes_at=None, voting_opens_at=None, tables=None) -> Event:
+                 closes_at=None, voting_opens_at=None, tables=None,
+                 asks_demographics=False) -> Event:
     access.require_run_events(user)
     title = clean_text(title, "title", TITLE_MAX, multiline=False)
     prompt = clean_text(prompt, "prompt", PROMPT_MAX)
@@ -246,10 +250,11 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
         raise OperationError("invalid_kind", _l("Choose a kind of event."), field="kind")
     method, dots, cap = parse_voting(voting)
     budget_sek, measure_ids = parse_budget(voting) if method == "budget" else (None, [])
-    if not all(isinstance(flag, bool) for flag in (hide_tallies, shuffle_ballot)):
-        raise OperationError("invalid_type", _l("Choose yes or no."),
-                             field="hide_tallies" if not isinstance(hide_tallies, bool)
-                             else "shuffle_ballot")
+    flags = {"hide_tallies": hide_tallies, "shuffle_ballot": shuffle_ballot,
+             "asks_demographics": asks_demographics}
+    for name, flag in flags.items():
+        if not isinstance(flag, bool):
+            raise OperationError("invalid_type", _l("Choose yes or no."), field=name)
     if moderation not in MODERATIONS:
         raise OperationError(
             "invalid_moderation", _l("Choose how proposals are moderated."), field="moderation"
@@ -271,15 +276,16 @@ def create_event(user, title, prompt, kind, voting, focus_areas=(), moderation="
 
     with write_transaction() as session:
         event = Event(
-            code=_new_code(session), title=title, prompt=prompt, kind=kind, phase="lobby",
+            code=new_code(session), title=title, prompt=prompt, kind=kind, phase="lobby",
             voting_method=method, dots_per_person=dots, max_dots_per_proposal=cap,
             version=1, created_by_id=user.id, moderation=moderation,
             hide_tallies=hide_tallies, shuffle_ballot=shuffle_ballot,
+            asks_demographics=asks_demographics,
             focus_areas=[FocusArea(name=n, position=i) for i, n in enumerate(names)],
             questions=[Question(text=t, position=i) for i, t in enumerate(question_texts)],
             tables=[Table.numbered(n) for n in range(1, table_count + 1)],
             opens_at=opens, voting_opens_at=voting_opens, closes_at=closes,
-            budget_sek=budget_sek, ballot_measures=_ballot_measures(session, measure_ids),
+            budget_sek=budget_sek, ballot_measures=ballot_measures(session, measure_ids),
         )
         session.add(event)
         session.flush()

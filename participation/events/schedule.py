@@ -28,9 +28,10 @@ from typing_extensions import TypedDict
 
 from ..core.bus import publish
 from ..core.declare import request
+from ..core.every import start_every
 from ..core.time import Time, When, iso, utcnow
 from ..core.tx import write_transaction
-from ..extensions import db, socketio
+from ..extensions import db
 from .inputs import parse_schedule
 from .models import Event
 from .operations import apply_phase, locked_event, managed_event
@@ -161,22 +162,7 @@ def run_due(now=None) -> list[tuple[int, str]]:
 
 def start_loop(app):
     """Run the schedule in the serving process every SCHEDULE_INTERVAL_SECONDS (0: never)."""
-    interval = app.config["SCHEDULE_INTERVAL_SECONDS"]
-    if interval <= 0:
-        return None
-
-    def loop():
-        while True:
-            socketio.sleep(interval)
-            with app.app_context():
-                try:
-                    run_due()
-                except Exception:  # keep the clock running; the next tick tries again
-                    app.logger.exception("schedule run failed")
-                finally:
-                    db.session.remove()
-
-    return socketio.start_background_task(loop)
+    return start_every(app, app.config["SCHEDULE_INTERVAL_SECONDS"], run_due, "schedule run")
 
 
 @click.group("schedule", help="Open and close events at their scheduled times.")

@@ -41,6 +41,8 @@ class EventShape(TypedDict):
     tallies_revealed: bool
     shuffle_ballot: Annotated[bool, Field(
         description="Each person sees the ballot in their own random order.")]
+    asks_demographics: Annotated[bool, Field(
+        description="Phones offer the voluntary questions on who took part.")]
     focus_areas: list[FocusAreaInfo]
     questions: list[QuestionInfo]
     opens_at: Annotated[Time | None, Field(description="Lobby -> collect on its own then.")]
@@ -87,6 +89,7 @@ def event_shape(event) -> EventShape:
         "hide_tallies": event.hide_tallies,
         "tallies_revealed": event.tallies_revealed,
         "shuffle_ballot": event.shuffle_ballot,
+        "asks_demographics": event.asks_demographics,
         "focus_areas": [{"id": f.id, "name": f.name} for f in event.focus_areas],
         "questions": [{"id": q.id, "text": q.text} for q in event.questions],
         "opens_at": iso(event.opens_at),

@@ -15,10 +15,14 @@ def plausible(follow_code) -> bool:
     return isinstance(follow_code, str) and CODE_MIN <= len(follow_code) <= CODE_MAX
 
 
-def ensure_follow_code(participant) -> str:
-    """Inside the write transaction of the person's first proposal (the one place it is made).
+def new_follow_code() -> str:
+    """16 URL-safe characters (96 random bits); unique in the database as well."""
+    return secrets.token_urlsafe(12)
 
-    16 URL-safe characters (96 random bits); unique in the database as well."""
+
+def ensure_follow_code(participant) -> str:
+    """Every participant row is made with a code; rows from before that get one on their next
+    proposal."""
     if participant.follow_code is None:
-        participant.follow_code = secrets.token_urlsafe(12)
+        participant.follow_code = new_follow_code()
     return participant.follow_code

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
 from ..extensions import db
+from .follow import new_follow_code
 
 
 class Participant(db.Model):
@@ -21,8 +22,10 @@ class Participant(db.Model):
     table_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshop_tables.id", ondelete="SET NULL"), default=None
     )
-    # The secret in the resident's "follow my proposals" link: no account, no e-mail.
-    follow_code: Mapped[str | None] = mapped_column(String(24), unique=True, default=None)
+    # The secret in the resident's "follow what I took part in" link: no account, no e-mail.
+    # Made with the row, so a person who only voted has one too; cleared by the purge.
+    follow_code: Mapped[str | None] = mapped_column(String(24), unique=True,
+                                                    default=new_follow_code)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # A referensgrupp member's row (members/models.py), by name: the access rules read it

@@ -34,6 +34,7 @@ from ..core.receipts import WriteReceipt
 from ..core.time import utcnow
 from ..core.tx import write_transaction
 from ..events.operations import locked_event
+from ..notifications.operations import unsubscribe_participant
 from ..participants.follow import plausible
 from ..participants.models import Participant
 from ..proposals.merge import restore_votes
@@ -117,6 +118,8 @@ def erase_own_input(follow_code) -> Erased:
         # Votes, merges, moderation and review rows on these proposals go by ON DELETE CASCADE.
         session.execute(delete(Proposal).where(Proposal.id.in_(own)))
         person.display_name = None
+        # An address left for messages about what was erased has nothing left to be told.
+        unsubscribe_participant(session, person.id)
         session.flush()
         session.expire_all()
         changed = [session.get(Proposal, pid) for pid in sorted(touched | restored)]

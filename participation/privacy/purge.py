@@ -20,6 +20,7 @@ from ..events.models import Event
 from ..events.operations import locked_event
 from ..extensions import db
 from ..members.models import Member, invite_digest
+from ..notifications.operations import unsubscribe_participant
 from ..participants.models import Participant
 from ..proposals.models import Proposal
 
@@ -60,6 +61,7 @@ def purge_event(event_id: int, dry_run: bool = False) -> dict:
             participant.token = secrets.token_urlsafe(32)
             participant.follow_code = None
             participant.display_name = None
+            unsubscribe_participant(session, participant.id)
         session.execute(update(Proposal).where(Proposal.event_id == event_id)
                         .values(author_name=None))
         members = session.scalars(select(Member).where(Member.event_id == event_id)

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from . import agreement, events, follow, measures, notices  # noqa: E402,F401  (routes on bp)
+from . import agreement, events, follow, mail, measures, notices  # noqa: E402,F401  (routes on bp)

@@ -3,25 +3,36 @@
 The follow link's code is the only key to the page: private, never cached, never referred.
 """
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from ..core.mail import resident_mail_on
+from ..notifications.operations import state_of
 from ..participants.identity import by_follow_code
 from ..privacy.erase import erase_own_input
-from ..review.outcomes import follow_items
+from ..review.outcomes import follow_items, supported_items
 from . import bp
 
 PERSONAL = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
 
 
-@bp.get("/folj/<follow_code>")
-def follow(follow_code):
+def follow_page(follow_code, mail_error=None, email="", status=200):
+    """The page: what the person wrote, what they supported, and (with SMTP set up) the offer
+    of e-mail when something changes."""
     participant = by_follow_code(follow_code)
     if participant is None:
         abort(404)
     event, items = follow_items(participant)
+    mail_on = resident_mail_on(current_app.config)
     return render_template("review/follow.html", event=event, items=items,
-                           follow_code=follow_code), 200, PERSONAL
+                           supported=supported_items(participant), follow_code=follow_code,
+                           mail_on=mail_on, mail=state_of(participant.id) if mail_on else None,
+                           mail_error=mail_error, email=email), status, PERSONAL
+
+
+@bp.get("/folj/<follow_code>")
+def follow(follow_code):
+    return follow_page(follow_code)
 
 
 @bp.get("/folj/<follow_code>/radera")

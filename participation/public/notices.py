@@ -6,6 +6,8 @@ from datetime import date
 from flask import current_app, render_template
 from flask_babel import format_date
 
+from ..core.mail import resident_mail_on
+from ..demographics import operations as demographics
 from . import bp
 
 DIGG_REPORT_URL = "https://www.digg.se/tdosanmalan"
@@ -14,7 +16,9 @@ DIGG_REPORT_URL = "https://www.digg.se/tdosanmalan"
 @bp.get("/integritet")
 def privacy():
     return render_template("privacy/notice.html",
-                           retention_days=current_app.config["RETENTION_DAYS"])
+                           retention_days=current_app.config["RETENTION_DAYS"],
+                           who=demographics.options(),
+                           mail_on=resident_mail_on(current_app.config))
 
 
 @bp.get("/tillganglighet")

@@ -1,11 +1,10 @@
-import csv
-import io
 from typing import Annotated, Literal
 
 from pydantic import Field
 from typing_extensions import TypedDict
 
 from ..backlog.models import LINK_KINDS
+from ..core import tabular
 from ..core.time import Time
 from ..core.validate import Id
 from ..events.models import KINDS, VOTING_METHODS
@@ -19,29 +18,20 @@ SCALE_COLUMNS = ("rank", "id", "title", "body", "focus_area", "table", "source",
                  "mean", "score", "status", "merged_from")
 
 
+def results_columns(event) -> tuple[str, ...]:
+    return SCALE_COLUMNS if event.is_scale else COLUMNS
+
+
+def results_rows(rows: list[dict]) -> list[dict]:
+    # Merged sources are not ranked rows; their ids are listed on the proposal they joined.
+    return [row | {"merged_from": " ".join(str(m["id"]) for m in row.get("merged_from", []))}
+            for row in rows]
+
+
 def results_csv(event, rows: list[dict]) -> str:
-    """Aggregates only: never who proposed or who voted. Excel opens UTF-8 with a BOM."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    columns = SCALE_COLUMNS if event.is_scale else COLUMNS
-    writer.writerow(columns)
-    for row in rows:
-        # Merged sources are not ranked rows; their ids are listed on the proposal they joined.
-        row = row | {"merged_from": " ".join(str(m["id"]) for m in row.get("merged_from", []))}
-        writer.writerow([_cell(_blank_none(row.get(column, ""))) for column in columns])
-    return buffer.getvalue()
-
-
-def _cell(value):
-    # A title like "=HYPERLINK(...)" must stay text when a reviewer opens the file in Excel.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _blank_none(value):
-    return "" if value is None else value
+    """Aggregates only: never who proposed or who voted. The page's download is the same
+    columns and rows through tabular.download, in the dialect asked for."""
+    return tabular.to_csv(results_columns(event), results_rows(rows)).decode("utf-8")
 
 
 Share = Annotated[float, Field(ge=0, le=1)]

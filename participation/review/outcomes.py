@@ -31,7 +31,7 @@ from ..core.validate import Id
 from ..events.models import KINDS, PHASES, VOTING_METHODS, Event
 from ..extensions import db
 from ..participants.models import Participant
-from ..proposals.models import SOURCES, STATUSES, Proposal
+from ..proposals.models import SOURCES, STATUSES, Proposal, Vote
 from ..proposals.ranking import ranked, voter_count
 from ..proposals.shapes import public_proposal
 from ..proposals.similarity import content_words
@@ -326,6 +326,36 @@ def follow_items(participant) -> tuple[FollowEvent, list[FollowItem]]:
         })
     return {"code": event.code, "title": event.title, "kind": event.kind,
             "phase": event.phase, "public": access.is_public_event(event)}, items
+
+
+class SupportedItem(TypedDict):
+    number: int
+    title: str
+    review_status: Literal[REVIEW_STATUSES]
+    public_answer: str | None
+
+
+def supported_items(participant) -> list[SupportedItem]:
+    """Other people's proposals this person voted on, as the public sees them: a proposal that
+    is hidden, merged or waiting is left out (its text is not the voter's to read)."""
+    event = db.session.get(Event, participant.event_id)
+    proposals = db.session.scalars(
+        select(Proposal).join(Vote, Vote.proposal_id == Proposal.id)
+        .where(Vote.participant_id == participant.id,
+               Proposal.participant_id.is_distinct_from(participant.id))
+        .distinct().order_by(Proposal.number)).all()
+    reviews = {r.proposal_id: r for r in db.session.scalars(select(ProposalReview).where(
+        ProposalReview.proposal_id.in_([p.id for p in proposals])))}
+    items = []
+    for proposal in proposals:
+        shape = public_proposal(proposal, event)
+        if not shape or shape["status"] != "visible":
+            continue
+        review = reviews.get(proposal.id)
+        items.append({"number": shape["number"], "title": shape["title"],
+                      "review_status": review.status if review else "received",
+                      "public_answer": (review.public_answer or None) if review else None})
+    return items
 
 
 def linked_proposals(measure_id: int) -> list[dict]:

@@ -5,6 +5,7 @@ proposal to the backlog), so the state and its history are written together or n
 """
 
 from ..core.time import utcnow
+from ..notifications.operations import queue_status_change
 from .models import ProposalReview, ReviewEntry
 
 
@@ -17,9 +18,12 @@ def record_status(session, proposal_id: int, status: str, public_answer: str, us
     review = session.get(ProposalReview, proposal_id)
     if review is not None and (review.status, review.public_answer) == (status, public_answer):
         return False
+    previous = review.status if review is not None else "received"
     if review is None:
         review = ProposalReview(proposal_id=proposal_id)
         session.add(review)
+    if status != previous:  # a new answer alone is not a new status: nobody is mailed for it
+        queue_status_change(session, proposal_id, status)
     review.status, review.public_answer = status, public_answer
     review.reviewer_id = user.id if user is not None else None
     review.updated_at = utcnow()

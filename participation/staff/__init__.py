@@ -14,6 +14,8 @@ def init_app(app):
         dashboard,
         my_account,
         password_reset,
+        population,
+        report,
         review,
         second_factor,
         sso,
@@ -21,7 +23,8 @@ def init_app(app):
     )
 
     for blueprint in (accounts.bp, second_factor.bp, password_reset.bp, my_account.bp,
-                      account_admin.bp, dashboard.bp, review.bp, backlog.bp, tokens.bp):
+                      account_admin.bp, dashboard.bp, review.bp, report.bp, backlog.bp,
+                      tokens.bp, population.bp):
         app.register_blueprint(blueprint)
     sso.init_app(app)
     backlog.register(app)

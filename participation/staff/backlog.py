@@ -31,6 +31,7 @@ from ..core.errors import OperationError
 from ..core.validate import form_number
 from ..extensions import csrf, db
 from ..review import links
+from ..web import exports
 from ..web.auth import staff_page
 from ..web.labels import BACKLOG_STATUS_NAMES as STATUS_NAMES
 from ..web.labels import LINK_NAMES
@@ -306,8 +307,10 @@ def investment():
     if fmt:
         if fmt not in tabular.FORMATS:
             abort(400)
+        # The page's CSV link asks for excel-sv (docs/exports.md).
         return tabular.download("klimatinvesteringar", queries.EXPORT_COLUMNS,
-                                [queries.export_row(r) for r in rows], fmt)
+                                [queries.export_row(r) for r in rows], fmt,
+                                exports.requested_dialect(), exports.MEASURES)
     chart = macc([(r["measure"], r["figures"]) for r in rows],
                  {r["measure"]["id"]: r["support"]["share"] for r in rows})
     return render_template("backlog/investment.html", rows=rows, chart=chart, chosen=chosen,

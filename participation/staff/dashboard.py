@@ -1,18 +1,20 @@
 """The staff's start page (their events) and the form that creates an event."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import access
+from ..activities import repeat
 from ..backlog.queries import ballot_candidates
 from ..core.errors import OperationError
 from ..events import operations
 from ..events.models import TABLES_MAX, Event
 from ..events.shapes import summary_shape
 from ..extensions import db
-from ..web.auth import staff_page
+from ..web.auth import event_or_404, staff_page
 from .event_form import EventForm
 
 bp = Blueprint("dashboard", __name__)
@@ -27,7 +29,8 @@ def index():
                                 .order_by(Event.created_at.desc())).all()
     every = access.may_review_every_event(current_user)
     rows = [summary_shape(e) | {"manages": console,
-                                "team_role": access.team_role(current_user, e)}
+                                "team_role": access.team_role(current_user, e),
+                                "may_copy": access.may_copy_event(current_user, e)}
             for e in events if (console := access.may_moderate(current_user, e)) or every]
     return render_template("events/dashboard.html", events=rows)
 
@@ -44,7 +47,7 @@ def create():
                 current_user, form.title.data, form.prompt.data, form.kind.data,
                 form.voting(), form.focus_area_names(), form.moderation.data,
                 hide_tallies=form.hide_tallies.data, shuffle_ballot=form.shuffle_ballot.data,
-                **form.kind_values(),
+                asks_demographics=form.asks_demographics.data, **form.kind_values(),
             )
         except OperationError as error:
             form.error_on(error)  # on the field it is about; the form keeps what was typed
@@ -54,3 +57,22 @@ def create():
     return render_template("events/create.html", form=form, tables_max=TABLES_MAX,
                            candidates=candidates,
                            chosen=set(form.measure_ids.data or [])), status
+
+
+@bp.post("/events/<int:event_id>/copy")
+@staff_page()
+def copy(event_id):
+    """Kopiera, on the events list and the console: a new event with this one's setup
+    (activities/repeat.py), then the new event's console to set its date's times. A POST with
+    the page's CSRF token only: following a link never makes an event."""
+    if not access.may_copy_event(current_user, event_or_404(event_id)):
+        abort(403)
+    try:
+        event = repeat.copy_event(current_user, event_id)
+    except OperationError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("console.page", event_id=event_id), code=303)
+    flash(_("A copy with a new code: the settings, focus areas, question cards, tables and "
+            "the evening's programme came along; proposals, votes and participants did not. "
+            "Times were not copied: set the schedule for the new date."), "success")
+    return redirect(url_for("console.page", event_id=event.id), code=303)

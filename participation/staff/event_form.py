@@ -139,6 +139,8 @@ class EventForm(FlaskForm):
     )
     hide_tallies = BooleanField(_l("Keep the live vote bars off the projector until I show them"))
     shuffle_ballot = BooleanField(_l("Show proposals in a random order to each person when voting"))
+    asks_demographics = BooleanField(_l(
+        "Ask who took part (age band and district, voluntary and anonymous)"))
     tables = WholeNumberField(
         _l("Number of tables"), default=0,
         validators=[Optional(), NumberRange(0, TABLES_MAX, message=_l(

@@ -1,6 +1,6 @@
 """The project team's pages: proposals from every event, one proposal's review, exports."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,6 +13,7 @@ from ..activities import report as activity_report
 from ..budgets import queries as budgets
 from ..core import tabular
 from ..core.errors import OperationError
+from ..demographics.queries import representation
 from ..events.models import KINDS
 from ..events.shapes import staff_event_shape, summary_shape
 from ..extensions import db
@@ -20,9 +21,10 @@ from ..proposals.models import Proposal
 from ..proposals.ranking import ranked, voter_count
 from ..review import listing, operations, scoring
 from ..review.agreement import agreement
-from ..review.export import PROPOSAL_COLUMNS, VOTE_COLUMNS, results_csv
+from ..review.export import PROPOSAL_COLUMNS, VOTE_COLUMNS, results_columns, results_rows
 from ..review.models import ANSWER_MAX, COMMENT_MAX, REVIEW_STATUSES
 from ..review.queries import proposal_detail
+from ..web import exports
 from ..web.auth import event_or_404, reviewable_event, staff_page
 from ..web.labels import REVIEW_STATUS_NAMES
 
@@ -65,6 +67,7 @@ def index():
         focus_areas=listing.focus_area_names(everything),
         # The downloads get the same filters; only those (a stray "fmt" must not reach url_for).
         query={k: v for k, v in filters.items() if v is not None and k != "sort"},
+        may_manage_population=access.may_manage_population(current_user),
     ), 400 if error else 200
 
 
@@ -78,22 +81,23 @@ def events():
 @bp.get("/proposals.<fmt>")
 @staff_page()
 def export_proposals(fmt):
-    return _download("forslag", PROPOSAL_COLUMNS, fmt)
+    return _download("forslag", PROPOSAL_COLUMNS, exports.PROPOSALS, fmt)
 
 
 @bp.get("/votes.<fmt>")
 @staff_page()
 def export_votes(fmt):
-    return _download("roster-per-forslag", VOTE_COLUMNS, fmt)
+    return _download("roster-per-forslag", VOTE_COLUMNS, exports.VOTES, fmt)
 
 
-def _download(name, columns, fmt):
+def _download(name, columns, column_labels, fmt):
     if fmt not in tabular.FORMATS:
         abort(404)
     filters, error = _filters()
     if error is not None:
         abort(400)
-    return tabular.download(name, columns, listing.rows_for(current_user, filters), fmt)
+    return tabular.download(name, columns, listing.rows_for(current_user, filters), fmt,
+                            exports.requested_dialect(), column_labels)
 
 
 @bp.get("/events/<int:event_id>")
@@ -104,6 +108,7 @@ def event(event_id):
         "review/event.html", event=staff_event_shape(event), rows=ranked(event),
         voters=voter_count(event.id), budget=budgets.outcome(event),
         activities=activity_report.report(event.id),
+        representation=representation(event),
         by_table=[({"number": t.number, "name": t.name}, ranked(event, t.number))
                   for t in event.tables],
     )
@@ -113,11 +118,9 @@ def event(event_id):
 @staff_page()
 def event_csv(event_id):
     event = reviewable_event(event_id)
-    response = Response(results_csv(event, ranked(event)), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="forslag-{event.code.lower()}.csv"'
-    )
-    return response
+    return tabular.download(f"forslag-{event.code.lower()}", results_columns(event),
+                            results_rows(ranked(event)), "csv", exports.requested_dialect(),
+                            exports.EVENT_RESULTS)
 
 
 @bp.get("/events/<int:event_id>/budget.<fmt>")
@@ -129,7 +132,8 @@ def budget_file(event_id, fmt):
     if found is None or fmt not in tabular.FORMATS:
         abort(404)
     return tabular.download(f"klimatbudget-{event.code.lower()}", budgets.EXPORT_COLUMNS,
-                            budgets.export_rows(found), fmt)
+                            budgets.export_rows(found), fmt, exports.requested_dialect(),
+                            exports.BUDGET_OUTCOME)
 
 
 @bp.get("/events/<int:event_id>/activities.<fmt>")
@@ -142,7 +146,8 @@ def activities_file(event_id, fmt):
     if not found or fmt not in tabular.FORMATS:
         abort(404)
     return tabular.download(f"aktiviteter-{event.code.lower()}", activity_report.EXPORT_COLUMNS,
-                            activity_report.export_rows(found), fmt)
+                            activity_report.export_rows(found), fmt, exports.requested_dialect(),
+                            exports.ACTIVITIES)
 
 
 def _proposal(proposal_id):

@@ -65,6 +65,7 @@ def page(event_id):
     return render_template(
         "events/console.html", **(rows | head_context(event, rows["event"])),
         join_url=join_url(event.code), group=group_context(event) if manages else None,
+        may_copy=access.may_copy_event(current_user, event),
         team=team_context(event), plan=plan_context(event),
         radslag_panels=shows_radslag_panels(event), undo=_undo_offer(rows, request.args),
         tables_form=TablesForm(count=len(event.tables)), confirm_form=ConfirmForm(),

@@ -10,6 +10,7 @@ from ...activities.models import RATINGS
 from ...budgets.operations import submit_budget_ballot
 from ...core.errors import OperationError
 from ...core.validate import form_number
+from ...demographics import operations as demographics
 from ...members.operations import set_show_name
 from ...participants.operations import choose_table, set_display_name
 from ...proposals import operations, paper
@@ -24,6 +25,7 @@ from .forms import (
     ShowNameForm,
     TableForm,
     VoteForm,
+    WhoForm,
 )
 from .page import render_phone
 from .views import event_or_404
@@ -219,6 +221,22 @@ def evaluate(code):
                             evaluation_form=form)
     flash(_("Thank you! Your answer is saved."), "success")
     return _back(event, "#evaluation")
+
+
+@bp.post("/j/<code>/who")
+def who(code):
+    """The voluntary questions on who took part: answered once, stored apart from the person."""
+    event = event_or_404(code)
+    form = WhoForm(prefix="who")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        demographics.answer(event.id, identity.token_for(event.id), form.age_band.data,
+                            form.district.data, form.extra.data)
+    except OperationError as error:
+        return render_phone(event, error.status, error=str(error.message))
+    flash(_("Thank you! It helps the city see who it reaches."), "success")
+    return _back(event, "#who")
 
 
 @bp.post("/j/<code>/scribe")

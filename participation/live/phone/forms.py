@@ -42,6 +42,15 @@ class EvaluationForm(FlaskForm):
     client_id = HiddenField()
 
 
+class WhoForm(FlaskForm):
+    """Who took part: the choices are set per page; the operation checks every value
+    (demographics/operations.answer). An empty value is "prefer not to say"."""
+
+    age_band = SelectField(_l("Your age"), choices=[], validate_choice=False)
+    district = SelectField(_l("Where you live"), choices=[], validate_choice=False)
+    extra = SelectField(_l("The city's question"), choices=[], validate_choice=False)
+
+
 class NameForm(FlaskForm):
     display_name = StringField(_l("Your name (optional)"), validators=[Length(max=NAME_MAX)])
 

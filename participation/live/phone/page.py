@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ... import access
+from ...demographics import operations as demographics
 from ...events.tables import table_label
 from ...participants import identity as participants
 from ...proposals.order import shuffled
@@ -24,6 +25,7 @@ from .forms import (
     ScribeForm,
     TableForm,
     VoteForm,
+    WhoForm,
 )
 
 # How often a page without JavaScript reloads itself while it waits (lobby, results): soon
@@ -70,6 +72,27 @@ def budget_view(state: dict, ticked: list | None = None) -> dict | None:
             "left_sek": budget["budget_sek"] - spent}
 
 
+def who_form(event, token) -> WhoForm | None:
+    """The voluntary questions on who took part, while the event asks them and this phone has
+    not answered; with the city's choices. `form.ready` is False until the phone has taken
+    part: the card is then in the page but hidden, and phone/sync.js shows it with the follow
+    link, at the person's first write."""
+    if not event.asks_demographics or event.phase == "closed":
+        return None
+    state = demographics.answer_state(event.id, token)
+    if state == "answered":
+        return None
+    offered = demographics.options()
+    form = WhoForm(prefix="who")
+    not_said = [("", _("Prefer not to say"))]
+    form.age_band.choices = not_said + [(a, a) for a in offered["age"]]
+    form.district.choices = not_said + [(d, d) for d in offered["district"]]
+    form.extra.choices = not_said + [(o, o) for o in offered["extra"]]
+    form.extra.label.text = offered["extra_question"] or ""
+    form.ready = state == "ready"
+    return form
+
+
 def render_phone(event, status: int = 200, **forms):
     """The resident's page: everything the current phase allows, as plain forms."""
     if refused := invite_only(event):
@@ -113,6 +136,7 @@ def render_phone(event, status: int = 200, **forms):
         evaluation_form=forms.get("evaluation_form") or EvaluationForm(
             prefix="evaluation", formdata=None, client_id=uuid.uuid4().hex,
             text=((state.get("evaluation") or {}).get("mine") or {}).get("text", "")),
+        who_form=who_form(event, identity.token_for(event.id)),
         new_client_id=lambda: uuid.uuid4().hex,
         refresh_seconds=NO_SCRIPT_REFRESH_SECONDS,
     ), status

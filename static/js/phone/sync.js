@@ -12,13 +12,16 @@ import { renderQuestions } from './questions.js';
 import { upsert } from './proposals.js';
 import { renderResults, renderTableResults, setPhase } from './phase.js';
 
-// The personal "follow my proposals" link appears after the first proposal.
+// The personal follow link appears after the first proposal or vote.
 function showFollowLink(url) {
   const link = document.getElementById('follow-link');
   if (!link) return;
   link.href = url;
   link.textContent = url;
   document.getElementById('follow-box').hidden = false;
+  // The voluntary "who is taking part" card waits for the same moment: a first write.
+  const who = document.getElementById('who');
+  if (who) who.hidden = false;
 }
 
 export function applySnapshot(s) {
@@ -63,4 +66,6 @@ export function ballotSent(ack) {
   // An older answer (a replay, or one overtaken by a snapshot) changes nothing, but the queued
   // write it answers is gone from the outbox, so the ballot is drawn again either way.
   applyBallot(versions.accept('ballot', ack.version) ? ack.ballot : state.ballot);
+  // A first vote made this person's follow link: the next snapshot carries it.
+  if (document.getElementById('follow-box')?.hidden) refresh().catch(() => {});
 }
