@@ -103,8 +103,9 @@ def representation(event) -> Representation:
     if len(answers) < MIN_CELL:
         return empty
     offered = options()
-    dimensions = [_dimension("age", answers, list(AGE_BANDS)),
-                  _dimension("district", answers, offered["district"])]
+    dimensions = [_dimension("age", answers, list(AGE_BANDS))]
+    if offered["district"] or any(a.district for a in answers):  # not asked: no table
+        dimensions.append(_dimension("district", answers, offered["district"]))
     # The city's question as each person was asked it: a question edited later is another
     # question, with only its own answers (and too few of them hides it whole).
     for question in sorted({a.extra_question for a in answers if a.extra_question}):

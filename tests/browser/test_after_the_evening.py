@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from ..support.live import LiveServer
 from ..support.mailbox import Mailbox
 from .a11y_support import run_axe
+from .conftest import log_in
 from .test_workshop import connected, no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -100,3 +101,25 @@ def test_a_voter_follows_answers_who_and_is_told_by_mail(mailing_server, context
     _confirm, news = mail_for(mailbox, "invanare@example.se", 2, server)
     assert news["Subject"] == "Nytt om förslag 1"
     assert "Handläggs" in news.get_content()
+
+    # Ten more phones answer (each after voting), the event closes, and the project team
+    # sees who took part on the review page: 11 respondents, the small groups suppressed.
+    for band in ["30-44"] * 5 + ["65-79"] * 3 + ["18-29"] * 2:
+        other = server.phone(event["code"])
+        voted = other.http.post(f"{server.url}/api/v1/proposals/{pid}/votes",
+                                json={"client_id": other.csrf[:32]}, timeout=10)
+        assert voted.status_code == 201, voted.text
+        sent = other.http.post(f"{server.url}/j/{event['code']}/who", timeout=10, data={
+            "csrf_token": other.csrf, "who-age_band": band}, allow_redirects=False)
+        assert sent.status_code == 303, sent.text
+    for phase in ("results", "closed"):
+        server.set_phase(event["id"], phase)
+    review = contexts(viewport={"width": 1366, "height": 768}).new_page()
+    log_in(review, server.url, "rev@live.se")
+    review.goto(f"{server.url}/review/events/{event['id']}#representation-heading")
+    section = review.locator(".representation")
+    expect(section).to_contain_text("11 av")
+    expect(section.locator("tr", has_text="30-44")).to_contain_text("6")
+    expect(section.locator("tr", has_text="65-79")).to_contain_text("färre än 5")
+    assert run_axe(review) == []
+    shots(review, "after-review-representation")
