@@ -254,3 +254,18 @@ def test_without_a_public_base_url_no_mail_is_offered(app, evening):
     answer = author.http.post(f"{path}/epost", data={"email": "a@example.se",
                                                      "csrf_token": csrf_from(page)})
     assert answer.status_code == 404
+
+
+def test_the_address_is_in_no_export_or_staff_page(evening, mailbox, staff, mail_app):
+    from .conftest import login
+    event, pid, author, _voter = evening
+    confirm(author, mailbox, "hemlig.adress@example.se")
+    reviewer = mail_app.test_client()
+    login(reviewer, staff.reviewer)
+    for path in ("/review/proposals.csv?dialect=excel-sv", "/review/proposals.json",
+                 "/review/votes.csv", f"/review/events/{event.id}",
+                 f"/events/{event.id}/report", f"/review/proposals/{pid}",
+                 f"/api/v1/events/{event.id}/results"):
+        body = reviewer.get(path)
+        assert body.status_code == 200, path
+        assert b"hemlig.adress" not in body.data, path
