@@ -22,6 +22,7 @@ from ..core.csvfile import (  # noqa: F401  (ImportProblems, ImportRefused: the 
     ImportRefused,
     decode,
     normalise,
+    problem,
     separator,
 )
 from ..core.errors import OperationError
@@ -66,22 +67,19 @@ class Imported(TypedDict):
     encoding: Annotated[Literal[ENCODINGS], Field(description="How the file was read.")]
 
 
-def _problem(row, column, message):
-    return {"row": row, "column": column, "message": message}
-
 
 def _columns(header: list[str]) -> tuple[list, list[dict]]:
     fields, problems, seen = [], [], set()
     for name in header:
         field = HEADERS.get(normalise(name))
         if field is None:
-            problems.append(_problem(1, name, _l("Unknown column. See the list of columns.")))
+            problems.append(problem(1, name, _l("Unknown column. See the list of columns.")))
         elif field in seen:
-            problems.append(_problem(1, name, _l("This column comes twice.")))
+            problems.append(problem(1, name, _l("This column comes twice.")))
         seen.add(field)
         fields.append(field)
     if "title" not in seen:
-        problems.append(_problem(1, "title", _l("The file needs a title column.")))
+        problems.append(problem(1, "title", _l("The file needs a title column.")))
     return fields, problems
 
 
@@ -93,7 +91,7 @@ def _row(cells: dict, header_of: dict, number: int) -> tuple[dict, list[dict]]:
         try:
             value = func_(*args)
         except OperationError as error:
-            problems.append(_problem(number, header_of.get(error.field or field, field),
+            problems.append(problem(number, header_of.get(error.field or field, field),
                                      error.message))
         else:
             if keep:
@@ -111,7 +109,7 @@ def _row(cells: dict, header_of: dict, number: int) -> tuple[dict, list[dict]]:
     word = (cells.get("status") or "").strip().lower() or "idea"
     status = STATUS_WORDS.get(word)
     if status is None:
-        problems.append(_problem(number, header_of.get("status", "status"),
+        problems.append(problem(number, header_of.get("status", "status"),
                                  _l("Unknown status. Use: idé, utreds, planerad, pågår, "
                                     "genomförd or avslagen.")))
     else:
@@ -130,7 +128,7 @@ def parse(text: str) -> list[dict]:
     try:
         records = list(reader)
     except csv.Error:
-        raise ImportRefused([_problem(reader.line_num, "", _l("The CSV file is broken here."))])\
+        raise ImportRefused([problem(reader.line_num, "", _l("The CSV file is broken here."))])\
             from None
     if not records:  # e.g. only a byte-order mark
         raise OperationError("empty_file", _l("The file is empty."), field="file")
@@ -145,7 +143,7 @@ def parse(text: str) -> list[dict]:
         if not any(cell.strip() for cell in record):
             continue  # spreadsheets leave empty lines at the end
         if len(record) != len(fields):
-            problems.append(_problem(number, "", _l(
+            problems.append(problem(number, "", _l(
                 "This row has %(found)d cells; the header has %(expected)d.",
                 found=len(record), expected=len(fields))))
             continue
@@ -153,9 +151,9 @@ def parse(text: str) -> list[dict]:
         problems.extend(row_problems)
         rows.append(values)
     if not rows and not problems:
-        problems.append(_problem(2, "", _l("The file has no measures.")))
+        problems.append(problem(2, "", _l("The file has no measures.")))
     if len(rows) > MAX_ROWS:
-        problems.append(_problem(MAX_ROWS + 2, "", _l("At most %(n)d measures per file.",
+        problems.append(problem(MAX_ROWS + 2, "", _l("At most %(n)d measures per file.",
                                                       n=MAX_ROWS)))
     if problems:
         raise ImportRefused(problems)

@@ -43,6 +43,11 @@ class ImportRefused(OperationError):
             for p in self.problems]}
 
 
+def problem(row: int, column: str, message) -> dict:
+    """One entry of ImportRefused's list: the row (1 is the header), the column, what to fix."""
+    return {"row": row, "column": column, "message": message}
+
+
 def normalise(header: str) -> str:
     text = _UNIT.sub("", header).strip().lower()
     return re.sub(r"[\s\-]+", "_", text).strip("_")

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict
 
 from .. import access
-from ..core.csvfile import ImportRefused, decode, normalise, separator
+from ..core.csvfile import ImportRefused, decode, normalise, problem, separator
 from ..core.errors import OperationError
 from ..core.tx import write_transaction
 from ..core.validate import clean_text
@@ -131,9 +131,6 @@ def set_extra_question(user, text, option_lines) -> None:
             session.add(ExtraQuestion(text=text, options="\n".join(lines)))
 
 
-def _problem(row, column, message):
-    return {"row": row, "column": column, "message": message}
-
 
 def parse_population(raw: bytes) -> list[dict]:
     """Rows of (dimension, label, residents), every problem listed; nothing half-read."""
@@ -144,10 +141,10 @@ def parse_population(raw: bytes) -> list[dict]:
     try:
         records = list(csv.reader(io.StringIO(text), delimiter=separator(lines[0])))
     except csv.Error:
-        raise ImportRefused([_problem(1, "", _l("The CSV file is broken."))]) from None
+        raise ImportRefused([problem(1, "", _l("The CSV file is broken."))]) from None
     header = [HEADERS.get(normalise(name)) for name in records[0]]
     if sorted(h for h in header if h) != ["dimension", "label", "residents"]:
-        raise ImportRefused([_problem(1, "", _l(
+        raise ImportRefused([problem(1, "", _l(
             "The file needs the columns fråga, grupp and invånare (question, group, "
             "residents)."))])
     rows, problems, seen = [], [], set()
@@ -159,27 +156,27 @@ def parse_population(raw: bytes) -> list[dict]:
         try:
             label = clean_text(cells.get("label", ""), "grupp", LABEL_MAX, multiline=False)
         except OperationError as error:
-            problems.append(_problem(number, "grupp", error.message))
+            problems.append(problem(number, "grupp", error.message))
             continue
         count = cells.get("residents", "").replace(" ", "").replace("\u00a0", "")
         count = count if RESIDENTS.fullmatch(count) else ""
         if dimension is None:
-            problems.append(_problem(number, "fråga", _l("Write ålder or stadsdel.")))
+            problems.append(problem(number, "fråga", _l("Write ålder or stadsdel.")))
             continue
         if dimension == "age" and label not in AGE_BANDS:
-            problems.append(_problem(number, "grupp", _l(
+            problems.append(problem(number, "grupp", _l(
                 "Age bands are: %(bands)s.", bands=", ".join(AGE_BANDS))))
         elif (dimension, label) in seen:
-            problems.append(_problem(number, "grupp", _l("This group comes twice.")))
+            problems.append(problem(number, "grupp", _l("This group comes twice.")))
         if not count:
-            problems.append(_problem(number, "invånare", _l("Give a whole number of residents.")))
+            problems.append(problem(number, "invånare", _l("Give a whole number of residents.")))
         seen.add((dimension, label))
         rows.append({"dimension": dimension, "label": label,
                      "residents": int(count) if count else 0})
     if sum(1 for r in rows if r["dimension"] == "district") > DISTRICTS_MAX:
-        problems.append(_problem(1, "", _l("At most %(n)d districts.", n=DISTRICTS_MAX)))
+        problems.append(problem(1, "", _l("At most %(n)d districts.", n=DISTRICTS_MAX)))
     if not rows and not problems:
-        problems.append(_problem(2, "", _l("The file has no rows.")))
+        problems.append(problem(2, "", _l("The file has no rows.")))
     if problems:
         raise ImportRefused(problems)
     return rows

@@ -51,12 +51,15 @@ def masked(address: str) -> str:
     return f"{local[:1]}…@{domain}"
 
 
-def state_of(participant_id: int) -> SubscriptionState | None:
-    found = db.session.scalar(select(Subscription)
-                              .where(Subscription.participant_id == participant_id))
+def _state(found: Subscription | None) -> SubscriptionState | None:
     if found is None:
         return None
     return {"address": masked(found.address), "confirmed": found.confirmed_at is not None}
+
+
+def state_of(participant_id: int) -> SubscriptionState | None:
+    return _state(db.session.scalar(select(Subscription)
+                                    .where(Subscription.participant_id == participant_id)))
 
 
 def clean_address(value) -> str:
@@ -122,9 +125,7 @@ def _by_secret(session, secret) -> Subscription | None:
 
 
 def find(secret) -> SubscriptionState | None:
-    found = _by_secret(db.session, secret)
-    return None if found is None else {"address": masked(found.address),
-                                       "confirmed": found.confirmed_at is not None}
+    return _state(_by_secret(db.session, secret))
 
 
 def confirm(secret) -> bool:

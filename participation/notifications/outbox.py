@@ -3,7 +3,7 @@ processes never send the same one, and retried with a growing wait when the SMTP
 
 from datetime import timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from typing_extensions import TypedDict
 
 from ..core.time import utcnow
@@ -87,4 +87,4 @@ def failed(message_id: int, now=None) -> None:
 
 def waiting() -> int:
     """How many messages wait (for /metrics and the CLI)."""
-    return len(db.session.scalars(select(MailMessage.id)).all())
+    return db.session.scalar(select(func.count(MailMessage.id)))

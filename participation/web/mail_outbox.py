@@ -30,8 +30,12 @@ def _links(item) -> dict:
         }
 
 
-def compose(item) -> tuple[str, str]:
+def compose(item) -> tuple[str, str, dict]:
+    """The subject, the body and the extra headers of one waiting message."""
     links = _links(item)
+    headers = {"List-Unsubscribe": f"<{links['unsubscribe']}>",
+               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+               "Auto-Submitted": "auto-generated"}
     with force_locale(item["locale"]):
         if item["kind"] == "confirm":
             subject = _("Confirm your e-mail address")
@@ -52,7 +56,7 @@ def compose(item) -> tuple[str, str]:
                      "input on your page:\n%(link)s", event=item["event_title"],
                      link=links["follow"])
         body += "\n\n-- \n" + _("No more messages: %(link)s", link=links["unsubscribe"])
-    return str(subject), str(body)
+    return str(subject), str(body), headers
 
 
 def send_waiting(app) -> int:
@@ -64,11 +68,7 @@ def send_waiting(app) -> int:
     operations.queue_results()
     count = 0
     for item in outbox.claim_due():
-        subject, body = compose(item)
-        unsubscribe = _links(item)["unsubscribe"]
-        headers = {"List-Unsubscribe": f"<{unsubscribe}>",
-                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                   "Auto-Submitted": "auto-generated"}
+        subject, body, headers = compose(item)
         if send_mail(config, item["address"], subject, body, headers):
             outbox.sent(item["id"])
             count += 1

@@ -24,6 +24,8 @@ export const state = {
   table: null,
   tables: [],
   questions: [],
+  // Whether the snapshot that brings the follow link after a first vote was asked for.
+  followAsked: false,
 };
 
 // The names the server gave a question or a table, looked up where a proposal only has the id.

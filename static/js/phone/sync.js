@@ -66,6 +66,10 @@ export function ballotSent(ack) {
   // An older answer (a replay, or one overtaken by a snapshot) changes nothing, but the queued
   // write it answers is gone from the outbox, so the ballot is drawn again either way.
   applyBallot(versions.accept('ballot', ack.version) ? ack.ballot : state.ballot);
-  // A first vote made this person's follow link: the next snapshot carries it.
-  if (document.getElementById('follow-box')?.hidden) refresh().catch(() => {});
+  // A first vote made this person's follow link: one snapshot carries it (asked once only,
+  // so no later vote ever costs a snapshot).
+  if (!state.followAsked && document.getElementById('follow-box')?.hidden) {
+    state.followAsked = true;
+    refresh().catch(() => {});
+  }
 }
