@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, session
+from flask import Flask, session
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -28,12 +28,6 @@ class BoundedInt(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", ID_MAX)
         super().__init__(url_map, *args, **kwargs)
-
-
-def select_locale():
-    # Outside a request (CLI, background pushes) the default language is Swedish.
-    choice = session.get("lang") if has_request_context() else None
-    return choice if choice in ("sv", "en") else "sv"
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -63,6 +57,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     # Templates get the person as a plain `viewer` dict (web/__init__.py), never `current_user`.
     login_manager.init_app(app, add_context_processor=False)
+    from .web.language import select_locale
+
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["local_time"] = local_time

@@ -141,7 +141,6 @@ def load(instance_path: Path, environ=None) -> dict:
         "DRAIN_SECONDS": float(env.get("DRAIN_SECONDS", "20")),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
-        "LANGUAGES": ("sv", "en"),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "") == "1",

@@ -23,7 +23,7 @@ def test_the_statement_in_swedish_and_english(configured):
     answer = browser.get("/tillganglighet")
     assert answer.status_code == 200
     sv = answer.get_data(as_text=True)
-    assert '<html lang="sv">' in sv
+    assert '<html lang="sv" dir="ltr">' in sv
     for part in ("<h1>Tillgänglighet för Delaktighet</h1>", "Malmö stad står bakom",
                  "Hur tillgänglig är tjänsten?", "Rapportera brister", "Tillsyn",
                  "Myndigheten för digital förvaltning", "Innehåll som inte är tillgängligt",
@@ -33,7 +33,7 @@ def test_the_statement_in_swedish_and_english(configured):
         assert part in sv, part
     browser.post("/lang/en", data={"csrf_token": csrf_from(sv), "next": "/tillganglighet"})
     en = browser.get("/tillganglighet").get_data(as_text=True)
-    assert '<html lang="en">' in en
+    assert '<html lang="en" dir="ltr">' in en
     for part in ("Accessibility of Participation", "Malmö stad is responsible",
                  "Supervision", "Agency for Digital Government", "December 1, 2026",
                  'href="mailto:tillganglighet@malmo.example"', "How we tested the service"):

@@ -111,6 +111,8 @@ def test_a_session_acks_and_pushes_as_the_document_says(app, asyncapi, room, sta
     call(console, "set_timer", {"seconds": 60})
     call(console, "reveal_tallies", {})
     call(console, "set_show_themes", {"show": True})
+    from participation.events.languages import set_languages
+    set_languages(staff.facilitator, workshop.id, ["sv", "fi", "ar"], "ar")  # the languages push
     merged = call(console, "merge_proposals", {"source_id": ids[1], "target_id": ids[0]})
     call(console, "undo_merge", {"merge_id": merged["merge"]["id"]})
     call(console, "hide_proposal", {"proposal_id": ids[1]})

@@ -497,6 +497,10 @@ REST_CASES = {
     "api.set_timer": lambda k: _event_route(k, {"seconds": 60}),
     "api.set_schedule": lambda k: _event_route(k, {"closes_at": "2090-01-01T10:00"}),
     "api.set_questions": lambda k: _event_route(k, {"questions": ["Hur?"]}),
+    "api.set_languages": lambda k: _event_route(k, {"languages": ["sv", "ar"],
+                                                    "projector_language": "ar",
+                                                    "texts": {"ar": {"title": "عنوان",
+                                                                     "prompt": "سؤال"}}}),
     "api.submit_proposal": lambda k: _resident_route(k, {"title": "Träd",
                                                          "client_id": new_id()}),
     "api.vote": lambda k: (lambda _e, phone, p: _as_phone(

@@ -119,7 +119,7 @@ def test_print_view_and_pdf_for_a_reviewer(app, make_event, staff):
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "private, no-store"
     html = page.get_data(as_text=True)
-    assert '<html lang="sv">' in html
+    assert '<html lang="sv" dir="ltr">' in html
     for text in (QUESTION, TOP, "Personuppgifter", "Belysta cykelvägar", "Laddstolpar"):
         assert text in html, text
     assert SECRET_TITLE not in html and "19121212" not in html
@@ -158,7 +158,7 @@ def test_english_locale_gives_english_headings(app, make_event, staff):
     swedish = reviewer.get(f"/events/{event.id}/report").get_data(as_text=True)
     reviewer.post("/lang/en", data={"csrf_token": csrf_from(swedish)})
     html = reviewer.get(f"/events/{event.id}/report").get_data(as_text=True)
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     text, pdf = pdf_text(reviewer.get(f"/events/{event.id}/report.pdf").get_data())
     for heading in ("Participants", "Proposals in fair rank order", "Moderation",
                     "Measures the proposals were linked to"):

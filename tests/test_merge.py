@@ -273,7 +273,8 @@ def test_shapes_the_author_and_everyone_else_see(app, room, staff):
                               "merged_into": target, "merged_into_number": 2}
     assert theirs[target]["merged_from"] == [{"id": source, "number": 1,
                                               "title": "Belys cykelbanan",
-                                              "body": "Hela vintern", "author_name": None}]
+                                              "body": "Hela vintern", "lang": "sv",
+                                              "author_name": None}]
     page = other.http.get(f"/j/{workshop.code}").get_data(as_text=True)
     assert "Sammanslaget av 2 förslag" in page and "Sammanslaget med förslaget" in page
     assert "Hela vintern" in page

@@ -50,7 +50,8 @@ PHONE_A = {"participant_a"}
 # token, scribe secret) and the login itself. Only "no 500" is asserted for these.
 PUBLIC_ROUTES = [
     "accounts.login", "accounts.logout", "sso.start", "sso.callback", "pages.home",
-    "pages.join_by_code", "pages.set_language", "health.healthz", "public.privacy",
+    "pages.join_by_code", "pages.set_language", "pages.choose_language", "health.healthz",
+    "public.privacy",
     "api.openapi", "api.asyncapi", "public.accessibility", "public.agreement_page",
     "phone.join", "phone.join_table", "phone.join_as_scribe", "phone.qr", "phone.table_qr",
     "phone.name", "phone.submit", "phone.vote", "phone.withdraw", "phone.budget", "phone.poll",
@@ -86,6 +87,8 @@ MANAGE_A_ROUTES = [
     "api.revoke_member", "api.reissue_invitation", "api.add_meeting", "api.list_meetings",
     "api.set_attendance", "console.add_team_member", "console.remove_team_member",
     "api.add_team_member", "api.remove_team_member",
+    # The event's languages (docs/languages.md).
+    "console.set_languages", "api.set_languages",
 ]
 # Moderating at the console: its page and fragments, the projector and poster, moderation,
 # merges, paper proposals and hand counts.
@@ -113,6 +116,8 @@ ANY_STAFF_ROUTES = [
     "review.export_votes", "api.list_proposals", "api.aggregated_votes",
     # One's own API tokens: every staff member has a list and may create them.
     "tokens.index", "api.list_my_tokens", "api.create_my_token",
+    # The interface languages and their review state (docs/languages.md).
+    "languages.page",
 ]
 # Creating a token takes a login's cookie: a bearer token may not mint others.
 COOKIE_API = {"api.create_my_token"}
@@ -314,6 +319,8 @@ class World:
             "console.reveal": {"revealed": "1"}, "api.reveal": {"revealed": True},
             "console.set_show_themes": {"show": "1"}, "api.set_show_themes": {"show": True},
             "console.set_questions": {"questions": "Vad saknas?"},
+            "console.set_languages": {"languages": ["sv", "fi"], "projector_language": "sv"},
+            "api.set_languages": {"languages": ["sv", "fi"]},
             "api.set_questions": {"questions": ["Vad saknas?"]},
             "console.set_schedule": {}, "api.set_schedule": {},
             "console.add_paper": {"title": "Från papperet"},

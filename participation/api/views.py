@@ -4,6 +4,7 @@ contract (contract.route); the answers declared here are the ones these views pu
 from typing import Annotated, Literal, NotRequired
 
 from flask import g, jsonify, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from pydantic import Field
 from typing_extensions import TypedDict
@@ -17,8 +18,8 @@ from ..budgets.queries import BudgetOutcome, outcome
 from ..core.declare import Version, keys_of
 from ..core.errors import OperationError, not_found
 from ..core.validate import Id
+from ..events import languages, questions, schedule, tables
 from ..events import operations as event_ops
-from ..events import questions, schedule, tables
 from ..events.models import PHASES, Event, Voting
 from ..extensions import csrf, db
 from ..live.snapshot import EventView, ResidentState, StaffState, event_view, state_for
@@ -221,7 +222,7 @@ def similar(event_id):
     event = _event(event_id)
     _require_resident(event, _reviewer(event))
     return jsonify(hints.similar(event, request.args.get("title", ""),
-                                 request.args.get("body", "")))
+                                 request.args.get("body", ""), str(get_locale())))
 
 
 @route("GET", "/events/<int:event_id>/duplicates",
@@ -320,6 +321,21 @@ def set_questions(event_id):
     return jsonify(_event_answer(event))
 
 
+@route("PUT", "/events/<int:event_id>/languages",
+       "Set the languages the phones offer, the projector's, and the texts in other languages",
+       auth=STAFF, body=languages.LanguagesChange, answers={200: EventAnswer},
+       errors=(400, 401, 403, 404),
+       description="docs/languages.md. 400 invalid_language for a language not shipped or a "
+                   "projector language the phones do not offer.")
+def set_languages(event_id):
+    data = json_body()
+    event = languages.set_languages(
+        staff_user(), event_id, data.get("languages"),
+        data.get("projector_language", "sv"), data.get("browser_language", True),
+        data.get("texts"))
+    return jsonify(_event_answer(event))
+
+
 @route("GET", "/events/<int:event_id>/results", "Visible proposals in rank order", auth=STAFF,
        query=ResultsQuery, answers={200: ResultsAnswer}, errors=(401, 403, 404))
 def results(event_id):
@@ -356,7 +372,7 @@ def submit_proposal(event_id):
     result = proposal_ops.submit_proposal(
         event.id, identity.token_for(event.id), data.get("title"), data.get("body"),
         data.get("client_id"), focus_area_id=data.get("focus_area_id"),
-        question_id=data.get("question_id"),
+        question_id=data.get("question_id"), lang=data.get("lang"), hint=str(get_locale()),
     )
     return jsonify(with_follow_url(result)), 200 if result.get("replayed") else 201
 

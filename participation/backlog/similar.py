@@ -106,7 +106,8 @@ def measures_like(event, title, body=None, limit: int = 3) -> list[MeasureMatch]
             for mid, score in index.similar(title, body, limit=limit)]
 
 
-def similar(event, title, body=None) -> Matches:
-    """The whole hint while a resident types: similar proposals and similar measures."""
-    return {"matches": duplicates.similar_to(event, title, body),
+def similar(event, title, body=None, hint=None) -> Matches:
+    """The whole hint while a resident types: similar proposals and similar measures
+    (`hint`: the writer's interface language)."""
+    return {"matches": duplicates.similar_to(event, title, body, hint=hint),
             "measures": measures_like(event, title, body)}

@@ -18,6 +18,7 @@ COPIED = (
     "voting_method", "dots_per_person", "max_dots_per_proposal", "budget_sek",
     "moderation", "hide_tallies", "shuffle_ballot", "show_themes",
     "asks_demographics",
+    "languages", "projector_language", "browser_language", "texts",
 )
 
 # Not copied, and why.

@@ -12,10 +12,13 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import JSON
 from typing_extensions import TypedDict
 
+from ..core.languages import SHIPPED
 from ..core.time import utcnow
 from ..extensions import db
 
@@ -28,6 +31,7 @@ MODERATIONS = ("post", "pre")
 VOTING_METHODS = ("approval", "dots", "scale", "budget")
 # A scale rating: 1 = not important at all ... 5 = very important.
 SCALE_MIN, SCALE_MAX = 1, 5
+ALL_LANGUAGES = ",".join(SHIPPED)
 # Dots per person (and on one proposal) at a dot vote.
 DOTS_MAX = 100
 Dots = Annotated[int, Field(ge=1, le=DOTS_MAX)]
@@ -141,6 +145,15 @@ class Event(VotingMethod, db.Model):
     shuffle_ballot: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Whether phones offer the voluntary "who took part" questions (demographics/).
     asks_demographics: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The languages of the room (events/languages.py): what the phones' menu offers (a comma
+    # list of codes, Swedish always), what the projector speaks, whether a phone's own
+    # language setting counts on its first visit, and the title and question in other
+    # languages: {"fi": {"title": …, "prompt": …}, …} (Swedish is title/prompt themselves).
+    languages: Mapped[str] = mapped_column(String(40), default=ALL_LANGUAGES,
+                                           server_default=ALL_LANGUAGES)
+    projector_language: Mapped[str] = mapped_column(String(3), default="sv", server_default="sv")
+    browser_language: Mapped[bool] = mapped_column(default=True, server_default=true())
+    texts: Mapped[dict | None] = mapped_column(JSON, default=None)
     # The theme cloud (proposals/themes.py) under the projector's wall; always on the console.
     show_themes: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A countdown for the current phase; the server's clock is the one that counts.

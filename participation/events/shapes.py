@@ -9,8 +9,10 @@ from typing import Annotated, Literal
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from ..core.languages import parse_list
 from ..core.time import Time, iso
 from ..core.validate import Id
+from .languages import EventText, Language
 from .models import KINDS, MODERATIONS, PHASES, Voting
 from .questions import QuestionInfo
 from .schedule import ScheduleNext, next_step
@@ -50,6 +52,11 @@ class EventShape(TypedDict):
         "Collect -> vote on its own then: the rating or voting window opens."))]
     closes_at: Annotated[Time | None, Field(description="-> results on its own then.")]
     tables: list[TableInfo]
+    languages: Annotated[list[Language], Field(description=(
+        "What the phones' language menu offers (docs/languages.md)."))]
+    projector_language: Language
+    texts: Annotated[dict[Language, EventText], Field(description=(
+        "Title and question in other languages; a screen shows the reader's, else Swedish."))]
 
 
 class StaffEventShape(EventShape):
@@ -61,6 +68,8 @@ class StaffEventShape(EventShape):
     phase_set_by_hand_at: Annotated[Time | None, Field(description=(
         "When staff last changed the phase by hand: scheduled times up to then are passed over "
         "(saving the schedule clears it)."))]
+    browser_language: Annotated[bool, Field(description=(
+        "A phone's own language setting counts on its first visit."))]
 
 
 class EventSummary(TypedDict):
@@ -96,6 +105,9 @@ def event_shape(event) -> EventShape:
         "voting_opens_at": iso(event.voting_opens_at),
         "closes_at": iso(event.closes_at),
         "tables": tables_info(event),
+        "languages": list(parse_list(event.languages)),
+        "projector_language": event.projector_language,
+        "texts": dict(event.texts or {}),
     }
 
 
@@ -103,7 +115,8 @@ def staff_event_shape(event) -> StaffEventShape:
     """The event's staff: also what only the console and projector use."""
     return event_shape(event) | {"show_themes": event.show_themes,
                                  "schedule_next": next_step(event),
-                                 "phase_set_by_hand_at": iso(event.phase_set_by_hand_at)}
+                                 "phase_set_by_hand_at": iso(event.phase_set_by_hand_at),
+                                 "browser_language": event.browser_language}
 
 
 def summary_shape(event) -> EventSummary:

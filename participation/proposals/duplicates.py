@@ -16,6 +16,7 @@ from ..core.errors import OperationError
 from ..core.validate import Id
 from ..core.version_cache import cached
 from ..extensions import db
+from . import language
 from .models import BODY_MAX, TITLE_MAX, Proposal
 from .similarity import DuplicateIndex
 
@@ -53,11 +54,12 @@ class DuplicatePair(TypedDict):
 def _index(event) -> tuple[DuplicateIndex, dict[int, tuple[str, int]]]:
     def build():
         rows = db.session.execute(
-            select(Proposal.id, Proposal.title, Proposal.body, Proposal.number)
+            select(Proposal.id, Proposal.title, Proposal.body, Proposal.number, Proposal.lang)
             .where(Proposal.event_id == event.id, Proposal.status == "visible")
         ).all()
-        return (DuplicateIndex([(pid, title, body) for pid, title, body, _n in rows]),
-                {pid: (title, number) for pid, title, _body, number in rows})
+        return (DuplicateIndex([(pid, title, body, lang)
+                                for pid, title, body, _n, lang in rows]),
+                {pid: (title, number) for pid, title, _body, number, _lang in rows})
 
     return cached("duplicate_index", event.id, event.version, build, CACHED_EVENTS)
 
@@ -73,15 +75,17 @@ def checked_text(title, body) -> tuple[str | None, str]:
     return title, body
 
 
-def similar_to(event, title, body=None, limit: int = 3) -> list[Match]:
-    """Visible proposals like the text a resident is typing (read-only, nothing stored)."""
+def similar_to(event, title, body=None, limit: int = 3, hint=None) -> list[Match]:
+    """Visible proposals like the text a resident is typing (read-only, nothing stored);
+    `hint`: the writer's interface language, for the text's language as on submitting."""
     title, body = checked_text(title, body)
     if title is None:
         return []
     index, titles = _index(event)
+    lang = language.detect(title, body, hint)
     return [{"id": pid, "number": titles[pid][1], "title": titles[pid][0],
              "score": round(score, 2)}
-            for pid, score in index.similar(title, body, limit=limit)]
+            for pid, score in index.similar(title, body, limit=limit, lang=lang)]
 
 
 def suggested_pairs(event, limit: int = 20) -> list[DuplicatePair]:

@@ -56,6 +56,9 @@ class Proposal(db.Model):
     )
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     body: Mapped[str] = mapped_column(Text, default="")
+    # The language it is written in (a BCP 47 code: detected, else the writer's interface
+    # language; proposals/language.py), shown as its `lang` and used by the text analysis.
+    lang: Mapped[str | None] = mapped_column(String(8), default=None)
     # The optional name the resident gave, copied when they wrote it.
     author_name: Mapped[str | None] = mapped_column(String(AUTHOR_NAME_MAX), default=None)
     status: Mapped[str] = mapped_column(String(10), default="visible")

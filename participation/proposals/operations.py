@@ -25,6 +25,7 @@ from ..participants import identity
 from ..participants.follow import ensure_follow_code
 from ..participants.operations import require_joined
 from . import ballot_statements as S
+from . import language
 from .models import AUTHOR_NAME_MAX, BODY_MAX, TITLE_MAX, Proposal
 from .numbering import next_number
 from .shapes import AuthorProposal, Body, Title, author_proposal, shapes_of
@@ -110,6 +111,9 @@ class NewProposal(TypedDict):
     focus_area_id: NotRequired[Id | None]
     question_id: NotRequired[Annotated[Id | None, Field(description=(
         "The question card it answers: required when the event has questions."))]]
+    lang: NotRequired[Annotated[str | None, Field(pattern="^[a-z]{2,3}$", description=(
+        "The language it is written in (a BCP 47 primary subtag). Left out: detected, with the "
+        "phone's interface language as the hint."))]]
 
 
 class Submitted(TypedDict):
@@ -121,11 +125,14 @@ class Submitted(TypedDict):
 
 @replayable
 def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=None,
-                    author_name=None, question_id=None) -> Submitted:
+                    author_name=None, question_id=None, lang=None, hint=None) -> Submitted:
+    """`lang`: the language the writer says it is in; else detected, `hint` being the
+    writer's interface language (proposals/language.py)."""
     require_joined(token)
     client_id = checked_client_id(client_id)
     title = clean_text(title, "title", TITLE_MAX, required=True, multiline=False)
     body = clean_text(body, "body", BODY_MAX, required=False)
+    lang = language.checked(lang) or language.detect(title, body, hint)
     if focus_area_id in ("", None):
         focus_area_id = None
     elif isinstance(focus_area_id, str) and form_number(focus_area_id) is not None:
@@ -151,7 +158,7 @@ def submit_proposal(event_id: int, token, title, body, client_id, focus_area_id=
                                  field="question_id")
         proposal = Proposal(
             event_id=event.id, number=next_number(event), participant_id=participant.id,
-            title=title, body=body,
+            title=title, body=body, lang=lang,
             focus_area_id=focus_area_id, question_id=question_id,
             author_name=access.author_name(member, participant.display_name, AUTHOR_NAME_MAX),
             status="pending" if event.moderation == "pre" else "visible",

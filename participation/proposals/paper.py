@@ -22,6 +22,7 @@ from ..events.operations import locked_event, moderated_event
 from ..events.schedule import is_past_closing
 from ..events.tables import table_by_number
 from ..participants import identity
+from . import language
 from .models import BODY_MAX, TITLE_MAX, ModerationEntry, Proposal
 from .numbering import next_number
 from .operations import locked_proposal
@@ -96,8 +97,9 @@ def add_paper_proposal(user, event_id: int, title, body=None, table=None,
 def _table_proposal(session, event, version, source, title, body, table_row,
                     focus_area_id=None, status="visible", shape=staff_proposal):
     """A proposal of a table, not of a person: from paper, or from the table's scribe."""
+    # Typed in as written on the note or agreed at the table: detected, Swedish as the hint.
     proposal = Proposal(event_id=event.id, number=next_number(event), title=title, body=body,
-                        source=source,
+                        source=source, lang=language.detect(title, body, None),
                         table_id=table_row.id if table_row else None,
                         focus_area_id=focus_area_id, status=status)
     session.add(proposal)

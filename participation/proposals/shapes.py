@@ -33,6 +33,7 @@ class MergedText(TypedDict):
     number: Number
     title: Title
     body: Body
+    lang: str | None
     author_name: str | None
 
 
@@ -44,6 +45,8 @@ class ProposalContent(TypedDict):
     status: Literal[STATUSES]
     title: Title
     body: Body
+    lang: Annotated[str | None, Field(description=(
+        "The language it is written in (BCP 47), for the `lang` attribute; null: unknown."))]
     focus_area_id: Id | None
     focus_area: str | None
     question_id: Annotated[Id | None, Field(description="The question card it answers.")]
@@ -125,6 +128,7 @@ def _content(proposal, event) -> ProposalContent:
         "status": proposal.status,
         "title": proposal.title,
         "body": proposal.body,
+        "lang": proposal.lang,
         "focus_area_id": proposal.focus_area_id,
         "focus_area": focus.name if focus else None,
         "question_id": proposal.question_id,
@@ -185,7 +189,7 @@ def merged_from(proposal) -> list[MergedText]:
     while pending:
         source = pending.pop(0)
         found.append({"id": source.id, "number": source.number, "title": source.title,
-                      "body": source.body,
+                      "body": source.body, "lang": source.lang,
                       "author_name": source.author_name})
         pending.extend(source.merged_sources)
     return sorted(found, key=lambda entry: entry["id"])

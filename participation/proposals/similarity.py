@@ -15,6 +15,11 @@ the measured figures are in docs/duplicates.md; in short, for one text:
 
 Title and body form one text in which a title word counts `TITLE_BOOST` times. The score is
 `STEM_WEIGHT` * cosine(stems) + (1 - `STEM_WEIGHT`) * cosine(trigrams), in 0..1.
+
+A proposal in another language (its `lang`, proposals/language.py) skips the Swedish steps:
+no Swedish stop words, and its "stems" are Snowball's for English, Finnish and Arabic and the
+words themselves for Somali, Persian and Ukrainian (no stemmer ships for them), so the
+character trigrams carry the fuzzy matching. Unknown (`None`) is Swedish, as before tags.
 """
 
 from __future__ import annotations
@@ -107,17 +112,36 @@ def trigrams(words: Iterable[str]) -> Counter[str]:
     return grams
 
 
-def _features(text: str) -> tuple[Counter[str], Counter[str]]:
-    words = content_words(text)
-    return Counter(stem(word) for word in words), trigrams(words)
+SWEDISH = (None, "sv")
+# Snowball stemmers of other shipped languages, in nltk's package (no corpus to download).
+_OTHER_STEMMERS = {"en": "english", "fi": "finnish", "ar": "arabic"}
+
+
+@lru_cache(maxsize=8)
+def _snowball(language: str) -> SnowballStemmer:
+    return SnowballStemmer(language)
+
+
+@lru_cache(maxsize=50_000)
+def stem_in(word: str, lang: str | None) -> str:
+    """`stem` for Swedish (and unknown); another language's Snowball stem, else the word."""
+    if lang in SWEDISH:
+        return stem(word)
+    language = _OTHER_STEMMERS.get(lang)
+    return _snowball(language).stem(word) if language else word
+
+
+def _features(text: str, lang: str | None = None) -> tuple[Counter[str], Counter[str]]:
+    words = content_words(text) if lang in SWEDISH else tokens(text)
+    return Counter(stem_in(word, lang) for word in words), trigrams(words)
 
 
 def features(
-    title: str, body: str | None, title_boost: float = TITLE_BOOST
+    title: str, body: str | None, title_boost: float = TITLE_BOOST, lang: str | None = None
 ) -> tuple[Counter[str], Counter[str]]:
     """Feature counts (stems, trigrams) of a proposal; a title occurrence counts `title_boost`."""
-    title_stems, title_grams = _features(title)
-    body_stems, body_grams = _features(body or "")
+    title_stems, title_grams = _features(title, lang)
+    body_stems, body_grams = _features(body or "", lang)
     result = []
     for in_title, in_body in ((title_stems, body_stems), (title_grams, body_grams)):
         counts = Counter({feature: title_boost * n for feature, n in in_title.items()})
@@ -133,14 +157,15 @@ def _tf(count: float) -> float:
 class DuplicateIndex:
     """The proposals of one event, ready for `similar` (one text) and `pairs` (all pairs).
 
-    Build it from (id, title, body) tuples; rebuild it when proposals change (see
+    Build it from (id, title, body) or (id, title, body, lang) tuples; rebuild it when
+    proposals change (see
     docs/duplicates.md for the time it takes). Ids must be distinct and hashable. The weights
     default to the module constants; other values are for measurement (bench/).
     """
 
     def __init__(
         self,
-        proposals: Iterable[tuple[Hashable, str, str | None]],
+        proposals: Iterable[tuple],
         *,
         title_boost: float = TITLE_BOOST,
         stem_weight: float = STEM_WEIGHT,
@@ -155,14 +180,14 @@ class DuplicateIndex:
         self._kind_of: list[int] = []  # feature number -> kind (0 stems, 1 trigrams)
         self._postings: list[list[tuple[int, float]]] = []  # feature -> [(doc, tf)]
         self._docs: list[list[tuple[int, float]]] = []  # doc -> [(feature, tf)]
-        for pid, title, body in proposals:
+        for pid, title, body, *lang in proposals:
             if pid in self._position:
                 raise ValueError(f"duplicate id {pid!r}")
             doc = len(self.ids)
             self._position[pid] = doc
             self.ids.append(pid)
             entries = []
-            for kind, counts in enumerate(features(title, body, title_boost)):
+            for kind, counts in enumerate(features(title, body, title_boost, *lang[:1])):
                 for feature, count in counts.items():
                     key = (kind, feature)
                     number = self._vocab.get(key)
@@ -227,6 +252,7 @@ class DuplicateIndex:
         limit: int = 5,
         exclude_id: Hashable | None = None,
         threshold: float | None = None,
+        lang: str | None = None,
     ) -> list[tuple[Hashable, float]]:
         """The indexed proposals most similar to a text being typed, best first.
 
@@ -241,7 +267,7 @@ class DuplicateIndex:
         query_norm = [0.0] * kinds
         dots: dict[int, list[float]] = {}
         corrections: dict[int, list[float]] = {}
-        for kind, counts in enumerate(features(title, body, self.title_boost)):
+        for kind, counts in enumerate(features(title, body, self.title_boost, lang)):
             for feature, count in counts.items():
                 number = self._vocab.get((kind, feature))
                 postings = self._postings[number] if number is not None else ()

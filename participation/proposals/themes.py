@@ -3,7 +3,8 @@
 Same Swedish pipeline as the duplicate hints (`similarity.content_words` and `stem`), no
 sentiment and no downloaded corpus. Counting rules:
 
-- over the event's visible proposals only (title and body together);
+- over the event's visible proposals only (title and body together), in Swedish (or of no
+  known language): the stop words and stems are Swedish;
 - a stem counts once per proposal (document frequency), so one long text cannot fill the cloud;
 - its label is the surface form (lower-cased, as the tokenizer gives it) found in the most
   proposals; ties go to the shortest form, then alphabetical;
@@ -23,7 +24,7 @@ from collections.abc import Iterable
 from typing import Annotated
 
 from pydantic import Field
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from typing_extensions import TypedDict
 
 from ..core.version_cache import cached
@@ -98,9 +99,12 @@ class ThemeIndex:
 
 def _index(event) -> ThemeIndex:
     def build():
+        # Swedish (and untagged) proposals only: with no stop words for the other languages,
+        # their commonest words would be "و", "ja", "та" (docs/duplicates.md).
         return ThemeIndex(db.session.execute(
             select(Proposal.id, Proposal.title, Proposal.body)
-            .where(Proposal.event_id == event.id, Proposal.status == "visible")
+            .where(Proposal.event_id == event.id, Proposal.status == "visible",
+                   or_(Proposal.lang.is_(None), Proposal.lang == "sv"))
             .order_by(Proposal.id)
         ).all(), ignore=question_stems(event.prompt, *(q.text for q in event.questions)))
 

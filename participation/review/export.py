@@ -12,10 +12,10 @@ from ..proposals.models import SOURCES
 from .models import REVIEW_STATUSES
 
 COLUMNS = ("rank", "id", "title", "body", "focus_area", "table", "source", "votes",
-           "paper_votes", "dots", "status", "merged_from")
+           "paper_votes", "dots", "status", "merged_from", "lang")
 # A scale event's rows carry its ratings instead of hands and dots.
 SCALE_COLUMNS = ("rank", "id", "title", "body", "focus_area", "table", "source", "ratings",
-                 "mean", "score", "status", "merged_from")
+                 "mean", "score", "status", "merged_from", "lang")
 
 
 def results_columns(event) -> tuple[str, ...]:
@@ -73,6 +73,7 @@ class ProposalData(TypedDict):
     measure_id: Id | None
     merged_from: Annotated[list[Id], Field(description=(
         "In CSV and XLSX: the ids separated by spaces."))]
+    lang: Annotated[str | None, Field(description="The language it is written in (BCP 47).")]
 
 
 class VoteAggregate(TypedDict):

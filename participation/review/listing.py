@@ -89,7 +89,7 @@ def event_rows(event, scores: dict) -> list[dict]:
         row = {
             "event_id": event.id, "event_code": event.code, "event_title": event.title,
             "event_kind": event.kind, "voting_method": event.voting_method,
-            "proposal_id": r["id"], "title": r["title"], "body": r["body"],
+            "proposal_id": r["id"], "title": r["title"], "body": r["body"], "lang": r["lang"],
             "focus_area": r["focus_area"], "table": r["table"], "source": r["source"],
             "created_at": r["created_at"], "rank": r["rank"], "fair_rank": fair[r["id"]],
             **score.as_dict(), "voters": score.voters, "supporters": score.supporters,

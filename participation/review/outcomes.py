@@ -42,10 +42,10 @@ from .models import REVIEW_STATUSES, ProposalReview, ReviewEntry
 # Counts that would sway a vote still running: public only once the results are out.
 VOTE_COLUMNS = ("rank", "fair_rank", "norm_score", "norm_low", "norm_high", "voters",
                 "supporters", "ratings", "mean")
-PUBLIC_COLUMNS = ("proposal_id", "title", "body", "focus_area", "table", "source", "rank",
-                  "fair_rank", "norm_score", "norm_low", "norm_high", "voters", "supporters",
-                  "ratings", "mean", "review_status", "public_answer", "link_kind",
-                  "link_reason")
+PUBLIC_COLUMNS = ("proposal_id", "title", "body", "focus_area", "table", "source",
+                  "rank", "fair_rank", "norm_score", "norm_low", "norm_high", "voters",
+                  "supporters", "ratings", "mean", "review_status", "public_answer",
+                  "link_kind", "link_reason", "lang")
 # Linked proposals the public may read about: a hidden one keeps its reason on the event page.
 LINKED_STATUSES = ("visible", "merged")
 GROUP_EVENT = _l("A reference group")
@@ -89,6 +89,7 @@ class OutcomeRow(TypedDict):
     link_kind: Literal[LINK_KINDS] | None
     link_reason: str | None
     measure: MeasureLine | None
+    lang: Annotated[str | None, Field(description="The language it is written in (BCP 47).")]
 
 
 class EventOutcome(TypedDict):

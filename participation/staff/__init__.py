@@ -12,6 +12,7 @@ def init_app(app):
         accounts,
         backlog,
         dashboard,
+        languages,
         my_account,
         password_reset,
         population,
@@ -24,7 +25,7 @@ def init_app(app):
 
     for blueprint in (accounts.bp, second_factor.bp, password_reset.bp, my_account.bp,
                       account_admin.bp, dashboard.bp, review.bp, report.bp, backlog.bp,
-                      tokens.bp, population.bp):
+                      tokens.bp, population.bp, languages.bp):
         app.register_blueprint(blueprint)
     sso.init_app(app)
     backlog.register(app)

@@ -7,12 +7,13 @@ from flask import Response
 
 
 def init_app(app):
-    from . import auth, headers, health, labels, limits, logs, metrics, pages, sessions
+    from . import auth, headers, health, labels, language, limits, logs, metrics, pages, sessions
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
     labels.register(app)
+    language.register(app)
     logs.configure(app)
     headers.init_app(app)
     sessions.init_app(app)

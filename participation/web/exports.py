@@ -29,7 +29,8 @@ def requested_dialect() -> str:
 LABELS = {
     "event_id": _l("Event id"), "event_code": _l("Event code"), "event_kind": _l("Kind of event"),
     "voting_method": _l("Voting method"), "proposal_id": _l("Proposal id"),
-    "title": _l("Title"), "body": _l("Text"), "focus_area": _l("Focus area"),
+    "title": _l("Title"), "body": _l("Text"), "lang": _l("Language"),
+    "focus_area": _l("Focus area"),
     "table": _l("Table"), "source": _l("Source"), "created_at": _l("Created"),
     "rank": _l("Rank"), "fair_rank": _l("Fair rank"), "fair_score": _l("Fair score"),
     "fair_low": _l("Fair score, low"), "fair_high": _l("Fair score, high"),

@@ -1,7 +1,10 @@
 """People-facing names, translated: phases, kinds, proposal sources, review and measure
 statuses, link kinds; and the strings the browser modules need. Handed to every template."""
 
-from flask_babel import get_translations
+from functools import lru_cache
+
+from babel import Locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from ..core.time import LOCAL_ZONE, local_datetime
@@ -155,11 +158,26 @@ PUBLIC_LINK_NAMES = {
 }
 
 
+@lru_cache(maxsize=16)
+def plural_samples(lang: str) -> dict[str, int]:
+    """One number of each CLDR plural category of `lang` ({"one": 1, "other": 0, …}): the
+    browser's Intl.PluralRules names the category, the catalogue's form for that number is
+    the text (the catalogues' Plural-Forms follow CLDR, as Babel writes them)."""
+    rule = Locale.parse(lang).plural_form
+    samples: dict[str, int] = {}
+    for n in (*range(0, 200), 1000, 1000000):
+        samples.setdefault(rule(n), n)
+    # Whole numbers never reach Ukrainian's "other" (it is for fractions); the script falls
+    # back to it, so it holds the form of the largest.
+    samples.setdefault("other", 1000000)
+    return samples
+
+
 def plural_forms() -> dict:
     translations = get_translations()
+    samples = plural_samples(str(get_locale() or "sv"))
     return {
-        key: {"one": translations.ngettext(one, other, 1),
-              "other": translations.ngettext(one, other, 2)}
+        key: {category: translations.ngettext(one, other, n) for category, n in samples.items()}
         for key, (one, other) in PLURALS.items()
     }
 

@@ -1,10 +1,11 @@
 """Pages that belong to no domain: home, language switch, error pages."""
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from ..core.errors import OperationError, last_refusal
+from . import language
 from .redirects import safe_next
 
 bp = Blueprint("pages", __name__)
@@ -24,10 +25,16 @@ def join_by_code():
     return redirect(url_for("phone.join", code=code))
 
 
+@bp.post("/lang")
+def choose_language():
+    """The language menu (a plain form: it works without JavaScript)."""
+    language.choose(request.form.get("lang"))
+    return redirect(safe_next(request.form.get("next"), url_for("pages.home")))
+
+
 @bp.post("/lang/<lang>")
 def set_language(lang):
-    if lang in ("sv", "en"):
-        session["lang"] = lang
+    language.choose(lang)
     return redirect(safe_next(request.form.get("next"), url_for("pages.home")))
 
 

@@ -9,9 +9,23 @@ export function format(template, values) {
   return String(template).replace(/%\((\w+)\)[sd]/g, (_, key) => values[key] ?? '');
 }
 
-// `forms` is {one, other} from the server's catalogue; Swedish and English share n == 1.
+// `forms` maps the page language's plural categories (CLDR: zero, one, two, few, many,
+// other) to the server catalogue's forms (web/labels.py); Arabic has six, Ukrainian four.
+const pageLang = document.documentElement.lang || 'sv';
+const pluralRules = new Intl.PluralRules(pageLang);
 export function plural(forms, n) {
-  return format(n === 1 ? forms.one : forms.other, { num: n });
+  return format(forms[pluralRules.select(n)] ?? forms.other, { num: n });
+}
+
+// Numbers in the page's language, always in Latin digits (as the server writes them: Babel).
+export function number(n, options) {
+  return Number(n).toLocaleString(`${pageLang}-u-nu-latn`, options);
+}
+
+// What a person wrote, shown in its own language and direction inside a page of another.
+export function writtenIn(node, lang) {
+  node.dir = 'auto';
+  if (lang) node.lang = lang; else node.removeAttribute('lang');
 }
 
 export function csrfToken() {

@@ -283,6 +283,11 @@ socket.on('themes_display', ({ version, show }) => {
   if (versions.accept('themes_display', version)) { state.showThemes = show; schedule(); }
 });
 
+// The facilitator chose another language for the projector: the page is drawn in it anew.
+socket.on('languages', ({ projector_language: lang }) => {
+  if (lang !== document.documentElement.lang) window.location.reload();
+});
+
 socket.on('presence', ({ connected }) => {
   $('connected').textContent = connected;
 });

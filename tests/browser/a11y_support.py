@@ -48,11 +48,12 @@ def summary(found: dict[str, list[dict]]) -> str:
 
 
 def switch_language(page, base: str, lang: str):
-    """The header's language button, as a person would use it (POST /lang/<lang>)."""
+    """The header's language menu, as a person would use it (POST /lang)."""
     page.goto(base + "/")
     if page.evaluate("() => document.documentElement.lang") != lang:
+        page.locator("header select[name=lang]").select_option(lang)
         with page.expect_navigation():
-            page.locator(f"header form[action$='/lang/{lang}'] button").click()
+            page.locator("header form.language-menu button").click()
     assert page.evaluate("() => document.documentElement.lang") == lang
 
 

@@ -1,6 +1,7 @@
 """The console's forms: every button works as a plain form post (no JavaScript needed); the
 operations check the values, the forms only carry them."""
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ...core.languages import DEFAULT, OWN_NAMES, SHIPPED
 from ...events.tables import TABLES_MAX
 from ...events.team import EMAIL_MAX as TEAM_EMAIL_MAX
 from ...members.models import EMAIL_MAX, MEETING_TITLE_MAX, NAME_MAX, ORGANISATION_MAX
@@ -163,3 +165,23 @@ class QuestionStatusForm(FlaskForm):
     """A moderator's button on a question to the panel; the operation checks the status."""
 
     status = StringField()
+
+
+class LanguagesForm(FlaskForm):
+    """The event's languages (events/languages.py): one checkbox per shipped language, the
+    projector's, whether a phone's own setting counts, and the title and question per
+    language. The fields are named languages, projector_language, browser_language,
+    title_<code> and prompt_<code>; the operation checks every value."""
+
+    projector_language = SelectField(_l("The projector speaks"), validate_choice=False,
+                                     choices=[(code, OWN_NAMES[code]) for code in SHIPPED])
+    browser_language = BooleanField(_l(
+        "On a first visit, use the phone's own language setting if it is offered"))
+
+    def chosen(self) -> list[str]:
+        return request.form.getlist("languages")
+
+    def texts(self) -> dict:
+        return {code: {"title": request.form.get(f"title_{code}", ""),
+                       "prompt": request.form.get(f"prompt_{code}", "")}
+                for code in SHIPPED if code != DEFAULT}

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ... import access
 from ...core.errors import OperationError
 from ...core.time import LOCAL_ZONE
-from ...events import operations, questions, schedule, tables
+from ...events import languages, operations, questions, schedule, tables
 from ...events.operations import event_by_code
 from ...web import svg_response
 from ...web.auth import managed_event, moderated_event, staff_page
@@ -21,6 +21,7 @@ from ..snapshot import event_view
 from . import bp
 from .forms import (
     ConfirmForm,
+    LanguagesForm,
     NumberForm,
     PhaseForm,
     QuestionsForm,
@@ -74,6 +75,8 @@ def page(event_id):
                                    voting_opens_at=_local_input(event.voting_opens_at),
                                    closes_at=_local_input(event.closes_at)),
         questions_form=QuestionsForm(questions="\n".join(q.text for q in event.questions)),
+        languages_form=LanguagesForm(projector_language=event.projector_language,
+                                     browser_language=event.browser_language),
     )
 
 
@@ -160,6 +163,14 @@ def set_schedule(event_id):
 def set_questions(event_id):
     return console_action(event_id, QuestionsForm(), lambda form: questions.set_questions(
         current_user, event_id, form.texts()), anchor="questions-heading")
+
+
+@bp.post("/events/<int:event_id>/languages")
+@console_page
+def set_languages(event_id):
+    return console_action(event_id, LanguagesForm(), lambda form: languages.set_languages(
+        current_user, event_id, form.chosen(), form.projector_language.data,
+        form.browser_language.data, form.texts()), anchor="languages-heading")
 
 
 @bp.post("/events/<int:event_id>/tables")

@@ -2,6 +2,7 @@
 and sockets, then go back to the page (or show it again with the error)."""
 
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ...activities import evaluation, panel, plan, words
@@ -47,7 +48,7 @@ def submit(code):
         result = operations.submit_proposal(
             event.id, identity.token_for(event.id), form.title.data, form.body.data,
             form.client_id.data, focus_area_id=form.focus_area_id.data or None,
-            question_id=form.question_id.data or None,
+            question_id=form.question_id.data or None, hint=str(get_locale()),
         )
     except OperationError as error:
         field = getattr(form, error.field, None) if error.field else None

@@ -3,11 +3,14 @@ and the poster for its whole team (access.may_moderate: a moderator often runs t
 screen); the table cards, which carry the scribe cards' secrets, for those who may manage it."""
 
 from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from ... import access
 from ...activities import evaluation, panel, words
 from ...activities import plan as activities
 from ...activities import poll as polls
+from ...core.languages import direction, parse_list
 from ...web.auth import managed_event, moderated_event, staff_page
 from ...web.links import join_url
 from ..snapshot import event_view
@@ -16,10 +19,28 @@ from . import bp
 event_page = staff_page()
 
 
+def join_lines(event) -> list[dict]:
+    """How to join, in each language the phones offer besides the projector's own: the lobby
+    says it to everyone in the room at once (docs/languages.md)."""
+    lines = []
+    for lang in parse_list(event.languages):
+        if lang != event.projector_language:
+            with force_locale(lang):
+                lines.append({"lang": lang, "dir": direction(lang),
+                              "text": _("Scan the QR code with your phone camera to join.")})
+    return lines
+
+
 @bp.get("/events/<int:event_id>/projector")
 @event_page
 def page(event_id):
+    """In the event's projector language, whoever is signed in on the laptop."""
     event = moderated_event(event_id)
+    with force_locale(event.projector_language):
+        return _page(event)
+
+
+def _page(event):
     shape = activities.live_shape(event.id)
     # Another activity than the proposals is live: its present mode (docs/activities.md). The
     # hall sees the questions and the word cloud as the public does (hidden ones left out) and
@@ -36,7 +57,7 @@ def page(event_id):
                                event=event_view(event, staff=True),
                                join_url=join_url(event.code), **present[shape["kind"]]())
     return render_template("events/projector.html", event=event_view(event, staff=True),
-                           join_url=join_url(event.code))
+                           join_url=join_url(event.code), join_lines=join_lines(event))
 
 
 @bp.get("/events/<int:event_id>/poster")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal, NotRequired
 
 from flask import current_app, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field
@@ -131,7 +132,7 @@ def _snapshot(connection, _data):
 
 def _similar(connection, data):
     event = get_event(connection.event_id)
-    return hints.similar(event, data.get("title", ""), data.get("body"))
+    return hints.similar(event, data.get("title", ""), data.get("body"), str(get_locale()))
 
 
 def _scribe(connection, data):
@@ -162,7 +163,8 @@ COMMANDS = {command.name: command for command in (
             Nothing, SnapshotAnswer),
     Command("submit_proposal", MEMBER, lambda c, d: with_follow_url(proposals.submit_proposal(
         c.event_id, c.token, d.get("title"), d.get("body"), d.get("client_id"),
-        focus_area_id=d.get("focus_area_id"), question_id=d.get("question_id"))),
+        focus_area_id=d.get("focus_area_id"), question_id=d.get("question_id"),
+        lang=d.get("lang"), hint=str(get_locale()))),
         "Write a proposal (idempotent by client_id); the answer has the person's follow link.",
         proposals.NewProposal, SubmittedWithLink),
     Command("vote", MEMBER, lambda c, d: proposals.cast_vote(

@@ -29,6 +29,7 @@ from ...budgets.queries import BudgetOutcome
 from ...core.declare import Version
 from ...core.time import Time, iso, utcnow
 from ...core.validate import Id
+from ...events.languages import Language
 from ...events.models import PHASES, Event
 from ...events.questions import QuestionInfo
 from ...events.tables import TableInfo
@@ -109,6 +110,13 @@ class RevealPush(TypedDict):
 class ThemesDisplayPush(TypedDict):
     version: Version
     show: bool
+
+
+class LanguagesPush(TypedDict):
+    version: Version
+    languages: Annotated[list[Language], Field(description="What the phones' menu offers.")]
+    projector_language: Annotated[Language, Field(description=(
+        "The projector reloads when it shows another language."))]
 
 
 class TalliesPush(TypedDict):
@@ -217,6 +225,7 @@ PUSHES = {
     "reveal": Push("staff", RevealPush, "Whether the projector shows the vote bars."),
     "themes_display": Push("staff", ThemesDisplayPush,
                            "Whether the projector shows the theme cloud."),
+    "languages": Push("staff", LanguagesPush, "The event's languages (events/languages.py)."),
     "tallies": Push("staff", TalliesPush,
                     "Live tallies from the stored votes, at most once per coalescing interval."),
     "themes": Push("staff", ThemesPush, "The theme cloud, coalesced like the tallies."),
@@ -362,6 +371,7 @@ RELAYS = {
     "event.tables": (plain("tables", "tables"),),
     "event.tallies_revealed": (plain("reveal", "revealed"),),
     "event.themes_display": (plain("themes_display", "show"),),
+    "event.languages": (plain("languages", "languages", "projector_language"),),
     "members.changed": (plain("members", "counts"),),
     "meeting.changed": (plain("meeting", "meeting"),),
     "member.revoked": (close_member_sockets,),

@@ -1,7 +1,7 @@
 // The proposal list: one item per proposal the server has sent, drawn from its status
 // (visible, pending, hidden, merged) and cloned from the page's #proposal-template, so the
 // live list and the server-rendered one are the same markup.
-import { plural } from '../live.js';
+import { plural, writtenIn } from '../live.js';
 import { orderKey } from '../order.js';
 import {
   list, questionText, state, t, tableName,
@@ -40,6 +40,7 @@ function fillItem(item, p) {
     item.querySelector('.p-title').textContent = p.title;
     for (const copy of item.querySelectorAll('.p-title-copy')) copy.textContent = p.title;
     item.querySelector('.p-body').textContent = p.body ?? '';
+    for (const text of item.querySelectorAll('.p-title, .p-body')) writtenIn(text, p.lang);
     item.querySelector('.p-focus').textContent = p.focus_area ?? '';
     item.querySelector('.p-question').textContent = questionText(p.question_id) ?? '';
     item.querySelector('.p-table').textContent = tableName(p.table) ?? '';

@@ -1,6 +1,6 @@
 // Results: the ranking (as many as fit, ties never cut, "and M more") on one slide and the best
 // at each table on its own slide.
-import { format, plural } from '../live.js';
+import { format, plural, writtenIn } from '../live.js';
 import { ratingSummary } from '../rating.js';
 import {
   el, provenance, resultScore, tableName,
@@ -22,6 +22,7 @@ export function renderRanking(ctx, list, more) {
     li.dataset.proposalId = r.id;
     li.dataset.rank = r.rank;
     const title = el('span', 'rank-title', r.title);
+    writtenIn(title, r.lang);
     const merged = provenance(t, r);
     if (merged) title.append(el('small', 'provenance', ` (${merged})`));
     li.append(el('span', 'rank', `${r.rank}`), title, el('span', 'rank-value', valueText(ctx, r)));

@@ -1,6 +1,6 @@
 // Voting: compact live bars, best first, as many as fit, then "and M more". A tie is never
 // cut: if the last bar that fits shares its place with the next, the cut moves above them.
-import { format } from '../live.js';
+import { format, writtenIn } from '../live.js';
 import { ratingSpread, ratingSummary } from '../rating.js';
 import { el, score, visible } from './common.js';
 import { competitionRanks, cutAboveTie, fitCount } from './fit.js';
@@ -10,7 +10,9 @@ function barRow(ctx, p, rank, value, max) {
   const li = el('li', 'bar-row');
   li.dataset.proposalId = p.id;
   li.dataset.rank = rank;
-  li.append(el('span', 'bar-rank', String(rank)), el('span', 'bar-label', p.title));
+  const label = el('span', 'bar-label', p.title);
+  writtenIn(label, p.lang);
+  li.append(el('span', 'bar-rank', String(rank)), label);
   const track = el('span', 'bar-track');
   const fill = el('span', 'bar-fill');
   fill.style.inlineSize = `${(100 * value) / max}%`;

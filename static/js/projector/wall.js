@@ -1,6 +1,6 @@
 // Collecting: the proposals wall (newest first, the newest marked, paged to fit) and the theme
 // cloud under it; while the vote bars are held back, the list of what is being voted on.
-import { format, plural } from '../live.js';
+import { format, plural, writtenIn } from '../live.js';
 import {
   el, provenance, tableName, visible,
 } from './common.js';
@@ -14,7 +14,9 @@ function cardContent(ctx, p, newest) {
   }
   const parts = [];
   if (newest) parts.push(el('p', 'newest-badge', words.newest));
-  parts.push(el('h3', null, p.title));
+  const title = el('h3', null, p.title);
+  writtenIn(title, p.lang);
+  parts.push(title);
   const question = state.questions.find((q) => q.id === p.question_id)?.text;
   const meta = [question, tableName(state, p.table, t), p.focus_area, provenance(t, p)]
     .filter(Boolean).join(' · ');

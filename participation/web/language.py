@@ -1,0 +1,89 @@
+"""Which language a page speaks, and the menu that changes it (docs/languages.md).
+
+The rules, in order:
+1. A person's own choice (the language menu, kept in their cookie for the session's 30 days),
+   when the page offers it: an event's phone pages offer that event's languages, every other
+   page offers every shipped language.
+2. No choice made yet: on an event that allows it (and on pages outside events), the phone's
+   own language setting (`Accept-Language`) picks among the offered languages.
+3. Swedish.
+The projector speaks the event's projector language whoever is signed in on it
+(live/projector), and mail the language its reader chose.
+"""
+
+from flask import has_request_context, request, session
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from ..core.languages import DEFAULT, OWN_NAMES, SHIPPED, direction, parse_list, supported
+from ..events.languages import text_in
+from ..events.operations import event_by_code
+
+_EVENT_PAGES = "/j/"
+
+
+def _page_event():
+    """The event whose phone pages these are (/j/<code>/…), or None; looked up once per
+    request (kept on the request, not on `g`, which a test's app context shares)."""
+    if not hasattr(request, "page_event"):
+        code = (request.view_args or {}).get("code") if request.path.startswith(
+            _EVENT_PAGES) else None
+        request.page_event = event_by_code(code) if code else None
+    return request.page_event
+
+
+def offered_languages() -> tuple[str, ...]:
+    event = _page_event() if has_request_context() else None
+    return parse_list(event.languages) if event is not None else SHIPPED
+
+
+def select_locale() -> str:
+    # Outside a request (CLI, background pushes, mail) the default language is Swedish; mail
+    # is written in the language its subscriber chose (web/mail_outbox.py).
+    if not has_request_context():
+        return DEFAULT
+    offered = offered_languages()
+    choice = supported(session.get("lang"))
+    if choice is not None:
+        return choice if choice in offered else DEFAULT
+    event = _page_event()
+    if event is not None and not event.browser_language:
+        return DEFAULT
+    return request.accept_languages.best_match(offered) or DEFAULT
+
+
+def choose(lang) -> bool:
+    """Keep a person's choice; False (and nothing kept) for anything not shipped."""
+    if supported(lang) is None:
+        return False
+    session["lang"] = lang  # the session cookie is permanent: it stays on the phone
+    return True
+
+
+def menu(current: str) -> list[dict]:
+    """The language menu's entries: each language in its own name and direction."""
+    return [{"code": code, "name": OWN_NAMES[code], "dir": direction(code),
+             "selected": code == current} for code in offered_languages()]
+
+
+def in_language(event: dict, key: str) -> str:
+    """An event shape's title or prompt in the page's language, else the Swedish one."""
+    return text_in(event, str(get_locale() or DEFAULT), key)
+
+
+def text_attrs(item) -> Markup:
+    """` dir="auto" lang="…"` for what a person wrote (a proposal, a merged text): shown in its
+    own direction and language inside a page of another (docs/languages.md)."""
+    lang = item.get("lang") if isinstance(item, dict) else None
+    return Markup(' dir="auto"') + (Markup(' lang="%s"') % lang if lang else "")
+
+
+def register(app) -> None:
+    app.jinja_env.filters["in_language"] = in_language
+    app.jinja_env.filters["text_attrs"] = text_attrs
+
+    @app.context_processor
+    def _language():
+        current = str(get_locale() or DEFAULT)
+        return {"page_dir": direction(current), "language_menu": menu(current),
+                "own_language_names": OWN_NAMES, "shipped_languages": SHIPPED}
