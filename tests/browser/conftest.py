@@ -36,7 +36,7 @@ def contexts(browser):
     opened = []
 
     def open_context(**options):
-        context = browser.new_context(locale="sv-SE", **options)
+        context = browser.new_context(**{"locale": "sv-SE", **options})
         context.set_default_timeout(TIMEOUT_MS)
         opened.append(context)
         return context

@@ -1,5 +1,7 @@
 """axe-core (WCAG 2.1 A and AA rules) on every page, in Swedish and in English, with real
-content: events in each phase and voting method, a referensgrupp, reviews and measures.
+content: events in each phase and voting method, a referensgrupp, reviews and measures. The
+resident's and the public pages also in Arabic (right to left) and Finnish, and the
+facilitator's in Arabic (a projector may speak it).
 
 Each test walks its pages and collects every finding before failing, so one run lists them all.
 """
@@ -7,13 +9,17 @@ Each test walks its pages and collects every finding before failing, so one run 
 import re
 
 import pytest
+import requests
 from playwright.sync_api import expect
+
+from participation.core.languages import SHIPPED
 
 from .a11y_support import Seeder, run_axe, scribe_path, summary, switch_language
 from .conftest import DESKTOP, PHONE, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 LANGS = ["sv", "en"]
+RESIDENT_LANGS = [*LANGS, "ar", "fi"]
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +63,7 @@ def login(contexts, base, email, lang, **options):
     return page
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", RESIDENT_LANGS)
 def test_resident_and_public_pages(live_server, site, contexts, lang):
     base, c = live_server.url, Checker(lang)
     page = contexts(**PHONE).new_page()
@@ -116,7 +122,7 @@ def test_resident_and_public_pages(live_server, site, contexts, lang):
     c.done(least=29)
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", [*LANGS, "ar"])
 def test_facilitator_pages(live_server, site, contexts, lang):
     base, c = live_server.url, Checker(lang)
     page = login(contexts, base, "fac@live.se", lang, viewport=DESKTOP)
@@ -151,6 +157,10 @@ def test_facilitator_pages(live_server, site, contexts, lang):
     c.check(page, "invitation sheet")
     projector_live = ("#projector-status", "connected")
     for key in ("lobby", "collect", "approval", "dots", "scale", "results"):
+        # The projector speaks the event's projector language, not the laptop's.
+        assert requests.put(f"{base}/api/v1/events/{site[key]['id']}/languages",
+                            json={"languages": list(SHIPPED), "projector_language": lang},
+                            headers=live_server.auth(), timeout=10).status_code == 200
         c.visit(page, f"{base}/events/{site[key]['id']}/projector", f"projector {key}",
                 projector_live)
     results = page.locator("#bars .bar-row, #ranking li, .rank-row")

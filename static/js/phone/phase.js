@@ -1,6 +1,6 @@
 // What changes with the phase: which sections show, and the results once they are out. The
 // ranking is the server's (`results`, `table_results`, with their ranks); it is drawn as sent.
-import { plural } from '../live.js';
+import { plural, writtenIn } from '../live.js';
 import { ratingSummary } from '../rating.js';
 import {
   root, state, t, tableName,
@@ -33,6 +33,7 @@ export function renderResults(results) {
     const title = document.createElement('span');
     title.className = 'r-title';
     title.textContent = ` ${r.title} `;
+    writtenIn(title, r.lang);
     const count = document.createElement('span');
     count.className = 'r-count';
     const people = plural(t.count_people, r.votes);

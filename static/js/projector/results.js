@@ -58,7 +58,11 @@ export function renderTableWinners(ctx, box) {
     else if (compact && rows.length > 2) {
       li.append(el('span', 'winner-title', format(words.share_first, { num: rows.length })));
     } else {
-      for (const r of rows) li.append(el('span', 'winner-title', r.title));
+      for (const r of rows) {
+        const title = el('span', 'winner-title', r.title);
+        writtenIn(title, r.lang);
+        li.append(title);
+      }
       li.append(el('span', 'winner-value', valueText(ctx, best)));
     }
     return li;
