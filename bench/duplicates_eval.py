@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.duplicates_eval            # everything (under a minute)
     .venv/bin/python -m bench.duplicates_eval --list     # also every pair with its score
     .venv/bin/python -m bench.duplicates_eval --no-timing
+    .venv/bin/python -m bench.duplicates_eval --languages  # the translated sets (issue 19)
 
 The labelled set is tests/data/duplicate_pairs.csv (positive = `duplicate`; `related` and
 `unrelated` are negatives). All distinct proposals of the set form one event: the index (and
@@ -29,6 +30,8 @@ from participation.proposals.similarity import (  # noqa: E402
 )
 
 CSV_PATH = Path(__file__).resolve().parent.parent / "tests" / "data" / "duplicate_pairs.csv"
+# The same labelled pairs translated (issue 19): duplicate_pairs_<lang>.csv.
+LANGUAGES = ("fi", "ar", "so", "fa", "uk")
 SWEEP = [round(0.10 + 0.05 * i, 2) for i in range(14)]  # 0.10 .. 0.75
 BOOSTS = (1.0, 1.5, 2.0, 3.0)
 STEM_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -48,10 +51,12 @@ def event_of(rows):
     return keys
 
 
-def score_pairs(rows, **weights):
-    """Score each labelled pair inside one index built over all distinct proposals of the set."""
+def score_pairs(rows, lang=None, **weights):
+    """Score each labelled pair inside one index built over all distinct proposals of the set,
+    every proposal tagged `lang` (None: untagged, the Swedish pipeline)."""
     keys = event_of(rows)
-    index = DuplicateIndex(((n, title, body) for (title, body), n in keys.items()), **weights)
+    index = DuplicateIndex(((n, title, body, lang) for (title, body), n in keys.items()),
+                           **weights)
     return [
         index.score(keys[(r["a_title"], r["a_body"])], keys[(r["b_title"], r["b_body"])])
         for r in rows
@@ -254,11 +259,38 @@ def timing():
               f"({hint_cpu / len(queries) * 1000:.1f}) per call")
 
 
+def languages_table():
+    """Each translated set scored as tagged (its language's pipeline) and untagged (the
+    Swedish pipeline run on foreign text, as before proposals had a language)."""
+    print("\n| set | pipeline | AUC vs all negatives | precision @THRESHOLD | recall @THRESHOLD "
+          "| precision @HINT | recall @HINT |")
+    print("|---|---|---|---|---|---|---|")
+    for lang in ("sv", *LANGUAGES):
+        path = CSV_PATH if lang == "sv" else CSV_PATH.with_name(f"duplicate_pairs_{lang}.csv")
+        rows = load_pairs(path)
+        positives = [r["label"] == "duplicate" for r in rows]
+        for name, tag in (("tagged", lang), ("untagged", None)):
+            if lang == "sv" and tag is None:
+                continue
+            scores = score_pairs(rows, lang=tag)
+            dup = by_label(rows, scores, "duplicate")
+            neg = [s for s, pos in zip(scores, positives, strict=True) if not pos]
+            p, r = precision_recall(scores, positives, THRESHOLD)
+            hp, hr = precision_recall(scores, positives, HINT_THRESHOLD)
+            print(f"| {lang} | {name} | {auc(dup, neg):.2f} | {p:.2f} | {r:.2f} | {hp:.2f} "
+                  f"| {hr:.2f} |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--list", action="store_true", help="print every pair with its score")
     parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--languages", action="store_true",
+                        help="only the translated sets, tagged and untagged (docs/duplicates.md)")
     args = parser.parse_args()
+    if args.languages:
+        languages_table()
+        return
 
     rows = load_pairs()
     scores = score_pairs(rows)

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import uuid
+from pathlib import Path
 
 import flask_babel
 import pytest
@@ -48,24 +49,26 @@ def choose(client, html, lang, next_path="/"):
     assert answer.status_code in (302, 303)
 
 
-def menu(html: str) -> list[str]:
-    block = html[html.index('<select id="language-menu"'):]
-    block = block[:block.index("</select>")]
-    return re.findall(r'<option value="([^"]+)" lang="\1"', block)
+def menu(client, path: str, **headers) -> list[str]:
+    """The languages the language page offers for `path`, in order."""
+    html = page(client, f"/sprak?next={path}", **headers)
+    return re.findall(r'data-lang="([^"]+)"', html)
 
 
 def test_first_visit_follows_the_phone_then_the_persons_choice_wins(client):
     assert html_lang(page(client, "/")) == ("sv", "ltr")  # nothing asked for: Swedish
     arabic = page(client, "/", **{"Accept-Language": "ar-SE,ar;q=0.9,sv;q=0.5"})
     assert html_lang(arabic) == ("ar", "rtl")
-    assert menu(arabic) == list(SHIPPED)
+    assert "<span>العربية</span>" in arabic  # the header's door names the language in itself
+    assert menu(client, "/", **{"Accept-Language": "ar"}) == list(SHIPPED)
     # Every language is named in itself, marked in its own language and direction.
-    assert '<option value="fa" lang="fa" dir="rtl">فارسی</option>' in arabic
-    assert '<option value="fi" lang="fi" dir="ltr">Suomi</option>' in arabic
+    choices = page(client, "/sprak?next=/", **{"Accept-Language": "ar"})
+    assert 'lang="fa" dir="rtl" data-lang="fa">فارسی</button>' in choices
+    assert 'lang="ar" dir="rtl" data-lang="ar" aria-current="true">العربية</button>' in choices
+    assert 'lang="fi" dir="ltr" data-lang="fi">Suomi</button>' in choices
     choose(client, arabic, "fi")
     finnish = page(client, "/", **{"Accept-Language": "ar"})  # the choice beats the phone
-    assert html_lang(finnish) == ("fi", "ltr")
-    assert 'value="fi" lang="fi" dir="ltr" selected' in finnish
+    assert html_lang(finnish) == ("fi", "ltr") and "<span>Suomi</span>" in finnish
     choose(client, finnish, "xx")  # not shipped: nothing changes
     assert html_lang(page(client, "/")) == ("fi", "ltr")
     choose(client, finnish, "se")  # waiting for a translator: not offered
@@ -78,7 +81,9 @@ def test_an_event_offers_its_own_languages(client, make_event, staff):
     event.texts = {"fi": {"title": "Työpaja Boråsissa", "prompt": "Miten matkustamme?"}}
     db.session.commit()
     html = page(client, f"/j/{event.code}", **{"Accept-Language": "fi,en;q=0.5"})
-    assert html_lang(html) == ("fi", "ltr") and menu(html) == ["sv", "fi"]
+    assert html_lang(html) == ("fi", "ltr") and menu(client, f"/j/{event.code}") == ["sv", "fi"]
+    assert menu(client, f"/j/{event.code}/bord/1") == ["sv", "fi"]
+    assert menu(client, "//evil.example/j/X") == list(SHIPPED)  # only a path here counts
     assert "Työpaja Boråsissa" in html and "Miten matkustamme?" in html
     # A phone asking for a language the event does not offer: Swedish.
     other = client.application.test_client()
@@ -303,3 +308,27 @@ def test_the_language_page_lists_every_catalogue_and_its_review_state(app, staff
     done, total = completeness("ar")
     assert done == total > 1000 and f"{done} / {total}" in html
     assert completeness("se")[0] == 0 and review_state("se") == "empty"
+
+
+@pytest.mark.parametrize("lang", ["fi", "ar", "so", "fa", "uk"])
+def test_duplicates_rank_above_other_pairs_in_every_shipped_language(lang):
+    """The labelled Swedish pairs translated (tests/data/duplicate_pairs_<lang>.csv), scored as
+    in an event: a duplicate outscores a related or unrelated pair clearly more often than
+    chance, and the typing hint finds nearly every duplicate (docs/duplicates.md)."""
+    from participation.proposals.similarity import HINT_THRESHOLD
+
+    path = Path(__file__).parent / "data" / f"duplicate_pairs_{lang}.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    texts: dict = {}
+    for row in rows:
+        for side in "ab":
+            texts.setdefault((row[f"{side}_title"], row[f"{side}_body"]), len(texts))
+    index = DuplicateIndex([(n, title, body, lang) for (title, body), n in texts.items()])
+    scored = [(index.score(texts[(r["a_title"], r["a_body"])],
+                           texts[(r["b_title"], r["b_body"])]), r["label"]) for r in rows]
+    duplicates = [s for s, label in scored if label == "duplicate"]
+    others = [s for s, label in scored if label != "duplicate"]
+    wins = sum((d > o) + 0.5 * (d == o) for d in duplicates for o in others)
+    assert wins / (len(duplicates) * len(others)) >= 0.68
+    assert sum(s >= HINT_THRESHOLD for s in duplicates) / len(duplicates) >= 0.9

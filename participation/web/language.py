@@ -22,18 +22,25 @@ from ..events.operations import event_by_code
 _EVENT_PAGES = "/j/"
 
 
+def event_of_path(path: str):
+    """The event whose phone pages `path` is one of (/j/<code>/…), or None."""
+    if not path.startswith(_EVENT_PAGES):
+        return None
+    code = path[len(_EVENT_PAGES):].split("/", 1)[0].split("?", 1)[0]
+    return event_by_code(code) if code else None
+
+
 def _page_event():
-    """The event whose phone pages these are (/j/<code>/…), or None; looked up once per
-    request (kept on the request, not on `g`, which a test's app context shares)."""
+    """This request's event (see event_of_path); looked up once per request (kept on the
+    request, not on `g`, which a test's app context shares)."""
     if not hasattr(request, "page_event"):
-        code = (request.view_args or {}).get("code") if request.path.startswith(
-            _EVENT_PAGES) else None
-        request.page_event = event_by_code(code) if code else None
+        request.page_event = event_of_path(request.path)
     return request.page_event
 
 
-def offered_languages() -> tuple[str, ...]:
-    event = _page_event() if has_request_context() else None
+def offered_languages(event=None) -> tuple[str, ...]:
+    if event is None and has_request_context():
+        event = _page_event()
     return parse_list(event.languages) if event is not None else SHIPPED
 
 
@@ -60,10 +67,10 @@ def choose(lang) -> bool:
     return True
 
 
-def menu(current: str) -> list[dict]:
+def menu(current: str, event=None) -> list[dict]:
     """The language menu's entries: each language in its own name and direction."""
     return [{"code": code, "name": OWN_NAMES[code], "dir": direction(code),
-             "selected": code == current} for code in offered_languages()]
+             "selected": code == current} for code in offered_languages(event)]
 
 
 def in_language(event: dict, key: str) -> str:

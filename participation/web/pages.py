@@ -1,6 +1,7 @@
 """Pages that belong to no domain: home, language switch, error pages."""
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -23,6 +24,16 @@ def join_by_code():
         message = _("Enter the code shown on the screen.")
         return render_template("home.html", code_error=message), 400
     return redirect(url_for("phone.join", code=code))
+
+
+@bp.get("/sprak")
+def languages():
+    """The language menu: the languages the page the person came from offers (an event's own
+    on its phone pages), each in its own name."""
+    back = safe_next(request.args.get("next"), url_for("pages.home"))
+    event = language.event_of_path(back)
+    return render_template("language.html", next=back, choices=language.menu(
+        str(get_locale() or "sv"), event))
 
 
 @bp.post("/lang")

@@ -48,12 +48,13 @@ def summary(found: dict[str, list[dict]]) -> str:
 
 
 def switch_language(page, base: str, lang: str):
-    """The header's language menu, as a person would use it (POST /lang)."""
+    """The header's language menu, as a person would use it (/sprak, then POST /lang)."""
     page.goto(base + "/")
     if page.evaluate("() => document.documentElement.lang") != lang:
-        page.locator("header select[name=lang]").select_option(lang)
         with page.expect_navigation():
-            page.locator("header form.language-menu button").click()
+            page.locator("header #language-link").click()
+        with page.expect_navigation():
+            page.locator(f"#language-choices button[data-lang={lang}]").click()
     assert page.evaluate("() => document.documentElement.lang") == lang
 
 

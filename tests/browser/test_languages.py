@@ -90,11 +90,10 @@ def test_an_arabic_phone_joins_writes_votes_and_reads_the_results(live_server, c
     assert page.evaluate("() => [document.documentElement.lang, document.documentElement.dir,"
                          " getComputedStyle(document.body).direction]") == ["ar", "rtl", "rtl"]
     expect(page.locator("h1")).to_have_text("كيف نتنقل بطريقة مستدامة؟")
-    expect(page.locator("#language-menu option")).to_have_count(2)
     # Mirrored: the name of the service sits on the right, the language menu on the left, and
     # the proposal form's label starts at the right edge.
     brand = page.locator(".brand").bounding_box()
-    menu = page.locator(".language-menu").bounding_box()
+    menu = page.locator(".language-link").bounding_box()
     assert brand["x"] > menu["x"], (brand, menu)
     label = page.locator("label[for=title]").bounding_box()
     assert label["x"] + label["width"] > 360 - 40, label
@@ -110,14 +109,14 @@ def test_an_arabic_phone_joins_writes_votes_and_reads_the_results(live_server, c
     mine = page.locator("#proposal-list .proposal.mine .p-title")
     expect(mine).to_have_attribute("lang", "ar")
     no_axe_findings(page, "Arabic phone, collecting")
-    shot(page, "phone-ar-collect", "phone-ar.png")
+    shot(page, "phone-ar-collect")
 
     live_server.set_phase(event["id"], "vote")
     expect(page.locator("#phone")).to_have_attribute("data-phase", "vote")
     page.locator(f"#proposal-{swedish_id} .vote-button").click()
     expect(page.locator(f"#proposal-{swedish_id} .voted-note")).to_be_visible()
     no_axe_findings(page, "Arabic phone, voting")
-    shot(page, "phone-ar-vote")
+    shot(page, "phone-ar-vote", "phone-ar.png")
 
     live_server.set_phase(event["id"], "results")
     expect(page.locator("#results li").first).to_contain_text("Fler cykelbanor")
@@ -160,10 +159,12 @@ def test_the_language_menu_and_the_resident_flow_by_keyboard(live_server, contex
     page = contexts(**PHONE).new_page()  # a Swedish phone: the person picks their language
     page.goto(f"{live_server.url}/j/{event['code']}")
     expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
-    tab_to(page, "select#language-menu")
-    page.keyboard.press("ArrowDown")  # sv, then the event's other language
-    assert page.evaluate("() => document.activeElement.value") == lang
-    tab_to(page, ".language-menu button")
+    tab_to(page, "#language-link")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # The event offers Swedish and its own other language only.
+    expect(page.locator("#language-choices button")).to_have_count(2)
+    tab_to(page, f"#language-choices button[data-lang={lang}]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.evaluate("() => document.documentElement.lang") == lang
@@ -211,3 +212,49 @@ def test_the_projector_lobby_says_how_to_join_in_every_offered_language(live_ser
     assert page.evaluate("() => document.documentElement.scrollHeight") <= 1080
     fits(page, 1920)
     shot(page, "projector-ar-lobby", "projector-ar-lobby.png")
+
+
+def test_the_facilitator_sets_the_languages_on_the_console(live_server, facilitator):
+    """On a 1366 × 768 laptop: the folded Språk card, three languages ticked, the projector
+    in Arabic, the Arabic question typed in; the saved card says so, and the projector
+    speaks Arabic."""
+    event = live_server.create_event(title="Verkstad", prompt="Hur reser vi hållbart?")
+    api(live_server, "PUT", f"/events/{event['id']}/languages", json={"languages": ["sv"]})
+    page = facilitator.new_page()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/events/{event['id']}/console")
+    card = page.locator(".languages-card")
+    card.locator("summary", has_text="Ändra språken").click()
+    for code in ("fi", "ar"):
+        card.locator(f"#lang-{code}").check()
+    card.locator("select[name=projector_language]").select_option("ar")
+    card.locator("summary", has_text="العربية").click()
+    card.locator("#prompt-ar").fill("كيف نتنقل بطريقة مستدامة؟")
+    card.scroll_into_view_if_needed()
+    shot(page, "console-languages")
+    with page.expect_navigation():
+        card.locator("button[type=submit]").click()
+    assert page.url.endswith("#languages-heading")
+    expect(page.locator(".languages-card p").first).to_contain_text("Suomi")
+    expect(page.locator(".languages-card p").first).to_contain_text("العربية")
+    projector = facilitator.new_page()
+    projector.goto(f"{live_server.url}/events/{event['id']}/projector")
+    expect(projector.locator(".prompt")).to_have_text("كيف نتنقل بطريقة مستدامة؟")
+    assert projector.evaluate("() => document.documentElement.dir") == "rtl"
+
+
+def test_the_language_page_from_a_phone(live_server, contexts):
+    """The header's globe leads to one big button per language the event offers."""
+    event, _swedish_id = room(live_server, "so", "Aqoon-is-weydaarsi", "Sidee u safarnaa?")
+    page = contexts(**PHONE).new_page()
+    page.goto(f"{live_server.url}/j/{event['code']}")
+    shot(page, "phone-sv-header")
+    with page.expect_navigation():
+        page.locator("#language-link").click()
+    expect(page.locator("#language-choices button")).to_have_text(["Svenska", "Soomaali"])
+    no_axe_findings(page, "language page")
+    shot(page, "language-page")
+    with page.expect_navigation():
+        page.locator("#language-choices button[data-lang=so]").click()
+    assert page.url.endswith(f"/j/{event['code']}")
+    expect(page.locator("h1")).to_have_text("Sidee u safarnaa?")
