@@ -50,7 +50,8 @@ PHONE_A = {"participant_a"}
 # token, scribe secret) and the login itself. Only "no 500" is asserted for these.
 PUBLIC_ROUTES = [
     "accounts.login", "accounts.logout", "sso.start", "sso.callback", "pages.home",
-    "pages.join_by_code", "pages.set_language", "pages.choose_language", "health.healthz",
+    "pages.join_by_code", "pages.set_language", "pages.choose_language", "pages.languages",
+    "health.healthz",
     "public.privacy",
     "api.openapi", "api.asyncapi", "public.accessibility", "public.agreement_page",
     "phone.join", "phone.join_table", "phone.join_as_scribe", "phone.qr", "phone.table_qr",

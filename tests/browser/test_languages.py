@@ -7,6 +7,7 @@ Screenshots: test-artifacts/screenshots/lang-*.png; with DOCS_IMAGES set (`make 
 also docs/images/phone-ar.png and phone-fi.png, the README's."""
 
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -258,3 +259,25 @@ def test_the_language_page_from_a_phone(live_server, contexts):
         page.locator("#language-choices button[data-lang=so]").click()
     assert page.url.endswith(f"/j/{event['code']}")
     expect(page.locator("h1")).to_have_text("Sidee u safarnaa?")
+
+
+def test_a_right_to_left_projector_pages_forward_with_the_left_arrow(live_server, facilitator):
+    """Pages read right to left, so ← turns to the next page and → goes back."""
+    event = live_server.create_event(title="Verkstad", prompt="Hur reser vi hållbart?")
+    api(live_server, "PUT", f"/events/{event['id']}/languages",
+        json={"languages": ["sv", "ar"], "projector_language": "ar"})
+    live_server.set_phase(event["id"], "collect")
+    for n in range(40):
+        api(live_server, "POST", f"/events/{event['id']}/paper-proposals",
+            json={"title": f"اقتراح رقم {n + 1} عن النقل والطاقة في الحي"})
+    page = facilitator.new_page()
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{live_server.url}/events/{event['id']}/projector?page_seconds=600")
+    root = page.locator("#projector")
+    expect(root).to_have_attribute("data-page", "0")
+    # Paged once drawn, over more than two pages (with two, back and forward meet).
+    expect(root).not_to_have_attribute("data-pages", re.compile("^[12]$"))
+    page.keyboard.press("ArrowLeft")
+    expect(root).to_have_attribute("data-page", "1")
+    page.keyboard.press("ArrowRight")
+    expect(root).to_have_attribute("data-page", "0")

@@ -1,8 +1,9 @@
 // The wall's rotation: what does not fit on one screen is shown a page (or slide) at a time,
 // turning every few seconds. The page and the count are on the root as data-page (from 0) and
 // data-pages, the interval as data-page-seconds (?page_seconds=N in the address sets it, so a
-// test need not wait). The facilitator's keyboard: → or Page Down next, ← or Page Up back,
-// space pauses and resumes.
+// test need not wait). The facilitator's keyboard: → or Page Down next, ← or Page Up back
+// (mirrored on a right-to-left projector: ← is next, as the pages read), space pauses and
+// resumes.
 const DEFAULT_SECONDS = 12;
 
 function seconds(root) {
@@ -37,10 +38,13 @@ export function pager(root, onTurn) {
     handle = setInterval(() => { if (!paused) turn(1); }, interval);
   }
 
+  const rtl = document.documentElement.dir === 'rtl';
+  const forward = rtl ? 'ArrowLeft' : 'ArrowRight';
+  const back = rtl ? 'ArrowRight' : 'ArrowLeft';
   document.addEventListener('keydown', (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.key === 'ArrowRight' || event.key === 'PageDown') { turn(1); restart(); }
-    else if (event.key === 'ArrowLeft' || event.key === 'PageUp') { turn(-1); restart(); }
+    if (event.key === forward || event.key === 'PageDown') { turn(1); restart(); }
+    else if (event.key === back || event.key === 'PageUp') { turn(-1); restart(); }
     else if (event.key === ' ') {
       event.preventDefault();
       paused = !paused;
