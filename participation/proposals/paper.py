@@ -77,6 +77,7 @@ def add_paper_proposal(user, event_id: int, title, body=None, table=None,
     """A proposal someone wrote on paper, typed in by staff; visible at once, marked as paper."""
     title = clean_text(title, "title", TITLE_MAX, required=True, multiline=False)
     body = clean_text(body, "body", BODY_MAX, required=False)
+    lang = written_in(title, body)
     with write_transaction() as session:
         event, version = moderated_event(session, user, event_id, open_only=True)
         table_row = table_by_number(event, table)
@@ -88,18 +89,23 @@ def add_paper_proposal(user, event_id: int, title, body=None, table=None,
                 f.id for f in event.focus_areas}):
             raise OperationError("invalid_focus_area", _l("Choose a focus area."),
                                  field="focus_area_id")
-        result = _table_proposal(session, event, version, "paper", title, body, table_row,
-                                 focus_area_id)
+        result = _table_proposal(session, event, version, "paper", title, body, lang,
+                                 table_row, focus_area_id)
     publish("proposal.submitted", event.id, version, **result["published"])
     return result["answer"]
 
 
-def _table_proposal(session, event, version, source, title, body, table_row,
+def written_in(title: str, body: str) -> str:
+    """A table's text, typed in as written on the note or agreed at the table: detected, with
+    Swedish as the hint. Before the transaction: nothing is detected under the event's lock."""
+    return language.detect(title, body, None)
+
+
+def _table_proposal(session, event, version, source, title, body, lang, table_row,
                     focus_area_id=None, status="visible", shape=staff_proposal):
     """A proposal of a table, not of a person: from paper, or from the table's scribe."""
-    # Typed in as written on the note or agreed at the table: detected, Swedish as the hint.
     proposal = Proposal(event_id=event.id, number=next_number(event), title=title, body=body,
-                        source=source, lang=language.detect(title, body, None),
+                        source=source, lang=lang,
                         table_id=table_row.id if table_row else None,
                         focus_area_id=focus_area_id, status=status)
     session.add(proposal)
@@ -119,6 +125,7 @@ def add_scribe_proposal(event_id: int, grant, title, body=None,
     """
     title = clean_text(title, "title", TITLE_MAX, required=True, multiline=False)
     body = clean_text(body, "body", BODY_MAX, required=False)
+    lang = written_in(title, body)
     with write_transaction() as session:
         event, version = locked_event(session, event_id)
         identity.require_take_part(session, event, token)
@@ -131,7 +138,7 @@ def add_scribe_proposal(event_id: int, grant, title, body=None,
             raise OperationError(
                 "wrong_phase",
                 _l("Proposals can only be written while the event is collecting them."), 409)
-        result = _table_proposal(session, event, version, "scribe", title, body, table_row,
+        result = _table_proposal(session, event, version, "scribe", title, body, lang, table_row,
                                  status="pending" if event.moderation == "pre" else "visible",
                                  shape=author_proposal)
     publish("proposal.submitted", event.id, version, **result["published"])

@@ -30,9 +30,10 @@ def event_of_path(path: str):
     return event_by_code(code) if code else None
 
 
-def _page_event():
-    """This request's event (see event_of_path); looked up once per request (kept on the
-    request, not on `g`, which a test's app context shares)."""
+def page_event():
+    """This request's event (see event_of_path); looked up once per request, for the
+    language and for the phone's own views (kept on the request, not on `g`, which a test's
+    app context shares)."""
     if not hasattr(request, "page_event"):
         request.page_event = event_of_path(request.path)
     return request.page_event
@@ -40,7 +41,7 @@ def _page_event():
 
 def offered_languages(event=None) -> tuple[str, ...]:
     if event is None and has_request_context():
-        event = _page_event()
+        event = page_event()
     return parse_list(event.languages) if event is not None else SHIPPED
 
 
@@ -53,7 +54,7 @@ def select_locale() -> str:
     choice = supported(session.get("lang"))
     if choice is not None:
         return choice if choice in offered else DEFAULT
-    event = _page_event()
+    event = page_event()
     if event is not None and not event.browser_language:
         return DEFAULT
     return request.accept_languages.best_match(offered) or DEFAULT

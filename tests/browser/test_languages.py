@@ -277,6 +277,8 @@ def test_a_right_to_left_projector_pages_forward_with_the_left_arrow(live_server
     expect(root).to_have_attribute("data-page", "0")
     # Paged once drawn, over more than two pages (with two, back and forward meet).
     expect(root).not_to_have_attribute("data-pages", re.compile("^[12]$"))
+    fits(page, 1920)
+    shot(page, "projector-ar-wall")
     page.keyboard.press("ArrowLeft")
     expect(root).to_have_attribute("data-page", "1")
     page.keyboard.press("ArrowRight")

@@ -1,7 +1,7 @@
 """Joining: the QR code's target /j/<code>, a table card's /j/<code>/bord/<n>, a scribe card,
 and the QR codes themselves."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ... import access
@@ -10,6 +10,7 @@ from ...events.operations import event_by_code
 from ...events.tables import table_by_number
 from ...participants.operations import choose_table
 from ...web import identity, svg_response
+from ...web.language import page_event
 from ...web.links import base_url, join_url
 from ...web.qr import qr_svg
 from . import bp
@@ -17,7 +18,8 @@ from .page import invite_only, render_phone
 
 
 def event_or_404(code):
-    event = event_by_code(code)
+    # /j/<code>/…: the event the language was chosen for, looked up once per request.
+    event = page_event() if request.view_args.get("code") == code else event_by_code(code)
     if event is None:
         abort(404)
     return event
