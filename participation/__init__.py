@@ -75,6 +75,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         message_queue=app.config["REDIS_URL"],
         channel=app.config["SOCKETIO_CHANNEL"],
         manage_session=False,
+        # Each connection's events run in its reader, one after another: no greenlet per event
+        # (a tenth of a vote's server time), and one request context per connection
+        # (socketio_server.py). A phone has one write in flight at a time anyway.
+        async_handlers=False,
         # A phone that lost its network stops counting as connected within 20 s (presence).
         ping_interval=10,
         ping_timeout=10,

@@ -4,10 +4,11 @@ from authlib.integrations.flask_client import OAuth
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+
+from .socketio_server import ConnectionContextSocketIO
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING = {
@@ -32,6 +33,6 @@ class _SessionOnlyLogin(LoginManager):
 
 login_manager = _SessionOnlyLogin()
 babel = Babel()
-socketio = SocketIO()
+socketio = ConnectionContextSocketIO()
 # Single sign-on (staff/sso.py): bound to the app only when OIDC_ISSUER is set.
 oauth = OAuth()

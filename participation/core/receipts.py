@@ -3,10 +3,11 @@
 import json
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, insert
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, bindparam, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .prepared import Prepared
 from .time import utcnow
 
 CLIENT_ID_MAX = 64
@@ -31,15 +32,22 @@ def replay(receipt, kind: str) -> dict | None:
     WriteReceipt or a row with its `kind` and `result`."""
     if receipt is None:
         return None
-    data = json.loads(receipt.result)
+    return replay_of(receipt.kind, receipt.result, kind)
+
+
+def replay_of(stored_kind: str, stored_result: str, kind: str) -> dict:
+    data = json.loads(stored_result)
     data["replayed"] = True
-    if receipt.kind != kind:
+    if stored_kind != kind:
         # The same key for a different kind of write is a client bug, not a retry.
         data = {"error": "client_id_reused"}
     return data
 
 
 _INSERT = insert(WriteReceipt.__table__)  # built once: every write stores a receipt
+_PREPARED = Prepared(insert(WriteReceipt.__table__).values(
+    {name: bindparam(name) for name in ("participant_id", "client_id", "kind", "result",
+                                        "created_at")}))
 
 
 def store(session, participant_id: int, client_id: str, kind: str, result: dict) -> None:
@@ -48,3 +56,9 @@ def store(session, participant_id: int, client_id: str, kind: str, result: dict)
     # work (object, identity map, flush) would only cost time on every write.
     session.execute(_INSERT, {"participant_id": participant_id, "client_id": client_id,
                               "kind": kind, "result": json.dumps(result)})
+
+
+def store_prepared(cursor, participant_id: int, client_id: str, kind: str, result: dict) -> None:
+    """`store` on the vote path's driver cursor (core/prepared.py)."""
+    cursor.write(_PREPARED, {"participant_id": participant_id, "client_id": client_id,
+                             "kind": kind, "result": json.dumps(result), "created_at": utcnow()})

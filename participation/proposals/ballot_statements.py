@@ -2,14 +2,15 @@
 
 A vote is the write that comes a thousand a second. A profile under load (docs/benchmarks.md)
 showed two thirds of its server time in building statements, their cache keys, and loading ORM
-objects that the vote reads two fields of and never changes. These statements are built once
-(their cache key is memoised on the object, their compiled form cached per dialect) and return
-plain rows, under the same lock and transaction as before; the participant, a retry's receipt
-and the person's votes come in one query.
+objects that the vote reads two fields of and never changes. These statements are built once,
+compiled once per dialect and run on the driver's cursor (core/prepared.py), returning plain
+tuples, under the same lock and transaction as before; the participant, a retry's receipt and
+the person's votes come in one query.
 """
 
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 
+from ..core.prepared import Prepared
 from ..core.receipts import WriteReceipt
 from ..events.models import Event, VotingMethod
 from ..participants.models import Participant
@@ -22,7 +23,7 @@ participants = Participant.__table__
 write_receipts = WriteReceipt.__table__
 
 # The proposal's event, locked and its version bumped, found in the same UPDATE.
-LOCK_PROPOSALS_EVENT = (
+LOCK_PROPOSALS_EVENT = Prepared(
     update(events)
     .where(events.c.id == select(proposals.c.event_id)
            .where(proposals.c.id == bindparam("proposal_id")).scalar_subquery())
@@ -31,10 +32,11 @@ LOCK_PROPOSALS_EVENT = (
                events.c.closes_at, events.c.phase_set_by_hand_at, events.c.voting_method,
                events.c.dots_per_person, events.c.max_dots_per_proposal)
 )
-PROPOSAL_STATUS = select(proposals.c.status).where(proposals.c.id == bindparam("proposal_id"))
+PROPOSAL_STATUS = Prepared(
+    select(proposals.c.status).where(proposals.c.id == bindparam("proposal_id")))
 # The participant, any receipt for this client_id (a retry), and their votes: one round trip
 # instead of two, inside the lock. One row per vote (at least one); no receipt with no key.
-PERSON_RECEIPT_VOTES = (
+PERSON_RECEIPT_VOTES = Prepared(
     select(participants.c.id, write_receipts.c.kind, write_receipts.c.result,
            votes.c.proposal_id, votes.c.dots)
     .select_from(participants.outerjoin(write_receipts, and_(
@@ -47,16 +49,17 @@ PERSON_RECEIPT_VOTES = (
 MY_VOTES = (select(votes.c.proposal_id, votes.c.dots)
             .where(votes.c.event_id == bindparam("event_id"),
                    votes.c.participant_id == bindparam("participant_id")))
-INSERT_VOTE = insert(votes)
+INSERT_VOTE = Prepared(insert(votes).values(
+    {name: bindparam(name) for name in ("event_id", "proposal_id", "participant_id", "dots",
+                                        "created_at")}))
 # Bound names that are not column names: an UPDATE reserves those for its SET clause.
-SET_DOTS = (update(votes)
-            .where(votes.c.proposal_id == bindparam("the_proposal"),
-                   votes.c.participant_id == bindparam("the_participant"))
-            .values(dots=bindparam("new_dots")))
-DELETE_VOTE = (delete(votes)
-               .where(votes.c.proposal_id == bindparam("the_proposal"),
-                      votes.c.participant_id == bindparam("the_participant")))
-INSERT_RECEIPT = insert(write_receipts)
+SET_DOTS = Prepared(update(votes)
+                    .where(votes.c.proposal_id == bindparam("the_proposal"),
+                           votes.c.participant_id == bindparam("the_participant"))
+                    .values(dots=bindparam("new_dots")))
+DELETE_VOTE = Prepared(delete(votes)
+                       .where(votes.c.proposal_id == bindparam("the_proposal"),
+                              votes.c.participant_id == bindparam("the_participant")))
 
 
 class LockedEvent(VotingMethod):

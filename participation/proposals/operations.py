@@ -1,7 +1,6 @@
 """Proposal and vote writes: the one path for forms, REST and Socket.IO."""
 
 import re
-from contextlib import contextmanager
 from typing import Annotated, Literal, NotRequired
 
 from flask_babel import lazy_gettext as _l
@@ -15,6 +14,8 @@ from ..core import receipts
 from ..core.bus import publish
 from ..core.declare import Version, request
 from ..core.errors import OperationError, not_found
+from ..core.group_commit import GroupCommit, batch_key
+from ..core.time import utcnow
 from ..core.tx import write_transaction
 from ..core.validate import Id, clean_text, form_number, is_id
 from ..events.models import DOTS_MAX, SCALE_MAX, SCALE_MIN, Dots, Event
@@ -216,42 +217,52 @@ def locked_proposal(session, proposal_id):
     return session.get(Proposal, proposal_id), event, event.version
 
 
-def _person_and_votes(session, connection, event_id: int, token: str, client_id: str | None,
+def _person_and_votes(session, cursor, event_id: int, token: str, client_id: str | None,
                       kind: str) -> tuple[int, dict[int, int]]:
     """Inside a vote's transaction: `person_for` and the person's votes in one plain-row query
     (the participant created on first use, with no votes yet)."""
-    rows = connection.execute(S.PERSON_RECEIPT_VOTES, {"event_id": event_id, "token": token,
-                                                       "client_id": client_id}).all()
+    rows = cursor.all(S.PERSON_RECEIPT_VOTES, {"event_id": event_id, "token": token,
+                                               "client_id": client_id})
     if not rows:
         return identity.create(session, event_id, token).id, {}
-    if rows[0].kind is not None:
-        raise _Replay(receipts.replay(rows[0], kind))
-    return rows[0].id, {row.proposal_id: row.dots for row in rows if row.proposal_id is not None}
+    _id, receipt_kind, receipt_result, _proposal, _dots = rows[0]
+    if receipt_kind is not None:
+        raise _Replay(receipts.replay_of(receipt_kind, receipt_result, kind))
+    return rows[0][0], {row[3]: row[4] for row in rows if row[3] is not None}
 
 
-@contextmanager
-def _ballot_write(proposal_id, token_for_event, client_id, kind):
-    """The start every vote change shares: the event lock, the person, a replay, the phase.
+# Votes of one event that arrive together share a transaction and its commit
+# (core/group_commit.py); each is answered only after that commit.
+ballots = GroupCommit()
 
-    In Core, on the transaction's connection (ballot_statements.py says why); the same checks
-    and order as every other write on an event.
+
+def _ballot_write(proposal_id, token_for_event, client_id, kind, body, event_hint=None):
+    """The start every vote change shares: the event lock, the person, a replay, the phase;
+    then `body(cursor, event, participant_id, votes)` → (result, version).
+
+    On the driver's cursor with statements compiled once (ballot_statements.py says why); the
+    same checks and order as every other write on an event. `event_hint` (a socket's event)
+    lets the write share a commit with others of that event; publishes after the commit.
     """
     if not is_id(proposal_id):
         raise not_found("proposal_not_found")
-    with write_transaction() as session:
-        connection = session.connection()
-        row = connection.execute(S.LOCK_PROPOSALS_EVENT,
-                                 {"proposal_id": proposal_id}).one_or_none()
+
+    def step(cursor, session):
+        row = cursor.first(S.LOCK_PROPOSALS_EVENT, {"proposal_id": proposal_id})
         if row is None:
             raise not_found("proposal_not_found")
         event = S.LockedEvent(row)
         token = token_for_event(event.id)
         require_joined(token)
         identity.require_take_part(session, event, token)
-        participant_id, votes = _person_and_votes(session, connection, event.id, token,
-                                                  client_id, kind)
+        participant_id, votes = _person_and_votes(session, cursor, event.id, token, client_id,
+                                                  kind)
         require_phase(event, "vote")
-        yield connection, event, participant_id, votes
+        return event.id, body(cursor, event, participant_id, votes)
+
+    event_id, result = ballots.run(step, batch_key(event_hint))
+    publish("vote.changed", event_id, result["version"], proposal_id=proposal_id)
+    return result
 
 
 def _is_whole(value) -> bool:
@@ -290,7 +301,7 @@ class VoteResult(TypedDict):
 
 @replayable
 def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *,
-              score=None) -> VoteResult:
+              score=None, event_hint=None) -> VoteResult:
     """`token_for_event(event_id)` gives this browser's participant token for the event.
 
     On a scale event the rating is `score` (or, for older clients, `dots`); rating again
@@ -304,11 +315,9 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *,
         dots = 1
     if score is None and (not _is_whole(dots) or not 1 <= dots <= DOTS_MAX):
         raise OperationError("invalid_dots", _l("Give a whole number of dots."), field="dots")
-    with _ballot_write(proposal_id, token_for_event, client_id, "vote") as (
-        connection, event, participant_id, votes
-    ):
+    def vote(cursor, event, participant_id, votes):
         # Read under the lock, so a proposal moderated a moment ago is seen as it is now.
-        status = connection.execute(S.PROPOSAL_STATUS, {"proposal_id": proposal_id}).scalar()
+        status = cursor.scalar(S.PROPOSAL_STATUS, {"proposal_id": proposal_id})
         if status == "pending":
             # As if it did not exist: a stranger must not learn that it waits for approval.
             raise not_found("proposal_not_found")
@@ -349,38 +358,37 @@ def cast_vote(proposal_id: int, token_for_event, client_id, dots=1, *,
         total = rating if event.is_scale else current + dots
         try:
             if current:
-                connection.execute(S.SET_DOTS, {"the_proposal": proposal_id,
-                                                "the_participant": participant_id,
-                                                "new_dots": total})
+                cursor.write(S.SET_DOTS, {"the_proposal": proposal_id,
+                                         "the_participant": participant_id,
+                                         "new_dots": total})
             else:
-                connection.execute(S.INSERT_VOTE, {"event_id": event.id,
-                                                   "proposal_id": proposal_id,
-                                                   "participant_id": participant_id,
-                                                   "dots": total})
+                cursor.write(S.INSERT_VOTE, {"event_id": event.id, "proposal_id": proposal_id,
+                                             "participant_id": participant_id, "dots": total,
+                                             "created_at": utcnow()})
         except IntegrityError:
             # Only reachable if two writers slipped past the event lock; the database refuses.
             raise OperationError(
                 "already_voted", _l("You have already voted for this proposal."), 409
             ) from None
         votes[proposal_id] = total
-        version = event.version
-        result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
-        receipts.store(connection, participant_id, client_id, "vote", result)
-    publish("vote.changed", event.id, version, proposal_id=proposal_id)
-    return result
+        result = {"proposal_id": proposal_id, "version": event.version,
+                  "ballot": _ballot(event, votes)}
+        receipts.store_prepared(cursor, participant_id, client_id, "vote", result)
+        return result
+
+    return _ballot_write(proposal_id, token_for_event, client_id, "vote", vote, event_hint)
 
 
 @replayable
-def withdraw_vote(proposal_id: int, token_for_event, client_id=None, dots=None) -> VoteResult:
+def withdraw_vote(proposal_id: int, token_for_event, client_id=None, dots=None, *,
+                  event_hint=None) -> VoteResult:
     """Take back a vote, a rating or dots; on a dots event `dots` takes back that many only
     (one at a time from the phone), all of them when left out."""
     if client_id is not None:
         client_id = checked_client_id(client_id)
     if dots is not None and (not _is_whole(dots) or not 1 <= dots <= DOTS_MAX):
         raise OperationError("invalid_dots", _l("Give a whole number of dots."), field="dots")
-    with _ballot_write(proposal_id, token_for_event, client_id, "withdraw") as (
-        connection, event, participant_id, votes
-    ):
+    def withdraw(cursor, event, participant_id, votes):
         if dots is not None and not event.is_dots:
             raise OperationError("invalid_dots", _l("This event does not use dots."),
                                  field="dots")
@@ -388,22 +396,24 @@ def withdraw_vote(proposal_id: int, token_for_event, client_id=None, dots=None) 
         ids = {"the_proposal": proposal_id, "the_participant": participant_id}
         if dots is not None and left > 0:
             # Read under the same lock as `votes`: some dots stay where they are.
-            changed = connection.execute(S.SET_DOTS, {**ids, "new_dots": left}).rowcount
+            changed = cursor.write(S.SET_DOTS, {**ids, "new_dots": left})
             votes[proposal_id] = left
         else:
-            changed = connection.execute(S.DELETE_VOTE, ids).rowcount
+            changed = cursor.write(S.DELETE_VOTE, ids)
             votes.pop(proposal_id, None)
         if not changed:
-            status = connection.execute(S.PROPOSAL_STATUS, {"proposal_id": proposal_id}).scalar()
+            status = cursor.scalar(S.PROPOSAL_STATUS, {"proposal_id": proposal_id})
             if status == "pending":  # as for a vote: not even its existence is told
                 raise not_found("proposal_not_found")
             raise OperationError("no_vote", _l("You have no vote on that proposal."), 404)
-        version = event.version
-        result = {"proposal_id": proposal_id, "version": version, "ballot": _ballot(event, votes)}
+        result = {"proposal_id": proposal_id, "version": event.version,
+                  "ballot": _ballot(event, votes)}
         if client_id is not None:
-            receipts.store(connection, participant_id, client_id, "withdraw", result)
-    publish("vote.changed", event.id, version, proposal_id=proposal_id)
-    return result
+            receipts.store_prepared(cursor, participant_id, client_id, "withdraw", result)
+        return result
+
+    return _ballot_write(proposal_id, token_for_event, client_id, "withdraw", withdraw,
+                         event_hint)
 
 
 def my_ballot(event, participant) -> Ballot:

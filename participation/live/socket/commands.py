@@ -169,10 +169,12 @@ COMMANDS = {command.name: command for command in (
         proposals.NewProposal, SubmittedWithLink),
     Command("vote", MEMBER, lambda c, d: proposals.cast_vote(
         d.get("proposal_id"), c.token_for, d.get("client_id"), d.get("dots"),
-        score=d.get("score")), "Vote, give dots or rate 1–5 (idempotent by client_id).",
+        score=d.get("score"), event_hint=c.event_id),
+        "Vote, give dots or rate 1–5 (idempotent by client_id).",
         VoteCommand, proposals.VoteResult),
     Command("withdraw_vote", MEMBER, lambda c, d: proposals.withdraw_vote(
-        d.get("proposal_id"), c.token_for, d.get("client_id"), d.get("dots")),
+        d.get("proposal_id"), c.token_for, d.get("client_id"), d.get("dots"),
+        event_hint=c.event_id),
         "Take back a vote, a rating, or dots (all, or `dots` of them).", WithdrawCommand,
         proposals.VoteResult),
     Command("budget_ballot", MEMBER, lambda c, d: budgets.submit_budget_ballot(

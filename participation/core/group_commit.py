@@ -1,0 +1,150 @@
+"""Group commit: the writes that are waiting when a transaction starts share its commit.
+
+At a thousand votes a second a commit per vote is most of a vote's cost (BEGIN, the Session
+and its connection, the WAL write of the same few pages, COMMIT). Here a vote that arrives
+while another batch is being written queues; the next batch takes every queued vote (up to
+MAX_BATCH) into one transaction, each in a SAVEPOINT of its own so a refused vote rolls back
+alone, and commits once. Every caller gets its own answer only after that commit, so an
+acknowledgement still means "stored"; if the commit fails, every vote of the batch fails and
+its phone retries with the same client_id.
+
+With no queue (a quiet room) a vote runs alone, in a transaction of its own, without
+savepoints: what it cost before. No thread or greenlet is added: the caller whose vote is
+first in the queue writes the batch, the others wait for theirs.
+
+A step runs in the context (contextvars) of the request that queued it, so what it reads of
+its own request (the browser's session, its token) is its own; it must use the Cursor and
+Session it is given, never `db.session`, which would be a second connection waiting for the
+database lock this transaction holds.
+
+Batches are kept apart by `key`: one queue for a SQLite database (it has one writer anyway),
+one queue per event on PostgreSQL, where a batch over two events could take their row locks
+in one order while another process takes them in the other.
+"""
+
+import contextvars
+import threading
+
+from ..extensions import db
+from .prepared import Cursor
+from .tx import write_transaction
+
+MAX_BATCH = 64
+
+
+class _Pending:
+    __slots__ = ("step", "context", "done", "leads", "result", "error")
+
+    def __init__(self, step):
+        self.step = step
+        self.context = contextvars.copy_context()
+        self.done = threading.Event()  # gevent's Event once monkey-patched
+        self.leads = False
+        self.result = None
+        self.error = None
+
+    def answer(self):
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+class _Queue:
+    __slots__ = ("pending", "leading")
+
+    def __init__(self):
+        self.pending: list[_Pending] = []
+        self.leading = False
+
+
+def _yield_now():
+    """Under gevent: let the greenlets that are ready (votes already read off their sockets)
+    reach the queue before a batch is taken. With threads they queue meanwhile anyway."""
+    from gevent import monkey
+
+    if monkey.is_module_patched("threading"):
+        import gevent
+
+        gevent.sleep(0)
+
+
+def batch_key(event_id):
+    """The queue a write on `event_id` joins: SQLite's one, else the event's (None, an event
+    not known before the write: it runs alone)."""
+    return "sqlite" if db.engine.dialect.name == "sqlite" else event_id
+
+
+class GroupCommit:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._queues: dict = {}
+        self.batches = 0  # for the bench and tests: how many transactions the writes took
+        self.writes = 0
+
+    def run(self, step, key=None):
+        """Run `step(cursor, session)` in a write transaction shared with whatever is queued
+        under the same `key` (batch_key); its return value, or its exception, once that
+        transaction has ended. With no key it runs alone."""
+        pending = _Pending(step)
+        if key is None:
+            self._write([pending])
+            return pending.answer()
+        with self._lock:
+            queue = self._queues.setdefault(key, _Queue())
+            queue.pending.append(pending)
+            if not queue.leading:
+                queue.leading = pending.leads = True
+        if not pending.leads:
+            pending.done.wait()
+        if pending.leads:  # first in the queue, or handed the queue by the batch before
+            self._lead(queue, key)
+        return pending.answer()
+
+    def _lead(self, queue: _Queue, key) -> None:
+        _yield_now()
+        with self._lock:
+            batch = queue.pending[:MAX_BATCH]
+            del queue.pending[:MAX_BATCH]
+        try:
+            self._write(batch)
+        finally:
+            with self._lock:
+                if queue.pending:  # the next batch is led by the first of those that waited
+                    queue.pending[0].leads = True
+                    queue.pending[0].done.set()
+                else:
+                    queue.leading = False
+                    self._queues.pop(key, None)
+            for pending in batch:
+                pending.done.set()
+
+    def _write(self, batch: list[_Pending]) -> None:
+        self.batches += 1
+        self.writes += len(batch)
+        try:
+            with write_transaction() as session:
+                cursor = Cursor(session.connection())
+                if len(batch) == 1:
+                    # Alone: the transaction is the savepoint; a refusal rolls it all back.
+                    batch[0].result = batch[0].context.run(batch[0].step, cursor, session)
+                    return
+                for pending in batch:
+                    _in_savepoint(pending, cursor, session)
+        except BaseException as error:
+            for pending in batch:
+                if pending.error is None:
+                    pending.result, pending.error = None, error
+            if not isinstance(error, Exception):
+                raise  # GreenletExit, KeyboardInterrupt: the waiters got it as their answer
+
+
+def _in_savepoint(pending: _Pending, cursor: Cursor, session) -> None:
+    cursor.sql("SAVEPOINT vote")
+    try:
+        pending.result = pending.context.run(pending.step, cursor, session)
+    except Exception as error:
+        cursor.sql("ROLLBACK TO SAVEPOINT vote")
+        # A participant the ORM added in the rolled-back part must not stay in its identity map.
+        session.expunge_all()
+        pending.error = error
+    cursor.sql("RELEASE SAVEPOINT vote")
