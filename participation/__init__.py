@@ -39,8 +39,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         __name__,
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        # Served by web/assets.py under content-addressed paths, not by Flask's static route.
+        static_folder=None,
     )
+    app.static_folder = str(ROOT / "static")
     app.config.update(config.load(Path(app.instance_path)))
     app.config.update(overrides or {})
     # <int:...> in every route stops at what a database id can be: bigger is a 404, not a crash.

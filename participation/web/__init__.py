@@ -7,8 +7,21 @@ from flask import Response
 
 
 def init_app(app):
-    from . import auth, headers, health, labels, language, limits, logs, metrics, pages, sessions
+    from . import (
+        assets,
+        auth,
+        headers,
+        health,
+        labels,
+        language,
+        limits,
+        logs,
+        metrics,
+        pages,
+        sessions,
+    )
 
+    assets.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
