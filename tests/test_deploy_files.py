@@ -49,6 +49,17 @@ def test_nginx_passes_the_largest_body_the_app_takes_and_refuses_more(binary, tm
         assert static.status_code == 200
         assert static.headers["X-Content-Type-Options"] == "nosniff"
         assert "Strict-Transport-Security" not in static.headers  # plain HTTP: none
+        # A page's content-addressed path (web/assets.py): from disk, cached for good, gzipped.
+        addressed = requests.get(proxy.url + "/static/v/0123456789/css/app.css", timeout=10,
+                                 headers={"Accept-Encoding": "gzip"})
+        assert addressed.status_code == 200
+        assert addressed.content == (ROOT / "static/css/app.css").read_bytes()
+        assert addressed.headers["Content-Type"] == "text/css; charset=utf-8"
+        assert addressed.headers["Content-Encoding"] == "gzip"
+        assert addressed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert addressed.headers["X-Content-Type-Options"] == "nosniff"
+        for outside in ("/static/v/0123456789/../../wsgi.py", "/static/v/xyz/css/app.css"):
+            assert requests.get(proxy.url + outside, timeout=10).status_code == 404
     finally:
         proxy.stop()
 

@@ -36,9 +36,9 @@ def site_for(upstreams: list[str], port: int) -> str:
     site = site[:block.start()] + lines + site[block.end():]
     # Only the live line: the commented TLS example has one too.
     site, listens = re.subn(r"(?m)^([ \t]*)listen 80;", rf"\g<1>listen 127.0.0.1:{port};", site)
-    site, aliases = re.subn(r"alias /srv/participation/static/;",
-                            f"alias {ROOT / 'static'}/;", site)
-    assert listens == 1 and aliases == 1, "the deploy site changed shape; update site_for()"
+    site, aliases = re.subn(r"alias /srv/participation/static/(\$1)?;",
+                            lambda m: f"alias {ROOT / 'static'}/{m.group(1) or ''};", site)
+    assert listens == 1 and aliases == 2, "the deploy site changed shape; update site_for()"
     return site
 
 
