@@ -244,11 +244,31 @@ def _measure(server, args, label, profile=None):
                                         profile=profile))
         rows.append({"server": label, **row})
         _emit(rows[-1])
+    if args.saturate:
+        from .saturation import saturate
+
+        row = asyncio.run(saturate(server, args.sustained_phones, start=args.saturate,
+                                   step=args.step, p95_ms=args.p95))
+        rows.append({"server": label, **row})
+        _emit(rows[-1])
     return rows
 
 
 def _ratios(rows, bare_rows):
     for ours, theirs in zip(rows, bare_rows, strict=True):
+        if ours.get("mode") == "saturation":
+            yield {"mode": "saturation", "phones": ours["phones"],
+                   "sustained_per_s": [ours["sustained_per_s"], theirs["sustained_per_s"]],
+                   "ratio_sustained_per_s": round((ours["sustained_per_s"] or 0)
+                                                  / theirs["sustained_per_s"], 2)
+                   if theirs["sustained_per_s"] else None,
+                   "cpu_ms_per_write": [ours["cpu_ms_per_write"], theirs["cpu_ms_per_write"]],
+                   "ratio_cpu_per_write": round(theirs["cpu_ms_per_write"]
+                                                / ours["cpu_ms_per_write"], 2)
+                   if ours["cpu_ms_per_write"] and theirs["cpu_ms_per_write"] else None,
+                   "peak_acked_per_s": [ours["peak_acked_per_s"], theirs["peak_acked_per_s"]],
+                   "join_s": [ours["join_s"], theirs["join_s"]]}
+            continue
         if ours.get("mode") == "sustained":
             yield {"mode": "sustained", "phones": ours["phones"],
                    "target_per_s": ours["target_per_s"],
@@ -277,6 +297,13 @@ def main(argv=None):
     parser.add_argument("--duration", type=float, default=60.0,
                         help="the sustained run's length in seconds")
     parser.add_argument("--sustained-phones", type=int, default=1000)
+    parser.add_argument("--saturate", type=float, default=0, metavar="START",
+                        help="then a step search from START writes/s (bench/saturation.py) "
+                             "for the highest rate held with ack p95 within --p95")
+    parser.add_argument("--step", type=float, default=10.0,
+                        help="with --saturate: each step's length in seconds")
+    parser.add_argument("--p95", type=float, default=300.0,
+                        help="with --saturate: the ack p95 (ms) a step must keep")
     parser.add_argument("--topology", choices=("one", "two"), default="one",
                         help="one: one process on SQLite; two: nginx, two processes, "
                              "PostgreSQL and Redis (--postgres-url, --redis-url)")
@@ -300,8 +327,8 @@ def main(argv=None):
                         ".py reads it); never the bare server")
     parser.add_argument("--out", help="also append every JSON line to this file")
     args = parser.parse_args(argv)
-    if args.sizes is None or (not args.sizes and not args.rate):
-        args.sizes = [] if args.rate else [250, 1000]
+    if args.sizes is None or (not args.sizes and not args.rate and not args.saturate):
+        args.sizes = [] if args.rate or args.saturate else [250, 1000]
     OUT[:] = [args.out] if args.out else []
     if args.url:
         if not args.token:

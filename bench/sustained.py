@@ -63,36 +63,67 @@ def push_delays(acks, pushes):
     return delays
 
 
+class Room:
+    """An approval event in its voting phase, six proposals, `phones` connected phones and a
+    projector counting tally pushes; paced steps run on it one after another."""
+
+    async def open(self, server, phones: int):
+        self.server, self.phones = server, phones
+        self.event = event = server.create_event(title=f"Sustained {phones}")
+        server.set_phase(event["id"], "collect")
+        self.connector = aiohttp.TCPConnector(limit=200)
+        # WebSockets hold their connection for the whole run: no pool limit for them.
+        self.ws_http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
+                                             cookie_jar=aiohttp.DummyCookieJar())
+        self.seed = [await wire_join(server, event, self.connector, self.ws_http)
+                     for _ in range(3)]
+        self.proposal_ids = []
+        for i, phone in enumerate(self.seed * 2):
+            ack = await phone.call("submit_proposal", {"title": f"Förslag {i}",
+                                                       "client_id": f"sustained-seed-{i:04d}"})
+            self.proposal_ids.append(ack["proposal"]["id"])
+        server.set_phase(event["id"], "vote")
+        self.pushes = []
+        self.staff, self.projector = await open_projector(server, event["id"], self.pushes)
+        self.clients = []
+        started = time.perf_counter()
+        for batch in range(0, phones, 50):
+            self.clients += await asyncio.gather(*(
+                wire_join(server, event, self.connector, self.ws_http)
+                for _ in range(min(50, phones - batch))))
+        self.join_seconds = time.perf_counter() - started
+        self.voted = [set() for _ in self.clients]
+        self.serial = itertools.count()
+        return self
+
+    async def close(self):
+        for phone in self.clients + self.seed:
+            await phone.disconnect()
+        await self.projector.disconnect()
+        await self.staff.close()
+        await self.ws_http.close()
+        await self.connector.close()
+
+
 async def run_sustained(server, phones, rate, duration, window=10.0, profile=None):
+    room = await Room().open(server, phones)
+    try:
+        row = await paced(room, rate, duration, window, profile)
+    finally:
+        await room.close()
+    return {"mode": "sustained", "phones": phones, "target_per_s": rate,
+            "duration_s": duration, "join_s": round(room.join_seconds, 2), **row}
+
+
+async def paced(room, rate, duration, window=10.0, profile=None):
+    """One paced run of `duration` seconds at `rate` writes a second on an open Room."""
     window = min(window, duration)
     loop = asyncio.get_running_loop()
-    event = server.create_event(title=f"Sustained {phones} × {rate}/s")
-    server.set_phase(event["id"], "collect")
-    connector = aiohttp.TCPConnector(limit=200)
-    # WebSockets hold their connection for the whole run: no pool limit for them.
-    ws_http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
-                                    cookie_jar=aiohttp.DummyCookieJar())
-    seed = [await wire_join(server, event, connector, ws_http) for _ in range(3)]
-    proposal_ids = []
-    for i, phone in enumerate(seed * 2):
-        ack = await phone.call("submit_proposal", {"title": f"Förslag {i}",
-                                                   "client_id": f"sustained-seed-{i:04d}"})
-        proposal_ids.append(ack["proposal"]["id"])
-    server.set_phase(event["id"], "vote")
-    pushes = []
-    staff, projector = await open_projector(server, event["id"], pushes)
-
-    clients = []
-    started = time.perf_counter()
-    for batch in range(0, phones, 50):
-        clients += await asyncio.gather(*(wire_join(server, event, connector, ws_http)
-                                          for _ in range(min(50, phones - batch))))
-    join_seconds = time.perf_counter() - started
-
+    server, clients, proposal_ids, voted = room.server, room.clients, room.proposal_ids, room.voted
+    serial, pushes = room.serial, room.pushes
+    pushes.clear()
     meter, me = Meter(server.pids), psutil.Process()
-    voted = [set() for _ in clients]
     idle = deque(range(len(clients)))
-    serial = itertools.count()
     acks, latencies, errors, kinds = [], [], Counter(), Counter()
     samples = []  # (time, server CPU seconds, server RSS)
 
@@ -163,18 +194,8 @@ async def run_sustained(server, phones, rate, duration, window=10.0, profile=Non
     delays = push_delays(acks, pushes)
     acked = len(acks)
 
-    for phone in clients + seed:
-        await phone.disconnect()
-    await projector.disconnect()
-    await staff.close()
-    await ws_http.close()
-    await connector.close()
     return {
-        "mode": "sustained",
-        "phones": phones,
-        "target_per_s": rate,
-        "duration_s": duration,
-        "join_s": round(join_seconds, 2),
+        "loadgen_cpu_pct": round(100 * my_cpu / (duration + drain_seconds)),
         "acked": acked,
         "acked_votes": kinds["vote"],
         "acked_withdrawals": kinds["withdraw_vote"],
@@ -191,7 +212,7 @@ async def run_sustained(server, phones, rate, duration, window=10.0, profile=Non
         "push_p95_ms": _ms(delays, 95),
         "push_p99_ms": _ms(delays, 99),
         "server_cpu_s": round(cpu, 2),
-        "server_cpu_s_per_1000": round(1000 * cpu / acked, 2) if acked else None,
+        "server_cpu_s_per_1000": round(1000 * cpu / acked, 3) if acked else None,
         "server_rss_mb": round(max(s[2] for s in samples) / 2**20, 1),
         "loadgen_cpu_s": round(my_cpu, 2),
     }
