@@ -43,7 +43,8 @@ async def saturate(server, phones, start=500, step=10.0, p95_ms=300, ceiling=100
                           "cpu_ms_per_write": row["server_cpu_s_per_1000"],
                           "server_cpu_pct": [w.get("server_cpu_pct") for w in row["windows"]],
                           "loadgen_cpu_pct": row["loadgen_cpu_pct"],
-                          "not_sent_busy": row["not_sent_busy"]})
+                          "not_sent_busy": row["not_sent_busy"],
+                          "votes_per_commit": row["votes_per_commit"]})
             if ok:
                 best, best_row = rate, row
             else:

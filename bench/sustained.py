@@ -11,6 +11,7 @@ import asyncio
 import bisect
 import itertools
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -105,6 +106,20 @@ class Room:
         await self.connector.close()
 
 
+async def vote_commits(room):
+    """(commits, vote writes) from the server's /metrics (core/group_commit.py), or None where
+    it is not ours or not reachable (the bare server, nginx in front)."""
+    try:
+        async with room.ws_http.get(room.server.url + "/metrics") as response:
+            text = await response.text() if response.status == 200 else ""
+    except aiohttp.ClientError:
+        return None
+    found = dict(re.findall(r"^participation_vote_(commits|writes) ([0-9.e+]+)$", text, re.M))
+    if len(found) < 2:
+        return None
+    return float(found["commits"]), float(found["writes"])
+
+
 async def run_sustained(server, phones, rate, duration, window=10.0, profile=None):
     room = await Room().open(server, phones)
     try:
@@ -154,6 +169,7 @@ async def paced(room, rate, duration, window=10.0, profile=None):
             samples.append((loop.time(), meter.cpu_seconds(), meter.rss()))
             await asyncio.sleep(window)
 
+    commits_before = await vote_commits(room)
     cpu_before, my_cpu_before = meter.cpu_seconds(), sum(me.cpu_times()[:2])
     sampler = asyncio.create_task(sample())
     profiler = _profiler(server.pids[0], duration, profile) if profile else None
@@ -193,9 +209,15 @@ async def paced(room, rate, duration, window=10.0, profile=None):
         windows.append(entry)
     delays = push_delays(acks, pushes)
     acked = len(acks)
+    commits_after = await vote_commits(room)
+    batch = None
+    if commits_before and commits_after and commits_after[0] > commits_before[0]:
+        batch = round((commits_after[1] - commits_before[1])
+                      / (commits_after[0] - commits_before[0]), 2)
 
     return {
         "loadgen_cpu_pct": round(100 * my_cpu / (duration + drain_seconds)),
+        "votes_per_commit": batch,
         "acked": acked,
         "acked_votes": kinds["vote"],
         "acked_withdrawals": kinds["withdraw_vote"],

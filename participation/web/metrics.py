@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, ge
 
 from ..accounts.tokens import authenticate_token
 from ..core.errors import OperationError
+from ..proposals.operations import ballots
 
 bp = Blueprint("metrics", __name__)
 
@@ -26,6 +27,12 @@ ERRORS = Counter("participation_errors", "Writes that failed on the server (serv
 PHONES = Gauge("participation_connected_phones", "Resident sockets open on this process.")
 STAFF_SOCKETS = Gauge("participation_connected_staff", "Console and projector sockets open "
                       "on this process.")
+# Group commit of votes (core/group_commit.py): writes over commits is the batch size.
+VOTE_COMMITS = Gauge("participation_vote_commits", "Transactions the vote writes of this "
+                     "process took (each commits one or more votes), since it started.")
+VOTE_WRITES = Gauge("participation_vote_writes", "Vote writes run in those transactions.")
+VOTE_COMMITS.set_function(lambda: ballots.batches)
+VOTE_WRITES.set_function(lambda: ballots.writes)
 
 
 def observe(channel: str, kind: str, outcome: str, seconds: float) -> None:
