@@ -304,9 +304,9 @@ def main(argv=None):
                         help="with --saturate: each step's length in seconds")
     parser.add_argument("--p95", type=float, default=300.0,
                         help="with --saturate: the ack p95 (ms) a step must keep")
-    parser.add_argument("--topology", choices=("one", "two"), default="one",
-                        help="one: one process on SQLite; two: nginx, two processes, "
-                             "PostgreSQL and Redis (--postgres-url, --redis-url)")
+    parser.add_argument("--topology", choices=("one", "two", "three"), default="one",
+                        help="one: one process on SQLite; two or three: nginx, that many "
+                             "processes, PostgreSQL and Redis (--postgres-url, --redis-url)")
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL")
                         or os.environ.get("TEST_POSTGRES_URL"),
                         help="with --topology two: the bench uses <database>_bench beside it, "
@@ -335,13 +335,14 @@ def main(argv=None):
             parser.error("--url needs --token")
         rows = _measure(Remote(args.url, args.token, args.email, args.password, args.pid),
                         args, args.url, args.profile)
-    elif args.topology == "two":
+    elif args.topology in ("two", "three"):
         if not (args.postgres_url and args.redis_url):
-            parser.error("--topology two needs --postgres-url and --redis-url")
-        from .topology import two_processes
+            parser.error(f"--topology {args.topology} needs --postgres-url and --redis-url")
+        from .topology import processes
 
-        with two_processes(args.postgres_url, args.redis_url) as site:
-            rows = _measure(site, args, "two processes", args.profile)
+        count = 2 if args.topology == "two" else 3
+        with processes(args.postgres_url, args.redis_url, count) as site:
+            rows = _measure(site, args, f"{args.topology} processes", args.profile)
     else:
         with tempfile.TemporaryDirectory() as workdir:
             server = LiveServer(Path(workdir))

@@ -1,5 +1,5 @@
-"""The two-process site for the bench: nginx in front of two app processes on PostgreSQL, with
-Redis as Socket.IO's message queue, started by tests/support/topology.py as
+"""The multi-process site for the bench: nginx in front of two (or three) app processes on
+PostgreSQL, with Redis as Socket.IO's message queue, started by tests/support/topology.py as
 tests/test_multiprocess.py starts it.
 
 Phones reach nginx only and keep the `lb` routing cookie their join page set
@@ -17,7 +17,7 @@ from tests.support.nginx import Nginx, nginx_binary
 from tests.support.topology import TAGS, behind_nginx, fresh_database, routing_cookie
 
 
-class TwoProcesses:
+class Processes:
     """What bench.phones measures: the nginx address, a facilitator, both app processes."""
 
     def __init__(self, proxy: Nginx, servers: list[LiveServer]):
@@ -37,11 +37,12 @@ class TwoProcesses:
 
 
 @contextmanager
-def two_processes(postgres_url: str, redis_url: str):
+def processes(postgres_url: str, redis_url: str, count: int = 2):
     binary = nginx_binary()
     if binary is None:
-        raise SystemExit("--topology two needs nginx (apt-get install nginx-light)")
+        raise SystemExit("--topology two/three needs nginx (apt-get install nginx-light)")
     database = fresh_database(postgres_url, "bench")
     with tempfile.TemporaryDirectory() as workdir, \
-            behind_nginx(binary, Path(workdir), database, redis_url) as (proxy, servers):
-        yield TwoProcesses(proxy, servers)
+            behind_nginx(binary, Path(workdir), database, redis_url,
+                         processes=count) as (proxy, servers):
+        yield Processes(proxy, servers)

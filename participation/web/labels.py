@@ -197,13 +197,26 @@ def register(app):
             "measure_status_names": MEASURE_STATUS_NAMES, "sort_names": SORT_NAMES,
             "backlog_status_names": BACKLOG_STATUS_NAMES, "source_names": SOURCE_NAMES,
             "role_names": ROLE_NAMES,
-            "client_strings": {
-                "phases": {k: str(v) for k, v in PHASE_NAMES.items()},
-                "sources": {k: str(v) for k, v in SOURCE_NAMES.items()},
-                "hints": {k: str(v) for k, v in PROJECTOR_HINTS.items()},
-                "measure_statuses": {k: str(v) for k, v in BACKLOG_STATUS_NAMES.items()},
-                **{k: str(v) for k, v in CLIENT_STRINGS.items()},
-                **plural_forms(),
-                "timezone": LOCAL_ZONE.key,
-            },
+            "client_strings": client_strings(),
         }
+
+
+_client_strings: dict[str, dict] = {}
+
+
+def client_strings() -> dict:
+    """What the page's scripts say, in the page's language: the same for every page in that
+    language, so translated once per language and process (a join renders it per phone)."""
+    locale = str(get_locale())
+    strings = _client_strings.get(locale)
+    if strings is None:
+        strings = _client_strings[locale] = {
+            "phases": {k: str(v) for k, v in PHASE_NAMES.items()},
+            "sources": {k: str(v) for k, v in SOURCE_NAMES.items()},
+            "hints": {k: str(v) for k, v in PROJECTOR_HINTS.items()},
+            "measure_statuses": {k: str(v) for k, v in BACKLOG_STATUS_NAMES.items()},
+            **{k: str(v) for k, v in CLIENT_STRINGS.items()},
+            **plural_forms(),
+            "timezone": LOCAL_ZONE.key,
+        }
+    return strings

@@ -12,7 +12,8 @@ The projector speaks the event's projector language whoever is signed in on it
 """
 
 from flask import has_request_context, request, session
-from flask_babel import get_locale
+from flask.globals import _cv_app
+from flask_babel import get_locale, get_translations
 from markupsafe import Markup
 
 from ..core.languages import DEFAULT, OWN_NAMES, SHIPPED, direction, parse_list, supported
@@ -86,9 +87,39 @@ def text_attrs(item) -> Markup:
     return Markup(' dir="auto"') + (Markup(' lang="%s"') % lang if lang else "")
 
 
+def page_translations():
+    """Flask-Babel's translations for this request, found once per locale: a template asks
+    for one a dozen times per proposal card, and each of Flask-Babel's own lookups goes
+    through several context proxies (a quarter of a phone page's render time). Keyed by
+    the locale object Flask-Babel keeps on `g`, so `force_locale` (the projector) gets its
+    own language and the page's again after it."""
+    app_context = _cv_app.get(None)
+    babel = app_context.g.__dict__.get("_flask_babel") if app_context is not None else None
+    if babel is not None:
+        locale, cached = babel.__dict__.get("babel_locale"), babel.__dict__.get(_CACHED)
+        if cached is not None and locale is not None and cached[0] is locale:
+            return cached[1]
+    translations = get_translations()
+    babel = app_context.g.__dict__.get("_flask_babel") if app_context is not None else None
+    if babel is not None:
+        setattr(babel, _CACHED, (babel.__dict__.get("babel_locale"), translations))
+    return translations
+
+
+_CACHED = "participation_translations"
+
+
 def register(app) -> None:
     app.jinja_env.filters["in_language"] = in_language
     app.jinja_env.filters["text_attrs"] = text_attrs
+    # As Flask-Babel installs them (newstyle), through page_translations.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: page_translations().ugettext(s),
+        ngettext=lambda s, p, n: page_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
+    )
 
     @app.context_processor
     def _language():

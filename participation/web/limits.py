@@ -22,6 +22,7 @@ from ..core.addresses import address_key as hashed_address
 from ..core.validate import form_number
 from ..events.operations import event_by_code
 from . import identity
+from .language import page_event
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 JOIN_ENDPOINTS = {"phone.join", "phone.join_table", "phone.join_as_scribe"}
@@ -34,7 +35,9 @@ def _event_id() -> int | None:
         return args["event_id"]
     if isinstance(args.get("code"), str):
         if "limit_event_id" not in g:
-            event = event_by_code(args["code"])
+            # A phone page's event, looked up once for the language, the limit and the view.
+            event = page_event() if request.path.startswith("/j/") else None
+            event = event or event_by_code(args["code"])
             g.limit_event_id = event.id if event else None
         return g.limit_event_id
     current = form_number(str(session.get("current_event", "")))

@@ -54,16 +54,20 @@ def routing_cookie(proxy_url: str, tag: str) -> str:
 
 
 @contextmanager
-def behind_nginx(binary: str, workdir: Path, database_url: str, redis_url: str, **start):
-    """Starts both processes and nginx in front; yields (proxy, servers), stops them after."""
+def behind_nginx(binary: str, workdir: Path, database_url: str, redis_url: str, *,
+                 processes: int = 2, **start):
+    """Starts the processes (two, or as many as `processes`: the bench's three) and nginx in
+    front; yields (proxy, servers), stops them after."""
     servers = []
-    for tag in TAGS:
+    tags = TAGS + tuple(f"proc-{chr(ord('a') + i)}" for i in range(len(TAGS), processes))
+    tags = tags[:processes]
+    for tag in tags:
         (workdir / tag).mkdir()
         servers.append(LiveServer(workdir / tag))
     proxy = Nginx(binary, workdir, [f"127.0.0.1:{server.port}" for server in servers])
     # Its own pub/sub channel, so another run on the same Redis never crosses this one.
     channel = f"participation-{uuid.uuid4().hex[:12]}"
-    for tag, server in zip(TAGS, servers, strict=True):
+    for tag, server in zip(tags, servers, strict=True):
         server.env.update({
             "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SOCKETIO_CHANNEL": channel,
             "LB_COOKIE": "lb", "SERVER_NAME_TAG": tag, "PROXY_HOPS": "1",

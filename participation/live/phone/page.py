@@ -111,6 +111,13 @@ def render_phone(event, status: int = 200, **forms):
     table_form.table.data = str(me["table"]) if me["table"] else ""
     my_table = next((t for t in shape["tables"] if t["number"] == me["table"]), None)
     ballot = me["ballot"]
+    budget = budget_view(state, forms.get("budget_ticked"))
+    live = {name: state.get(name) for name in ("poll", "panel", "evaluation", "cloud")}
+
+    def form(needed, make):
+        # A join renders the page once per phone: a form its phase does not show is not built.
+        return make() if needed else None
+
     return render_template(
         "phone/event.html",
         event=shape, state=state, proposals=_ordered(state),
@@ -124,18 +131,21 @@ def render_phone(event, status: int = 200, **forms):
         scribe_form=forms.get("scribe_form") or ScribeForm(prefix="scribe"),
         name_form=forms.get("name_form") or NameForm(display_name=me["display_name"] or ""),
         vote_client_id=uuid.uuid4().hex, error=forms.get("error"),
-        budget=budget_view(state, forms.get("budget_ticked")),
-        budget_form=VoteForm(formdata=None, client_id=uuid.uuid4().hex),
-        live_poll=state.get("poll"),
-        poll_form=VoteForm(formdata=None, client_id=uuid.uuid4().hex),
-        live_panel=state.get("panel"), live_evaluation=state.get("evaluation"),
-        live_cloud=state.get("cloud"), words_form=VoteForm(formdata=None,
-                                                           client_id=uuid.uuid4().hex),
-        panel_form=forms.get("panel_form") or PanelQuestionForm(
-            prefix="panel", formdata=None, client_id=uuid.uuid4().hex),
-        evaluation_form=forms.get("evaluation_form") or EvaluationForm(
-            prefix="evaluation", formdata=None, client_id=uuid.uuid4().hex,
-            text=((state.get("evaluation") or {}).get("mine") or {}).get("text", "")),
+        budget=budget,
+        budget_form=form(budget, lambda: VoteForm(formdata=None, client_id=uuid.uuid4().hex)),
+        live_poll=live["poll"],
+        poll_form=form(live["poll"], lambda: VoteForm(formdata=None,
+                                                      client_id=uuid.uuid4().hex)),
+        live_panel=live["panel"], live_evaluation=live["evaluation"],
+        live_cloud=live["cloud"],
+        words_form=form(live["cloud"], lambda: VoteForm(formdata=None,
+                                                        client_id=uuid.uuid4().hex)),
+        panel_form=forms.get("panel_form") or form(live["panel"], lambda: PanelQuestionForm(
+            prefix="panel", formdata=None, client_id=uuid.uuid4().hex)),
+        evaluation_form=forms.get("evaluation_form") or form(
+            live["evaluation"], lambda: EvaluationForm(
+                prefix="evaluation", formdata=None, client_id=uuid.uuid4().hex,
+                text=((live["evaluation"] or {}).get("mine") or {}).get("text", ""))),
         who_form=who_form(event, identity.token_for(event.id)),
         new_client_id=lambda: uuid.uuid4().hex,
         refresh_seconds=NO_SCRIPT_REFRESH_SECONDS,

@@ -17,9 +17,13 @@ from . import bp
 from .page import invite_only, render_phone
 
 
-def event_or_404(code):
+def _event(code):
     # /j/<code>/…: the event the language was chosen for, looked up once per request.
-    event = page_event() if request.view_args.get("code") == code else event_by_code(code)
+    return page_event() if request.view_args.get("code") == code else event_by_code(code)
+
+
+def event_or_404(code):
+    event = _event(code)
     if event is None:
         abort(404)
     return event
@@ -27,7 +31,7 @@ def event_or_404(code):
 
 @bp.get("/j/<code>")
 def join(code):
-    event = event_by_code(code)
+    event = _event(code)
     if event is None:
         return render_template(
             "home.html", code_error=_("No event has the code %(code)s. Check the code on the "
