@@ -267,7 +267,9 @@ def _ratios(rows, bare_rows):
                                                 / ours["cpu_ms_per_write"], 2)
                    if ours["cpu_ms_per_write"] and theirs["cpu_ms_per_write"] else None,
                    "peak_acked_per_s": [ours["peak_acked_per_s"], theirs["peak_acked_per_s"]],
-                   "join_s": [ours["join_s"], theirs["join_s"]]}
+                   "join_s": [ours["join_s"], theirs["join_s"]],
+                   "join_cpu_ms_per_phone": [ours["join_cpu_ms_per_phone"],
+                                             theirs["join_cpu_ms_per_phone"]]}
             continue
         if ours.get("mode") == "sustained":
             yield {"mode": "sustained", "phones": ours["phones"],

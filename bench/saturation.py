@@ -58,6 +58,7 @@ async def saturate(server, phones, start=500, step=10.0, p95_ms=300, ceiling=100
         "p95_limit_ms": p95_ms,
         "step_s": step,
         "join_s": round(room.join_seconds, 2),
+        "join_cpu_ms_per_phone": round(room.join_cpu_ms, 2),
         "sustained_per_s": best,
         "ack_p95_ms": best_row["ack_p95_ms"] if best else None,
         "cpu_ms_per_write": best_row["server_cpu_s_per_1000"] if best else None,

@@ -13,6 +13,7 @@ import itertools
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -68,7 +69,7 @@ class Room:
     """An approval event in its voting phase, six proposals, `phones` connected phones and a
     projector counting tally pushes; paced steps run on it one after another."""
 
-    async def open(self, server, phones: int):
+    async def open(self, server, phones: int, profile=None):
         self.server, self.phones = server, phones
         self.event = event = server.create_event(title=f"Sustained {phones}")
         server.set_phase(event["id"], "collect")
@@ -87,12 +88,20 @@ class Room:
         self.pushes = []
         self.staff, self.projector = await open_projector(server, event["id"], self.pushes)
         self.clients = []
+        meter = Meter(server.pids)
+        cpu_before = meter.cpu_seconds()
+        # py-spy over the joins only; stopped with SIGINT, on which it writes what it has.
+        profiler = _profiler(server.pids[0], 600, profile) if profile else None
         started = time.perf_counter()
         for batch in range(0, phones, 50):
             self.clients += await asyncio.gather(*(
                 wire_join(server, event, self.connector, self.ws_http)
                 for _ in range(min(50, phones - batch))))
         self.join_seconds = time.perf_counter() - started
+        self.join_cpu_ms = 1000 * (meter.cpu_seconds() - cpu_before) / max(1, phones)
+        if profiler:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(60)
         self.voted = [set() for _ in self.clients]
         self.serial = itertools.count()
         return self
@@ -127,7 +136,8 @@ async def run_sustained(server, phones, rate, duration, window=10.0, profile=Non
     finally:
         await room.close()
     return {"mode": "sustained", "phones": phones, "target_per_s": rate,
-            "duration_s": duration, "join_s": round(room.join_seconds, 2), **row}
+            "duration_s": duration, "join_s": round(room.join_seconds, 2),
+            "join_cpu_ms_per_phone": round(room.join_cpu_ms, 2), **row}
 
 
 async def paced(room, rate, duration, window=10.0, profile=None):

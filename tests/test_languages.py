@@ -22,7 +22,7 @@ from participation.proposals.similarity import DuplicateIndex, similarity
 from participation.proposals.themes import cloud
 from participation.web.labels import plural_samples
 
-from .conftest import csrf_from, login
+from .conftest import csrf_from, isolated, login
 
 API = "/api/v1"
 REVIEW = "/review"
@@ -332,3 +332,23 @@ def test_duplicates_rank_above_other_pairs_in_every_shipped_language(lang):
     wins = sum((d > o) + 0.5 * (d == o) for d in duplicates for o in others)
     assert wins / (len(duplicates) * len(others)) >= 0.68
     assert sum(s >= HINT_THRESHOLD for s in duplicates) / len(duplicates) >= 0.9
+
+
+def test_form_messages_and_template_words_follow_the_request_and_a_forced_locale(app):
+    """WTForms' own messages and the templates' words come from per-language caches
+    (web/language.py): each request gets its own language, force_locale its own and back."""
+    from flask import render_template_string, request
+
+    def check(lang, choice, word):
+        with app.app_context(), app.test_request_context("/", headers={"Accept-Language": lang}):
+            app.preprocess_request()
+            assert request.wtforms_translations.ugettext("Not a valid choice.") == choice
+            assert render_template_string("{{ _('Language') }}") == word
+            with flask_babel.force_locale("ar"):
+                assert render_template_string("{{ _('Language') }}") == "اللغة"
+                assert "اختيار" in request.wtforms_translations.ugettext("Not a valid choice.")
+            assert render_template_string("{{ _('Language') }}") == word
+
+    for lang, choice, word in (("sv", "Inte ett giltigt val", "Språk"),
+                               ("fi", "Virheellinen valinta", "Kieli")):
+        isolated(check, lang, choice, word)  # a request of its own, as a server's

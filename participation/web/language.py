@@ -11,10 +11,12 @@ The projector speaks the event's projector language whoever is signed in on it
 (live/projector), and mail the language its reader chose.
 """
 
+from babel import support
 from flask import has_request_context, request, session
 from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
 from markupsafe import Markup
+from wtforms.i18n import messages_path
 
 from ..core.languages import DEFAULT, OWN_NAMES, SHIPPED, direction, parse_list, supported
 from ..events.languages import text_in
@@ -109,9 +111,39 @@ def page_translations():
 _CACHED = "participation_translations"
 
 
+class _FormTranslations:
+    """WTForms' own messages in the request's language. Flask-WTF reads its catalogue from
+    disk once per request (request.wtforms_translations); this keeps one per language and
+    process, and asks for the language when a message is wanted."""
+
+    _loaded: dict[str, support.Translations] = {}
+
+    def _for_locale(self):
+        locale = str(get_locale())
+        translations = self._loaded.get(locale)
+        if translations is None:
+            translations = self._loaded[locale] = support.Translations.load(
+                messages_path(), [locale], domain="wtforms")
+        return translations
+
+    def ugettext(self, string):
+        return self._for_locale().ugettext(string)
+
+    def ungettext(self, singular, plural, n):
+        return self._for_locale().ungettext(singular, plural, n)
+
+
+_FORM_TRANSLATIONS = _FormTranslations()
+
+
 def register(app) -> None:
     app.jinja_env.filters["in_language"] = in_language
     app.jinja_env.filters["text_attrs"] = text_attrs
+
+    @app.before_request
+    def _form_translations():
+        request.wtforms_translations = _FORM_TRANSLATIONS  # read by flask_wtf/i18n.py
+
     # As Flask-Babel installs them (newstyle), through page_translations.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: page_translations().ugettext(s),
