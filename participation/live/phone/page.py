@@ -4,13 +4,18 @@ The page gets shapes only (dicts), exactly what the socket snapshot carries to t
 ORM object reaches the template, so nothing moderation hid can be printed by mistake.
 """
 
+import re
+import secrets
 import uuid
 
-from flask import render_template
+from flask import current_app, g, render_template, request, session
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from ... import access
+from ...core.version_cache import cached
 from ...demographics import operations as demographics
 from ...events.tables import table_label
 from ...participants import identity as participants
@@ -93,18 +98,66 @@ def who_form(event, token) -> WhoForm | None:
     return form
 
 
+# A join storm renders the same page for every phone that has not done anything in the event
+# yet: at one version, in one language, the page differs only in the session's CSRF token and
+# the forms' fresh client ids. It is rendered once with these slots (markers no text can
+# contain: random per process) and filled per phone (docs/benchmarks.md: most of a join's
+# server time was this render).
+_SLOT = secrets.token_hex(8)
+CSRF_SLOT, ID_SLOT = f"csrf{_SLOT}slot", f"id{_SLOT}slot"
+SHARED_PAGES = 16  # versions kept per language and process
+
+
+def _untouched(event, state, forms, status) -> bool:
+    """True when this phone's page is the one every new phone gets."""
+    me = state["me"]
+    return (status == 200 and not forms and request.method == "GET"
+            and not request.query_string and not current_user.is_authenticated
+            and "_flashes" not in session
+            and not event.is_group and not event.asks_demographics
+            and not me["proposal_ids"] and not me["ballot"]["votes"]
+            and me["display_name"] is None and me["table"] is None
+            and not me.get("budget_choice") and not me["follow_url"]
+            and not (me["seed"] and state["event"]["phase"] == "vote")
+            and identity.scribe_grant(event.id) is None)
+
+
+def _filled(page: str) -> str:
+    csrf_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    g.pop(csrf_name, None)  # the slot stood in for it while the page was rendered
+    page = page.replace(CSRF_SLOT, generate_csrf())
+    return _ID_SLOT.sub(lambda _match: uuid.uuid4().hex, page)
+
+
+_ID_SLOT = re.compile(re.escape(ID_SLOT))
+
+
 def render_phone(event, status: int = 200, **forms):
     """The resident's page: everything the current phase allows, as plain forms."""
     if refused := invite_only(event):
         return refused  # also after a refused form post: no group content for non-members
     state = resident_state(event, identity.token_for(event.id))
+    if not _untouched(event, state, forms, status):
+        return _render(event, state, forms, lambda: uuid.uuid4().hex), status
+
+    def shared_page():
+        # Flask-WTF keeps the request's token on g: the slot stands in for every form's.
+        setattr(g, current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), CSRF_SLOT)
+        return _render(event, state, forms, lambda: ID_SLOT)
+
+    page = cached(f"phone_page:{get_locale()}", event.id, state["version"], shared_page,
+                  SHARED_PAGES)
+    return _filled(page), status
+
+
+def _render(event, state, forms, new_id) -> str:
     shape, me = state["event"], state["me"]
     proposal_form = forms.get("proposal_form") or ProposalForm()
     proposal_form.focus_area_id.choices = [("", _("No focus area"))] + [
         (str(f["id"]), f["name"]) for f in shape["focus_areas"]]
     proposal_form.question_id.choices = [(str(q["id"]), q["text"]) for q in shape["questions"]]
     if not proposal_form.client_id.data:
-        proposal_form.client_id.data = uuid.uuid4().hex
+        proposal_form.client_id.data = new_id()
     table_form = forms.get("table_form") or TableForm()
     table_form.table.choices = [("", _("No table"))] + [
         (str(t["number"]), table_label(t)) for t in shape["tables"]]
@@ -130,23 +183,23 @@ def render_phone(event, status: int = 200, **forms):
         proposal_form=proposal_form, table_form=table_form,
         scribe_form=forms.get("scribe_form") or ScribeForm(prefix="scribe"),
         name_form=forms.get("name_form") or NameForm(display_name=me["display_name"] or ""),
-        vote_client_id=uuid.uuid4().hex, error=forms.get("error"),
+        vote_client_id=new_id(), error=forms.get("error"),
         budget=budget,
-        budget_form=form(budget, lambda: VoteForm(formdata=None, client_id=uuid.uuid4().hex)),
+        budget_form=form(budget, lambda: VoteForm(formdata=None, client_id=new_id())),
         live_poll=live["poll"],
         poll_form=form(live["poll"], lambda: VoteForm(formdata=None,
-                                                      client_id=uuid.uuid4().hex)),
+                                                      client_id=new_id())),
         live_panel=live["panel"], live_evaluation=live["evaluation"],
         live_cloud=live["cloud"],
         words_form=form(live["cloud"], lambda: VoteForm(formdata=None,
-                                                        client_id=uuid.uuid4().hex)),
+                                                        client_id=new_id())),
         panel_form=forms.get("panel_form") or form(live["panel"], lambda: PanelQuestionForm(
-            prefix="panel", formdata=None, client_id=uuid.uuid4().hex)),
+            prefix="panel", formdata=None, client_id=new_id())),
         evaluation_form=forms.get("evaluation_form") or form(
             live["evaluation"], lambda: EvaluationForm(
-                prefix="evaluation", formdata=None, client_id=uuid.uuid4().hex,
+                prefix="evaluation", formdata=None, client_id=new_id(),
                 text=((live["evaluation"] or {}).get("mine") or {}).get("text", ""))),
         who_form=who_form(event, identity.token_for(event.id)),
-        new_client_id=lambda: uuid.uuid4().hex,
+        new_client_id=new_id,
         refresh_seconds=NO_SCRIPT_REFRESH_SECONDS,
-    ), status
+    )
