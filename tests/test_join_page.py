@@ -73,3 +73,16 @@ def test_the_shared_page_is_per_language(app, workshop, staff):  # noqa: F811
     assert 'lang="sv"' in swedish.get_data(as_text=True)
     assert 'lang="fi"' in finnish.get_data(as_text=True)
     assert app.extensions["phone_page:sv"] and app.extensions["phone_page:fi"]
+
+
+def test_a_phone_with_anything_of_its_own_is_never_the_shared_page(app, workshop):  # noqa: F811
+    room = workshop()
+    anna = room.resident()
+    anna.submit(f"/j/{room.code}/name", display_name="Anna Andersson")
+    # Anna has a participant row now (a name, no proposal, no vote): her page is her own and
+    # is not kept for anyone else, whichever of them comes first at this version.
+    assert 'value="Anna Andersson"' in anna.page
+    for _ in range(2):
+        assert "Anna Andersson" not in room.resident().page
+    anna.open()
+    assert 'value="Anna Andersson"' in anna.page

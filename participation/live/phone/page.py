@@ -109,17 +109,16 @@ SHARED_PAGES = 16  # versions kept per language and process
 
 
 def _untouched(event, state, forms, status) -> bool:
-    """True when this phone's page is the one every new phone gets."""
-    me = state["me"]
+    """True when this phone's page is the one every new phone gets: it has no participant row
+    in the event (joining writes none; its first vote, proposal, name, answer or table does),
+    so nothing on its page is its own but the slots."""
     return (status == 200 and not forms and request.method == "GET"
             and not request.query_string and not current_user.is_authenticated
             and "_flashes" not in session
             and not event.is_group and not event.asks_demographics
-            and not me["proposal_ids"] and not me["ballot"]["votes"]
-            and me["display_name"] is None and me["table"] is None
-            and not me.get("budget_choice") and not me["follow_url"]
-            and not (me["seed"] and state["event"]["phase"] == "vote")
-            and identity.scribe_grant(event.id) is None)
+            and not (state["me"]["seed"] and state["event"]["phase"] == "vote")
+            and identity.scribe_grant(event.id) is None
+            and participants.find(event.id, identity.token_for(event.id)) is None)
 
 
 def _filled(page: str) -> str:
