@@ -72,20 +72,26 @@ extract-messages: $(VENV)/.stamp-deps
 	$(BIN)/pybabel update -i participation/translations/messages.pot -o participation/translations/fit/LC_MESSAGES/messages.po -l fi --no-fuzzy-matching
 	sed -i 's/^"Language: fi\\n"$$/"Language: fit\\n"/' participation/translations/fit/LC_MESSAGES/messages.po
 
-# The full benchmark (docs/benchmarks.md), about 15 minutes on a quiet 2-core machine: the sizes,
-# the sustained paced run with a py-spy profile, the same against the bare stack for the ratio,
-# then nginx + two processes on PostgreSQL and Redis. Rows land in bench-results/ (a profile
-# that py-spy could not take, e.g. without ptrace, does not stop the run).
+# The full benchmark (docs/benchmarks.md), about 30 minutes on a quiet 2-core machine: the sizes,
+# the sustained paced run with a py-spy profile, the same against the bare stack; then the
+# saturated rates (a step search for the highest rate held with ack p95 <= 300 ms), ours and
+# the bare stack's, each on a fresh server, and their ratio; then nginx + two and three
+# processes on PostgreSQL and Redis, searched the same way; then the join page's bytes on the
+# wire. Rows land in bench-results/ (a profile that py-spy could not take, e.g. without
+# ptrace, does not stop the run).
 BENCH_SIZES ?= 250 1000 2000 5000
 BENCH_RATE ?= 1000
 BENCH_DURATION ?= 60
 BENCH_PHONES ?= 1000
-BENCH_TWO_SIZES ?= 1000 2000
-# The two-process run empties and uses <database>_bench beside this database.
+BENCH_SATURATE_FROM ?= 500
+BENCH_STEP ?= 10
+# The multi-process runs empty and use <database>_bench beside this database.
 BENCH_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/participation
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 BENCH_DIR ?= bench-results
 BENCH_ARGS = --rate $(BENCH_RATE) --duration $(BENCH_DURATION) --sustained-phones $(BENCH_PHONES)
+BENCH_SEARCH = --step $(BENCH_STEP) --sustained-phones $(BENCH_PHONES)
+BENCH_SITE = --postgres-url $(BENCH_POSTGRES_URL) --redis-url $(BENCH_REDIS_URL)
 
 bench: setup
 	mkdir -p $(BENCH_DIR)
@@ -93,9 +99,13 @@ bench: setup
 		--profile $(BENCH_DIR)/profile-one.txt --out $(BENCH_DIR)/one.jsonl
 	-$(BIN)/python -m bench.profile_report $(BENCH_DIR)/profile-one.txt \
 		--rows $(BENCH_DIR)/one.jsonl | tee $(BENCH_DIR)/profile-one.md
-	$(BIN)/python -m bench.phones $(BENCH_TWO_SIZES) $(BENCH_ARGS) --topology two \
-		--postgres-url $(BENCH_POSTGRES_URL) --redis-url $(BENCH_REDIS_URL) \
+	$(BIN)/python -m bench.phones --saturate $(BENCH_SATURATE_FROM) $(BENCH_SEARCH) --bare \
+		--out $(BENCH_DIR)/saturation.jsonl
+	$(BIN)/python -m bench.phones --saturate 200 $(BENCH_SEARCH) --topology two $(BENCH_SITE) \
 		--out $(BENCH_DIR)/two.jsonl
+	$(BIN)/python -m bench.phones --saturate 200 $(BENCH_SEARCH) --topology three $(BENCH_SITE) \
+		--out $(BENCH_DIR)/three.jsonl
+	$(BIN)/python -m bench.page_weight | tee $(BENCH_DIR)/page-weight.json
 
 # The README's pictures, from the end-to-end browser test of a whole workshop.
 screenshots: setup

@@ -3,6 +3,7 @@ module they import, as bytes on the wire (compressed as the server sends them to
 that accepts brotli and gzip); then what a reload asks again (cached files are not asked for).
 
     .venv/bin/python -m bench.page_weight http://127.0.0.1:5000/j/ABCDEF
+    .venv/bin/python -m bench.page_weight      # starts the server, an event with 6 proposals
 """
 
 import argparse
@@ -75,15 +76,49 @@ def _decode(sent: bytes, headers) -> bytes:
     return sent
 
 
+def _measure_own_server() -> dict:
+    """The real server in a temporary folder, an event collecting with six proposals."""
+    import asyncio
+    import tempfile
+    from pathlib import Path
+
+    import requests
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.phones import _live
+    from bench.sustained import Room
+    from tests.support.live import LiveServer
+
+    with tempfile.TemporaryDirectory() as workdir:
+        server = LiveServer(Path(workdir))
+        server.start()
+        try:
+            room = asyncio.run(_seeded(Room(), _live(server)))
+            return page_weight(fetch_with_requests(requests.Session()),
+                               f"{server.url}/j/{room.event['code']}")
+        finally:
+            server.stop()
+
+
+async def _seeded(room, server):
+    """A Room with its six proposals and no other phone, left in its voting phase."""
+    await room.open(server, 0)
+    await room.close()
+    return room
+
+
 def main(argv=None):
     import requests
 
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("url")
+    parser.add_argument("url", nargs="?", help="a join page (default: start a server)")
     parser.add_argument("--detail", action="store_true", help="every file, not only the sums")
     args = parser.parse_args(argv)
-    row = page_weight(fetch_with_requests(requests.Session()), args.url)
+    if args.url:
+        row = page_weight(fetch_with_requests(requests.Session()), args.url)
+    else:
+        row = _measure_own_server()
     if not args.detail:
         row.pop("detail")
     json.dump(row, sys.stdout, ensure_ascii=False)

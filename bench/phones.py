@@ -248,7 +248,7 @@ def _measure(server, args, label, profile=None):
         from .saturation import saturate
 
         row = asyncio.run(saturate(server, args.sustained_phones, start=args.saturate,
-                                   step=args.step, p95_ms=args.p95))
+                                   step=args.step, p95_ms=args.p95, ceiling=args.ceiling))
         rows.append({"server": label, **row})
         _emit(rows[-1])
     return rows
@@ -306,6 +306,8 @@ def main(argv=None):
                         help="with --saturate: each step's length in seconds")
     parser.add_argument("--p95", type=float, default=300.0,
                         help="with --saturate: the ack p95 (ms) a step must keep")
+    parser.add_argument("--ceiling", type=float, default=10000.0,
+                        help="with --saturate: no step above this rate")
     parser.add_argument("--topology", choices=("one", "two", "three"), default="one",
                         help="one: one process on SQLite; two or three: nginx, that many "
                              "processes, PostgreSQL and Redis (--postgres-url, --redis-url)")

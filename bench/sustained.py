@@ -116,17 +116,22 @@ class Room:
 
 
 async def vote_commits(room):
-    """(commits, vote writes) from the server's /metrics (core/group_commit.py), or None where
-    it is not ours or not reachable (the bare server, nginx in front)."""
-    try:
-        async with room.ws_http.get(room.server.url + "/metrics") as response:
-            text = await response.text() if response.status == 200 else ""
-    except aiohttp.ClientError:
-        return None
-    found = dict(re.findall(r"^participation_vote_(commits|writes) ([0-9.e+]+)$", text, re.M))
-    if len(found) < 2:
-        return None
-    return float(found["commits"]), float(found["writes"])
+    """(commits, vote writes) from the servers' /metrics (core/group_commit.py), added up over
+    the processes (each asked on its own port: nginx does not pass /metrics), or None where
+    it is not ours or not reachable (the bare server)."""
+    commits = writes = 0.0
+    for url in getattr(room.server, "metrics_urls", [room.server.url]):
+        try:
+            async with room.ws_http.get(url + "/metrics") as response:
+                text = await response.text() if response.status == 200 else ""
+        except aiohttp.ClientError:
+            return None
+        found = dict(re.findall(r"^participation_vote_(commits|writes) ([0-9.e+]+)$", text,
+                                re.M))
+        if len(found) < 2:
+            return None
+        commits, writes = commits + float(found["commits"]), writes + float(found["writes"])
+    return commits, writes
 
 
 async def run_sustained(server, phones, rate, duration, window=10.0, profile=None):

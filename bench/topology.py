@@ -25,6 +25,7 @@ class Processes:
         self.url = proxy.url
         self.email, self.password = "fac@live.se", PASSWORD
         self.pids = [server.process.pid for server in servers]
+        self.metrics_urls = [server.url for server in servers]  # each process's own port
         self.proxy_pids = [proxy.process.pid]
         self.projector_cookies = {"lb": routing_cookie(proxy.url, TAGS[1])}
         self.token = servers[0].tokens["fac@live.se"]

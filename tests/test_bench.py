@@ -13,6 +13,7 @@ import pytest
 import redis
 
 from bench.profile_report import report
+from bench.saturation import next_rate, passed
 from bench.sustained import push_delays
 
 from .conftest import postgres_url
@@ -59,8 +60,54 @@ def test_the_bench_runs_one_process_and_the_bare_server(tmp_path):
 
 
 @pytest.mark.live
+def test_the_saturation_search_runs_for_both_servers_and_gives_their_ratio(tmp_path):
+    out = tmp_path / "rows.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.phones", "--saturate", "20", "--step", "1",
+         "--ceiling", "40", "--sustained-phones", "10", "--bare", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=400)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    for server in ("participation", "bare"):
+        row = next(r for r in rows if r.get("server") == server)
+        assert row["mode"] == "saturation"
+        assert [s["rate"] for s in row["steps"]][:1] == [20]
+        assert row["join_cpu_ms_per_phone"] > 0
+        assert all(s["cpu_ms_per_write"] for s in row["steps"])
+    ratio = rows[-1]
+    assert ratio["mode"] == "saturation" and "ratio_sustained_per_s" in ratio
+    assert len(ratio["cpu_ms_per_write"]) == 2
+
+
+def test_the_step_search_grows_then_halves_the_gap():
+    assert next_rate(500, 500, None, 10000) == 750
+    assert next_rate(7650, 7650, None, 10000) is None  # past the ceiling
+    assert next_rate(2250, 1500, 2250, 10000) == 1875  # between the best and the failure
+    assert next_rate(1875, 1875, 2050, 10000) is None  # within 10 %
+    assert next_rate(500, None, 500, 10000) == 250  # the first step failed: look lower
+    assert next_rate(175, 150, 175, 10000) == 160  # small rates in finer steps
+    assert next_rate(160, 150, 160, 10000) is None  # nothing between: never the same again
+    assert passed({"errors": {}, "acked_per_s": 970, "ack_p95_ms": 300}, 1000, 300)
+    assert not passed({"errors": {}, "acked_per_s": 960, "ack_p95_ms": 10}, 1000, 300)
+    assert not passed({"errors": {}, "acked_per_s": 1000, "ack_p95_ms": 301}, 1000, 300)
+    assert not passed({"errors": {"rate_limited": 1}, "acked_per_s": 1000,
+                       "ack_p95_ms": 10}, 1000, 300)
+
+
+@pytest.mark.live
+def test_the_page_weight_runs_against_its_own_server():
+    result = subprocess.run([sys.executable, "-m", "bench.page_weight"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    row = json.loads(result.stdout)
+    assert row["not_ok"] == [] and 0 < row["bytes_on_wire"] < row["bytes_decoded"]
+    assert row["reload_requests"] == 1
+
+
+@pytest.mark.live
 @pytest.mark.multiprocess
-def test_the_bench_runs_two_processes_behind_nginx(tmp_path):
+@pytest.mark.parametrize("topology", ["two", "three"])
+def test_the_bench_runs_several_processes_behind_nginx(tmp_path, topology):
     missing = [what for what, ok in (("nginx", nginx_binary()),
                                      ("TEST_POSTGRES_URL", postgres_url()),
                                      ("TEST_REDIS_URL", os.environ.get("TEST_REDIS_URL")))
@@ -70,9 +117,9 @@ def test_the_bench_runs_two_processes_behind_nginx(tmp_path):
             pytest.fail(f"CI=true but {missing} missing: the two-process bench must run in CI")
         pytest.skip(f"{missing} missing")
     redis.Redis.from_url(os.environ["TEST_REDIS_URL"]).ping()
-    rows = _bench(tmp_path, "--topology", "two", "--postgres-url", postgres_url(),
+    rows = _bench(tmp_path, "--topology", topology, "--postgres-url", postgres_url(),
                   "--redis-url", os.environ["TEST_REDIS_URL"])
-    _check(rows, "two processes")
+    _check(rows, f"{topology} processes")
 
 
 def test_a_push_delay_is_measured_to_the_first_push_that_includes_the_vote():
