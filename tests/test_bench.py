@@ -73,7 +73,8 @@ def test_the_saturation_search_runs_for_both_servers_and_gives_their_ratio(tmp_p
         assert row["mode"] == "saturation"
         assert [s["rate"] for s in row["steps"]][:1] == [20]
         assert row["join_cpu_ms_per_phone"] > 0
-        assert all(s["cpu_ms_per_write"] for s in row["steps"])
+        # Reported for every step (at 20 writes in 1 s it may read 0: the CPU clock ticks 10 ms).
+        assert all(s["cpu_ms_per_write"] is not None for s in row["steps"])
     ratio = rows[-1]
     assert ratio["mode"] == "saturation" and "ratio_sustained_per_s" in ratio
     assert len(ratio["cpu_ms_per_write"]) == 2

@@ -14,8 +14,9 @@ first in the queue writes the batch, the others wait for theirs.
 
 A step runs in the context (contextvars) of the request that queued it, so what it reads of
 its own request (the browser's session, its token) is its own; it must use the Cursor and
-Session it is given, never `db.session`, which would be a second connection waiting for the
-database lock this transaction holds.
+Session it is given (the batch's own, not any request's), never `db.session`, which would be
+a second connection waiting for the database lock this transaction holds. A waiter that is
+killed while it waits (a timeout, a stopping server) leaves the queue and hands it on.
 
 Batches are kept apart by `key`: one queue for a SQLite database (it has one writer anyway),
 one queue per event on PostgreSQL, where a batch over two events could take their row locks
@@ -23,29 +24,42 @@ in one order while another process takes them in the other.
 """
 
 import contextvars
+import logging
 import threading
 
 from flask import current_app
 
 from .prepared import Cursor
-from .tx import write_transaction
+from .tx import separate_write_transaction
 
 MAX_BATCH = 64
+logger = logging.getLogger("participation.group_commit")
+
+
+class BatchFailed(Exception):
+    """The transaction a write shared failed (its commit, or another write's error that was
+    not a refusal): nothing of the batch is stored; the client retries with its client_id."""
 
 
 class _Pending:
-    __slots__ = ("step", "context", "done", "leads", "result", "error")
+    __slots__ = ("step", "context", "done", "leads", "handed_on", "result", "error", "shared")
 
     def __init__(self, step):
         self.step = step
         self.context = contextvars.copy_context()
         self.done = threading.Event()  # gevent's Event once monkey-patched
         self.leads = False
+        self.handed_on = False  # a leader that wrote its batch has passed the queue on
         self.result = None
         self.error = None
+        self.shared = False  # the error is the batch's, not this write's own
 
     def answer(self):
         if self.error is not None:
+            if self.shared:
+                # Each waiter raises its own exception (one object raised in many greenlets
+                # would mix their tracebacks); the batch's error is its cause.
+                raise BatchFailed("the transaction this write shared failed") from self.error
             raise self.error
         return self.result
 
@@ -97,13 +111,19 @@ class GroupCommit:
             queue.pending.append(pending)
             if not queue.leading:
                 queue.leading = pending.leads = True
-        if not pending.leads:
-            pending.done.wait()
-        if pending.leads:  # first in the queue, or handed the queue by the batch before
-            self._lead(queue, key)
+        try:
+            if not pending.leads:
+                pending.done.wait()
+            if pending.leads:  # first in the queue, or handed the queue by the batch before
+                self._lead(queue, key, pending)
+        except BaseException:
+            # Killed while waiting or about to lead (a timeout, a stopping server): the queue
+            # must not be left with a leader that never comes.
+            self._abandon(queue, key, pending)
+            raise
         return pending.answer()
 
-    def _lead(self, queue: _Queue, key) -> None:
+    def _lead(self, queue: _Queue, key, leader: _Pending) -> None:
         _yield_now()
         with self._lock:
             batch = queue.pending[:MAX_BATCH]
@@ -112,33 +132,55 @@ class GroupCommit:
             self._write(batch)
         finally:
             with self._lock:
-                if queue.pending:  # the next batch is led by the first of those that waited
-                    queue.pending[0].leads = True
-                    queue.pending[0].done.set()
-                else:
-                    queue.leading = False
-                    self._queues.pop(key, None)
+                self._hand_on(queue, key)
+                leader.handed_on = True
             for pending in batch:
                 pending.done.set()
+
+    def _hand_on(self, queue: _Queue, key) -> None:
+        """Under the lock: the next batch is led by the first of those that wait, if any."""
+        if queue.pending:
+            queue.pending[0].leads = True
+            queue.pending[0].done.set()
+        else:
+            queue.leading = False
+            if self._queues.get(key) is queue:
+                del self._queues[key]
+
+    def _abandon(self, queue: _Queue, key, pending: _Pending) -> None:
+        with self._lock:
+            if pending in queue.pending:
+                queue.pending.remove(pending)
+            if pending.leads and not pending.handed_on:
+                self._hand_on(queue, key)
 
     def _write(self, batch: list[_Pending]) -> None:
         self.batches += 1
         self.writes += len(batch)
         try:
-            with write_transaction() as session:
+            with separate_write_transaction() as session:
                 cursor = Cursor(session.connection())
                 if len(batch) == 1:
                     # Alone: the transaction is the savepoint; a refusal rolls it all back.
-                    batch[0].result = batch[0].context.run(batch[0].step, cursor, session)
+                    alone = batch[0]
+                    try:
+                        alone.result = alone.context.run(alone.step, cursor, session)
+                    except Exception as error:
+                        alone.error = error
+                        raise
                     return
                 for pending in batch:
                     _in_savepoint(pending, cursor, session)
         except BaseException as error:
-            for pending in batch:
-                if pending.error is None:
-                    pending.result, pending.error = None, error
+            shared = [pending for pending in batch if pending.error is None]
+            for pending in shared:
+                pending.result, pending.error, pending.shared = None, error, True
+            if shared:
+                # Logged once here; each of those writes is answered server_error (and retried
+                # by its client with the same client_id).
+                logger.error("a transaction of %d votes failed", len(batch), exc_info=error)
             if not isinstance(error, Exception):
-                raise  # GreenletExit, KeyboardInterrupt: the waiters got it as their answer
+                raise  # GreenletExit, KeyboardInterrupt: the waiters have their answer
 
 
 def _in_savepoint(pending: _Pending, cursor: Cursor, session) -> None:
@@ -147,7 +189,8 @@ def _in_savepoint(pending: _Pending, cursor: Cursor, session) -> None:
         pending.result = pending.context.run(pending.step, cursor, session)
     except Exception as error:
         cursor.sql("ROLLBACK TO SAVEPOINT vote")
-        # A participant the ORM added in the rolled-back part must not stay in its identity map.
+        # A participant the ORM added in the rolled-back part must not stay in its identity map
+        # (the batch's own Session: the requests' objects are not in it).
         session.expunge_all()
         pending.error = error
     cursor.sql("RELEASE SAVEPOINT vote")

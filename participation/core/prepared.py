@@ -10,8 +10,8 @@ the transaction's own connection's, so a write made here and one made through th
 commit or roll back together.
 
 Listeners of `before_cursor_execute` (tests/test_write_cost.py counts statements with one)
-still see every statement; a driver's integrity error becomes SQLAlchemy's IntegrityError, as
-callers expect.
+still see every statement; a driver's error becomes SQLAlchemy's (IntegrityError,
+OperationalError …) as callers expect, and a lost connection is invalidated.
 """
 
 from sqlalchemy import exc
@@ -22,6 +22,9 @@ class _Compiled:
 
     def __init__(self, statement, dialect):
         compiled = statement.compile(dialect=dialect)
+        if compiled.insert_prefetch or compiled.update_prefetch:
+            # A column default computed in Python would be left out here: name every column.
+            raise ValueError(f"give every column a value in: {compiled.string}")
         self.sql = compiled.string
         self.positional = compiled.positional
         self.names = list(compiled.positiontup or ()) if compiled.positional else None
@@ -69,7 +72,7 @@ class Prepared:
 class Cursor:
     """Runs Prepared statements inside an open SQLAlchemy transaction (a Connection)."""
 
-    __slots__ = ("connection", "dialect", "cursor", "_listeners", "_integrity")
+    __slots__ = ("connection", "dialect", "cursor", "_listeners", "_dbapi_error")
 
     def __init__(self, connection):
         self.connection = connection
@@ -77,18 +80,28 @@ class Cursor:
         self.cursor = connection.connection.cursor()
         listeners = connection.dispatch.before_cursor_execute
         self._listeners = list(listeners) if listeners else ()
-        self._integrity = self.dialect.loaded_dbapi.IntegrityError
+        self._dbapi_error = self.dialect.loaded_dbapi.Error
 
     def _run(self, prepared: Prepared, values: dict):
         compiled = prepared.compiled(self.dialect)
         parameters = compiled.parameters(values)
-        for listener in self._listeners:
-            listener(self.connection, self.cursor, compiled.sql, parameters, None, False)
-        try:
-            self.cursor.execute(compiled.sql, parameters)
-        except self._integrity as error:
-            raise exc.IntegrityError(compiled.sql, parameters, error) from error
+        self._execute(compiled.sql, parameters)
         return compiled
+
+    def _execute(self, sql: str, parameters) -> None:
+        for listener in self._listeners:
+            listener(self.connection, self.cursor, sql, parameters, None, False)
+        try:
+            self.cursor.execute(sql, parameters)
+        except self._dbapi_error as error:
+            # As SQLAlchemy's own execute: its exception class (IntegrityError,
+            # OperationalError, …), and a lost connection is not given back to the pool.
+            wrapped = exc.DBAPIError.instance(sql, parameters, error, self._dbapi_error,
+                                              dialect=self.dialect)
+            if self.dialect.is_disconnect(error, self.connection.connection.dbapi_connection,
+                                          self.cursor):
+                self.connection.invalidate(wrapped)
+            raise wrapped from error
 
     def all(self, prepared: Prepared, values: dict) -> list:
         compiled = self._run(prepared, values)
@@ -109,9 +122,7 @@ class Cursor:
 
     def sql(self, text: str) -> None:
         """Transaction control the driver passes through (SAVEPOINT, RELEASE, ROLLBACK TO)."""
-        for listener in self._listeners:
-            listener(self.connection, self.cursor, text, (), None, False)
-        self.cursor.execute(text)
+        self._execute(text, ())
 
     def close(self) -> None:
         self.cursor.close()

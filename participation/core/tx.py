@@ -2,6 +2,8 @@
 
 from contextlib import contextmanager
 
+from sqlalchemy.orm import Session
+
 from ..extensions import db
 from .sqlite import IMMEDIATE
 
@@ -20,3 +22,20 @@ def write_transaction():
     except BaseException:
         session.rollback()
         raise
+
+
+@contextmanager
+def separate_write_transaction():
+    """A write transaction on a Session of its own, not the request's: whatever it loads,
+    adds or throws away never touches the objects the request holds (core/group_commit.py
+    writes other requests' votes in it)."""
+    session = Session(db.engine)
+    try:
+        session.connection(execution_options={IMMEDIATE: True})
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

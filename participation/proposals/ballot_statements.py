@@ -22,16 +22,23 @@ votes = Vote.__table__
 participants = Participant.__table__
 write_receipts = WriteReceipt.__table__
 
-# The proposal's event, locked and its version bumped, found in the same UPDATE.
-LOCK_PROPOSALS_EVENT = Prepared(
-    update(events)
-    .where(events.c.id == select(proposals.c.event_id)
-           .where(proposals.c.id == bindparam("proposal_id")).scalar_subquery())
-    .values(version=events.c.version + 1)
-    .returning(events.c.id, events.c.version, events.c.phase, events.c.kind,
-               events.c.closes_at, events.c.phase_set_by_hand_at, events.c.voting_method,
-               events.c.dots_per_person, events.c.max_dots_per_proposal)
-)
+_PROPOSALS_EVENT = (select(proposals.c.event_id)
+                    .where(proposals.c.id == bindparam("proposal_id")).scalar_subquery())
+
+
+def _lock(*where):
+    """The proposal's event, locked and its version bumped, found in the same UPDATE."""
+    return Prepared(
+        update(events).where(events.c.id == _PROPOSALS_EVENT, *where)
+        .values(version=events.c.version + 1)
+        .returning(events.c.id, events.c.version, events.c.phase, events.c.kind,
+                   events.c.closes_at, events.c.phase_set_by_hand_at, events.c.voting_method,
+                   events.c.dots_per_person, events.c.max_dots_per_proposal))
+
+
+LOCK_PROPOSALS_EVENT = _lock()
+# The same, only if the proposal is in the given event (a socket's: core/group_commit.py).
+LOCK_PROPOSALS_EVENT_IN = _lock(events.c.id == bindparam("event_id"))
 PROPOSAL_STATUS = Prepared(
     select(proposals.c.status).where(proposals.c.id == bindparam("proposal_id")))
 # The participant, any receipt for this client_id (a retry), and their votes: one round trip

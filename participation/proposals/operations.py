@@ -242,13 +242,26 @@ def _ballot_write(proposal_id, token_for_event, client_id, kind, body, event_hin
 
     On the driver's cursor with statements compiled once (ballot_statements.py says why); the
     same checks and order as every other write on an event. `event_hint` (a socket's event)
-    lets the write share a commit with others of that event; publishes after the commit.
+    lets the write share a commit with others of that event, and only that event is locked:
+    a batch never holds two events' locks. Publishes after the commit.
     """
     if not is_id(proposal_id):
         raise not_found("proposal_not_found")
+    # The request's own read transaction (a referensgrupp's membership check) must not hold
+    # a connection while the vote waits in the queue.
+    request_session = db.session()
+    if request_session.in_transaction():
+        request_session.commit()
 
     def step(cursor, session):
-        row = cursor.first(S.LOCK_PROPOSALS_EVENT, {"proposal_id": proposal_id})
+        if event_hint is None:
+            row = cursor.first(S.LOCK_PROPOSALS_EVENT, {"proposal_id": proposal_id})
+        else:
+            row = cursor.first(S.LOCK_PROPOSALS_EVENT_IN, {"proposal_id": proposal_id,
+                                                           "event_id": event_hint})
+            if row is None and cursor.scalar(S.PROPOSAL_STATUS,
+                                             {"proposal_id": proposal_id}) is not None:
+                require_joined(None)  # another event's proposal: this phone has not joined it
         if row is None:
             raise not_found("proposal_not_found")
         event = S.LockedEvent(row)

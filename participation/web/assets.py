@@ -10,10 +10,11 @@ with another digest (a page from before a restart) gets today's file, revalidate
 
 Text files are sent compressed (brotli when the browser takes it, else gzip), compressed
 once per process at the highest levels and kept in memory: the join page's files are ~100 KB
-as written, ~30 KB on the wire. Pages themselves are compressed by Flask-Compress (below),
-except for requests another site makes the browser send (Sec-Fetch-Site: cross-site): a
-compressed page that holds a secret (the CSRF token) and reflects the attacker's input is
-what BREACH measures.
+as written, ~30 KB on the wire. Pages themselves are compressed by Flask-Compress (below)
+only for requests the browser says are the person's own (Sec-Fetch-Site: none, a link opened
+or a code scanned; same-origin, our own pages): a compressed page that holds a secret (the
+CSRF token, a follow link) and reflects input another site chose is what BREACH measures.
+A browser that sends no Sec-Fetch-Site (older than 2023) gets pages uncompressed.
 """
 
 import gzip
@@ -34,12 +35,23 @@ COMPRESSIBLE = {"text/css", "text/javascript", "application/javascript", "image/
 compress = Compress()
 
 
-def tree_digest(folder: Path) -> str:
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """Each file's sha256 under `folder`, by its path from there (dot files and folders left
+    out: they are never served)."""
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and not _hidden(path.relative_to(folder))}
+
+
+def tree_digest(folder: Path, hashes: dict[str, str] | None = None) -> str:
     """A hash of every file's path and bytes under `folder` (10 hex digits)."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
+    for name, file_hash in (hashes or file_hashes(folder)).items():
+        digest.update(f"{name}\0{file_hash}\n".encode())
     return digest.hexdigest()[:10]
 
 
@@ -50,7 +62,8 @@ class _Encoded:
         self.raw = Path(path).read_bytes()
         self.mtime = os.path.getmtime(path)
         self.kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        self.etag = hashlib.sha256(self.raw).hexdigest()[:16]
+        self.sha = hashlib.sha256(self.raw).hexdigest()
+        self.etag = self.sha[:16]
         self.variants = {}
         if self.kind in COMPRESSIBLE and len(self.raw) > 512:
             self.variants["br"] = brotli.compress(self.raw, quality=11)
@@ -60,12 +73,15 @@ class _Encoded:
 class StaticFiles:
     def __init__(self, folder: str):
         self.folder = folder
-        self.digest = tree_digest(Path(folder))
+        # What each file held when the digest was made: a file changed on disk since (a
+        # build or a pull before the restart) is served, but never as immutable under it.
+        self.hashes = file_hashes(Path(folder))
+        self.digest = tree_digest(Path(folder), self.hashes)
         self._files: dict[str, _Encoded] = {}
 
     def file(self, filename: str) -> _Encoded:
         path = safe_join(self.folder, filename)
-        if path is None or not os.path.isfile(path) or Path(filename).name.startswith("."):
+        if path is None or not os.path.isfile(path) or _hidden(Path(filename)):
             abort(404)
         cached = self._files.get(path)
         if cached is None or (current_app.debug and cached.mtime != os.path.getmtime(path)):
@@ -83,7 +99,8 @@ class StaticFiles:
         if entry.variants:
             response.vary.add("Accept-Encoding")
         response.set_etag(entry.etag + ("-" + encoding if encoding else ""))
-        response.headers["Cache-Control"] = IMMUTABLE if digest == self.digest else REVALIDATE
+        current = digest == self.digest and self.hashes.get(filename) == entry.sha
+        response.headers["Cache-Control"] = IMMUTABLE if current else REVALIDATE
         return response.make_conditional(request)
 
 
@@ -119,7 +136,7 @@ def init_app(app) -> None:
 
     @app.after_request
     def _compress_pages(response):
-        if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        if request.headers.get("Sec-Fetch-Site") not in ("same-origin", "none"):
             return response  # BREACH: see the module's docstring
         if request.endpoint in ("static", "static_plain"):
             return response  # compressed once, above

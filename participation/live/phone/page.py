@@ -122,8 +122,6 @@ def _untouched(event, state, forms, status) -> bool:
 
 
 def _filled(page: str) -> str:
-    csrf_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    g.pop(csrf_name, None)  # the slot stood in for it while the page was rendered
     page = page.replace(CSRF_SLOT, generate_csrf())
     return _ID_SLOT.sub(lambda _match: uuid.uuid4().hex, page)
 
@@ -141,8 +139,12 @@ def render_phone(event, status: int = 200, **forms):
 
     def shared_page():
         # Flask-WTF keeps the request's token on g: the slot stands in for every form's.
-        setattr(g, current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), CSRF_SLOT)
-        return _render(event, state, forms, lambda: ID_SLOT)
+        csrf_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        setattr(g, csrf_name, CSRF_SLOT)
+        try:
+            return _render(event, state, forms, lambda: ID_SLOT)
+        finally:
+            g.pop(csrf_name, None)  # an error page after a failed render gets a real token
 
     page = cached(f"phone_page:{get_locale()}", event.id, state["version"], shared_page,
                   SHARED_PAGES)
