@@ -77,6 +77,7 @@ def _live(server):
     server.pids = [server.process.pid]
     return server
 
+PHONE_HEADERS = {"Accept-Encoding": "br, gzip", "Sec-Fetch-Site": "none"}
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
@@ -92,7 +93,8 @@ async def join_page(http_url, code, connector):
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(cookie_jar=jar, connector=connector,
                                      connector_owner=False) as http:
-        async with http.get(f"{http_url}/j/{code}") as response:
+        # As a phone opening a scanned link: the page comes compressed (web/assets.py).
+        async with http.get(f"{http_url}/j/{code}", headers=PHONE_HEADERS) as response:
             csrf = CSRF.search(await response.text()).group(1)
         return "; ".join(f"{c.key}={c.value}" for c in jar), csrf
 
