@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 0.0.0.0
 export PORT HOST
 
-.PHONY: run test setup install-prod assets translations migrate lint bench screenshots clean
+.PHONY: run test setup install-prod assets translations migrate lint bench mutation screenshots clean
 
 run: setup
 	$(BIN)/flask --app wsgi db upgrade
@@ -92,6 +92,12 @@ BENCH_DIR ?= bench-results
 BENCH_ARGS = --rate $(BENCH_RATE) --duration $(BENCH_DURATION) --sustained-phones $(BENCH_PHONES)
 BENCH_SEARCH = --step $(BENCH_STEP) --sustained-phones $(BENCH_PHONES)
 BENCH_SITE = --postgres-url $(BENCH_POSTGRES_URL) --redis-url $(BENCH_REDIS_URL)
+
+# A sampled mutation score of the write path (docs/mutation.md); not part of `make test`.
+MUTATION_ARGS ?=
+mutation: setup
+	$(BIN)/pip install -q -e '.[mutation]'
+	$(BIN)/python mutation/run.py $(MUTATION_ARGS)
 
 bench: setup
 	mkdir -p $(BENCH_DIR)

@@ -19,6 +19,7 @@ from participation.extensions import db  # noqa: E402
 from participation.ops.models import StaffAudit  # noqa: E402
 
 from .support.live import LiveServer  # noqa: E402
+from .support.required import missing  # noqa: E402
 from .support.topology import behind_nginx, ensure_database, fresh_database  # noqa: E402
 
 # Staff passwords are hashed in every test's fixture; the production work factor would dominate.
@@ -176,21 +177,16 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
-def postgres_url() -> str | None:
-    url = os.environ.get("TEST_POSTGRES_URL")
-    if not url and os.environ.get("CI") == "true":
-        pytest.fail("CI=true but TEST_POSTGRES_URL is not set: the PostgreSQL path must run in CI")
-    return url
+def postgres_url() -> str:
+    """TEST_POSTGRES_URL: the test is skipped without it, but under CI its absence fails."""
+    return os.environ.get("TEST_POSTGRES_URL") or missing(
+        "TEST_POSTGRES_URL is not set (the PostgreSQL path)")
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    """TEST_REDIS_URL: skipped without it, but with CI=true its absence fails the run."""
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but TEST_REDIS_URL is not set: the Redis path must run in CI")
-        pytest.skip("TEST_REDIS_URL not set")
+    """TEST_REDIS_URL: skipped without it, but under CI its absence fails the run."""
+    url = os.environ.get("TEST_REDIS_URL") or missing("TEST_REDIS_URL is not set (the Redis path)")
     import redis
 
     redis.Redis.from_url(url).ping()  # a Redis that does not answer fails here, loudly
@@ -204,8 +200,6 @@ def any_db_app(request, tmp_path):
         url = f"sqlite:///{tmp_path / 'test.db'}"
     else:
         url = postgres_url()
-        if url is None:
-            pytest.skip("TEST_POSTGRES_URL not set")
         ensure_database(url)
     app = make_app(url)
     with app.app_context():
@@ -224,12 +218,6 @@ def room(app, make_event, staff):
     yield from room_fixture(app, make_event, staff)
 
 
-def _topology_required(what: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {what}: the multi-process topology must run in CI")
-    pytest.skip(what)
-
-
 @pytest.fixture(scope="session")
 def topology(tmp_path_factory):
     """Two server processes behind nginx on PostgreSQL and Redis (deploy/): started once for
@@ -241,10 +229,11 @@ def topology(tmp_path_factory):
 
     binary = nginx_binary()
     if binary is None:
-        _topology_required("nginx is not installed (apt-get install nginx)")
-    redis_url = os.environ.get("TEST_REDIS_URL") or _topology_required("TEST_REDIS_URL is not set")
+        missing("nginx is not installed (apt-get install nginx) for the multi-process topology")
+    redis_url = os.environ.get("TEST_REDIS_URL") or missing(
+        "TEST_REDIS_URL is not set for the multi-process topology")
     redis.Redis.from_url(redis_url).ping()  # a missing Redis fails here, loudly
-    base = postgres_url() or _topology_required("TEST_POSTGRES_URL is not set")
+    base = postgres_url()
     database = fresh_database(base, "multiprocess")
     with behind_nginx(binary, tmp_path_factory.mktemp("topology"), database,
                       redis_url) as (proxy, servers):

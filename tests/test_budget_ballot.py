@@ -379,7 +379,8 @@ def test_the_outcome_file_has_both_verdicts_for_staff_only(app, staff, make_even
         submit_budget_ballot(event.id, token(), [big], new_id())
     submit_budget_ballot(event.id, token(), [small], new_id())
     path = f"/review/events/{event.id}/budget.csv"
-    assert app.test_client().get(path).status_code in (302, 401)  # the login page, not data
+    anonymous = app.test_client().get(path)  # a staff page: the login page, not data
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
     reviewer = app.test_client()
     login(reviewer, staff.reviewer)
     answer = reviewer.get(path)

@@ -140,11 +140,16 @@ def test_refused_answers_store_nothing(app, make_event, city):
 
 
 def test_population_file_problems_are_listed_and_nothing_is_stored(app, staff, city):
-    for odd in (b"\xef\xbb\xbf", b"", "fråga;grupp;invånare\nålder;18-29;²\n".encode(),
+    # A file read whose rows (or header) are wrong: 422, the page listing the problems.
+    for odd in ("fråga;grupp;invånare\nålder;18-29;²\n".encode(),
                 "fråga;grupp;invånare\nålder;18-29;①\n".encode(),
                 ("fråga;grupp;invånare\nålder;18-29;" + "9" * 5000 + "\n").encode(),
-                b"\x00\x01", "fråga;grupp\nålder;18-29\n".encode()):
-        assert import_file(city, odd).status_code in (400, 422), odd[:40]
+                "fråga;grupp\nålder;18-29\n".encode()):
+        assert import_file(city, odd).status_code == 422, odd[:40]
+    # A file that cannot be read at all (empty, only a byte-order mark, binary): 422 too, as
+    # on the backlog's import page (a form understood, its file refused).
+    for odd in (b"\xef\xbb\xbf", b"", b"\x00\x01"):
+        assert import_file(city, odd).status_code == 422, odd[:40]
     broken = ("fråga;grupp;invånare\nålder;18-29;2000\nålder;7-8;10\nplanet;Mars;1\n"
               "stadsdel;Centrum;många\n").encode()
     response = import_file(city, broken)

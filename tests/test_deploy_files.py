@@ -13,6 +13,7 @@ from participation import config
 
 from .support.live import ROOT, free_port
 from .support.nginx import SITE, Nginx, nginx_binary
+from .support.required import missing
 
 UNIT = ROOT / "deploy" / "systemd" / "participation@.service"
 
@@ -27,7 +28,7 @@ def app_body_limit() -> int:
 
 @pytest.fixture
 def binary():
-    return nginx_binary() or pytest.skip("nginx is not installed (apt-get install nginx)")
+    return nginx_binary() or missing("nginx is not installed (apt-get install nginx)")
 
 
 def test_client_max_body_size_is_the_apps_limit():

@@ -74,10 +74,13 @@ def test_without_any_voter_every_interval_is_the_whole_range():
     empty = {"votes": 0, "dots": 0, "squares": 0, "paper": 0}
     (dots,) = scoring.dots_scores({1: empty}, phone_voters=0, cap=3).values()
     assert (dots.score, dots.low, dots.high, dots.norm_high) == (0, 0, 3, 1)
+    assert (dots.supporters, dots.voters) == (0, 0)  # nobody: no phantom voter
     (share,) = scoring.approval_scores({1: empty}, phone_voters=0).values()
     assert (share.score, share.low, share.high) == (0, 0, 1)
     (rating,) = scoring.scale_scores({1: {"ratings": 0, "sum": 0, "squares": 0}}, 0).values()
-    assert rating.score == 3 and rating.low < 2 and rating.high > 4
+    # The spread of a uniform 1..5, (5² − 1) / 12 = 2, over the two pseudo-ratings.
+    half = scoring.Z * (2 / scoring.SCALE_PRIOR) ** 0.5
+    assert (rating.score, rating.low, rating.high) == (3, approx(3 - half), approx(3 + half))
     assert scoring.combine([(0, 0.5, 0.2, 0.8)]) == {"score": 0.0, "low": 0.0, "high": 1.0,
                                                       "events": 1}
 
@@ -85,6 +88,49 @@ def test_without_any_voter_every_interval_is_the_whole_range():
 def test_broad_support_thresholds():
     assert not scoring.broad(1, 1, 2)
     assert scoring.broad(1, 1, 3) and scoring.broad(2, 1, 0) and scoring.broad(1, 2, 0)
+
+
+def _score(score, supporters):
+    return scoring.Score(score, 0.0, 1.0, score, 0.0, 1.0, supporters, 10)
+
+
+def test_fair_ranks_share_a_rank_only_on_equal_score_and_supporters():
+    scores = {1: _score(0.62, 4), 2: _score(0.41, 4), 3: _score(0.41, 4), 4: _score(0.41, 3),
+              5: _score(0.40000000001, 3), 6: _score(0.05, 1)}
+    # 0.41 and 0.41 tie (rank 2, then 4 is skipped); fewer supporters rank below; scores
+    # equal to nine decimals count as equal.
+    assert scoring.fair_ranks(scores, [6, 5, 4, 3, 2, 1]) == {1: 1, 2: 2, 3: 2, 4: 4, 5: 5,
+                                                              6: 6}
+
+
+def _row(event_id, norm, voters, supporters, kind="medborgarverkstad", tables=()):
+    return {"event_id": event_id, "event_kind": kind, "norm_score": norm,
+            "norm_low": norm - 0.1, "norm_high": norm + 0.1, "voters": voters,
+            "supporters": supporters, "supporter_tables": tables}
+
+
+def test_group_support_takes_each_events_best_proposal_once():
+    rows = [_row(1, 0.8, 20, 12, tables=(1, 2)), _row(1, 0.3, 20, 5, tables=(3,)),
+            _row(2, 0.5, 10, 4, kind="rådslag"), _row(3, 0.0, 30, 0, tables=(9,))]
+    group = scoring.group_support(rows)
+    # Event 1 counts with its best (0.8), not its 0.3 nor both; event 3 (nobody supported
+    # its proposal) weighs in the score but is no supporting event, and its table is no
+    # supporter's.
+    expected = scoring.combine([(20, 0.8, 0.7, 0.9), (10, 0.5, 0.4, 0.6), (30, 0.0, -0.1, 0.1)])
+    assert {k: group[k] for k in ("score", "low", "high")} == expected_scores(expected)
+    assert (group["events"], group["kinds"], group["tables"], group["broad"]) == (2, 2, 3, True)
+    # The best comes first or last: the same.
+    assert scoring.group_support(rows[::-1])["score"] == pytest.approx(group["score"])
+
+
+def test_group_support_is_broad_by_tables_alone():
+    rows = [_row(1, 0.6, 20, 8, tables=(1, 2)), _row(1, 0.2, 20, 3, tables=(3,))]
+    group = scoring.group_support(rows)
+    assert (group["events"], group["kinds"], group["tables"], group["broad"]) == (1, 1, 3, True)
+
+
+def expected_scores(combined):
+    return {k: pytest.approx(combined[k]) for k in ("score", "low", "high")}
 
 
 def _vote(pid, token, n):

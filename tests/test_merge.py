@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from participation.core.errors import OperationError
-from participation.events.models import Event
+from participation.events.models import SCALE_MAX, Event
 from participation.events.operations import change_phase
 from participation.extensions import db
 from participation.participants.models import Participant
@@ -16,7 +16,7 @@ from participation.proposals import merge as merging
 from participation.proposals import moderation
 from participation.proposals import operations as ops
 from participation.proposals.merge import combine, merge_proposals, undo_merge
-from participation.proposals.models import Proposal, Vote
+from participation.proposals.models import Proposal, ProposalMerge, Vote
 from participation.proposals.paper import set_hand_count
 from participation.proposals.ranking import ranked, tallies
 
@@ -203,6 +203,25 @@ def test_undo_does_not_overspend_dots_given_back_and_spent_again(any_db_app, mak
     assert ballot(event, "anna")["remaining"] == 0
 
 
+def test_one_skipped_over_spender_does_not_stop_the_others_getting_theirs_back(
+        any_db_app, make_event, staff):
+    """Each person is decided alone: Anna (whose votes come first) would overspend, so she
+    keeps what she has; Bo and Cecilia, after her, still get their earlier ballots back."""
+    event, (target, source, other) = voting_event(make_event, ["A", "B", "C"], voting=DOTS)
+    vote(event, target, "anna", 2)
+    vote(event, source, "anna", 2)
+    vote(event, source, "bo", 1)
+    vote(event, target, "cecilia", 1)
+    vote(event, source, "cecilia", 1)
+    merged = merge_proposals(staff.facilitator, source, target)
+    vote(event, other, "anna", 2)  # Anna spends the dot the merge gave back, and one more
+    undone = undo_merge(staff.facilitator, merged["merge"]["id"])
+    assert undone["restored_votes"] == 2
+    assert vote_set(event.id) == {("anna", target): 3, ("anna", other): 2, ("bo", source): 1,
+                                  ("cecilia", target): 1, ("cecilia", source): 1}
+    assert [ballot(event, who)["remaining"] for who in ("anna", "bo", "cecilia")] == [0, 4, 3]
+
+
 def test_chained_merges_and_the_refusals(any_db_app, make_event, staff):
     event, (a, b, c, d) = voting_event(make_event, ["A", "B", "C", "D"])
     vote(event, a, "anna")
@@ -369,7 +388,9 @@ def test_resident_cannot_merge(app, make_event):
     csrf = csrf_from(phone.get(f"/j/{event.code}").get_data(as_text=True))
     refused_ = phone.post(f"{API}/events/{event.id}/merges", headers={"X-CSRFToken": csrf},
                           json={"source_id": a, "target_id": b})
-    assert refused_.status_code in (401, 403)
+    # A joined phone is no staff login: not signed in (401), and nothing merged.
+    assert refused_.status_code == 401, refused_.get_json()
+    assert db.session.scalar(select(func.count(ProposalMerge.id))) == 0
     assert db.session.get(Proposal, a).status == "visible"
 
 
@@ -432,6 +453,9 @@ def _ballots(method):
         picks = st.lists(st.booleans(), min_size=PROPOSALS, max_size=PROPOSALS)
         return st.lists(picks.map(lambda row: [int(b) for b in row]),
                         min_size=PEOPLE, max_size=PEOPLE)
+    if method == "scale":  # 0: not rated
+        row = st.lists(st.integers(0, SCALE_MAX), min_size=PROPOSALS, max_size=PROPOSALS)
+        return st.lists(row, min_size=PEOPLE, max_size=PEOPLE)
     row = st.lists(st.integers(0, DOTS["max_per_proposal"]), min_size=PROPOSALS,
                    max_size=PROPOSALS).filter(lambda r: sum(r) <= DOTS["dots"])
     return st.lists(row, min_size=PEOPLE, max_size=PEOPLE)
@@ -439,10 +463,10 @@ def _ballots(method):
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), method=st.sampled_from(["approval", "dots"]),
+@given(data=st.data(), method=st.sampled_from(["approval", "dots", "scale"]),
        pair=st.permutations(range(PROPOSALS)))
 def test_merge_property(app, make_event, staff, data, method, pair):
-    voting = DOTS if method == "dots" else None
+    voting = {"dots": DOTS, "scale": {"method": "scale"}}.get(method)
     event, ids = voting_event(make_event, [f"P{i}" for i in range(PROPOSALS)], voting=voting)
     ballots = data.draw(_ballots(method))
     people = []
@@ -468,7 +492,7 @@ def test_merge_property(app, make_event, staff, data, method, pair):
     assert all(pid != source for _token, pid in after)
     per_person: dict[str, int] = {}
     for (token, _pid), dots in after.items():
-        assert 1 <= dots <= (DOTS["max_per_proposal"] if method == "dots" else 1)
+        assert 1 <= dots <= {"dots": DOTS["max_per_proposal"], "scale": SCALE_MAX}.get(method, 1)
         per_person[token] = per_person.get(token, 0) + dots
     if method == "dots":
         assert all(total <= DOTS["dots"] for total in per_person.values())
@@ -480,11 +504,13 @@ def test_merge_property(app, make_event, staff, data, method, pair):
     counts = tallies(event.id)
     for pid in ids:
         stored = [dots for (_token, p), dots in after.items() if p == pid]
-        if stored:
+        if stored and method == "scale":
+            assert (counts[pid]["ratings"], counts[pid]["sum"]) == (len(stored), sum(stored))
+        elif stored:
             assert counts[pid] == {"votes": len(stored), "dots": sum(stored)}
         else:
             assert pid not in counts
-    if method == "approval":
+    if method != "dots":  # one vote or one rating per supporter of either
         assert counts.get(target, {"votes": 0})["votes"] == len(supporters)
 
     undo_merge(staff.facilitator, merged["merge"]["id"])
@@ -533,3 +559,16 @@ def test_snapshot_reads_merged_texts_without_a_query_per_proposal(app, make_even
         return len(seen)
 
     assert queries_for(4) == queries_for(12)
+
+
+def test_the_consoles_undo_buttons_are_for_merges_not_undone(app, make_event):
+    event, (a, b, c) = voting_event(make_event, ["A", "B", "C"])
+    user = _creator(event)
+    first = merge_proposals(user, a, c)["merge"]["id"]
+    second = merge_proposals(user, b, c)["merge"]["id"]
+    assert {t: [m.id for m in ms] for t, ms in merging.active_merges(event.id).items()} == {
+        c: [first, second]}
+    undo_merge(user, second)
+    assert {t: [m.id for m in ms] for t, ms in merging.active_merges(event.id).items()} == {
+        c: [first]}
+    assert [m["id"] for m in merging.list_merges(event.id)] == [first, second]  # the history

@@ -12,6 +12,7 @@ import redis
 import requests
 
 from .support.live import LiveServer, free_port
+from .support.required import missing
 from .test_live_smoke import Listener, staff_session
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
@@ -22,7 +23,8 @@ PASSWORD = "redis-pass-" + uuid.uuid4().hex[:8]
 @pytest.fixture(scope="module")
 def secured_redis(tmp_path_factory):
     """Our own redis-server: TLS only, a password, nothing saved to disk."""
-    binary = shutil.which("redis-server") or pytest.skip("redis-server is not installed")
+    binary = shutil.which("redis-server") or missing(
+        "redis-server is not installed (apt-get install redis-server)")
     folder = tmp_path_factory.mktemp("redis-tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",

@@ -85,10 +85,14 @@ def test_who_may_review(any_db_app, make_event, staff):
         with pytest.raises(OperationError) as refused:
             operations.add_comment(user, pid, "Nej")
         assert refused.value.status == 403
-    for bad in ("abc", 1.5, True, None, 99999):
+    # Not an id at all is the caller's mistake (400 on the field); a well-formed id of no
+    # proposal is 404.
+    for bad, expected in (("abc", (400, "invalid_type")), (1.5, (400, "invalid_type")),
+                          (True, (400, "invalid_type")), (None, (400, "invalid_type")),
+                          (99999, (404, "proposal_not_found"))):
         with pytest.raises(OperationError) as refused:
             operations.set_review(staff.reviewer, bad, "reviewing", "")
-        assert refused.value.status in (400, 404)
+        assert (refused.value.status, refused.value.code) == expected, bad
     for bad in (None, "", "   ", 7, "x" * 2001):
         with pytest.raises(OperationError) as refused:
             operations.add_comment(staff.reviewer, pid, bad)

@@ -11,7 +11,9 @@ import uuid
 
 import pytest
 
-schemathesis = pytest.importorskip("schemathesis")
+from .support.required import import_or_missing
+
+schemathesis = import_or_missing("schemathesis", "pip install -e '.[dev]'")
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis.errors import Unsatisfiable  # noqa: E402

@@ -29,6 +29,7 @@ import threading
 
 from flask import current_app
 
+from .errors import last_refusal
 from .prepared import Cursor
 from .tx import separate_write_transaction
 
@@ -60,6 +61,10 @@ class _Pending:
                 # Each waiter raises its own exception (one object raised in many greenlets
                 # would mix their tracebacks); the batch's error is its cause.
                 raise BatchFailed("the transaction this write shared failed") from self.error
+            # The step ran in a copy of its request's context: the refusal it noted (for the
+            # write log, web/logs.py) is its request's.
+            if (refused := self.context.get(last_refusal)) is not None:
+                last_refusal.set(refused)
             raise self.error
         return self.result
 

@@ -65,7 +65,10 @@ def upload():
     except ImportRefused as refused:
         return _page(422, refused.problems, str(refused.message))
     except OperationError as refused:
-        return _page(refused.status if refused.status != 413 else 422, error=str(refused.message))
+        # A form understood whose file is refused (empty, too large, not CSV): 422, as the
+        # backlog's import page answers; the page says what to fix.
+        status = 422 if refused.status in (400, 413) else refused.status
+        return _page(status, error=str(refused.message))
     flash(_("Imported %(n)d groups.", n=count), "success")
     return redirect(url_for("population.page"), 303)
 

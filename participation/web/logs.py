@@ -12,7 +12,7 @@ import logging
 import re
 import time
 
-from flask import g, request, request_started
+from flask import g, message_flashed, request, request_started
 
 from ..core.errors import last_refusal
 from . import writes
@@ -67,6 +67,13 @@ def configure(app) -> None:
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if REQUEST_ID.fullmatch(given) else writes.new_request_id()
 
+    # A console form refused shows the refusal as an error message and redirects (302): its
+    # outcome is the refusal, not the redirect's "ok".
+    @message_flashed.connect_via(app)
+    def _note_flashed_refusal(_sender, message, category, **_extra):
+        if category == "error":
+            g.flashed_refusal = last_refusal.get() or STATUS_OUTCOMES[422]
+
     @app.after_request
     def _log_request(response):
         started = g.pop("_request_started", None)
@@ -84,7 +91,9 @@ def configure(app) -> None:
 
 def _outcome(status: int) -> str:
     if status < 400:
-        return "ok"  # a refusal caught and recovered from inside the write is not its outcome
+        # A refusal caught and recovered from inside the write is not its outcome; one shown
+        # to the person as an error is.
+        return g.get("flashed_refusal") or "ok"
     if status >= 500:
         return "server_error"
     return last_refusal.get() or STATUS_OUTCOMES.get(status, f"http_{status}")

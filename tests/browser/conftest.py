@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+from ..support.required import import_or_missing, missing
+
+playwright_api = import_or_missing("playwright.sync_api", "pip install -e '.[dev]'")
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -19,7 +21,7 @@ TIMEOUT_MS = 10_000
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",

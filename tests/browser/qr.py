@@ -1,12 +1,11 @@
 """Reading a QR code off the rendered page, as a phone camera would (zbar, from Debian)."""
 
-import os
 import shutil
 import subprocess
 
-import pytest
 from playwright.sync_api import Locator
 
+from ..support.required import missing
 from .conftest import SCREENSHOTS
 
 
@@ -14,9 +13,7 @@ def decode_qr(image: Locator, name: str) -> str:
     """Screenshots the element to test-artifacts/screenshots/<name>.png and decodes it."""
     zbarimg = shutil.which("zbarimg")
     if zbarimg is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("zbarimg is missing: .ci/run installs zbar-tools")
-        pytest.skip("zbarimg not installed (apt-get install zbar-tools)")
+        missing("zbarimg is not installed (apt-get install zbar-tools; .ci/run does)")
     path = SCREENSHOTS / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     image.screenshot(path=str(path))

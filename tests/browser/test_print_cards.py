@@ -15,9 +15,10 @@ import zlib
 import pytest
 from playwright.sync_api import expect
 
+from ..support.required import import_or_missing
 from .conftest import SCREENSHOTS
 
-pdfium = pytest.importorskip("pypdfium2")
+pdfium = import_or_missing("pypdfium2", "pip install -e '.[dev]'")
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
