@@ -15,6 +15,7 @@ import pytest
 
 from participation.core.interval import Z, wilson
 from participation.events.models import Event
+from participation.events.operations import change_phase
 from participation.extensions import db
 from participation.proposals.operations import cast_vote, submit_proposal
 from participation.proposals.paper import add_paper_proposal, set_hand_count
@@ -36,8 +37,6 @@ def _propose(event, n, title):
 
 
 def _ballots(staff, event, ballots: dict[str, dict[int, int]], *, scale=False):
-    from participation.events.operations import change_phase
-
     change_phase(staff.facilitator, event.id, "vote")
     for voter, picks in ballots.items():
         for k, (pid, value) in enumerate(picks.items()):
@@ -148,11 +147,15 @@ def three_events(app, make_event, staff):
     return events, expected, {"dots": d_ids, "scale": s_ids, "approval": a_ids}
 
 
-def _same(score: scoring.Score, want: dict):
-    got = dict(score.as_dict(), supporters=score.supporters, voters=score.voters)
+def _matches(got: dict, want: dict, *label):
+    """Every figure of the hand count, the exported ones as rounded to four decimals."""
     for key, value in want.items():
         assert got[key] == pytest.approx(round(value, 4) if key in EXPORTED else value,
-                                         abs=1e-4), key
+                                         abs=1e-4), (*label, key)
+
+
+def _same(score: scoring.Score, want: dict):
+    _matches(dict(score.as_dict(), supporters=score.supporters, voters=score.voters), want)
 
 
 def test_dots_scores_from_stored_votes_match_the_hand_count(three_events):
@@ -216,7 +219,4 @@ def test_the_exports_carry_the_scores(app, three_events, staff):
                           ("api", {r["proposal_id"]: r for r in api})):
         assert sorted(listing) == sorted(expected), name
         for pid, want in expected.items():
-            for key in (*EXPORTED, "supporters", "voters"):
-                assert listing[pid][key] == pytest.approx(
-                    round(want[key], 4) if key in EXPORTED else want[key], abs=1e-4), (
-                    name, pid, key)
+            _matches(listing[pid], want, name, pid)
